@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IRewardToken
+/// @notice Loyalty points that storefronts issue per order at checkout and shoppers redeem at checkout.
+/// @dev Order numbers are the storefront's own sequential order numbers; each is rewarded at most once, ever.
+interface IRewardToken {
+    /// @notice A reward a storefront signs off-chain and the shopper (or any relayer) submits.
+    /// @param shopper Who receives the points.
+    /// @param amount How many points (token units).
+    /// @param storefront The storefront that signed the voucher; it must hold the issuer role when it is used.
+    /// @param orderId The storefront's order number; the voucher is spent with the order.
+    /// @param deadline The last timestamp at which the voucher can be used.
+    struct RewardVoucher {
+        address shopper;
+        uint256 amount;
+        address storefront;
+        uint256 orderId;
+        uint256 deadline;
+    }
+
+    /// @notice A storefront's issuance state, kept in one storage slot that checkout reads and writes once.
+    /// @param isIssuer Whether the storefront holds the issuer role.
+    /// @param capPeriod Length of an issuance period in seconds (periods are aligned to multiples of it).
+    /// @param periodStart Start of the period `issuedInPeriod` counts.
+    /// @param capPerPeriod The most points the storefront may issue in one period.
+    /// @param issuedInPeriod Points issued since `periodStart`.
+    struct StorefrontIssuance {
+        bool isIssuer;
+        uint32 capPeriod;
+        uint40 periodStart;
+        uint88 capPerPeriod;
+        uint88 issuedInPeriod;
+    }
+
+    /// @notice The token-wide switches, kept in one storage slot that every balance change reads once.
+    /// @param paused Whether issuance, redemption and transfers are stopped.
+    /// @param transfersLocked Whether points are locked to their holder (issue and redeem still work).
+    /// @param supplyCap The most points that may exist at once; 0 for no cap.
+    struct TokenPolicy {
+        bool paused;
+        bool transfersLocked;
+        uint128 supplyCap;
+    }
+
+    /// @notice Issuance, redemption and transfers were stopped by `account`.
+    event Paused(address account);
+
+    /// @notice Issuance, redemption and transfers were resumed by `account`.
+    event Unpaused(address account);
+
+    /// @notice The storefront's order `orderId` was rewarded.
+    /// @dev Emitted right after the order's `Transfer` from the zero address (log index `logIndex - 1`), which
+    /// carries the shopper and the amount. Repeating them here would cost every issuance about 700 gas.
+    event PointsIssued(address indexed storefront, uint256 orderId);
+
+    /// @notice A batch of orders was rewarded in one transaction.
+    /// @dev Emitted right after the batch's `Transfer` events, one per order and in the order of `orderIds`:
+    /// the Transfer for `orderIds[i]` has log index `logIndex - orderIds.length + i`, which carries the shopper
+    /// and the amount. Repeating them here would cost every order in the batch about 700 gas.
+    event PointsIssuedInBatch(address indexed storefront, uint256[] orderIds);
+
+    /// @notice Points were redeemed at `storefront`; `ref` is the storefront's own reference (for example the
+    /// hash of the discount code it granted).
+    /// @dev Emitted right after the redemption's `Transfer` to the zero address (log index `logIndex - 1`), which
+    /// carries the shopper and the amount.
+    event PointsRedeemed(address indexed storefront, bytes32 ref);
+
+    /// @notice The storefront's orders `firstOrderId` to `firstOrderId + count - 1` were rewarded in one batch.
+    /// @dev Emitted right after the batch's `count` Transfer events, in order: the Transfer for order
+    /// `firstOrderId + i` has log index `logIndex - count + i`.
+    event PointsIssuedForOrderRange(address indexed storefront, uint256 firstOrderId, uint256 count);
+
+    /// @notice The admin set a storefront's issuance cap.
+    event IssuanceCapSet(address indexed storefront, uint256 capPerPeriod, uint256 capPeriod);
+
+    /// @notice The admin switched transfers between holders off (`locked`) or back on.
+    event TransfersLockedSet(bool locked);
+
+    /// @notice The admin set the global supply cap (0: none).
+    event SupplyCapSet(uint256 supplyCap);
+
+    /// @notice The token is paused.
+    error EnforcedPause();
+
+    /// @notice The token is not paused.
+    error ExpectedPause();
+
+    /// @notice The storefront's order was already rewarded.
+    error OrderAlreadyRewarded(address storefront, uint256 orderId);
+
+    /// @notice Issuing `amount` would take the storefront past its cap for the period starting at `periodStart`.
+    error IssuanceCapExceeded(
+        address storefront, uint256 capPerPeriod, uint256 periodStart, uint256 issuedInPeriod, uint256 amount
+    );
+
+    /// @notice The storefront holds the issuer role but the admin has not set its issuance cap yet.
+    error IssuanceCapNotSet(address storefront);
+
+    /// @notice Minting would take the total supply to `newSupply`, past the global `supplyCap`.
+    error SupplyCapExceeded(uint256 supplyCap, uint256 newSupply);
+
+    /// @notice A supply cap below the current total supply.
+    error SupplyCapBelowSupply(uint256 supplyCap, uint256 totalSupply);
+
+    /// @notice The voucher's deadline has passed.
+    error VoucherExpired(uint256 deadline, uint256 timestamp);
+
+    /// @notice The voucher was not signed by the storefront it names.
+    error VoucherSignerMismatch(address signer, address storefront);
+
+    /// @notice The batch's arrays differ in length, or are empty.
+    error InvalidBatchLength(uint256 shoppers, uint256 orderIds, uint256 amounts);
+
+    /// @notice The order range starting at `firstOrderId` with `count` orders runs past the largest order number.
+    error OrderRangeOverflow(uint256 firstOrderId, uint256 count);
+
+    /// @notice Zero points were to be issued or redeemed.
+    error ZeroAmount();
+
+    /// @notice The issuance period length is zero or does not fit 32 bits.
+    error InvalidCapPeriod(uint256 capPeriod);
+
+    /// @notice The cap per period does not fit the packed slot (88 bits).
+    error CapPerPeriodTooLarge(uint256 capPerPeriod);
+
+    /// @notice The zero address was given as a storefront.
+    error InvalidStorefront(address storefront);
+
+    /// @notice Points cannot move between holders while transfers are locked.
+    error TransfersLocked(address from, address to);
+
+    /// @notice Issues `amount` points to `shopper` for the caller's order `orderId`.
+    function issue(address shopper, uint256 orderId, uint256 amount) external;
+
+    /// @notice Issues points for many of the caller's orders; any duplicate order reverts the whole batch.
+    function issueBatch(address[] calldata shoppers, uint256[] calldata orderIds, uint256[] calldata amounts)
+        external;
+
+    /// @notice Issues points for the caller's consecutive orders `firstOrderId`, `firstOrderId + 1`, …: the
+    /// cheapest batch for storefronts whose order numbers are sequential.
+    function issueForOrderRange(uint256 firstOrderId, address[] calldata shoppers, uint256[] calldata amounts)
+        external;
+
+    /// @notice Issues the points of a voucher signed by its storefront.
+    function claimVoucher(RewardVoucher calldata voucher, bytes calldata signature) external;
+
+    /// @notice Burns `amount` of the caller's points, redeemed at `storefront`.
+    function redeem(address storefront, uint256 amount, bytes32 ref) external;
+
+    /// @notice Burns `amount` of `shopper`'s points, redeemed at the calling storefront, spending its allowance.
+    function redeemFrom(address shopper, uint256 amount, bytes32 ref) external;
+
+    /// @notice Like `redeemFrom`, with the shopper's EIP-2612 permit applied in the same transaction.
+    function redeemWithPermit(
+        address shopper,
+        uint256 amount,
+        bytes32 ref,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    /// @notice Whether the storefront's order has been rewarded.
+    function isOrderRewarded(address storefront, uint256 orderId) external view returns (bool);
+
+    /// @notice The storefront's issuance state, with the period rolled forward to now.
+    function storefrontIssuance(address storefront) external view returns (StorefrontIssuance memory);
+
+    /// @notice The EIP-712 digest a storefront signs for `voucher`.
+    function voucherDigest(RewardVoucher calldata voucher) external view returns (bytes32);
+}

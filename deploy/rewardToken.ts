@@ -1,0 +1,41 @@
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatUpgrades } from "@openzeppelin/hardhat-upgrades";
+
+import type { RewardToken } from "../types/ethers-contracts/index.js";
+
+/** What a RewardToken proxy is initialized with. */
+export interface RewardTokenParameters {
+  /** ERC-20 name, e.g. "Acme Points". */
+  name: string;
+  /** ERC-20 symbol, e.g. "ACME". */
+  symbol: string;
+  /** Receives the admin, pauser and upgrader roles. */
+  admin: string;
+}
+
+/**
+ * Deploys RewardToken as a UUPS proxy through the OpenZeppelin upgrades plugin, which validates the
+ * implementation (initializers, storage layout, unsafe opcodes) before anything is sent.
+ *
+ * @example
+ * const token = await deployRewardToken(ethers, upgradesApi, { name: "Acme Points", symbol: "ACME", admin });
+ */
+export async function deployRewardToken(
+  ethers: HardhatEthers,
+  upgradesApi: HardhatUpgrades,
+  parameters: RewardTokenParameters,
+): Promise<RewardToken> {
+  if (!ethers.isAddress(parameters.admin)) {
+    throw new Error(`deployRewardToken: admin must be an address, got ${JSON.stringify(parameters.admin)}`);
+  }
+  if (parameters.name.trim() === "" || parameters.symbol.trim() === "") {
+    throw new Error("deployRewardToken: name and symbol must not be empty");
+  }
+  const factory = await ethers.getContractFactory("RewardToken");
+  const proxy = await upgradesApi.deployProxy(factory, [parameters.name, parameters.symbol, parameters.admin], {
+    kind: "uups",
+    initializer: "initialize",
+  });
+  await proxy.waitForDeployment();
+  return ethers.getContractAt("RewardToken", await proxy.getAddress());
+}
