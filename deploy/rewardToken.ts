@@ -25,6 +25,15 @@ export async function deployRewardToken(
   upgradesApi: HardhatUpgrades,
   parameters: RewardTokenParameters,
 ): Promise<RewardToken> {
+  return (await deployRewardTokenWithReceipt(ethers, upgradesApi, parameters)).token;
+}
+
+/** Like {@link deployRewardToken}, also returning the block that created the proxy (where indexing starts). */
+export async function deployRewardTokenWithReceipt(
+  ethers: HardhatEthers,
+  upgradesApi: HardhatUpgrades,
+  parameters: RewardTokenParameters,
+): Promise<{ token: RewardToken; deploymentBlock: number }> {
   if (!ethers.isAddress(parameters.admin)) {
     throw new Error(`deployRewardToken: admin must be an address, got ${JSON.stringify(parameters.admin)}`);
   }
@@ -36,6 +45,7 @@ export async function deployRewardToken(
     kind: "uups",
     initializer: "initialize",
   });
-  await proxy.waitForDeployment();
-  return ethers.getContractAt("RewardToken", await proxy.getAddress());
+  const receipt = await proxy.deploymentTransaction()?.wait();
+  if (!receipt) throw new Error("deployRewardToken: the proxy's deployment transaction has no receipt");
+  return { token: await ethers.getContractAt("RewardToken", await proxy.getAddress()), deploymentBlock: receipt.blockNumber };
 }

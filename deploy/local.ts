@@ -1,0 +1,42 @@
+/**
+ * Deploys the system to a local node (`--network localhost`) and sets up a demo storefront, then writes
+ * `deployments/<network>.json`. `npm start` runs it against the node it starts.
+ */
+import { upgrades } from "@openzeppelin/hardhat-upgrades";
+import hre from "hardhat";
+
+import { writeDeployment } from "./deployments.js";
+import { deployRewardTokenWithReceipt } from "./rewardToken.js";
+
+const DEMO_CAP_PER_DAY = 1_000_000n * 10n ** 18n;
+
+const connection = await hre.network.create();
+const { ethers } = connection;
+const upgradesApi = await upgrades(hre, connection);
+const [admin, storefront] = await ethers.getSigners();
+if (!admin || !storefront) throw new Error("deploy: the local node must offer at least two accounts");
+
+const { token, deploymentBlock } = await deployRewardTokenWithReceipt(ethers, upgradesApi, { name: "dCRM Demo Points", symbol: "DEMO", admin: admin.address });
+const proxy = await token.getAddress();
+await (await token.grantRole(await token.ISSUER_ROLE(), storefront.address)).wait();
+await (await token.setIssuanceCap(storefront.address, DEMO_CAP_PER_DAY, 86_400n)).wait();
+
+const { chainId } = await ethers.provider.getNetwork();
+const artifact = await hre.artifacts.readArtifact("RewardToken");
+const path = await writeDeployment(hre.config.paths.root, {
+  network: connection.networkName,
+  chainId: Number(chainId),
+  contracts: {
+    RewardToken: {
+      proxy,
+      implementation: await upgradesApi.erc1967.getImplementationAddress(proxy),
+      deploymentBlock,
+      abiHash: ethers.id(JSON.stringify(artifact.abi)),
+    },
+  },
+});
+
+console.log(`RewardToken proxy   ${proxy}`);
+console.log(`admin               ${admin.address}`);
+console.log(`demo storefront     ${storefront.address} (issuer, cap ${ethers.formatUnits(DEMO_CAP_PER_DAY, 18)} points/day)`);
+console.log(`wrote               ${path}`);

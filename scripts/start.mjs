@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm start`: the whole system on this machine. Starts a local EVM node on 127.0.0.1:8545, deploys the
+// contracts to it with a demo storefront, and keeps the node running until Ctrl-C.
+import { spawn } from "node:child_process";
+
+const RPC = "http://127.0.0.1:8545";
+
+async function rpcReady() {
+  try {
+    const response = await fetch(RPC, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+if (await rpcReady()) {
+  console.error(`start: something already answers at ${RPC}; stop it first (another 'npm start' or 'hardhat node').`);
+  process.exit(1);
+}
+
+console.log("start: starting a local EVM node (Hardhat) on 127.0.0.1:8545…");
+const node = spawn("hardhat", ["node", "--hostname", "127.0.0.1", "--port", "8545"], { stdio: ["ignore", "ignore", "inherit"] });
+const stop = () => node.kill("SIGINT");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+node.on("exit", (code) => {
+  console.log(`start: node stopped (${code ?? "signal"})`);
+  process.exit(code ?? 0);
+});
+
+const startedAt = Date.now();
+while (!(await rpcReady())) {
+  if (Date.now() - startedAt > 60_000) {
+    console.error("start: the node did not answer within 60 s");
+    stop();
+    process.exit(1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+console.log("start: deploying contracts…");
+const deploy = spawn("hardhat", ["run", "deploy/local.ts", "--network", "localhost"], { stdio: "inherit" });
+const deployed = await new Promise((resolve) => deploy.on("exit", (code) => resolve(code === 0)));
+if (!deployed) {
+  console.error("start: deployment failed; stopping the node");
+  stop();
+} else {
+  console.log(`\nstart: ready. JSON-RPC ${RPC} (chain id 31337). Ctrl-C stops.`);
+}
