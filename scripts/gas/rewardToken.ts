@@ -18,7 +18,9 @@ export async function measureRewardToken(ethers: HardhatEthers, upgradesApi: Har
   const [admin, storefront, shopper, spare] = await ethers.getSigners();
   if (!admin || !storefront || !shopper || !spare) throw new Error("bench: needs four funded accounts");
   const rows: GasRow[] = [];
-  const fresh = () => ethers.Wallet.createRandom().address;
+  // Deterministic new holders, so that the snapshot changes only when the code does.
+  let holderCount = 0;
+  const fresh = () => ethers.getAddress(ethers.dataSlice(ethers.id(`bench-holder-${holderCount++}`), 12));
 
   // Baseline: OpenZeppelin upgradeable ERC-20 + AccessControl behind an ERC1967 proxy.
   const baselineImpl = await ethers.deployContract("BaselineUpgradeableToken");
