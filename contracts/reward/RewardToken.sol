@@ -28,7 +28,6 @@ import {IssuancePeriods} from "./IssuancePeriods.sol";
 ///   OpenZeppelin's events and errors (`Paused`, `Unpaused`, `EnforcedPause`, `ExpectedPause`).
 /// - The EIP-712 domain (vouchers and permits) has the constant name `DOMAIN_NAME` and version "1" instead of
 ///   the token's name, which saves two storage reads per signature. Wallets read it from `eip712Domain()`.
-/// @custom:security-contact security@dcrm.dev
 contract RewardToken is
     IRewardToken,
     ERC20PermitUpgradeable,
