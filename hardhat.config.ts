@@ -27,7 +27,7 @@ export default defineConfig({
     settings: {
       evmVersion: "osaka",
       viaIR: false,
-      optimizer: { enabled: true, runs: 10_000 },
+      optimizer: { enabled: true, runs: 4_294_967_295 },
     },
   },
   paths: {

@@ -143,7 +143,7 @@ interface IRewardToken {
         external;
 
     /// @notice Issues the points of a voucher signed by its storefront.
-    function claimVoucher(RewardVoucher calldata voucher, bytes calldata signature) external;
+    function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external;
 
     /// @notice Burns `amount` of the caller's points, redeemed at `storefront`.
     function redeem(address storefront, uint256 amount, bytes32 ref) external;
@@ -169,5 +169,5 @@ interface IRewardToken {
     function storefrontIssuance(address storefront) external view returns (StorefrontIssuance memory);
 
     /// @notice The EIP-712 digest a storefront signs for `voucher`.
-    function voucherDigest(RewardVoucher calldata voucher) external view returns (bytes32);
+    function voucherDigest(RewardVoucher memory voucher) external view returns (bytes32);
 }

@@ -7,6 +7,7 @@ import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/
 import {ERC20PermitUpgradeable} from
     "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 import {IRewardToken} from "./IRewardToken.sol";
 import {IssuancePeriods} from "./IssuancePeriods.sol";
@@ -48,6 +49,10 @@ contract RewardToken is
     /// @notice The EIP-712 domain version of vouchers and permits.
     string public constant DOMAIN_VERSION = "1";
 
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
+    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
     bytes32 private constant REWARD_VOUCHER_TYPEHASH = keccak256(
         "RewardVoucher(address shopper,uint256 amount,address storefront,uint256 orderId,uint256 deadline)"
     );
@@ -115,9 +120,9 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardToken
-    function claimVoucher(RewardVoucher calldata voucher, bytes calldata signature) external {
+    function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external {
         if (block.timestamp > voucher.deadline) revert VoucherExpired(voucher.deadline, block.timestamp);
-        address signer = ECDSA.recover(_voucherDigest(voucher), signature);
+        address signer = ECDSA.recover(_voucherDigest(voucher), r, vs);
         if (signer != voucher.storefront) revert VoucherSignerMismatch(signer, voucher.storefront);
         _issue(voucher.storefront, voucher.shopper, voucher.orderId, voucher.amount);
     }
@@ -214,7 +219,7 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardToken
-    function voucherDigest(RewardVoucher calldata voucher) external view returns (bytes32) {
+    function voucherDigest(RewardVoucher memory voucher) external view returns (bytes32) {
         return _voucherDigest(voucher);
     }
 
@@ -350,7 +355,7 @@ contract RewardToken is
         }
     }
 
-    function _voucherDigest(RewardVoucher calldata voucher) private view returns (bytes32) {
+    function _voucherDigest(RewardVoucher memory voucher) private view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(REWARD_VOUCHER_TYPEHASH, voucher)));
     }
 
@@ -358,9 +363,14 @@ contract RewardToken is
     function _update(address from, address to, uint256 value) internal override {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
         if (policy.paused) revert EnforcedPause();
-        if (from != address(0) && to != address(0) && policy.transfersLocked) revert TransfersLocked(from, to);
+        if (from == address(0)) {
+            // totalSupply() is read only when a cap is set; OpenZeppelin's overflow check still guards the sum.
+            uint256 cap = policy.supplyCap;
+            if (cap != 0 && totalSupply() + value > cap) revert SupplyCapExceeded(cap, totalSupply() + value);
+        } else if (to != address(0) && policy.transfersLocked) {
+            revert TransfersLocked(from, to);
+        }
         super._update(from, to, value);
-        if (from == address(0)) _requireWithinSupplyCap();
     }
 
     function _requireNotPaused() private view {
@@ -394,6 +404,14 @@ contract RewardToken is
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}
+
+    /// @dev The same digest as OpenZeppelin's, from the constant name and version hashes instead of hashing
+    /// the name and version strings on every signature.
+    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
+        bytes32 domainSeparator =
+            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
+        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
+    }
 
     function _EIP712Name() internal pure override returns (string memory) {
         return DOMAIN_NAME;

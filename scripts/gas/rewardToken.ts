@@ -83,7 +83,7 @@ export async function measureRewardToken(ethers: HardhatEthers, upgradesApi: Har
   const signature = await storefront.signTypedData(domain, voucherTypes, voucher);
   rows.push({
     id: "reward.claimVoucher.newHolder",
-    gas: await gasOf(token.connect(spare).claimVoucher(voucher, signature)),
+    gas: await gasOf(token.connect(spare).claimVoucher(voucher, ethers.Signature.from(signature).r, ethers.Signature.from(signature).yParityAndS)),
     baseline: "baseline.ozUpgradeable.mint.newHolder",
     target: 78_000,
   });

@@ -96,6 +96,12 @@ export async function signPermit(
   return ethers.Signature.from(signature);
 }
 
+/** A 65-byte signature as EIP-2098 compact `(r, yParityAndS)`, the form `claimVoucher` takes. */
+export function compact(signature: string): [string, string] {
+  const { r, yParityAndS } = ethers.Signature.from(signature);
+  return [r, yParityAndS];
+}
+
 /** A deadline an hour after the latest block. */
 export async function inAnHour(): Promise<bigint> {
   return BigInt(await networkHelpers.time.latest()) + 3_600n;
