@@ -143,6 +143,10 @@ interface IRewardToken {
         external;
 
     /// @notice Issues the points of a voucher signed by its storefront.
+    /// @param r The signature's r.
+    /// @param vs The signature's s with the recovery parity in its top bit (EIP-2098 compact form: 64 bytes
+    /// instead of 65, and no malleable twin). viem: `signatureToCompactSignature`; ethers: `Signature.from(sig)
+    /// .yParityAndS`.
     function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external;
 
     /// @notice Burns `amount` of the caller's points, redeemed at `storefront`.
