@@ -100,6 +100,9 @@ interface IRewardToken {
     /// @notice Minting would take the total supply to `newSupply`, past the global `supplyCap`.
     error SupplyCapExceeded(uint256 supplyCap, uint256 newSupply);
 
+    /// @notice The supply cap does not fit its packed slot (128 bits).
+    error SupplyCapTooLarge(uint256 supplyCap);
+
     /// @notice A supply cap below the current total supply.
     error SupplyCapBelowSupply(uint256 supplyCap, uint256 totalSupply);
 

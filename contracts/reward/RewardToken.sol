@@ -161,7 +161,9 @@ contract RewardToken is
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
     /// @notice Sets how many points `storefront` may issue per period of `capPeriod` seconds.
-    /// @dev What was issued in the current period still counts against the new cap.
+    /// @dev The new cap applies from the current period of the new length (aligned to multiples of it), and
+    /// what was issued in the current period of the old length counts against it: changing the period never
+    /// starts a fresh allowance early.
     function setIssuanceCap(address storefront, uint256 capPerPeriod, uint256 capPeriod)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -169,9 +171,14 @@ contract RewardToken is
         if (storefront == address(0)) revert InvalidStorefront(storefront);
         if (capPeriod == 0 || capPeriod > type(uint32).max) revert InvalidCapPeriod(capPeriod);
         if (capPerPeriod > type(uint88).max) revert CapPerPeriodTooLarge(capPerPeriod);
-        StorefrontIssuance storage s = _getRewardTokenStorage().storefronts[storefront];
-        s.capPerPeriod = uint88(capPerPeriod);
-        s.capPeriod = uint32(capPeriod);
+        StorefrontIssuance storage stored = _getRewardTokenStorage().storefronts[storefront];
+        StorefrontIssuance memory issuance = stored;
+        issuance.roll(block.timestamp);
+        stored.capPerPeriod = uint88(capPerPeriod);
+        stored.capPeriod = uint32(capPeriod);
+        // A uint40 holds timestamps for the next 34,000 years.
+        stored.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
+        stored.issuedInPeriod = issuance.issuedInPeriod;
         emit IssuanceCapSet(storefront, capPerPeriod, capPeriod);
     }
 
@@ -183,7 +190,7 @@ contract RewardToken is
 
     /// @notice Sets the global supply cap; 0 removes it.
     function setSupplyCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (cap > type(uint128).max) revert SupplyCapExceeded(type(uint128).max, cap);
+        if (cap > type(uint128).max) revert SupplyCapTooLarge(cap);
         if (cap != 0 && cap < totalSupply()) revert SupplyCapBelowSupply(cap, totalSupply());
         _getRewardTokenStorage().policy.supplyCap = uint128(cap);
         emit SupplyCapSet(cap);
