@@ -10,7 +10,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 import {IRewardToken} from "./IRewardToken.sol";
-import {IssuancePeriods} from "./IssuancePeriods.sol";
+import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssuanceSlot.sol";
 
 /// @title RewardToken
 /// @notice ERC-20 loyalty points. Storefronts issue them per order at checkout, at most once per order and
@@ -35,8 +35,6 @@ contract RewardToken is
     AccessControlUpgradeable,
     UUPSUpgradeable
 {
-    using IssuancePeriods for StorefrontIssuance;
-
     /// @notice The role of a storefront that issues points.
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
     /// @notice The role that pauses and unpauses the token.
@@ -59,7 +57,7 @@ contract RewardToken is
 
     /// @custom:storage-location erc7201:dcrm.storage.RewardToken
     struct RewardTokenStorage {
-        mapping(address storefront => StorefrontIssuance) storefronts;
+        mapping(address storefront => StorefrontIssuanceSlot) storefronts;
         /// One bit per order number, 256 order numbers per word: sequential orders share a warm word.
         mapping(address storefront => mapping(uint256 word => uint256 bits)) rewardedOrders;
         TokenPolicy policy;
@@ -99,7 +97,7 @@ contract RewardToken is
         if (count == 0 || orderIds.length != count || amounts.length != count) {
             revert InvalidBatchLength(count, orderIds.length, amounts.length);
         }
-        StorefrontIssuance memory issuance = _issuerState(msg.sender);
+        StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedBatch(msg.sender, orderIds);
         _charge(msg.sender, issuance, _mintBatch(shoppers, amounts));
         emit PointsIssuedInBatch(msg.sender, orderIds);
@@ -113,7 +111,7 @@ contract RewardToken is
         uint256 count = shoppers.length;
         if (count == 0 || amounts.length != count) revert InvalidBatchLength(count, count, amounts.length);
         if (firstOrderId > type(uint256).max - (count - 1)) revert OrderRangeOverflow(firstOrderId, count);
-        StorefrontIssuance memory issuance = _issuerState(msg.sender);
+        StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedRange(msg.sender, firstOrderId, count);
         _charge(msg.sender, issuance, _mintBatch(shoppers, amounts));
         emit PointsIssuedForOrderRange(msg.sender, firstOrderId, count);
@@ -171,14 +169,13 @@ contract RewardToken is
         if (storefront == address(0)) revert InvalidStorefront(storefront);
         if (capPeriod == 0 || capPeriod > type(uint32).max) revert InvalidCapPeriod(capPeriod);
         if (capPerPeriod > type(uint88).max) revert CapPerPeriodTooLarge(capPerPeriod);
-        StorefrontIssuance storage stored = _getRewardTokenStorage().storefronts[storefront];
-        StorefrontIssuance memory issuance = stored;
-        issuance.roll(block.timestamp);
-        stored.capPerPeriod = uint88(capPerPeriod);
-        stored.capPeriod = uint32(capPeriod);
+        mapping(address => StorefrontIssuanceSlot) storage storefronts = _getRewardTokenStorage().storefronts;
+        StorefrontIssuance memory issuance = storefronts[storefront].toStruct(block.timestamp);
+        issuance.capPerPeriod = uint88(capPerPeriod);
+        issuance.capPeriod = uint32(capPeriod);
         // A uint40 holds timestamps for the next 34,000 years.
-        stored.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
-        stored.issuedInPeriod = issuance.issuedInPeriod;
+        issuance.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
+        storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance);
         emit IssuanceCapSet(storefront, capPerPeriod, capPeriod);
     }
 
@@ -220,9 +217,8 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardToken
-    function storefrontIssuance(address storefront) external view returns (StorefrontIssuance memory issuance) {
-        issuance = _getRewardTokenStorage().storefronts[storefront];
-        issuance.roll(block.timestamp);
+    function storefrontIssuance(address storefront) external view returns (StorefrontIssuance memory) {
+        return _getRewardTokenStorage().storefronts[storefront].toStruct(block.timestamp);
     }
 
     /// @inheritdoc IRewardToken
@@ -248,7 +244,7 @@ contract RewardToken is
     /// @inheritdoc AccessControlUpgradeable
     /// @dev Issuers are read from the storefront's issuance slot.
     function hasRole(bytes32 role, address account) public view override returns (bool) {
-        if (role == ISSUER_ROLE) return _getRewardTokenStorage().storefronts[account].isIssuer;
+        if (role == ISSUER_ROLE) return _getRewardTokenStorage().storefronts[account].isIssuer();
         return super.hasRole(role, account);
     }
 
@@ -256,8 +252,7 @@ contract RewardToken is
 
     function _issue(address storefront, address shopper, uint256 orderId, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
-        StorefrontIssuance memory issuance = _issuerState(storefront);
-        _charge(storefront, issuance, amount);
+        _charge(storefront, _issuerSlot(storefront), amount);
         _markRewarded(storefront, orderId);
         _mint(shopper, amount);
         emit PointsIssued(storefront, orderId);
@@ -284,20 +279,15 @@ contract RewardToken is
         _requireWithinSupplyCap();
     }
 
-    /// @dev Loads the storefront's issuance slot, reverting unless it holds the issuer role.
-    function _issuerState(address storefront) private view returns (StorefrontIssuance memory issuance) {
+    /// @dev The storefront's packed issuance word, reverting unless it holds the issuer role.
+    function _issuerSlot(address storefront) private view returns (StorefrontIssuanceSlot issuance) {
         issuance = _getRewardTokenStorage().storefronts[storefront];
-        if (!issuance.isIssuer) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
+        if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
     }
 
-    /// @dev Counts `amount` against the storefront's cap and writes back the fields that changed.
-    function _charge(address storefront, StorefrontIssuance memory issuance, uint256 amount) private {
-        uint40 periodStart = issuance.periodStart;
-        issuance.roll(block.timestamp);
-        issuance.charge(storefront, amount);
-        StorefrontIssuance storage stored = _getRewardTokenStorage().storefronts[storefront];
-        if (issuance.periodStart != periodStart) stored.periodStart = issuance.periodStart;
-        stored.issuedInPeriod = issuance.issuedInPeriod;
+    /// @dev Counts `amount` against the storefront's cap: one write of the word read by `_issuerSlot`.
+    function _charge(address storefront, StorefrontIssuanceSlot issuance, uint256 amount) private {
+        _getRewardTokenStorage().storefronts[storefront] = issuance.charged(storefront, amount, block.timestamp);
     }
 
 
@@ -393,20 +383,22 @@ contract RewardToken is
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
         if (role != ISSUER_ROLE) return super._grantRole(role, account);
         if (account == address(0)) revert InvalidStorefront(account);
-        StorefrontIssuance storage s = _getRewardTokenStorage().storefronts[account];
-        if (s.isIssuer) return false;
-        s.isIssuer = true;
-        emit RoleGranted(role, account, _msgSender());
-        return true;
+        return _setIssuer(account, true);
     }
 
     /// @dev Revoking keeps the storefront's cap and this period's count, so a re-grant starts no fresh period.
     function _revokeRole(bytes32 role, address account) internal override returns (bool) {
         if (role != ISSUER_ROLE) return super._revokeRole(role, account);
-        StorefrontIssuance storage s = _getRewardTokenStorage().storefronts[account];
-        if (!s.isIssuer) return false;
-        s.isIssuer = false;
-        emit RoleRevoked(role, account, _msgSender());
+        return _setIssuer(account, false);
+    }
+
+    function _setIssuer(address account, bool issuer) private returns (bool changed) {
+        mapping(address => StorefrontIssuanceSlot) storage storefronts = _getRewardTokenStorage().storefronts;
+        StorefrontIssuanceSlot slot = storefronts[account];
+        if (slot.isIssuer() == issuer) return false;
+        storefronts[account] = slot.withIssuer(issuer);
+        if (issuer) emit RoleGranted(ISSUER_ROLE, account, _msgSender());
+        else emit RoleRevoked(ISSUER_ROLE, account, _msgSender());
         return true;
     }
 
