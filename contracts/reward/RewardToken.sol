@@ -295,8 +295,9 @@ contract RewardToken is
         mapping(uint256 => uint256) storage words = _getRewardTokenStorage().rewardedOrders[storefront];
         uint256 bit = 1 << (orderId & 0xff);
         uint256 word = words[orderId >> 8];
-        if (word & bit != 0) revert OrderAlreadyRewarded(storefront, orderId);
+        // Written before the check so that read and write share one slot computation; a revert undoes it.
         words[orderId >> 8] = word | bit;
+        if (word & bit != 0) revert OrderAlreadyRewarded(storefront, orderId);
     }
 
     /// @dev Sequential order numbers share bitmap words: the current word stays in memory and is written
@@ -359,12 +360,13 @@ contract RewardToken is
     /// @dev Every balance change passes here: the pause, the transfer lock and the supply cap, all in one slot.
     function _update(address from, address to, uint256 value) internal override {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
-        if (policy.paused) revert EnforcedPause();
+        // Read every field before branching, so that the optimizer loads the slot once.
+        (bool paused, bool transfersLocked_, uint256 cap) = (policy.paused, policy.transfersLocked, policy.supplyCap);
+        if (paused) revert EnforcedPause();
         if (from == address(0)) {
             // totalSupply() is read only when a cap is set; OpenZeppelin's overflow check still guards the sum.
-            uint256 cap = policy.supplyCap;
             if (cap != 0 && totalSupply() + value > cap) revert SupplyCapExceeded(cap, totalSupply() + value);
-        } else if (to != address(0) && policy.transfersLocked) {
+        } else if (to != address(0) && transfersLocked_) {
             revert TransfersLocked(from, to);
         }
         super._update(from, to, value);
