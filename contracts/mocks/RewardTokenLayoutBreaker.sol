@@ -6,19 +6,13 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {ERC20PermitUpgradeable} from
     "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 
+import {StorefrontIssuanceSlot} from "../reward/StorefrontIssuanceSlot.sol";
+
 /// @title RewardTokenLayoutBreaker
 /// @notice Test-only: an "upgrade" that swaps two fields of RewardToken's storage namespace, which would
 /// scramble every storefront and order. The upgrades plugin must refuse it.
 /// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract RewardTokenLayoutBreaker is ERC20PermitUpgradeable, AccessControlUpgradeable, UUPSUpgradeable {
-    struct StorefrontIssuance {
-        bool isIssuer;
-        uint32 capPeriod;
-        uint40 periodStart;
-        uint88 capPerPeriod;
-        uint88 issuedInPeriod;
-    }
-
     struct TokenPolicy {
         bool paused;
         bool transfersLocked;
@@ -28,7 +22,7 @@ contract RewardTokenLayoutBreaker is ERC20PermitUpgradeable, AccessControlUpgrad
     /// @custom:storage-location erc7201:dcrm.storage.RewardToken
     struct RewardTokenStorage {
         mapping(address storefront => mapping(uint256 word => uint256 bits)) rewardedOrders;
-        mapping(address storefront => StorefrontIssuance) storefronts;
+        mapping(address storefront => StorefrontIssuanceSlot) storefronts;
         TokenPolicy policy;
     }
 

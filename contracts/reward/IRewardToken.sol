@@ -19,7 +19,8 @@ interface IRewardToken {
         uint256 deadline;
     }
 
-    /// @notice A storefront's issuance state, kept in one storage slot that checkout reads and writes once.
+    /// @notice A storefront's issuance state. Stored packed in one word (`StorefrontIssuanceSlot`, same layout)
+    /// that checkout reads and writes once.
     /// @param isIssuer Whether the storefront holds the issuer role.
     /// @param capPeriod Length of an issuance period in seconds (periods are aligned to multiples of it).
     /// @param periodStart Start of the period `issuedInPeriod` counts.

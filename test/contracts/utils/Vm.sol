@@ -33,6 +33,9 @@ interface Vm {
     /// @notice Discards the current fuzz input when `condition` is false.
     function assume(bool condition) external pure;
 
+    /// @notice The raw storage word at `slot` of `target`.
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+
     /// @notice Names `account` in traces.
     function label(address account, string calldata name) external;
 }
