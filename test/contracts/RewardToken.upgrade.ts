@@ -67,6 +67,27 @@ describe("RewardToken: upgrades", function () {
     expect(message).to.match(/Deleted `storefronts`/);
   });
 
+  it("refuses an upgrade to an address that is not a UUPS implementation", async function () {
+    const { token, admin, stranger, shopper } = await loadFixture(usedTokenFixture);
+    // Another proxy: proxiableUUID() answers only on implementations, so it is refused.
+    const v2 = await ethers.deployContract("RewardTokenV2");
+    const init = v2.interface.encodeFunctionData("initialize", ["Other", "OTH", admin.address]);
+    const otherProxy = await ethers.deployContract("ERC1967Proxy", [await v2.getAddress(), init]);
+    await expect(token.connect(admin).upgradeToAndCall(await otherProxy.getAddress(), "0x"))
+      .to.be.revertedWithCustomError(token, "ERC1967InvalidImplementation").withArgs(await otherProxy.getAddress());
+    // An account without code.
+    await expect(token.connect(admin).upgradeToAndCall(stranger.address, "0x")).to.be.revert(ethers);
+    expect(await token.balanceOf(shopper.address)).to.equal(45n * POINTS);
+  });
+
+  it("refuses upgrades called on the implementation itself", async function () {
+    const { token, admin } = await loadFixture(usedTokenFixture);
+    const implementation = await ethers.getContractAt("RewardToken", await upgradesApi.erc1967.getImplementationAddress(await token.getAddress()));
+    const v2 = await ethers.deployContract("RewardTokenV2");
+    await expect(implementation.connect(admin).upgradeToAndCall(await v2.getAddress(), "0x"))
+      .to.be.revertedWithCustomError(implementation, "UUPSUnauthorizedCallContext");
+  });
+
   it("lets only the upgrader upgrade", async function () {
     const { token, stranger } = await loadFixture(usedTokenFixture);
     const implementation = await ethers.deployContract("RewardTokenV2");
