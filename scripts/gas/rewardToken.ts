@@ -1,8 +1,13 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { HardhatUpgrades } from "@openzeppelin/hardhat-upgrades";
+import type { TypedDataField } from "ethers";
 
 import { deployRewardToken } from "../../deploy/rewardToken.js";
+import { permitTypes, rewardTokenDomain, rewardVoucherTypes } from "../../sdk/src/rewardToken/typedData.js";
 import { gasOf, marginal, type GasRow } from "./measure.js";
+
+// ethers types its parameter as mutable arrays; it never writes to them.
+type EthersTypes = Record<string, TypedDataField[]>;
 
 const ONE_DAY = 86_400n;
 const POINTS = 10n ** 20n; // 100 points: realistic calldata (an amount with zero and non-zero bytes)
@@ -78,9 +83,9 @@ export async function measureRewardToken(ethers: HardhatEthers, upgradesApi: Har
 
   // A voucher signed by the storefront, submitted by a relayer for a new holder.
   const network = await ethers.provider.getNetwork();
-  const domain = { name: "dCRM RewardToken", version: "1", chainId: network.chainId, verifyingContract: await token.getAddress() };
+  const domain = rewardTokenDomain(network.chainId, await token.getAddress());
   const voucher = { shopper: fresh(), amount: POINTS, storefront: storefront.address, orderId: 4n, deadline: 2n ** 40n };
-  const signature = await storefront.signTypedData(domain, voucherTypes, voucher);
+  const signature = await storefront.signTypedData(domain, rewardVoucherTypes as unknown as EthersTypes, voucher);
   rows.push({
     id: "reward.claimVoucher.newHolder",
     gas: await gasOf(token.connect(spare).claimVoucher(voucher, ethers.Signature.from(signature).r, ethers.Signature.from(signature).yParityAndS)),
@@ -96,7 +101,7 @@ export async function measureRewardToken(ethers: HardhatEthers, upgradesApi: Har
 
   const nonce = await token.nonces(shopper.address);
   const permit = { owner: shopper.address, spender: storefront.address, value: POINTS / 4n, nonce, deadline: 2n ** 40n };
-  const permitSignature = ethers.Signature.from(await shopper.signTypedData(domain, permitTypes, permit));
+  const permitSignature = ethers.Signature.from(await shopper.signTypedData(domain, permitTypes as unknown as EthersTypes, permit));
   rows.push({
     id: "reward.redeemWithPermit",
     gas: await gasOf(
@@ -111,22 +116,3 @@ export async function measureRewardToken(ethers: HardhatEthers, upgradesApi: Har
   return rows;
 }
 
-const voucherTypes = {
-  RewardVoucher: [
-    { name: "shopper", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "storefront", type: "address" },
-    { name: "orderId", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};

@@ -1,9 +1,10 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { upgrades } from "@openzeppelin/hardhat-upgrades";
-import type { BigNumberish, TypedDataDomain } from "ethers";
+import type { BigNumberish, TypedDataDomain, TypedDataField } from "ethers";
 import hre from "hardhat";
 
 import { deployRewardToken } from "../../deploy/rewardToken.js";
+import { permitTypes, rewardTokenDomain, rewardVoucherTypes } from "../../sdk/src/rewardToken/typedData.js";
 import type { RewardToken } from "../../types/ethers-contracts/index.js";
 
 export const connection = await hre.network.create();
@@ -45,28 +46,12 @@ export async function deployRewardTokenFixture(): Promise<RewardTokenFixture> {
 /** The EIP-712 domain of the token's vouchers and permits. */
 export async function domainOf(token: RewardToken): Promise<TypedDataDomain> {
   const { chainId } = await ethers.provider.getNetwork();
-  return { name: "dCRM RewardToken", version: "1", chainId, verifyingContract: await token.getAddress() };
+  return rewardTokenDomain(chainId, await token.getAddress());
 }
 
-export const voucherTypes = {
-  RewardVoucher: [
-    { name: "shopper", type: "address" },
-    { name: "amount", type: "uint256" },
-    { name: "storefront", type: "address" },
-    { name: "orderId", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-export const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+// ethers types its parameter as mutable arrays; it never writes to them.
+export const voucherTypes = rewardVoucherTypes as unknown as Record<string, TypedDataField[]>;
+const permitTypesForEthers = permitTypes as unknown as Record<string, TypedDataField[]>;
 
 export interface Voucher {
   shopper: string;
@@ -86,7 +71,7 @@ export async function signPermit(
   domain?: TypedDataDomain,
 ) {
   const nonce = await token.nonces(owner.address);
-  const signature = await owner.signTypedData(domain ?? (await domainOf(token)), permitTypes, {
+  const signature = await owner.signTypedData(domain ?? (await domainOf(token)), permitTypesForEthers, {
     owner: owner.address,
     spender,
     value,
