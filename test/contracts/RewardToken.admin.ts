@@ -83,6 +83,23 @@ describe("RewardToken: pause, transfer lock, supply cap, roles", function () {
     await token.connect(storefront).issue(shopper.address, 4n, 1_000n * POINTS);
   });
 
+  it("manages the other roles through AccessControl, and issuer grants idempotently", async function () {
+    const { token, admin, storefront, stranger } = await loadFixture(fundedFixture);
+    const pauser = await token.PAUSER_ROLE();
+    await expect(token.connect(admin).grantRole(pauser, stranger.address)).to.emit(token, "RoleGranted");
+    await token.connect(stranger).pause();
+    await token.connect(stranger).unpause();
+    await expect(token.connect(admin).revokeRole(pauser, stranger.address))
+      .to.emit(token, "RoleRevoked").withArgs(pauser, stranger.address, admin.address);
+    await expect(token.connect(stranger).pause()).to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount");
+    // Granting a held issuer role, or revoking one not held, changes nothing and emits nothing.
+    const issuer = await token.ISSUER_ROLE();
+    await expect(token.connect(admin).grantRole(issuer, storefront.address)).not.to.emit(token, "RoleGranted");
+    await expect(token.connect(admin).revokeRole(issuer, stranger.address)).not.to.emit(token, "RoleRevoked");
+    await expect(token.connect(stranger).grantRole(issuer, stranger.address))
+      .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount");
+  });
+
   it("keeps the implementation uninitializable", async function () {
     const { token } = await loadFixture(fundedFixture);
     const implementationSlot = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
