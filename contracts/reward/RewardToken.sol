@@ -29,6 +29,10 @@ import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssua
 ///   OpenZeppelin's events and errors (`Paused`, `Unpaused`, `EnforcedPause`, `ExpectedPause`).
 /// - The EIP-712 domain (vouchers and permits) has the constant name `DOMAIN_NAME` and version "1" instead of
 ///   the token's name, which saves two storage reads per signature. Wallets read it from `eip712Domain()`.
+///   `_hashTypedDataV4` hashes it from precomputed constants.
+/// - Vouchers carry EIP-2098 compact signatures `(r, vs)`: 64 bytes of calldata instead of a 65-byte `bytes`,
+///   and no malleable twin.
+/// - Issuance and redemption events carry only what the `Transfer` just before them lacks (see IRewardToken).
 contract RewardToken is
     IRewardToken,
     ERC20PermitUpgradeable,
