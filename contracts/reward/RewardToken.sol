@@ -365,12 +365,12 @@ contract RewardToken is
     function _update(address from, address to, uint256 value) internal override {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
         // Read every field before branching, so that the optimizer loads the slot once.
-        (bool paused, bool transfersLocked_, uint256 cap) = (policy.paused, policy.transfersLocked, policy.supplyCap);
-        if (paused) revert EnforcedPause();
+        (bool isPaused, bool locked, uint256 cap) = (policy.paused, policy.transfersLocked, policy.supplyCap);
+        if (isPaused) revert EnforcedPause();
         if (from == address(0)) {
             // totalSupply() is read only when a cap is set; OpenZeppelin's overflow check still guards the sum.
             if (cap != 0 && totalSupply() + value > cap) revert SupplyCapExceeded(cap, totalSupply() + value);
-        } else if (to != address(0) && transfersLocked_) {
+        } else if (to != address(0) && locked) {
             revert TransfersLocked(from, to);
         }
         super._update(from, to, value);
