@@ -9,9 +9,10 @@ import { upgrades } from "@openzeppelin/hardhat-upgrades";
 import hre from "hardhat";
 
 import type { GasRow } from "./gas/measure.js";
+import { measureReferralEscrow } from "./gas/referralEscrow.js";
 import { measureRewardToken } from "./gas/rewardToken.js";
 
-const suites = [measureRewardToken];
+const suites = [measureRewardToken, measureReferralEscrow];
 
 const connection = await hre.network.create();
 const upgradesApi = await upgrades(hre, connection);

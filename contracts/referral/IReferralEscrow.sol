@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IReferralEscrow
+/// @notice Referral commissions: partners register codes, storefronts fund budgets and record referred sales,
+/// commissions wait in escrow through the storefront's return window, then partners claim them.
+/// @dev A referral is keyed by (storefront, order number): each storefront order is recorded at most once.
+interface IReferralEscrow {
+    /// @notice Where a referral is in its life. Released is not a status: a pending referral is released once
+    /// its release time has passed (or the storefront released it early).
+    enum ReferralStatus {
+        None,
+        Pending,
+        Voided,
+        Claimed
+    }
+
+    /// @notice One referral, in one storage slot.
+    /// @param partnerId The partner the commission is for.
+    /// @param tokenId The commission token, as numbered by the escrow (see `tokenById`).
+    /// @param status Pending, Voided or Claimed.
+    /// @param releaseTime When the commission can be claimed; before it, the storefront can void the referral.
+    /// @param commission The escrowed commission, in token units.
+    struct Referral {
+        uint40 partnerId;
+        uint32 tokenId;
+        ReferralStatus status;
+        uint40 releaseTime;
+        uint96 commission;
+    }
+
+    /// @notice A referred sale, as a storefront records it.
+    /// @param orderId The storefront's order number.
+    /// @param code The partner's referral code.
+    /// @param saleAmount The sale, in token units (the base of a rate commission).
+    struct ReferredSale {
+        uint256 orderId;
+        bytes32 code;
+        uint256 saleAmount;
+    }
+
+    /// @notice A referral, named by its storefront and order number (for claims).
+    struct ReferralKey {
+        address storefront;
+        uint256 orderId;
+    }
+
+    /// @notice A storefront's terms for one partner: a rate in basis points of the sale, or a fixed amount.
+    struct PartnerTerms {
+        uint16 rateBps;
+        uint96 fixedCommission;
+    }
+
+    /// @notice A partner registered `code`, paid to `payout`.
+    event PartnerRegistered(uint40 indexed partnerId, bytes32 indexed code, address owner, address payout);
+
+    /// @notice The partner's payout address changed.
+    event PayoutAddressChanged(uint40 indexed partnerId, address payout);
+
+    /// @notice The storefront set (or changed) a partner's terms in its program.
+    event PartnerEnrolled(address indexed storefront, uint40 indexed partnerId, uint16 rateBps, uint96 fixedCommission);
+
+    /// @notice The storefront removed a partner from its program; recorded referrals are unaffected.
+    event PartnerRemoved(address indexed storefront, uint40 indexed partnerId);
+
+    /// @notice The storefront set its hold period (its return window).
+    event HoldPeriodSet(address indexed storefront, uint32 holdPeriod);
+
+    /// @notice The storefront stopped (or resumed) recording referrals; claims are never stopped by this.
+    event ProgramPausedSet(address indexed storefront, bool paused);
+
+    /// @notice `amount` (what arrived) was added to the storefront's budget in `token`.
+    event BudgetFunded(address indexed storefront, address indexed token, address from, uint256 amount);
+
+    /// @notice Unallocated budget was withdrawn.
+    event BudgetWithdrawn(address indexed storefront, address indexed token, address to, uint256 amount);
+
+    /// @notice A referred sale was recorded and its commission moved from the budget into escrow.
+    event ReferralRecorded(
+        address indexed storefront,
+        uint40 indexed partnerId,
+        uint256 indexed orderId,
+        bytes32 code,
+        address token,
+        uint256 saleAmount,
+        uint256 commission,
+        uint256 releaseTime
+    );
+
+    /// @notice The storefront voided a referral before its release; the commission went back to its budget.
+    event ReferralVoided(address indexed storefront, uint256 indexed orderId, uint256 commission);
+
+    /// @notice The storefront released a referral before its hold period ended.
+    event ReferralReleasedEarly(address indexed storefront, uint256 indexed orderId, uint256 releaseTime);
+
+    /// @notice A partner was paid `amount` of `token` for the referrals in `referrals`.
+    event CommissionsClaimed(
+        uint40 indexed partnerId, address indexed token, address payout, uint256 amount, ReferralKey[] referrals
+    );
+
+    /// @notice The admin set the highest commission rate a storefront may offer.
+    event MaxCommissionRateSet(uint16 maxRateBps);
+
+    /// @notice The zero code.
+    error InvalidCode();
+
+    /// @notice The code belongs to partner `partnerId` already.
+    error CodeTaken(bytes32 code, uint40 partnerId);
+
+    /// @notice No partner has this code.
+    error UnknownCode(bytes32 code);
+
+    /// @notice No partner has this id.
+    error UnknownPartner(uint40 partnerId);
+
+    /// @notice The zero address as payout address or recipient.
+    error InvalidRecipient();
+
+    /// @notice Only the partner's owner may do this.
+    error NotPartnerOwner(uint40 partnerId, address caller);
+
+    /// @notice Terms must have exactly one of a rate or a fixed commission.
+    error InvalidTerms(uint16 rateBps, uint96 fixedCommission);
+
+    /// @notice The rate is above the admin's maximum.
+    error RateAboveMaximum(uint16 rateBps, uint16 maxRateBps);
+
+    /// @notice A maximum rate above 100%.
+    error InvalidMaxRate(uint16 maxRateBps);
+
+    /// @notice A hold period above `MAX_HOLD_PERIOD`.
+    error HoldPeriodTooLong(uint32 holdPeriod, uint32 maxHoldPeriod);
+
+    /// @notice The partner is not enrolled in the storefront's program.
+    error PartnerNotEnrolled(address storefront, uint40 partnerId);
+
+    /// @notice The storefront has paused its program.
+    error ProgramPaused(address storefront);
+
+    /// @notice The storefront's order was recorded already.
+    error OrderAlreadyRecorded(address storefront, uint256 orderId);
+
+    /// @notice The storefront has no referral for this order.
+    error UnknownReferral(address storefront, uint256 orderId);
+
+    /// @notice The referral is not pending (it was voided or claimed).
+    error ReferralNotPending(address storefront, uint256 orderId, ReferralStatus status);
+
+    /// @notice The referral was released already, so it can no longer be voided or released early.
+    error ReferralAlreadyReleased(address storefront, uint256 orderId, uint256 releaseTime);
+
+    /// @notice The referral is still in its hold period.
+    error ReferralNotReleased(address storefront, uint256 orderId, uint256 releaseTime);
+
+    /// @notice The referral is another partner's.
+    error ReferralOfAnotherPartner(address storefront, uint256 orderId, uint40 partnerId);
+
+    /// @notice The budget cannot cover `needed`.
+    error InsufficientBudget(address storefront, address token, uint256 available, uint256 needed);
+
+    /// @notice A zero amount, or an empty batch.
+    error ZeroAmount();
+
+    /// @notice The commission does not fit 96 bits.
+    error CommissionTooLarge(uint256 commission);
+
+    /// @notice The token is the zero address or has no code.
+    error InvalidToken(address token);
+}

@@ -1,0 +1,81 @@
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatUpgrades } from "@openzeppelin/hardhat-upgrades";
+
+import { deployReferralEscrow } from "../../deploy/referralEscrow.js";
+import { gasOf, marginal, type GasRow } from "./measure.js";
+
+const UNIT = 10n ** 18n;
+const SALE = 250n * UNIT;
+const HOLD = 30n * 86_400n;
+
+/**
+ * ReferralEscrow's measured operations, in a stablecoin stand-in (an ordinary ERC-20). Partners already
+ * hold the payout token when they claim, as the targets assume.
+ */
+export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: HardhatUpgrades): Promise<GasRow[]> {
+  const [admin, storefront] = await ethers.getSigners();
+  if (!admin || !storefront) throw new Error("bench: needs two funded accounts");
+  const rows: GasRow[] = [];
+  const { escrow } = await deployReferralEscrow(ethers, upgradesApi, { admin: admin.address, maxRateBps: 3_000 });
+  const token = await ethers.deployContract("TestToken", ["Bench Dollar", "BUSD"]);
+  const asStorefront = escrow.connect(storefront);
+
+  await (await token.mint(storefront.address, 10n ** 12n * UNIT)).wait();
+  await (await token.connect(storefront).approve(await escrow.getAddress(), ethers.MaxUint256)).wait();
+  await (await asStorefront.fundBudget(await token.getAddress(), 10n ** 9n * UNIT)).wait();
+  await (await asStorefront.setHoldPeriod(Number(HOLD))).wait();
+
+  // Partners: each registers a code, is enrolled at 10%, and already holds the payout token.
+  const partners: { code: string; id: bigint; wallet: ReturnType<typeof ethers.Wallet.createRandom> }[] = [];
+  const addPartner = async () => {
+    const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+    await (await admin.sendTransaction({ to: wallet.address, value: UNIT })).wait();
+    const code = ethers.encodeBytes32String(`partner-${partners.length}`);
+    await (await escrow.connect(wallet).registerPartner(code, wallet.address)).wait();
+    await (await asStorefront.enrolPartner(code, 1_000, 0)).wait();
+    await (await token.mint(wallet.address, UNIT)).wait();
+    const partner = { code, id: await escrow.partnerIdOf(code), wallet };
+    partners.push(partner);
+    return partner;
+  };
+  const first = await addPartner();
+  const tokenAddress = await token.getAddress();
+
+  let nextOrder = 1_000n;
+  rows.push({
+    id: "referral.record",
+    gas: await gasOf(asStorefront.recordReferral(nextOrder++, first.code, SALE, tokenAddress)),
+    target: 70_000,
+  });
+
+  const batchPartners = [];
+  for (let i = 0; i < 100; i++) batchPartners.push(await addPartner());
+  const sales = (count: number) =>
+    batchPartners.slice(0, count).map((partner) => ({ orderId: nextOrder++, code: partner.code, saleAmount: SALE }));
+  const one = await gasOf(asStorefront.recordReferrals(tokenAddress, sales(1)));
+  const hundred = await gasOf(asStorefront.recordReferrals(tokenAddress, sales(100)));
+  rows.push({ id: "referral.recordBatch100.perReferral", gas: marginal(one, hundred, 100), target: 32_000 });
+
+  const voided = nextOrder++;
+  await (await asStorefront.recordReferral(voided, first.code, SALE, tokenAddress)).wait();
+  rows.push({ id: "referral.void", gas: await gasOf(asStorefront.voidReferral(voided)), target: 45_000 });
+
+  // Ten more referrals for the first partner, then past the hold period.
+  const tenOrders: bigint[] = [];
+  for (let i = 0; i < 11; i++) {
+    const orderId = nextOrder++;
+    await (await asStorefront.recordReferral(orderId, first.code, SALE, tokenAddress)).wait();
+    tenOrders.push(orderId);
+  }
+  await ethers.provider.send("evm_increaseTime", [Number(HOLD) + 1]);
+  await ethers.provider.send("evm_mine", []);
+  const key = (orderId: bigint) => ({ storefront: storefront.address, orderId });
+  const asPartner = escrow.connect(first.wallet);
+  rows.push({ id: "referral.claim1", gas: await gasOf(asPartner.claim(first.id, [key(tenOrders[0]!)])), target: 60_000 });
+  rows.push({
+    id: "referral.claim10",
+    gas: await gasOf(asPartner.claim(first.id, tenOrders.slice(1).map(key))),
+    target: 120_000,
+  });
+  return rows;
+}
