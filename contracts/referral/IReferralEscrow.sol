@@ -93,9 +93,14 @@ interface IReferralEscrow {
     /// @notice The storefront released a referral before its hold period ended.
     event ReferralReleasedEarly(address indexed storefront, uint256 indexed orderId, uint256 releaseTime);
 
-    /// @notice A partner was paid `amount` of `token` for the referrals in `referrals`.
-    event CommissionsClaimed(
-        uint40 indexed partnerId, address indexed token, address payout, uint256 amount, ReferralKey[] referrals
+    /// @notice A partner was paid `amount` of `token` for the referrals in `referrals`, at its payout address
+    /// of the moment (the latest `PartnerRegistered` or `PayoutAddressChanged`).
+    event CommissionsClaimed(uint40 indexed partnerId, address indexed token, uint256 amount, ReferralKey[] referrals);
+
+    /// @notice A partner was paid `amount` of `token` for its referrals of `storefront`'s orders `orderIds`, at
+    /// its payout address of the moment.
+    event CommissionsClaimedFrom(
+        uint40 indexed partnerId, address indexed token, address indexed storefront, uint256 amount, uint256[] orderIds
     );
 
     /// @notice The admin set the highest commission rate a storefront may offer.

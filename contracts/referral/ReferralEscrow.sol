@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IReferralEscrow} from "./IReferralEscrow.sol";
+import {ReferralSlot, ReferralSlots} from "./ReferralSlot.sol";
 
 /// @title ReferralEscrow
 /// @notice Referral commissions held in escrow. Partners register a code and a payout address; a storefront
@@ -65,7 +66,7 @@ contract ReferralEscrow is
         mapping(address storefront => mapping(address token => Budget)) budgets;
         mapping(address token => uint32 tokenId) tokenIds;
         mapping(uint32 tokenId => address token) tokens;
-        mapping(address storefront => mapping(uint256 orderId => Referral)) referrals;
+        mapping(address storefront => mapping(uint256 orderId => ReferralSlot)) referrals;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ReferralEscrow")) - 1)) & ~bytes32(uint256(0xff))
@@ -216,21 +217,24 @@ contract ReferralEscrow is
     /// goes back to the caller's budget.
     function voidReferral(uint256 orderId) external whenNotPaused {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        Referral storage referral = $.referrals[msg.sender][orderId];
-        Referral memory current = referral;
-        _requireUnreleased(msg.sender, orderId, current);
-        referral.status = ReferralStatus.Voided;
+        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
+        ReferralSlot referral = referrals[orderId];
+        _requireUnreleased(msg.sender, orderId, referral);
+        referrals[orderId] = referral.withStatus(ReferralStatus.Voided);
+        uint256 commission = referral.commission();
         // Escrowed commissions came out of this budget, so it has room for them again.
-        $.budgets[msg.sender][$.tokens[current.tokenId]].available += current.commission;
-        emit ReferralVoided(msg.sender, orderId, current.commission);
+        // tokenId fits 32 bits by the slot's layout.
+        $.budgets[msg.sender][$.tokens[uint32(referral.tokenId())]].available += uint224(commission);
+        emit ReferralVoided(msg.sender, orderId, commission);
     }
 
     /// @notice Releases a referral of the caller's before its hold period ends (the sale is verified).
     function releaseEarly(uint256 orderId) external whenNotPaused {
-        Referral storage referral = _getReferralEscrowStorage().referrals[msg.sender][orderId];
+        mapping(uint256 => ReferralSlot) storage referrals = _getReferralEscrowStorage().referrals[msg.sender];
+        ReferralSlot referral = referrals[orderId];
         _requireUnreleased(msg.sender, orderId, referral);
         // A uint40 holds timestamps for the next 34,000 years.
-        referral.releaseTime = uint40(block.timestamp);
+        referrals[orderId] = referral.withReleaseTime(block.timestamp);
         emit ReferralReleasedEarly(msg.sender, orderId, block.timestamp);
     }
 
@@ -238,9 +242,7 @@ contract ReferralEscrow is
     /// per run of referrals in the same token. Anyone may trigger it: the money only goes to the partner.
     function claim(uint40 partnerId, ReferralKey[] calldata keys) external whenNotPaused nonReentrant {
         if (keys.length == 0) revert ZeroAmount();
-        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        address payout = $.partners[partnerId].payout;
-        if (payout == address(0)) revert UnknownPartner(partnerId);
+        address payout = _payoutOf(partnerId);
         uint32 runToken = 0;
         uint256 runStart;
         uint256 runTotal;
@@ -253,6 +255,30 @@ contract ReferralEscrow is
             runTotal += commission;
         }
         _pay(partnerId, runToken, payout, runTotal, keys[runStart:]);
+    }
+
+    /// @notice Like `claim` for referrals of one storefront: the common case, with half the calldata and log
+    /// data per referral.
+    function claimFrom(uint40 partnerId, address storefront, uint256[] calldata orderIds)
+        external
+        whenNotPaused
+        nonReentrant
+    {
+        if (orderIds.length == 0) revert ZeroAmount();
+        address payout = _payoutOf(partnerId);
+        mapping(uint256 => ReferralSlot) storage referrals = _getReferralEscrowStorage().referrals[storefront];
+        uint256 runToken = 0;
+        uint256 runStart;
+        uint256 runTotal;
+        for (uint256 i; i < orderIds.length; ++i) {
+            (uint256 tokenId, uint256 commission) = _markClaimed(referrals, storefront, orderIds[i], partnerId);
+            if (tokenId != runToken) {
+                if (i != 0) _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:i]);
+                (runToken, runStart, runTotal) = (tokenId, i, 0);
+            }
+            runTotal += commission;
+        }
+        _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:]);
     }
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
@@ -276,13 +302,13 @@ contract ReferralEscrow is
 
     /// @notice The referral for the storefront's order (status None when there is none).
     function referralOf(address storefront, uint256 orderId) external view returns (Referral memory) {
-        return _getReferralEscrowStorage().referrals[storefront][orderId];
+        return _getReferralEscrowStorage().referrals[storefront][orderId].unpack();
     }
 
     /// @notice Whether the referral is pending and past its release time, so its partner can claim it.
     function isClaimable(address storefront, uint256 orderId) external view returns (bool) {
-        Referral memory referral = _getReferralEscrowStorage().referrals[storefront][orderId];
-        return referral.status == ReferralStatus.Pending && block.timestamp >= referral.releaseTime;
+        ReferralSlot referral = _getReferralEscrowStorage().referrals[storefront][orderId];
+        return referral.status() == ReferralStatus.Pending && block.timestamp >= referral.releaseTime();
     }
 
     /// @notice The storefront's unallocated budget in `token`.
@@ -341,26 +367,40 @@ contract ReferralEscrow is
         else if (terms.fixedCommission != 0) commission = terms.fixedCommission;
         else revert PartnerNotEnrolled(storefront, partnerId);
         if (commission > type(uint96).max) revert CommissionTooLarge(commission);
-        Referral storage referral = $.referrals[storefront][orderId];
-        if (referral.status != ReferralStatus.None) revert OrderAlreadyRecorded(storefront, orderId);
+        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[storefront];
+        if (referrals[orderId].status() != ReferralStatus.None) revert OrderAlreadyRecorded(storefront, orderId);
         // releaseTime is now plus at most MAX_HOLD_PERIOD; commission was bounded just above.
-        $.referrals[storefront][orderId] = Referral({
-            partnerId: partnerId,
-            tokenId: tokenId,
-            status: ReferralStatus.Pending,
-            releaseTime: uint40(releaseTime),
-            commission: uint96(commission)
-        });
+        referrals[orderId] = ReferralSlots.pack(
+            Referral({
+                partnerId: partnerId,
+                tokenId: tokenId,
+                status: ReferralStatus.Pending,
+                releaseTime: uint40(releaseTime),
+                commission: uint96(commission)
+            })
+        );
         emit ReferralRecorded(storefront, partnerId, orderId, code, token, saleAmount, commission, releaseTime);
     }
 
-    /// @dev Marks a released referral of the partner's as claimed; returns its token and commission.
     function _markClaimed(uint40 partnerId, ReferralKey calldata key) private returns (uint32, uint256) {
-        Referral storage referral = _getReferralEscrowStorage().referrals[key.storefront][key.orderId];
-        Referral memory current = referral;
-        _requireClaimable(key.storefront, key.orderId, current, partnerId);
-        referral.status = ReferralStatus.Claimed;
-        return (current.tokenId, current.commission);
+        (uint256 tokenId, uint256 commission) = _markClaimed(
+            _getReferralEscrowStorage().referrals[key.storefront], key.storefront, key.orderId, partnerId
+        );
+        // tokenId fits 32 bits by the slot's layout.
+        return (uint32(tokenId), commission);
+    }
+
+    /// @dev Marks a released referral of the partner's as claimed; returns its token id and commission.
+    function _markClaimed(
+        mapping(uint256 => ReferralSlot) storage referrals,
+        address storefront,
+        uint256 orderId,
+        uint40 partnerId
+    ) private returns (uint256 tokenId, uint256 commission) {
+        ReferralSlot referral = referrals[orderId];
+        _requireClaimable(storefront, orderId, referral, partnerId);
+        referrals[orderId] = referral.withStatus(ReferralStatus.Claimed);
+        return (referral.tokenId(), referral.commission());
     }
 
     function _pay(uint40 partnerId, uint32 tokenId, address payout, uint256 amount, ReferralKey[] calldata keys)
@@ -368,7 +408,21 @@ contract ReferralEscrow is
     {
         address token = _getReferralEscrowStorage().tokens[tokenId];
         IERC20(token).safeTransfer(payout, amount);
-        emit CommissionsClaimed(partnerId, token, payout, amount, keys);
+        emit CommissionsClaimed(partnerId, token, amount, keys);
+    }
+
+    function _payFrom(
+        uint40 partnerId,
+        uint256 tokenId,
+        address storefront,
+        address payout,
+        uint256 amount,
+        uint256[] calldata orderIds
+    ) private {
+        // tokenId fits 32 bits by the slot's layout.
+        address token = _getReferralEscrowStorage().tokens[uint32(tokenId)];
+        IERC20(token).safeTransfer(payout, amount);
+        emit CommissionsClaimedFrom(partnerId, token, storefront, amount, orderIds);
     }
 
     /// @dev The release time of a referral recorded now in the storefront's program, unless it is paused.
@@ -378,22 +432,33 @@ contract ReferralEscrow is
         return block.timestamp + program.holdPeriod;
     }
 
-    function _requireUnreleased(address storefront, uint256 orderId, Referral memory referral) private view {
-        if (referral.status == ReferralStatus.None) revert UnknownReferral(storefront, orderId);
-        if (referral.status != ReferralStatus.Pending) revert ReferralNotPending(storefront, orderId, referral.status);
-        if (block.timestamp >= referral.releaseTime) {
-            revert ReferralAlreadyReleased(storefront, orderId, referral.releaseTime);
-        }
+    function _requirePending(address storefront, uint256 orderId, ReferralSlot referral) private pure {
+        ReferralStatus status = referral.status();
+        if (status == ReferralStatus.None) revert UnknownReferral(storefront, orderId);
+        if (status != ReferralStatus.Pending) revert ReferralNotPending(storefront, orderId, status);
     }
 
-    function _requireClaimable(address storefront, uint256 orderId, Referral memory referral, uint40 partnerId)
+    function _requireUnreleased(address storefront, uint256 orderId, ReferralSlot referral) private view {
+        _requirePending(storefront, orderId, referral);
+        uint256 releaseTime = referral.releaseTime();
+        if (block.timestamp >= releaseTime) revert ReferralAlreadyReleased(storefront, orderId, releaseTime);
+    }
+
+    function _requireClaimable(address storefront, uint256 orderId, ReferralSlot referral, uint40 partnerId)
         private
         view
     {
-        if (referral.status == ReferralStatus.None) revert UnknownReferral(storefront, orderId);
-        if (referral.status != ReferralStatus.Pending) revert ReferralNotPending(storefront, orderId, referral.status);
-        if (referral.partnerId != partnerId) revert ReferralOfAnotherPartner(storefront, orderId, referral.partnerId);
-        if (block.timestamp < referral.releaseTime) revert ReferralNotReleased(storefront, orderId, referral.releaseTime);
+        _requirePending(storefront, orderId, referral);
+        // partnerId fits 40 bits by the slot's layout.
+        uint40 owner = uint40(referral.partnerId());
+        if (owner != partnerId) revert ReferralOfAnotherPartner(storefront, orderId, owner);
+        uint256 releaseTime = referral.releaseTime();
+        if (block.timestamp < releaseTime) revert ReferralNotReleased(storefront, orderId, releaseTime);
+    }
+
+    function _payoutOf(uint40 partnerId) private view returns (address payout) {
+        payout = _getReferralEscrowStorage().partners[partnerId].payout;
+        if (payout == address(0)) revert UnknownPartner(partnerId);
     }
 
     function _partnerIdOf(bytes32 code) private view returns (uint40 partnerId) {

@@ -71,11 +71,26 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   await ethers.provider.send("evm_mine", []);
   const key = (orderId: bigint) => ({ storefront: storefront.address, orderId });
   const asPartner = escrow.connect(first.wallet);
-  rows.push({ id: "referral.claim1", gas: await gasOf(asPartner.claim(first.id, [key(tenOrders[0]!)])), target: 60_000 });
+  rows.push({
+    id: "referral.claim1",
+    gas: await gasOf(asPartner.claimFrom(first.id, storefront.address, [tenOrders[0]!])),
+    target: 60_000,
+  });
   rows.push({
     id: "referral.claim10",
-    gas: await gasOf(asPartner.claim(first.id, tenOrders.slice(1).map(key))),
+    gas: await gasOf(asPartner.claimFrom(first.id, storefront.address, tenOrders.slice(1, 11))),
     target: 120_000,
   });
+  // The same through `claim`, whose keys may name any storefronts.
+  const more: bigint[] = [];
+  for (let i = 0; i < 11; i++) {
+    const orderId = nextOrder++;
+    await (await asStorefront.recordReferral(orderId, first.code, SALE, tokenAddress)).wait();
+    more.push(orderId);
+  }
+  await ethers.provider.send("evm_increaseTime", [Number(HOLD) + 1]);
+  await ethers.provider.send("evm_mine", []);
+  rows.push({ id: "referral.claimKeys1", gas: await gasOf(asPartner.claim(first.id, [key(more[0]!)])) });
+  rows.push({ id: "referral.claimKeys10", gas: await gasOf(asPartner.claim(first.id, more.slice(1, 11).map(key))) });
   return rows;
 }
