@@ -6,6 +6,7 @@ import { upgrades } from "@openzeppelin/hardhat-upgrades";
 import hre from "hardhat";
 
 import { writeDeployment } from "./deployments.js";
+import { deployReferralEscrow } from "./referralEscrow.js";
 import { deployRewardTokenWithReceipt } from "./rewardToken.js";
 
 const DEMO_CAP_PER_DAY = 1_000_000n * 10n ** 18n;
@@ -21,8 +22,14 @@ const proxy = await token.getAddress();
 await (await token.grantRole(await token.ISSUER_ROLE(), storefront.address)).wait();
 await (await token.setIssuanceCap(storefront.address, DEMO_CAP_PER_DAY, 86_400n)).wait();
 
+const { escrow, deploymentBlock: escrowBlock } = await deployReferralEscrow(ethers, upgradesApi, {
+  admin: admin.address,
+  maxRateBps: 3_000,
+});
+const escrowAddress = await escrow.getAddress();
+
 const { chainId } = await ethers.provider.getNetwork();
-const artifact = await hre.artifacts.readArtifact("RewardToken");
+const abiHash = async (name: string) => ethers.id(JSON.stringify((await hre.artifacts.readArtifact(name)).abi));
 const path = await writeDeployment(hre.config.paths.root, {
   network: connection.networkName,
   chainId: Number(chainId),
@@ -31,12 +38,19 @@ const path = await writeDeployment(hre.config.paths.root, {
       proxy,
       implementation: await upgradesApi.erc1967.getImplementationAddress(proxy),
       deploymentBlock,
-      abiHash: ethers.id(JSON.stringify(artifact.abi)),
+      abiHash: await abiHash("RewardToken"),
+    },
+    ReferralEscrow: {
+      proxy: escrowAddress,
+      implementation: await upgradesApi.erc1967.getImplementationAddress(escrowAddress),
+      deploymentBlock: escrowBlock,
+      abiHash: await abiHash("ReferralEscrow"),
     },
   },
 });
 
 console.log(`RewardToken proxy   ${proxy}`);
+console.log(`ReferralEscrow      ${escrowAddress} (commission rates up to 30%)`);
 console.log(`admin               ${admin.address}`);
 console.log(`demo storefront     ${storefront.address} (issuer, cap ${ethers.formatUnits(DEMO_CAP_PER_DAY, 18)} points/day)`);
 console.log(`wrote               ${path}`);

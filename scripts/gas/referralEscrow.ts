@@ -26,8 +26,13 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   await (await asStorefront.setHoldPeriod(Number(HOLD))).wait();
 
   // Partners: each registers a code, is enrolled at 10%, and already holds the payout token.
-  const partners: { code: string; id: bigint; wallet: ReturnType<typeof ethers.Wallet.createRandom> }[] = [];
-  const addPartner = async () => {
+  interface BenchPartner {
+    code: string;
+    id: bigint;
+    wallet: ReturnType<typeof ethers.Wallet.createRandom>;
+  }
+  const partners: BenchPartner[] = [];
+  const addPartner = async (): Promise<BenchPartner> => {
     const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
     await (await admin.sendTransaction({ to: wallet.address, value: UNIT })).wait();
     const code = ethers.encodeBytes32String(`partner-${partners.length}`);
@@ -48,7 +53,7 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
     target: 70_000,
   });
 
-  const batchPartners = [];
+  const batchPartners: BenchPartner[] = [];
   for (let i = 0; i < 100; i++) batchPartners.push(await addPartner());
   const sales = (count: number) =>
     batchPartners.slice(0, count).map((partner) => ({ orderId: nextOrder++, code: partner.code, saleAmount: SALE }));

@@ -7,7 +7,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// @notice Test-only: on every transfer it calls back into a target with prepared calldata (a reentrancy
 /// attempt), and records whether that call succeeded and what it returned.
 contract ReentrantToken is ERC20 {
-    address public target;
+    address public callbackTarget;
     bytes public attack;
     bool public attackSucceeded;
     bytes public attackResult;
@@ -22,7 +22,7 @@ contract ReentrantToken is ERC20 {
 
     /// @notice Arms the callback: each transfer calls `target` with `data` (empty data disarms it).
     function arm(address target_, bytes calldata data) external {
-        target = target_;
+        callbackTarget = target_;
         attack = data;
     }
 
@@ -32,7 +32,7 @@ contract ReentrantToken is ERC20 {
             ++attempts;
             bytes memory data = attack;
             delete attack;
-            (attackSucceeded, attackResult) = target.call(data);
+            (attackSucceeded, attackResult) = callbackTarget.call(data);
         }
     }
 }
