@@ -169,6 +169,12 @@ interface IReferralEscrow {
     /// @notice The commission does not fit 96 bits.
     error CommissionTooLarge(uint256 commission);
 
+    /// @notice The sale amount is beyond any real sale (more than 2**240 token units).
+    error SaleAmountTooLarge(uint256 saleAmount);
+
+    /// @notice The budget would not fit 224 bits.
+    error BudgetTooLarge(uint256 budget);
+
     /// @notice The token is the zero address or has no code.
     error InvalidToken(address token);
 }

@@ -159,7 +159,7 @@ contract ReferralEscrow is
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
         uint256 available = budget.available + received;
-        if (available > type(uint224).max) revert CommissionTooLarge(available);
+        if (available > type(uint224).max) revert BudgetTooLarge(available);
         // Bounded just above.
         budget.available = uint224(available);
         emit BudgetFunded(msg.sender, token, msg.sender, received);
@@ -363,6 +363,8 @@ contract ReferralEscrow is
         uint40 partnerId = $.partnerIdByCode[code];
         if (partnerId == 0) revert UnknownCode(code);
         PartnerTerms memory terms = $.terms[storefront][partnerId];
+        if (saleAmount > type(uint240).max) revert SaleAmountTooLarge(saleAmount);
+        // Cannot overflow: saleAmount < 2**240 and rateBps < 2**16.
         if (terms.rateBps != 0) commission = saleAmount * terms.rateBps / BPS;
         else if (terms.fixedCommission != 0) commission = terms.fixedCommission;
         else revert PartnerNotEnrolled(storefront, partnerId);

@@ -1,0 +1,319 @@
+import { expect } from "chai";
+
+import {
+  ALICE,
+  BOB,
+  BOB_FIXED,
+  BUDGET,
+  Status,
+  USD,
+  atNextBlock,
+  deployProgramFixture,
+  ethers,
+  fundBudget,
+  key,
+  moveTo,
+  networkHelpers,
+  passHold,
+  record,
+} from "./referralFixtures.js";
+
+const { loadFixture } = networkHelpers;
+
+describe("ReferralEscrow: claims", function () {
+  /** Alice: storefront orders 1 (40 USD) and 2 (10 USD), other storefront order 1 (5 USD); Bob: storefront order 3 (25 USD). */
+  async function recordedFixture() {
+    const fixture = await deployProgramFixture();
+    const { escrow, usd, storefront, otherStorefront } = fixture;
+    await record(escrow, storefront, 1n, ALICE, 400n * USD, usd);
+    await record(escrow, storefront, 2n, ALICE, 100n * USD, usd);
+    await record(escrow, otherStorefront, 1n, ALICE, 100n * USD, usd);
+    const { releaseTime } = await record(escrow, storefront, 3n, BOB, 1n, usd);
+    return { ...fixture, lastReleaseTime: releaseTime };
+  }
+
+  async function releasedFixture() {
+    const fixture = await recordedFixture();
+    await moveTo(fixture.lastReleaseTime);
+    return fixture;
+  }
+
+  it("pays one released referral to the payout address, with CommissionsClaimed", async function () {
+    const { escrow, usd, storefront, aliceId, alicePayout, alice } = await loadFixture(releasedFixture);
+    const token = await usd.getAddress();
+    const tx = escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]);
+    await expect(tx).to.emit(escrow, "CommissionsClaimed").withArgs(aliceId, token, 40n * USD, [[storefront.address, 1n]]);
+    await expect(tx).to.changeTokenBalances(ethers, usd, [escrow, alicePayout, alice], [-40n * USD, 40n * USD, 0n]);
+    expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Claimed);
+    expect(await escrow.isClaimable(storefront.address, 1n)).to.equal(false);
+    expect(await escrow.isClaimable(storefront.address, 2n)).to.equal(true);
+    // Budgets are untouched: the commission had left them at recording.
+    expect(await escrow.budgetOf(storefront.address, token)).to.equal(BUDGET - 50n * USD - BOB_FIXED);
+  });
+
+  it("pays several referrals of one token, from several storefronts, in one transfer", async function () {
+    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+    const keys = [key(storefront, 2n), key(otherStorefront, 1n), key(storefront, 1n)];
+    const tx = escrow.claim(aliceId, keys);
+    await expect(tx).to.emit(escrow, "CommissionsClaimed").withArgs(
+      aliceId, await usd.getAddress(), 55n * USD,
+      [[storefront.address, 2n], [otherStorefront.address, 1n], [storefront.address, 1n]],
+    );
+    const receipt = (await (await tx).wait())!;
+    const transfers = receipt.logs.filter((log) => log.address === usd.target).map((log) => usd.interface.parseLog(log)!);
+    expect(transfers.map((t) => [t.name, t.args.from, t.args.to, t.args.value])).to.deep.equal([
+      ["Transfer", escrow.target, alicePayout.address, 55n * USD],
+    ]);
+    for (const k of keys) expect((await escrow.referralOf(k.storefront, k.orderId)).status).to.equal(Status.Claimed);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(55n * USD);
+  });
+
+  it("pays across two tokens with one transfer and one event per run of the same token", async function () {
+    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    const eur = await ethers.deployContract("TestToken", ["Test Euro", "TEUR"]);
+    await fundBudget(escrow, eur, storefront, 1_000n * USD);
+    await record(escrow, storefront, 10n, ALICE, 70n * USD, eur); // 7 EUR
+    await record(escrow, storefront, 11n, ALICE, 30n * USD, eur); // 3 EUR
+    await record(escrow, storefront, 12n, ALICE, 20n * USD, usd); // 2 USD
+    await passHold(escrow, storefront, 12n);
+    const [usdAddress, eurAddress] = [await usd.getAddress(), await eur.getAddress()];
+    const keys = [key(storefront, 1n), key(otherStorefront, 1n), key(storefront, 10n), key(storefront, 11n), key(storefront, 12n)];
+    const receipt = (await (await escrow.claim(aliceId, keys)).wait())!;
+
+    const claimed = receipt.logs
+      .filter((log) => log.address === escrow.target)
+      .map((log) => escrow.interface.parseLog(log)!)
+      .map((log) => [log.name, log.args.partnerId, log.args.token, log.args.amount, log.args.referrals.map((k: { storefront: string; orderId: bigint }) => [k.storefront, k.orderId])]);
+    expect(claimed).to.deep.equal([
+      ["CommissionsClaimed", aliceId, usdAddress, 45n * USD, [[storefront.address, 1n], [otherStorefront.address, 1n]]],
+      ["CommissionsClaimed", aliceId, eurAddress, 10n * USD, [[storefront.address, 10n], [storefront.address, 11n]]],
+      ["CommissionsClaimed", aliceId, usdAddress, 2n * USD, [[storefront.address, 12n]]],
+    ]);
+    const transfers = receipt.logs
+      .filter((log) => log.address === usd.target || log.address === eur.target)
+      .map((log) => [log.address, usd.interface.parseLog(log)!.args.to, usd.interface.parseLog(log)!.args.value]);
+    expect(transfers).to.deep.equal([
+      [usdAddress, alicePayout.address, 45n * USD],
+      [eurAddress, alicePayout.address, 10n * USD],
+      [usdAddress, alicePayout.address, 2n * USD],
+    ]);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(47n * USD);
+    expect(await eur.balanceOf(alicePayout.address)).to.equal(10n * USD);
+    expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Pending);
+  });
+
+  it("pays the payout address current at claim time", async function () {
+    const { escrow, usd, storefront, aliceId, alice, alicePayout, shopper } = await loadFixture(releasedFixture);
+    await escrow.connect(alice).setPayoutAddress(aliceId, shopper.address);
+    await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      .to.emit(escrow, "CommissionsClaimed").withArgs(aliceId, await usd.getAddress(), 40n * USD, [[storefront.address, 1n]]);
+    expect(await usd.balanceOf(shopper.address)).to.equal(40n * USD);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
+  });
+
+  it("never pays a referral twice, across calls or within one", async function () {
+    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+    await escrow.claim(aliceId, [key(storefront, 1n)]);
+    await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
+    await expect(escrow.claim(aliceId, [key(storefront, 2n), key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
+    await expect(escrow.claim(aliceId, [key(otherStorefront, 1n), key(storefront, 2n), key(otherStorefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(otherStorefront.address, 1n, Status.Claimed);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(40n * USD);
+    expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Pending);
+    expect((await escrow.referralOf(otherStorefront.address, 1n)).status).to.equal(Status.Pending);
+  });
+
+  it("refuses voided and unknown referrals", async function () {
+    const { escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    await escrow.connect(storefront).voidReferral(2n);
+    await passHold(escrow, storefront, 2n);
+    await expect(escrow.claim(aliceId, [key(storefront, 2n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Voided);
+    await expect(escrow.claim(aliceId, [key(storefront, 1n), key(storefront, 99n)]))
+      .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(storefront.address, 99n);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
+  });
+
+  it("refuses a referral still in its hold period, until its release time", async function () {
+    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
+    // The other storefront's referral is released after 3 days; the storefront's is not.
+    await passHold(escrow, otherStorefront, 1n);
+    await expect(escrow.claim(aliceId, [key(otherStorefront, 1n), key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
+    await atNextBlock(releaseTime - 1n);
+    await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
+    await atNextBlock(releaseTime);
+    await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
+  });
+
+  it("refuses another partner's referral, naming its partner", async function () {
+    const { escrow, usd, storefront, aliceId, bobId, bobPayout } = await loadFixture(releasedFixture);
+    await expect(escrow.claim(bobId, [key(storefront, 3n), key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 1n, aliceId);
+    await expect(escrow.claim(aliceId, [key(storefront, 3n)]))
+      .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 3n, bobId);
+    expect(await usd.balanceOf(bobPayout.address)).to.equal(0n);
+    await escrow.claim(bobId, [key(storefront, 3n)]);
+    expect(await usd.balanceOf(bobPayout.address)).to.equal(BOB_FIXED);
+  });
+
+  it("refuses unknown partners and an empty list", async function () {
+    const { escrow, storefront, aliceId } = await loadFixture(releasedFixture);
+    await expect(escrow.claim(99n, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(99n);
+    await expect(escrow.claim(0n, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(0n);
+    await expect(escrow.claim(aliceId, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+    expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Pending);
+  });
+
+  it("lets anyone trigger a partner's claim, paying only its payout address", async function () {
+    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout, stranger } = await loadFixture(releasedFixture);
+    const tx = escrow.connect(stranger).claim(aliceId, [key(storefront, 1n), key(otherStorefront, 1n)]);
+    await expect(tx).to.changeTokenBalances(ethers, usd, [stranger, alicePayout, escrow], [0n, 45n * USD, -45n * USD]);
+    await expect(tx).to.emit(escrow, "CommissionsClaimed")
+      .withArgs(aliceId, await usd.getAddress(), 45n * USD, [[storefront.address, 1n], [otherStorefront.address, 1n]]);
+    // The storefront cannot redirect it either.
+    await expect(escrow.connect(storefront).claim(aliceId, [key(storefront, 2n)])).to.changeTokenBalances(ethers, usd, [storefront, alicePayout], [0n, 10n * USD]);
+  });
+
+  it("keeps paying after the storefront paused its program, withdrew its budget and removed the partner", async function () {
+    const { escrow, usd, storefront, aliceId, bobId, alicePayout, bobPayout } = await loadFixture(recordedFixture);
+    const token = await usd.getAddress();
+    await escrow.connect(storefront).setProgramPaused(true);
+    const available = await escrow.budgetOf(storefront.address, token);
+    await escrow.connect(storefront).withdrawBudget(token, available, storefront.address);
+    await escrow.connect(storefront).removePartner(ALICE);
+    await escrow.connect(storefront).removePartner(BOB);
+    expect(await escrow.budgetOf(storefront.address, token)).to.equal(0n);
+    await passHold(escrow, storefront, 3n);
+    await expect(escrow.claim(aliceId, [key(storefront, 1n), key(storefront, 2n)])).to.changeTokenBalance(ethers, usd, alicePayout, 50n * USD);
+    await expect(escrow.claim(bobId, [key(storefront, 3n)])).to.changeTokenBalance(ethers, usd, bobPayout, BOB_FIXED);
+    // Only the other storefront's budget and Alice's unclaimed 5 USD there remain.
+    expect(await usd.balanceOf(await escrow.getAddress())).to.equal(BUDGET);
+  });
+
+  describe("claimFrom: referrals of one storefront", function () {
+    it("pays several orders in one transfer, with CommissionsClaimedFrom", async function () {
+      const { escrow, usd, storefront, aliceId, alicePayout, stranger } = await loadFixture(releasedFixture);
+      const tx = escrow.connect(stranger).claimFrom(aliceId, storefront.address, [2n, 1n]);
+      await expect(tx).to.emit(escrow, "CommissionsClaimedFrom").withArgs(aliceId, await usd.getAddress(), storefront.address, 50n * USD, [2n, 1n]);
+      await expect(tx).to.changeTokenBalances(ethers, usd, [escrow, alicePayout, stranger], [-50n * USD, 50n * USD, 0n]);
+      const receipt = (await (await tx).wait())!;
+      expect(receipt.logs.filter((log) => log.address === usd.target)).to.have.length(1);
+      expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Claimed);
+      expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Claimed);
+      // Claimed by either function, a referral is claimed for both.
+      await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [2n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Claimed);
+    });
+
+    it("pays one transfer per run of the same token, to the payout address of the moment", async function () {
+      const { escrow, usd, alice, storefront, aliceId, shopper } = await loadFixture(recordedFixture);
+      const eur = await ethers.deployContract("TestToken", ["Test Euro", "TEUR"]);
+      await fundBudget(escrow, eur, storefront, 1_000n * USD);
+      await record(escrow, storefront, 10n, ALICE, 70n * USD, eur); // 7 EUR
+      await record(escrow, storefront, 11n, ALICE, 30n * USD, eur); // 3 EUR
+      await passHold(escrow, storefront, 11n);
+      await escrow.connect(alice).setPayoutAddress(aliceId, shopper.address);
+      const [usdAddress, eurAddress] = [await usd.getAddress(), await eur.getAddress()];
+      const receipt = (await (await escrow.claimFrom(aliceId, storefront.address, [1n, 10n, 11n, 2n])).wait())!;
+      const claimed = receipt.logs
+        .filter((log) => log.address === escrow.target)
+        .map((log) => escrow.interface.parseLog(log)!)
+        .map((log) => [log.name, log.args.partnerId, log.args.token, log.args.storefront, log.args.amount, [...log.args.orderIds]]);
+      expect(claimed).to.deep.equal([
+        ["CommissionsClaimedFrom", aliceId, usdAddress, storefront.address, 40n * USD, [1n]],
+        ["CommissionsClaimedFrom", aliceId, eurAddress, storefront.address, 10n * USD, [10n, 11n]],
+        ["CommissionsClaimedFrom", aliceId, usdAddress, storefront.address, 10n * USD, [2n]],
+      ]);
+      const transfers = receipt.logs
+        .filter((log) => log.address === usd.target || log.address === eur.target)
+        .map((log) => [log.address, usd.interface.parseLog(log)!.args.to, usd.interface.parseLog(log)!.args.value]);
+      expect(transfers).to.deep.equal([
+        [usdAddress, shopper.address, 40n * USD],
+        [eurAddress, shopper.address, 10n * USD],
+        [usdAddress, shopper.address, 10n * USD],
+      ]);
+    });
+
+    it("refuses what claim refuses, naming the storefront and order", async function () {
+      const { escrow, usd, storefront, otherStorefront, aliceId, bobId, alicePayout } = await loadFixture(recordedFixture);
+      const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+      await expect(escrow.claimFrom(99n, storefront.address, [1n])).to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(99n);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [1n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
+      await escrow.connect(storefront).voidReferral(2n);
+      await moveTo(releaseTime + 1n);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [1n, 2n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Voided);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [1n, 1n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [1n, 3n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 3n, bobId);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [7n]))
+        .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(storefront.address, 7n);
+      // Order 1 of the other storefront is not order 1 of this one.
+      await expect(escrow.claimFrom(bobId, otherStorefront.address, [3n]))
+        .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(otherStorefront.address, 3n);
+      expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
+      await expect(escrow.claimFrom(aliceId, otherStorefront.address, [1n])).to.changeTokenBalance(ethers, usd, alicePayout, 5n * USD);
+    });
+  });
+
+  describe("global pause", function () {
+    it("stops recording, voiding, releasing, claiming, funding and withdrawing until unpaused", async function () {
+      const { escrow, usd, admin, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+      const token = await usd.getAddress();
+      await usd.mint(storefront.address, USD);
+      await usd.connect(storefront).approve(await escrow.getAddress(), USD);
+      await passHold(escrow, storefront, 1n);
+      await record(escrow, storefront, 20n, ALICE, 100n * USD, usd);
+      await record(escrow, storefront, 21n, ALICE, 100n * USD, usd);
+
+      await expect(escrow.connect(admin).pause()).to.emit(escrow, "Paused").withArgs(admin.address);
+      expect(await escrow.paused()).to.equal(true);
+      const sf = escrow.connect(storefront);
+      await expect(sf.recordReferral(30n, ALICE, USD, token)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.recordReferrals(token, [{ orderId: 30n, code: ALICE, saleAmount: USD }])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.voidReferral(20n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.releaseEarly(21n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(escrow.claimFrom(aliceId, storefront.address, [1n])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.fundBudget(token, USD)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.withdrawBudget(token, USD, storefront.address)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+
+      await expect(escrow.connect(admin).unpause()).to.emit(escrow, "Unpaused").withArgs(admin.address);
+      await record(escrow, storefront, 30n, ALICE, USD, usd);
+      await expect(sf.voidReferral(20n)).to.emit(escrow, "ReferralVoided").withArgs(storefront.address, 20n, 10n * USD);
+      await expect(sf.releaseEarly(21n)).to.emit(escrow, "ReferralReleasedEarly");
+      await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [21n])).to.changeTokenBalance(ethers, usd, alicePayout, 10n * USD);
+      await expect(sf.fundBudget(token, USD)).to.emit(escrow, "BudgetFunded").withArgs(storefront.address, token, storefront.address, USD);
+      await expect(sf.withdrawBudget(token, USD, storefront.address)).to.emit(escrow, "BudgetWithdrawn").withArgs(storefront.address, token, storefront.address, USD);
+    });
+
+    it("lets only the pauser pause and unpause", async function () {
+      const { escrow, admin, stranger, storefront } = await loadFixture(recordedFixture);
+      const role = await escrow.PAUSER_ROLE();
+      await expect(escrow.connect(stranger).pause())
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
+      expect(await escrow.paused()).to.equal(false);
+      await escrow.connect(admin).grantRole(role, stranger.address);
+      await escrow.connect(stranger).pause();
+      await expect(escrow.connect(storefront).unpause())
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount").withArgs(storefront.address, role);
+      expect(await escrow.paused()).to.equal(true);
+      await escrow.connect(admin).revokeRole(role, stranger.address);
+      await expect(escrow.connect(stranger).unpause())
+        .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount").withArgs(stranger.address, role);
+      await escrow.connect(admin).unpause();
+      expect(await escrow.paused()).to.equal(false);
+    });
+  });
+});
