@@ -2,6 +2,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { HardhatUpgrades } from "@openzeppelin/hardhat-upgrades";
 
 import type { RewardToken } from "../types/ethers-contracts/index.js";
+import { deployUupsProxy } from "./uupsProxy.js";
 
 /** What a RewardToken proxy is initialized with. */
 export interface RewardTokenParameters {
@@ -14,8 +15,7 @@ export interface RewardTokenParameters {
 }
 
 /**
- * Deploys RewardToken as a UUPS proxy through the OpenZeppelin upgrades plugin, which validates the
- * implementation (initializers, storage layout, unsafe opcodes) before anything is sent.
+ * Deploys RewardToken as a UUPS proxy (see {@link deployUupsProxy}).
  *
  * @example
  * const token = await deployRewardToken(ethers, upgradesApi, { name: "Acme Points", symbol: "ACME", admin });
@@ -40,12 +40,10 @@ export async function deployRewardTokenWithReceipt(
   if (parameters.name.trim() === "" || parameters.symbol.trim() === "") {
     throw new Error("deployRewardToken: name and symbol must not be empty");
   }
-  const factory = await ethers.getContractFactory("RewardToken");
-  const proxy = await upgradesApi.deployProxy(factory, [parameters.name, parameters.symbol, parameters.admin], {
-    kind: "uups",
-    initializer: "initialize",
-  });
-  const receipt = await proxy.deploymentTransaction()?.wait();
-  if (!receipt) throw new Error("deployRewardToken: the proxy's deployment transaction has no receipt");
-  return { token: await ethers.getContractAt("RewardToken", await proxy.getAddress()), deploymentBlock: receipt.blockNumber };
+  const { address, deploymentBlock } = await deployUupsProxy(ethers, upgradesApi, "RewardToken", [
+    parameters.name,
+    parameters.symbol,
+    parameters.admin,
+  ]);
+  return { token: await ethers.getContractAt("RewardToken", address), deploymentBlock };
 }
