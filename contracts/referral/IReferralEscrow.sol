@@ -169,7 +169,7 @@ interface IReferralEscrow {
     /// @notice The commission does not fit 96 bits.
     error CommissionTooLarge(uint256 commission);
 
-    /// @notice The sale amount is beyond any real sale (more than 2**240 token units).
+    /// @notice The sale amount is beyond any real sale (2**240 token units or more).
     error SaleAmountTooLarge(uint256 saleAmount);
 
     /// @notice The budget would not fit 224 bits.
