@@ -50,7 +50,8 @@ export default defineConfig({
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      // `npm start` points this at the node it started (DCRM_PORT).
+      url: process.env.DCRM_RPC_URL ?? "http://127.0.0.1:8545",
     },
   },
 });

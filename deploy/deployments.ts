@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /** One deployed UUPS proxy, as recorded in `deployments/<network>.json`. */
@@ -17,10 +17,17 @@ export interface Deployment {
   contracts: Record<string, DeployedContract>;
 }
 
-/** Writes `deployments/<network>.json` (atomically enough for one writer: a full rewrite). */
+/**
+ * Writes `deployments/<network>.json` under `root`, or under `DCRM_DEPLOYMENTS_DIR` when it is set (a
+ * separate folder for throwaway deployments, such as tests'). The file is written whole, then renamed into
+ * place, so a reader never sees half of it.
+ */
 export async function writeDeployment(root: string, deployment: Deployment): Promise<string> {
-  const path = join(root, "deployments", `${deployment.network}.json`);
+  const folder = process.env.DCRM_DEPLOYMENTS_DIR ?? join(root, "deployments");
+  const path = join(folder, `${deployment.network}.json`);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(deployment, null, 2)}\n`);
+  const partial = `${path}.${process.pid}.tmp`;
+  await writeFile(partial, `${JSON.stringify(deployment, null, 2)}\n`);
+  await rename(partial, path);
   return path;
 }

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// `npm start`: the whole system on this machine. Starts a local EVM node on 127.0.0.1:8545, deploys the
-// contracts to it with a demo storefront, and keeps the node running until Ctrl-C.
+// `npm start`: the whole system on this machine. Starts a local EVM node on 127.0.0.1:8545 (DCRM_PORT
+// changes the port), deploys the contracts to it with a demo storefront, and keeps the node running until
+// Ctrl-C or SIGTERM.
 import { spawn } from "node:child_process";
 
-const RPC = "http://127.0.0.1:8545";
+const PORT = Number(process.env.DCRM_PORT ?? 8545);
+if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65_535) {
+  console.error(`start: DCRM_PORT must be a port number, got ${JSON.stringify(process.env.DCRM_PORT)}`);
+  process.exit(2);
+}
+const RPC = `http://127.0.0.1:${PORT}`;
 
 async function rpcReady() {
   try {
@@ -23,8 +29,10 @@ if (await rpcReady()) {
   process.exit(1);
 }
 
-console.log("start: starting a local EVM node (Hardhat) on 127.0.0.1:8545…");
-const node = spawn("hardhat", ["node", "--hostname", "127.0.0.1", "--port", "8545"], { stdio: ["ignore", "ignore", "inherit"] });
+console.log(`start: starting a local EVM node (Hardhat) on 127.0.0.1:${PORT}…`);
+const node = spawn("hardhat", ["node", "--hostname", "127.0.0.1", "--port", String(PORT)], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
 const stop = () => node.kill("SIGINT");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
@@ -44,7 +52,10 @@ while (!(await rpcReady())) {
 }
 
 console.log("start: deploying contracts…");
-const deploy = spawn("hardhat", ["run", "deploy/local.ts", "--network", "localhost"], { stdio: "inherit" });
+const deploy = spawn("hardhat", ["run", "deploy/local.ts", "--network", "localhost"], {
+  stdio: "inherit",
+  env: { ...process.env, DCRM_RPC_URL: RPC },
+});
 const deployed = await new Promise((resolve) => deploy.on("exit", (code) => resolve(code === 0)));
 if (!deployed) {
   console.error("start: deployment failed; stopping the node");

@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+
+import { ethers } from "./fixtures.js";
+
+/** A TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+describe("npm start: the whole system on a local node", function () {
+  it("starts a node, deploys RewardToken and ReferralEscrow, records them, and a demo storefront can issue", async function () {
+    const port = await freePort();
+    const deployments = await mkdtemp(join(tmpdir(), "dcrm-start-"));
+    const child = spawn(process.execPath, ["scripts/start.mjs"], {
+      env: { ...process.env, DCRM_PORT: String(port), DCRM_DEPLOYMENTS_DIR: deployments },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      // Ready when it says so; not ready if it exits or takes longer than 100 s.
+      const ready = await new Promise<boolean>((resolve) => {
+        const finish = (value: boolean) => {
+          clearInterval(poll);
+          clearTimeout(deadline);
+          resolve(value);
+        };
+        const poll = setInterval(() => output.includes("start: ready") && finish(true), 200);
+        const deadline = setTimeout(() => finish(false), 100_000);
+        void exited.then(() => finish(false));
+      });
+      expect(ready, `npm start did not become ready:\n${output}`).to.equal(true);
+
+      const record = JSON.parse(await readFile(join(deployments, "localhost.json"), "utf8")) as {
+        chainId: number;
+        contracts: Record<string, { proxy: string; implementation: string; deploymentBlock: number; abiHash: string }>;
+      };
+      expect(record.chainId).to.equal(31337);
+      expect(Object.keys(record.contracts).sort()).to.deep.equal(["ReferralEscrow", "RewardToken"]);
+
+      const provider = new JsonRpcProvider(`http://127.0.0.1:${port}`);
+      for (const contract of Object.values(record.contracts)) {
+        expect(await provider.getCode(contract.proxy)).to.not.equal("0x");
+        expect(await provider.getCode(contract.implementation)).to.not.equal("0x");
+      }
+      const storefront = await provider.getSigner(1);
+      const token = (await ethers.getContractAt("RewardToken", record.contracts.RewardToken!.proxy)).connect(storefront);
+      const shopper = ethers.Wallet.createRandom().address;
+      await (await token.issue(shopper, 1n, 10n ** 18n)).wait();
+      expect(await token.balanceOf(shopper)).to.equal(10n ** 18n);
+      provider.destroy();
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      await rm(deployments, { recursive: true, force: true });
+    }
+    // Stopped means stopped: the port answers no more.
+    const stillAnswering = await fetch(`http://127.0.0.1:${port}`, { method: "POST" }).then(
+      () => true,
+      () => false,
+    );
+    expect(stillAnswering).to.equal(false);
+  });
+});
