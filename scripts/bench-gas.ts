@@ -9,10 +9,11 @@ import { upgrades } from "@openzeppelin/hardhat-upgrades";
 import hre from "hardhat";
 
 import type { GasRow } from "./gas/measure.js";
+import { measureConsentRegistry } from "./gas/consentRegistry.js";
 import { measureReferralEscrow } from "./gas/referralEscrow.js";
 import { measureRewardToken } from "./gas/rewardToken.js";
 
-const suites = [measureRewardToken, measureReferralEscrow];
+const suites = [measureRewardToken, measureReferralEscrow, measureConsentRegistry];
 
 const connection = await hre.network.create();
 const upgradesApi = await upgrades(hre, connection);

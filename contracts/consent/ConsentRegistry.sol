@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+
+import {IConsentRegistry} from "./IConsentRegistry.sol";
+
+/// @title ConsentRegistry
+/// @notice The customer, not the vendor, decides who reads their data. A shopper grants a data consumer
+/// consent per scope (e.g. keccak256("purchase-history")) with a price per access and an expiry, revokes it
+/// at any time, and anchors the hash or CID of its encrypted data record per scope. Granting and revoking
+/// also work gasless: the shopper signs EIP-712 typed data (with a deadline and a one-time nonce) and anyone
+/// submits it. Smart-contract wallets sign through ERC-1271. Behind a UUPS proxy.
+/// @dev Erasing a scope's record revokes every consent for it. To keep a paid access at one storage read (the
+/// consent's slot), consents carry no scope epoch; instead the registry counts the standing consents per
+/// shopper and scope, and `eraseRecord` must name every consumer that has one: it reverts otherwise.
+/// There is no pause: nothing may ever stop a shopper from revoking consent.
+contract ConsentRegistry is
+    IConsentRegistry,
+    AccessControlUpgradeable,
+    EIP712Upgradeable,
+    NoncesUpgradeable,
+    UUPSUpgradeable
+{
+    /// @notice The role that upgrades the implementation.
+    bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
+    /// @notice The EIP-712 domain name of signed consents and revocations.
+    string public constant DOMAIN_NAME = "dCRM ConsentRegistry";
+    /// @notice The EIP-712 domain version.
+    string public constant DOMAIN_VERSION = "1";
+
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
+    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
+    bytes32 private constant CONSENT_GRANT_TYPEHASH = keccak256(
+        "ConsentGrant(address shopper,address consumer,bytes32 scope,uint96 pricePerAccess,uint40 expiresAt,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 private constant CONSENT_REVOCATION_TYPEHASH = keccak256(
+        "ConsentRevocation(address shopper,address consumer,bytes32 scope,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @dev Per shopper and scope: how many consents stand (what erasing must revoke), and whether a record is
+    /// anchored (so that, once a shopper has anchored data, granting updates a warm slot).
+    struct ScopeState {
+        uint32 standingConsents;
+        bool anchored;
+    }
+
+    /// @custom:storage-location erc7201:dcrm.storage.ConsentRegistry
+    struct ConsentRegistryStorage {
+        mapping(address shopper => mapping(address consumer => mapping(bytes32 scope => Consent))) consents;
+        mapping(address shopper => mapping(bytes32 scope => ScopeState)) scopes;
+        mapping(address shopper => mapping(bytes32 scope => bytes32 record)) records;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ConsentRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CONSENT_REGISTRY_STORAGE =
+        0x16001264958a4cb33bba51350b7c2bd546adbcb93a30369b6b7a69c072932800;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets up the proxy with `admin` as admin and upgrader.
+    function initialize(address admin) external initializer {
+        __AccessControl_init();
+        __EIP712_init(DOMAIN_NAME, DOMAIN_VERSION);
+        __Nonces_init();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(UPGRADER_ROLE, admin);
+    }
+
+    // ─── Consent ────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IConsentRegistry
+    function grant(address consumer, bytes32 scope, uint96 pricePerAccess, uint40 expiresAt) external {
+        _grant(msg.sender, consumer, scope, pricePerAccess, expiresAt);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revoke(address consumer, bytes32 scope) external {
+        _revoke(msg.sender, consumer, scope);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function grantBySignature(ConsentGrant calldata consent, bytes calldata signature) external {
+        bytes32 structHash = keccak256(abi.encode(CONSENT_GRANT_TYPEHASH, consent));
+        _useShopperSignature(consent.shopper, consent.nonce, consent.deadline, structHash, signature);
+        _grant(consent.shopper, consent.consumer, consent.scope, consent.pricePerAccess, consent.expiresAt);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revokeBySignature(ConsentRevocation calldata revocation, bytes calldata signature) external {
+        bytes32 structHash = keccak256(abi.encode(CONSENT_REVOCATION_TYPEHASH, revocation));
+        _useShopperSignature(revocation.shopper, revocation.nonce, revocation.deadline, structHash, signature);
+        _revoke(revocation.shopper, revocation.consumer, revocation.scope);
+    }
+
+    // ─── Data records ───────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IConsentRegistry
+    function anchorRecord(bytes32 scope, bytes32 record) external {
+        if (scope == bytes32(0)) revert InvalidScope();
+        if (record == bytes32(0)) revert InvalidRecord();
+        ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        $.records[msg.sender][scope] = record;
+        $.scopes[msg.sender][scope].anchored = true;
+        emit DataRecordAnchored(msg.sender, scope, record);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function eraseRecord(bytes32 scope, address[] calldata consumers) external {
+        for (uint256 i; i < consumers.length; ++i) {
+            _revoke(msg.sender, consumers[i], scope);
+        }
+        ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        uint256 remaining = $.scopes[msg.sender][scope].standingConsents;
+        if (remaining != 0) revert ConsentsRemain(msg.sender, scope, remaining);
+        delete $.records[msg.sender][scope];
+        delete $.scopes[msg.sender][scope];
+        emit DataRecordErased(msg.sender, scope);
+    }
+
+    // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IConsentRegistry
+    function isConsentActive(address shopper, address consumer, bytes32 scope) external view returns (bool) {
+        return _isActive(_getConsentRegistryStorage().consents[shopper][consumer][scope]);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function consentOf(address shopper, address consumer, bytes32 scope) external view returns (Consent memory) {
+        return _getConsentRegistryStorage().consents[shopper][consumer][scope];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function quotes(address consumer, bytes32 scope, address[] calldata shoppers)
+        external
+        view
+        returns (ConsentQuote[] memory result)
+    {
+        ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        result = new ConsentQuote[](shoppers.length);
+        for (uint256 i; i < shoppers.length; ++i) {
+            Consent memory consent = $.consents[shoppers[i]][consumer][scope];
+            result[i] = ConsentQuote({active: _isActive(consent), pricePerAccess: consent.pricePerAccess});
+        }
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function recordOf(address shopper, bytes32 scope) external view returns (bytes32) {
+        return _getConsentRegistryStorage().records[shopper][scope];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function standingConsents(address shopper, bytes32 scope) external view returns (uint256) {
+        return _getConsentRegistryStorage().scopes[shopper][scope].standingConsents;
+    }
+
+    // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
+
+    function _grant(address shopper, address consumer, bytes32 scope, uint96 pricePerAccess, uint40 expiresAt)
+        private
+    {
+        if (consumer == address(0)) revert InvalidConsumer();
+        if (scope == bytes32(0)) revert InvalidScope();
+        if (expiresAt <= block.timestamp) revert ExpiryInPast(expiresAt, block.timestamp);
+        ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        mapping(bytes32 => Consent) storage consents = $.consents[shopper][consumer];
+        if (!consents[scope].granted) ++$.scopes[shopper][scope].standingConsents;
+        consents[scope] = Consent({granted: true, expiresAt: expiresAt, pricePerAccess: pricePerAccess});
+        emit ConsentGranted(shopper, consumer, scope, pricePerAccess, expiresAt);
+    }
+
+    function _revoke(address shopper, address consumer, bytes32 scope) private {
+        ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        mapping(bytes32 => Consent) storage consents = $.consents[shopper][consumer];
+        if (!consents[scope].granted) revert ConsentNotGranted(shopper, consumer, scope);
+        delete consents[scope];
+        // At least this consent was counted.
+        unchecked {
+            --$.scopes[shopper][scope].standingConsents;
+        }
+        emit ConsentRevoked(shopper, consumer, scope);
+    }
+
+    /// @dev Checks the deadline, spends the nonce (a replay reverts with InvalidAccountNonce) and checks that
+    /// the shopper signed the typed data (ECDSA, or ERC-1271 for a contract wallet).
+    function _useShopperSignature(
+        address shopper,
+        uint256 nonce,
+        uint256 deadline,
+        bytes32 structHash,
+        bytes calldata signature
+    ) private {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        _useCheckedNonce(shopper, nonce);
+        if (!SignatureChecker.isValidSignatureNowCalldata(shopper, _hashTypedDataV4(structHash), signature)) {
+            revert InvalidShopperSignature(shopper);
+        }
+    }
+
+    function _isActive(Consent memory consent) private view returns (bool) {
+        return consent.granted && block.timestamp < consent.expiresAt;
+    }
+
+    /// @dev The same digest as OpenZeppelin's, from constant name and version hashes (no storage reads).
+    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
+        bytes32 domainSeparator =
+            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
+        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
+    }
+
+    function _EIP712Name() internal pure override returns (string memory) {
+        return DOMAIN_NAME;
+    }
+
+    function _EIP712Version() internal pure override returns (string memory) {
+        return DOMAIN_VERSION;
+    }
+
+    function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}
+
+    function _getConsentRegistryStorage() private pure returns (ConsentRegistryStorage storage $) {
+        assembly {
+            $.slot := CONSENT_REGISTRY_STORAGE
+        }
+    }
+}
