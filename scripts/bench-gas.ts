@@ -10,10 +10,11 @@ import hre from "hardhat";
 
 import type { GasRow } from "./gas/measure.js";
 import { measureConsentRegistry } from "./gas/consentRegistry.js";
+import { measureDataAccessPayments } from "./gas/dataAccessPayments.js";
 import { measureReferralEscrow } from "./gas/referralEscrow.js";
 import { measureRewardToken } from "./gas/rewardToken.js";
 
-const suites = [measureRewardToken, measureReferralEscrow, measureConsentRegistry];
+const suites = [measureRewardToken, measureReferralEscrow, measureConsentRegistry, measureDataAccessPayments];
 
 const connection = await hre.network.create();
 const upgradesApi = await upgrades(hre, connection);

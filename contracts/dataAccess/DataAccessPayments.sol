@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+
+import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
+import {IDataAccessPayments} from "./IDataAccessPayments.sol";
+
+/// @title DataAccessPayments
+/// @notice Micropayments for consented data access. A data consumer deposits the payment token and records
+/// its accesses (one, or a batch such as an analytics job over 500 shoppers); each access checks the
+/// shopper's active consent in ConsentRegistry for that consumer and scope, debits the consumer the consent's
+/// price, and credits the shopper the price less a platform fee. Shoppers withdraw their earnings, to
+/// themselves or to an address they sign for. Behind a UUPS proxy.
+/// @dev A batch with an access that has no active consent (or a price above the consumer's maximum) reverts
+/// whole and names the shopper: nobody pays or is paid for an access without consent. Consumers can check
+/// `ConsentRegistry.quotes` first. The fee is credited to the fee recipient's earnings once per batch.
+/// Deposits are credited by what arrived (fee-on-transfer tokens); rebasing tokens are unsupported.
+contract DataAccessPayments is
+    IDataAccessPayments,
+    AccessControlUpgradeable,
+    PausableUpgradeable,
+    EIP712Upgradeable,
+    NoncesUpgradeable,
+    ReentrancyGuardTransient,
+    UUPSUpgradeable
+{
+    using SafeERC20 for IERC20;
+
+    /// @notice The role that pauses and unpauses payments.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice The role that upgrades the implementation.
+    bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
+    /// @notice The highest platform fee: 20%.
+    uint16 public constant MAX_FEE_BPS = 2_000;
+    /// @notice The EIP-712 domain name of signed withdrawals.
+    string public constant DOMAIN_NAME = "dCRM DataAccessPayments";
+    /// @notice The EIP-712 domain version.
+    string public constant DOMAIN_VERSION = "1";
+
+    uint256 private constant BPS = 10_000;
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
+    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
+    bytes32 private constant EARNINGS_WITHDRAWAL_TYPEHASH =
+        keccak256("EarningsWithdrawal(address shopper,address to,uint256 amount,uint256 nonce,uint256 deadline)");
+
+    /// @custom:storage-location erc7201:dcrm.storage.DataAccessPayments
+    struct DataAccessPaymentsStorage {
+        IConsentRegistry registry;
+        IERC20 paymentToken;
+        address feeRecipient;
+        uint16 feeBps;
+        mapping(address consumer => uint256) deposits;
+        mapping(address account => uint256) earnings;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("dcrm.storage.DataAccessPayments")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DATA_ACCESS_PAYMENTS_STORAGE =
+        0xea6f6e0bd8bb51ad5cd51bc3ec483856f801b1a07e03f133aeed422a81e91100;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets up the proxy: the registry consulted for consent, the payment token (consent prices are in
+    /// it), the fee, and `admin` as admin, pauser and upgrader.
+    function initialize(
+        address admin,
+        IConsentRegistry registry,
+        IERC20 paymentToken,
+        address feeRecipient,
+        uint16 feeBps
+    ) external initializer {
+        if (address(registry) == address(0) || address(paymentToken) == address(0)) revert InvalidAddress();
+        __AccessControl_init();
+        __Pausable_init();
+        __EIP712_init(DOMAIN_NAME, DOMAIN_VERSION);
+        __Nonces_init();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+        _grantRole(UPGRADER_ROLE, admin);
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        $.registry = registry;
+        $.paymentToken = paymentToken;
+        _setFee(feeRecipient, feeBps);
+    }
+
+    // ─── Consumers ──────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Deposits `amount` of the payment token for the caller's accesses (credited by what arrived).
+    function deposit(uint256 amount) external whenNotPaused nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        IERC20 token = $.paymentToken;
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        $.deposits[msg.sender] += received;
+        emit Deposited(msg.sender, received);
+    }
+
+    /// @notice Withdraws `amount` of the caller's unspent deposit to `to`.
+    function withdrawDeposit(uint256 amount, address to) external whenNotPaused nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert InvalidAddress();
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        uint256 available = $.deposits[msg.sender];
+        if (amount > available) revert InsufficientDeposit(msg.sender, available, amount);
+        $.deposits[msg.sender] = available - amount;
+        $.paymentToken.safeTransfer(to, amount);
+        emit DepositWithdrawn(msg.sender, to, amount);
+    }
+
+    /// @notice Records one access by the caller to `shopper`'s `scope`, paying the consent's price (at most
+    /// `maxPricePerAccess`).
+    function recordAccess(address shopper, bytes32 scope, uint256 maxPricePerAccess) external whenNotPaused {
+        address[] memory shoppers = new address[](1);
+        shoppers[0] = shopper;
+        _recordAccesses(scope, shoppers, maxPricePerAccess);
+    }
+
+    /// @notice Records accesses by the caller to `scope` of each of `shoppers`, in one transaction; any access
+    /// without active consent, or priced above `maxPricePerAccess`, reverts the batch.
+    function recordAccesses(bytes32 scope, address[] calldata shoppers, uint256 maxPricePerAccess)
+        external
+        whenNotPaused
+    {
+        _recordAccesses(scope, shoppers, maxPricePerAccess);
+    }
+
+    // ─── Shoppers ───────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Withdraws `amount` of the caller's earnings to the caller.
+    function withdrawEarnings(uint256 amount) external whenNotPaused nonReentrant {
+        _withdrawEarnings(msg.sender, msg.sender, amount);
+    }
+
+    /// @notice Withdraws a shopper's earnings to the address the shopper signed for; anyone may submit it.
+    function withdrawEarningsBySignature(EarningsWithdrawal calldata withdrawal, bytes calldata signature)
+        external
+        whenNotPaused
+        nonReentrant
+    {
+        if (block.timestamp > withdrawal.deadline) revert SignatureExpired(withdrawal.deadline, block.timestamp);
+        _useCheckedNonce(withdrawal.shopper, withdrawal.nonce);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(EARNINGS_WITHDRAWAL_TYPEHASH, withdrawal)));
+        if (!SignatureChecker.isValidSignatureNowCalldata(withdrawal.shopper, digest, signature)) {
+            revert InvalidShopperSignature(withdrawal.shopper);
+        }
+        _withdrawEarnings(withdrawal.shopper, withdrawal.to, withdrawal.amount);
+    }
+
+    // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Sets the platform fee (at most `MAX_FEE_BPS`) and who earns it, for accesses from now on.
+    function setFee(address feeRecipient, uint16 feeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setFee(feeRecipient, feeBps);
+    }
+
+    /// @notice Stops deposits, accesses and withdrawals. No funds move.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes everything `pause` stopped.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice The consumer's unspent deposit.
+    function depositOf(address consumer) external view returns (uint256) {
+        return _getDataAccessPaymentsStorage().deposits[consumer];
+    }
+
+    /// @notice The account's withdrawable earnings.
+    function earningsOf(address account) external view returns (uint256) {
+        return _getDataAccessPaymentsStorage().earnings[account];
+    }
+
+    /// @notice The registry, the payment token, the fee recipient and the fee.
+    function settings()
+        external
+        view
+        returns (IConsentRegistry registry, IERC20 paymentToken, address feeRecipient, uint16 feeBps)
+    {
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        return ($.registry, $.paymentToken, $.feeRecipient, $.feeBps);
+    }
+
+    // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
+
+    function _recordAccesses(bytes32 scope, address[] memory shoppers, uint256 maxPricePerAccess) private {
+        if (shoppers.length == 0) revert ZeroAmount();
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        IConsentRegistry.ConsentQuote[] memory quotes = $.registry.quotes(msg.sender, scope, shoppers);
+        uint256 feeBps = $.feeBps;
+        uint256 total;
+        uint256 totalFee;
+        for (uint256 i; i < shoppers.length; ++i) {
+            address shopper = shoppers[i];
+            IConsentRegistry.ConsentQuote memory quote = quotes[i];
+            if (!quote.active) revert AccessWithoutConsent(shopper, scope);
+            uint256 price = quote.pricePerAccess;
+            if (price > maxPricePerAccess) revert PriceAboveMaximum(shopper, price, maxPricePerAccess);
+            uint256 fee = price * feeBps / BPS;
+            $.earnings[shopper] += price - fee;
+            total += price;
+            totalFee += fee;
+            emit DataAccessed(msg.sender, shopper, scope, price, fee);
+        }
+        uint256 available = $.deposits[msg.sender];
+        if (total > available) revert InsufficientDeposit(msg.sender, available, total);
+        $.deposits[msg.sender] = available - total;
+        if (totalFee != 0) $.earnings[$.feeRecipient] += totalFee;
+    }
+
+    function _withdrawEarnings(address account, address to, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert InvalidAddress();
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        uint256 available = $.earnings[account];
+        if (amount > available) revert InsufficientEarnings(account, available, amount);
+        $.earnings[account] = available - amount;
+        $.paymentToken.safeTransfer(to, amount);
+        emit EarningsWithdrawn(account, to, amount);
+    }
+
+    function _setFee(address feeRecipient, uint16 feeBps) private {
+        if (feeRecipient == address(0)) revert InvalidAddress();
+        if (feeBps > MAX_FEE_BPS) revert FeeTooHigh(feeBps, MAX_FEE_BPS);
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        $.feeRecipient = feeRecipient;
+        $.feeBps = feeBps;
+        emit FeeSet(feeRecipient, feeBps);
+    }
+
+    /// @dev The same digest as OpenZeppelin's, from constant name and version hashes (no storage reads).
+    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
+        bytes32 domainSeparator =
+            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
+        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
+    }
+
+    function _EIP712Name() internal pure override returns (string memory) {
+        return DOMAIN_NAME;
+    }
+
+    function _EIP712Version() internal pure override returns (string memory) {
+        return DOMAIN_VERSION;
+    }
+
+    function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}
+
+    function _getDataAccessPaymentsStorage() private pure returns (DataAccessPaymentsStorage storage $) {
+        assembly {
+            $.slot := DATA_ACCESS_PAYMENTS_STORAGE
+        }
+    }
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IDataAccessPayments
+/// @notice Data consumers prepay a deposit and pay per consented access; shoppers earn the price less a
+/// platform fee and withdraw their earnings.
+interface IDataAccessPayments {
+    /// @notice A withdrawal of earnings to another address, as the shopper signs it (EIP-712).
+    struct EarningsWithdrawal {
+        address shopper;
+        address to;
+        uint256 amount;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice `consumer` deposited; `amount` is what arrived.
+    event Deposited(address indexed consumer, uint256 amount);
+
+    /// @notice `consumer` withdrew unspent deposit to `to`.
+    event DepositWithdrawn(address indexed consumer, address to, uint256 amount);
+
+    /// @notice `consumer` read `shopper`'s `scope` with its consent, paying `price`, of which `fee` went to the
+    /// platform and the rest to the shopper.
+    event DataAccessed(
+        address indexed consumer, address indexed shopper, bytes32 indexed scope, uint256 price, uint256 fee
+    );
+
+    /// @notice `account` (a shopper, or the fee recipient) withdrew earnings to `to`.
+    event EarningsWithdrawn(address indexed account, address to, uint256 amount);
+
+    /// @notice The admin set the platform fee.
+    event FeeSet(address feeRecipient, uint16 feeBps);
+
+    /// @notice The shopper has no active consent for the consumer and scope, or asks more than the consumer's
+    /// maximum price: nobody pays or is paid.
+    error AccessWithoutConsent(address shopper, bytes32 scope);
+
+    /// @notice The consent's price is above the most the consumer agreed to pay.
+    error PriceAboveMaximum(address shopper, uint256 price, uint256 maxPricePerAccess);
+
+    /// @notice The deposit cannot cover `needed`.
+    error InsufficientDeposit(address consumer, uint256 available, uint256 needed);
+
+    /// @notice The earnings cannot cover `needed`.
+    error InsufficientEarnings(address account, uint256 available, uint256 needed);
+
+    /// @notice A fee above `MAX_FEE_BPS`.
+    error FeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
+
+    /// @notice The zero address where an account is needed.
+    error InvalidAddress();
+
+    /// @notice A zero amount, or an empty batch.
+    error ZeroAmount();
+
+    /// @notice The signature's deadline has passed.
+    error SignatureExpired(uint256 deadline, uint256 timestamp);
+
+    /// @notice The signature is not the shopper's.
+    error InvalidShopperSignature(address shopper);
+}
