@@ -54,7 +54,8 @@ contract ConsentRegistry is
 
     /// @custom:storage-location erc7201:dcrm.storage.ConsentRegistry
     struct ConsentRegistryStorage {
-        mapping(address shopper => mapping(address consumer => mapping(bytes32 scope => Consent))) consents;
+        /// Consumer and scope first: a batch of accesses (one consumer, one scope) hashes them once.
+        mapping(address consumer => mapping(bytes32 scope => mapping(address shopper => Consent))) consents;
         mapping(address shopper => mapping(bytes32 scope => ScopeState)) scopes;
         mapping(address shopper => mapping(bytes32 scope => bytes32 record)) records;
     }
@@ -132,12 +133,12 @@ contract ConsentRegistry is
 
     /// @inheritdoc IConsentRegistry
     function isConsentActive(address shopper, address consumer, bytes32 scope) external view returns (bool) {
-        return _isActive(_getConsentRegistryStorage().consents[shopper][consumer][scope]);
+        return _isActive(_getConsentRegistryStorage().consents[consumer][scope][shopper]);
     }
 
     /// @inheritdoc IConsentRegistry
     function consentOf(address shopper, address consumer, bytes32 scope) external view returns (Consent memory) {
-        return _getConsentRegistryStorage().consents[shopper][consumer][scope];
+        return _getConsentRegistryStorage().consents[consumer][scope][shopper];
     }
 
     /// @inheritdoc IConsentRegistry
@@ -146,10 +147,10 @@ contract ConsentRegistry is
         view
         returns (ConsentQuote[] memory result)
     {
-        ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        mapping(address => Consent) storage consents = _getConsentRegistryStorage().consents[consumer][scope];
         result = new ConsentQuote[](shoppers.length);
         for (uint256 i; i < shoppers.length; ++i) {
-            Consent memory consent = $.consents[shoppers[i]][consumer][scope];
+            Consent memory consent = consents[shoppers[i]];
             result[i] = ConsentQuote({active: _isActive(consent), pricePerAccess: consent.pricePerAccess});
         }
     }
@@ -173,17 +174,17 @@ contract ConsentRegistry is
         if (scope == bytes32(0)) revert InvalidScope();
         if (expiresAt <= block.timestamp) revert ExpiryInPast(expiresAt, block.timestamp);
         ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
-        mapping(bytes32 => Consent) storage consents = $.consents[shopper][consumer];
-        if (!consents[scope].granted) ++$.scopes[shopper][scope].standingConsents;
-        consents[scope] = Consent({granted: true, expiresAt: expiresAt, pricePerAccess: pricePerAccess});
+        mapping(address => Consent) storage consents = $.consents[consumer][scope];
+        if (!consents[shopper].granted) ++$.scopes[shopper][scope].standingConsents;
+        consents[shopper] = Consent({granted: true, expiresAt: expiresAt, pricePerAccess: pricePerAccess});
         emit ConsentGranted(shopper, consumer, scope, pricePerAccess, expiresAt);
     }
 
     function _revoke(address shopper, address consumer, bytes32 scope) private {
         ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
-        mapping(bytes32 => Consent) storage consents = $.consents[shopper][consumer];
-        if (!consents[scope].granted) revert ConsentNotGranted(shopper, consumer, scope);
-        delete consents[scope];
+        mapping(address => Consent) storage consents = $.consents[consumer][scope];
+        if (!consents[shopper].granted) revert ConsentNotGranted(shopper, consumer, scope);
+        delete consents[shopper];
         // At least this consent was counted.
         unchecked {
             --$.scopes[shopper][scope].standingConsents;

@@ -220,12 +220,14 @@ contract DataAccessPayments is
             $.earnings[shopper] += price - fee;
             total += price;
             totalFee += fee;
-            emit DataAccessed(msg.sender, shopper, scope, price, fee);
+            emit DataAccessed(shopper, price);
         }
         uint256 available = $.deposits[msg.sender];
         if (total > available) revert InsufficientDeposit(msg.sender, available, total);
         $.deposits[msg.sender] = available - total;
         if (totalFee != 0) $.earnings[$.feeRecipient] += totalFee;
+        // feeBps is at most MAX_FEE_BPS.
+        emit AccessesRecorded(msg.sender, scope, shoppers.length, total, totalFee, uint16(feeBps));
     }
 
     function _withdrawEarnings(address account, address to, uint256 amount) private {

@@ -20,10 +20,17 @@ interface IDataAccessPayments {
     /// @notice `consumer` withdrew unspent deposit to `to`.
     event DepositWithdrawn(address indexed consumer, address to, uint256 amount);
 
-    /// @notice `consumer` read `shopper`'s `scope` with its consent, paying `price`, of which `fee` went to the
-    /// platform and the rest to the shopper.
-    event DataAccessed(
-        address indexed consumer, address indexed shopper, bytes32 indexed scope, uint256 price, uint256 fee
+    /// @notice One access to `shopper`'s data, paid `price` (the shopper earned it less the fee).
+    /// @dev Emitted once per access, before the `AccessesRecorded` of its batch, which names the consumer, the
+    /// scope and the fee rate: the access's fee is `price * feeBps / 10_000`. Repeating those in every access
+    /// would cost each about 630 gas.
+    event DataAccessed(address indexed shopper, uint256 price);
+
+    /// @notice `consumer` read `scope` of the shoppers of the `count` `DataAccessed` events just before this one
+    /// (log indexes `logIndex - count` to `logIndex - 1`), paying `total`, of which `fee` (at `feeBps`) went to
+    /// the platform.
+    event AccessesRecorded(
+        address indexed consumer, bytes32 indexed scope, uint256 count, uint256 total, uint256 fee, uint16 feeBps
     );
 
     /// @notice `account` (a shopper, or the fee recipient) withdrew earnings to `to`.
