@@ -27,6 +27,8 @@ contract ConsentRegistry is
     NoncesUpgradeable,
     UUPSUpgradeable
 {
+    /// @notice The flag of an active consent in `quotes`; the low 96 bits are its price.
+    uint256 public constant QUOTE_ACTIVE = 1 << 255;
     /// @notice The role that upgrades the implementation.
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
     /// @notice The EIP-712 domain name of signed consents and revocations.
@@ -142,16 +144,22 @@ contract ConsentRegistry is
     }
 
     /// @inheritdoc IConsentRegistry
+    function quote(address shopper, address consumer, bytes32 scope) external view returns (ConsentQuote memory) {
+        Consent memory consent = _getConsentRegistryStorage().consents[consumer][scope][shopper];
+        return ConsentQuote({active: _isActive(consent), pricePerAccess: consent.pricePerAccess});
+    }
+
+    /// @inheritdoc IConsentRegistry
     function quotes(address consumer, bytes32 scope, address[] calldata shoppers)
         external
         view
-        returns (ConsentQuote[] memory result)
+        returns (uint256[] memory result)
     {
         mapping(address => Consent) storage consents = _getConsentRegistryStorage().consents[consumer][scope];
-        result = new ConsentQuote[](shoppers.length);
+        result = new uint256[](shoppers.length);
         for (uint256 i; i < shoppers.length; ++i) {
             Consent memory consent = consents[shoppers[i]];
-            result[i] = ConsentQuote({active: _isActive(consent), pricePerAccess: consent.pricePerAccess});
+            if (_isActive(consent)) result[i] = QUOTE_ACTIVE | consent.pricePerAccess;
         }
     }
 

@@ -107,12 +107,15 @@ interface IConsentRegistry {
     /// @notice The stored terms of a consent.
     function consentOf(address shopper, address consumer, bytes32 scope) external view returns (Consent memory);
 
-    /// @notice For each shopper, whether `consumer` may read its `scope` now and at what price (one call per
-    /// batch of accesses).
+    /// @notice Whether `consumer` may read `shopper`'s `scope` now, and at what price.
+    function quote(address shopper, address consumer, bytes32 scope) external view returns (ConsentQuote memory);
+
+    /// @notice For each shopper, whether `consumer` may read its `scope` now and at what price, in one call per
+    /// batch of accesses: `QUOTE_ACTIVE | pricePerAccess` when active, 0 when not.
     function quotes(address consumer, bytes32 scope, address[] calldata shoppers)
         external
         view
-        returns (ConsentQuote[] memory);
+        returns (uint256[] memory);
 
     /// @notice The shopper's current record anchor for `scope` (zero: none).
     function recordOf(address shopper, bytes32 scope) external view returns (bytes32);

@@ -48,6 +48,8 @@ contract DataAccessPayments is
     string public constant DOMAIN_VERSION = "1";
 
     uint256 private constant BPS = 10_000;
+    /// @dev ConsentRegistry.QUOTE_ACTIVE.
+    uint256 private constant QUOTE_ACTIVE = 1 << 255;
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
@@ -57,10 +59,12 @@ contract DataAccessPayments is
 
     /// @custom:storage-location erc7201:dcrm.storage.DataAccessPayments
     struct DataAccessPaymentsStorage {
+        // Recording reads the registry and the fee rate from one slot, and accrues fees in another.
         IConsentRegistry registry;
+        uint16 feeBps;
         IERC20 paymentToken;
         address feeRecipient;
-        uint16 feeBps;
+        uint96 accruedFees;
         mapping(address consumer => uint256) deposits;
         mapping(address account => uint256) earnings;
     }
@@ -126,9 +130,13 @@ contract DataAccessPayments is
     /// @notice Records one access by the caller to `shopper`'s `scope`, paying the consent's price (at most
     /// `maxPricePerAccess`).
     function recordAccess(address shopper, bytes32 scope, uint256 maxPricePerAccess) external whenNotPaused {
-        address[] memory shoppers = new address[](1);
-        shoppers[0] = shopper;
-        _recordAccesses(scope, shoppers, maxPricePerAccess);
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        (IConsentRegistry registry, uint256 feeBps) = ($.registry, $.feeBps);
+        IConsentRegistry.ConsentQuote memory quote = registry.quote(shopper, msg.sender, scope);
+        uint256 fee = _payForAccess(shopper, scope, quote, maxPricePerAccess, feeBps);
+        _debitTotal(msg.sender, quote.pricePerAccess, fee);
+        // feeBps is at most MAX_FEE_BPS.
+        emit AccessesRecorded(msg.sender, scope, 1, quote.pricePerAccess, fee, uint16(feeBps));
     }
 
     /// @notice Records accesses by the caller to `scope` of each of `shoppers`, in one transaction; any access
@@ -164,9 +172,21 @@ contract DataAccessPayments is
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Sets the platform fee (at most `MAX_FEE_BPS`) and who earns it, for accesses from now on.
+    /// @notice Sets the platform fee (at most `MAX_FEE_BPS`) and who earns it, for accesses from now on;
+    /// fees accrued so far go to the new recipient too.
     function setFee(address feeRecipient, uint16 feeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setFee(feeRecipient, feeBps);
+    }
+
+    /// @notice Pays the accrued platform fees to the fee recipient; anyone may trigger it.
+    function withdrawFees() external whenNotPaused nonReentrant {
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        uint256 amount = $.accruedFees;
+        if (amount == 0) revert ZeroAmount();
+        $.accruedFees = 0;
+        address recipient = $.feeRecipient;
+        $.paymentToken.safeTransfer(recipient, amount);
+        emit FeesWithdrawn(recipient, amount);
     }
 
     /// @notice Stops deposits, accesses and withdrawals. No funds move.
@@ -201,33 +221,68 @@ contract DataAccessPayments is
         return ($.registry, $.paymentToken, $.feeRecipient, $.feeBps);
     }
 
+    /// @notice Platform fees accrued and not yet withdrawn.
+    function accruedFees() external view returns (uint256) {
+        return _getDataAccessPaymentsStorage().accruedFees;
+    }
+
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
     function _recordAccesses(bytes32 scope, address[] memory shoppers, uint256 maxPricePerAccess) private {
         if (shoppers.length == 0) revert ZeroAmount();
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
-        IConsentRegistry.ConsentQuote[] memory quotes = $.registry.quotes(msg.sender, scope, shoppers);
-        uint256 feeBps = $.feeBps;
+        (IConsentRegistry registry, uint256 feeBps) = ($.registry, $.feeBps);
+        uint256[] memory quotes = registry.quotes(msg.sender, scope, shoppers);
         uint256 total;
         uint256 totalFee;
+        mapping(address => uint256) storage earnings = $.earnings;
         for (uint256 i; i < shoppers.length; ++i) {
+            // The checks of `_payForAccess`, inline: this loop runs for every access of a batch.
             address shopper = shoppers[i];
-            IConsentRegistry.ConsentQuote memory quote = quotes[i];
-            if (!quote.active) revert AccessWithoutConsent(shopper, scope);
-            uint256 price = quote.pricePerAccess;
+            uint256 quote = quotes[i];
+            if (quote & QUOTE_ACTIVE == 0) revert AccessWithoutConsent(shopper, scope);
+            uint256 price = quote & ~QUOTE_ACTIVE;
             if (price > maxPricePerAccess) revert PriceAboveMaximum(shopper, price, maxPricePerAccess);
             uint256 fee = price * feeBps / BPS;
-            $.earnings[shopper] += price - fee;
+            earnings[shopper] += price - fee;
+            emit DataAccessed(shopper, price);
             total += price;
             totalFee += fee;
-            emit DataAccessed(shopper, price);
         }
-        uint256 available = $.deposits[msg.sender];
-        if (total > available) revert InsufficientDeposit(msg.sender, available, total);
-        $.deposits[msg.sender] = available - total;
-        if (totalFee != 0) $.earnings[$.feeRecipient] += totalFee;
+        _debitTotal(msg.sender, total, totalFee);
         // feeBps is at most MAX_FEE_BPS.
         emit AccessesRecorded(msg.sender, scope, shoppers.length, total, totalFee, uint16(feeBps));
+    }
+
+    /// @dev Credits the shopper the quoted price less the fee, after checking consent and the consumer's
+    /// maximum; returns the fee.
+    function _payForAccess(
+        address shopper,
+        bytes32 scope,
+        IConsentRegistry.ConsentQuote memory quote,
+        uint256 maxPricePerAccess,
+        uint256 feeBps
+    ) private returns (uint256 fee) {
+        if (!quote.active) revert AccessWithoutConsent(shopper, scope);
+        uint256 price = quote.pricePerAccess;
+        if (price > maxPricePerAccess) revert PriceAboveMaximum(shopper, price, maxPricePerAccess);
+        fee = price * feeBps / BPS;
+        _getDataAccessPaymentsStorage().earnings[shopper] += price - fee;
+        emit DataAccessed(shopper, price);
+    }
+
+    /// @dev Debits the consumer `total` and accrues `totalFee` to the platform.
+    function _debitTotal(address consumer, uint256 total, uint256 totalFee) private {
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        uint256 available = $.deposits[consumer];
+        if (total > available) revert InsufficientDeposit(consumer, available, total);
+        $.deposits[consumer] = available - total;
+        if (totalFee != 0) {
+            uint256 accrued = $.accruedFees + totalFee;
+            if (accrued > type(uint96).max) revert FeesOverflow(accrued);
+            // Bounded just above.
+            $.accruedFees = uint96(accrued);
+        }
     }
 
     function _withdrawEarnings(address account, address to, uint256 amount) private {

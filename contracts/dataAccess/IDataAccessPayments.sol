@@ -33,8 +33,11 @@ interface IDataAccessPayments {
         address indexed consumer, bytes32 indexed scope, uint256 count, uint256 total, uint256 fee, uint16 feeBps
     );
 
-    /// @notice `account` (a shopper, or the fee recipient) withdrew earnings to `to`.
+    /// @notice `account` withdrew earnings to `to`.
     event EarningsWithdrawn(address indexed account, address to, uint256 amount);
+
+    /// @notice The accrued platform fees were paid to the fee recipient.
+    event FeesWithdrawn(address indexed feeRecipient, uint256 amount);
 
     /// @notice The admin set the platform fee.
     event FeeSet(address feeRecipient, uint16 feeBps);
@@ -57,6 +60,9 @@ interface IDataAccessPayments {
 
     /// @notice The zero address where an account is needed.
     error InvalidAddress();
+
+    /// @notice Accrued fees would not fit 96 bits; withdraw them first.
+    error FeesOverflow(uint256 accrued);
 
     /// @notice A zero amount, or an empty batch.
     error ZeroAmount();
