@@ -6,6 +6,8 @@ import { upgrades } from "@openzeppelin/hardhat-upgrades";
 import hre from "hardhat";
 
 import { writeDeployment } from "./deployments.js";
+import { deployConsentRegistry } from "./consentRegistry.js";
+import { deployDataAccessPayments } from "./dataAccessPayments.js";
 import { deployReferralEscrow } from "./referralEscrow.js";
 import { deployRewardTokenWithReceipt } from "./rewardToken.js";
 
@@ -28,6 +30,21 @@ const { escrow, deploymentBlock: escrowBlock } = await deployReferralEscrow(ethe
 });
 const escrowAddress = await escrow.getAddress();
 
+const { registry, deploymentBlock: registryBlock } = await deployConsentRegistry(ethers, upgradesApi, {
+  admin: admin.address,
+});
+const registryAddress = await registry.getAddress();
+// A stand-in stablecoin for local data-access payments (6 decimals in spirit; any ERC-20 works).
+const demoDollar = await ethers.deployContract("TestToken", ["dCRM Demo Dollar", "DUSD"]);
+const { payments, deploymentBlock: paymentsBlock } = await deployDataAccessPayments(ethers, upgradesApi, {
+  admin: admin.address,
+  registry: registryAddress,
+  paymentToken: await demoDollar.getAddress(),
+  feeRecipient: admin.address,
+  feeBps: 500,
+});
+const paymentsAddress = await payments.getAddress();
+
 const { chainId } = await ethers.provider.getNetwork();
 const abiHash = async (name: string) => ethers.id(JSON.stringify((await hre.artifacts.readArtifact(name)).abi));
 const path = await writeDeployment(hre.config.paths.root, {
@@ -46,11 +63,25 @@ const path = await writeDeployment(hre.config.paths.root, {
       deploymentBlock: escrowBlock,
       abiHash: await abiHash("ReferralEscrow"),
     },
+    ConsentRegistry: {
+      proxy: registryAddress,
+      implementation: await upgradesApi.erc1967.getImplementationAddress(registryAddress),
+      deploymentBlock: registryBlock,
+      abiHash: await abiHash("ConsentRegistry"),
+    },
+    DataAccessPayments: {
+      proxy: paymentsAddress,
+      implementation: await upgradesApi.erc1967.getImplementationAddress(paymentsAddress),
+      deploymentBlock: paymentsBlock,
+      abiHash: await abiHash("DataAccessPayments"),
+    },
   },
 });
 
 console.log(`RewardToken proxy   ${proxy}`);
 console.log(`ReferralEscrow      ${escrowAddress} (commission rates up to 30%)`);
+console.log(`ConsentRegistry     ${registryAddress}`);
+console.log(`DataAccessPayments  ${paymentsAddress} (paid in demo dollars ${await demoDollar.getAddress()}, 5% fee)`);
 console.log(`admin               ${admin.address}`);
 console.log(`demo storefront     ${storefront.address} (issuer, cap ${ethers.formatUnits(DEMO_CAP_PER_DAY, 18)} points/day)`);
 console.log(`wrote               ${path}`);

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 }
 
 describe("npm start: the whole system on a local node", function () {
-  it("starts a node, deploys RewardToken and ReferralEscrow, records them, and a demo storefront can issue", async function () {
+  it("starts a node, deploys every contract, records them, and a demo storefront can issue", async function () {
     const port = await freePort();
     const deployments = await mkdtemp(join(tmpdir(), "dcrm-start-"));
     const child = spawn(process.execPath, ["scripts/start.mjs"], {
@@ -52,7 +52,12 @@ describe("npm start: the whole system on a local node", function () {
         contracts: Record<string, { proxy: string; implementation: string; deploymentBlock: number; abiHash: string }>;
       };
       expect(record.chainId).to.equal(31337);
-      expect(Object.keys(record.contracts).sort()).to.deep.equal(["ReferralEscrow", "RewardToken"]);
+      expect(Object.keys(record.contracts).sort()).to.deep.equal([
+        "ConsentRegistry",
+        "DataAccessPayments",
+        "ReferralEscrow",
+        "RewardToken",
+      ]);
 
       const provider = new JsonRpcProvider(`http://127.0.0.1:${port}`);
       for (const contract of Object.values(record.contracts)) {
