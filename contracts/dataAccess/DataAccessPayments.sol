@@ -23,7 +23,8 @@ import {IDataAccessPayments} from "./IDataAccessPayments.sol";
 /// themselves or to an address they sign for. Behind a UUPS proxy.
 /// @dev A batch with an access that has no active consent (or a price above the consumer's maximum) reverts
 /// whole and names the shopper: nobody pays or is paid for an access without consent. Consumers can check
-/// `ConsentRegistry.quotes` first. The fee is credited to the fee recipient's earnings once per batch.
+/// `ConsentRegistry.quotes` first. Platform fees accrue in one slot (`accruedFees`) once per batch and are
+/// paid to the fee recipient by `withdrawFees`.
 /// Deposits are credited by what arrived (fee-on-transfer tokens); rebasing tokens are unsupported.
 contract DataAccessPayments is
     IDataAccessPayments,

@@ -42,8 +42,7 @@ interface IDataAccessPayments {
     /// @notice The admin set the platform fee.
     event FeeSet(address feeRecipient, uint16 feeBps);
 
-    /// @notice The shopper has no active consent for the consumer and scope, or asks more than the consumer's
-    /// maximum price: nobody pays or is paid.
+    /// @notice The shopper has no active consent for the consumer and scope: nobody pays or is paid.
     error AccessWithoutConsent(address shopper, bytes32 scope);
 
     /// @notice The consent's price is above the most the consumer agreed to pay.
