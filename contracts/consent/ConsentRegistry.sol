@@ -18,7 +18,8 @@ import {IConsentRegistry} from "./IConsentRegistry.sol";
 /// submits it. Smart-contract wallets sign through ERC-1271. Behind a UUPS proxy.
 /// @dev Erasing a scope's record revokes every consent for it. To keep a paid access at one storage read (the
 /// consent's slot), consents carry no scope epoch; instead the registry counts the standing consents per
-/// shopper and scope, and `eraseRecord` must name every consumer that has one: it reverts otherwise.
+/// shopper and scope (expired ones too, until revoked), and `eraseRecord` must name every consumer that has
+/// one: it reverts otherwise.
 /// There is no pause: nothing may ever stop a shopper from revoking consent.
 contract ConsentRegistry is
     IConsentRegistry,

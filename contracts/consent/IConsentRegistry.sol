@@ -60,7 +60,7 @@ interface IConsentRegistry {
     /// @notice The zero address as consumer.
     error InvalidConsumer();
 
-    /// @notice The zero scope or the zero record.
+    /// @notice The zero scope.
     error InvalidScope();
 
     /// @notice The zero record.
