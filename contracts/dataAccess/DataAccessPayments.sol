@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
-import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -26,10 +25,11 @@ import {IDataAccessPayments} from "./IDataAccessPayments.sol";
 /// `ConsentRegistry.quotes` first. Platform fees accrue in one slot (`accruedFees`) once per batch and are
 /// paid to the fee recipient by `withdrawFees`.
 /// Deposits are credited by what arrived (fee-on-transfer tokens); rebasing tokens are unsupported.
+/// The pause flag shares a slot with the registry and the fee rate instead of OpenZeppelin's Pausable slot,
+/// so recording reads one slot for all three; it keeps Pausable's events and errors.
 contract DataAccessPayments is
     IDataAccessPayments,
     AccessControlUpgradeable,
-    PausableUpgradeable,
     EIP712Upgradeable,
     NoncesUpgradeable,
     ReentrancyGuardTransient,
@@ -60,9 +60,10 @@ contract DataAccessPayments is
 
     /// @custom:storage-location erc7201:dcrm.storage.DataAccessPayments
     struct DataAccessPaymentsStorage {
-        // Recording reads the registry and the fee rate from one slot, and accrues fees in another.
+        // Recording reads the registry, the fee rate and the pause from one slot, and accrues fees in another.
         IConsentRegistry registry;
         uint16 feeBps;
+        bool paused;
         IERC20 paymentToken;
         address feeRecipient;
         uint96 accruedFees;
@@ -73,6 +74,12 @@ contract DataAccessPayments is
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.DataAccessPayments")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant DATA_ACCESS_PAYMENTS_STORAGE =
         0xea6f6e0bd8bb51ad5cd51bc3ec483856f801b1a07e03f133aeed422a81e91100;
+
+    /// @dev Deposits, accesses and withdrawals stop while paused.
+    modifier whenNotPaused() {
+        if (_getDataAccessPaymentsStorage().paused) revert EnforcedPause();
+        _;
+    }
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -90,7 +97,6 @@ contract DataAccessPayments is
     ) external initializer {
         if (address(registry) == address(0) || address(paymentToken) == address(0)) revert InvalidAddress();
         __AccessControl_init();
-        __Pausable_init();
         __EIP712_init(DOMAIN_NAME, DOMAIN_VERSION);
         __Nonces_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -192,12 +198,23 @@ contract DataAccessPayments is
 
     /// @notice Stops deposits, accesses and withdrawals. No funds move.
     function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        if ($.paused) revert EnforcedPause();
+        $.paused = true;
+        emit Paused(_msgSender());
     }
 
     /// @notice Resumes everything `pause` stopped.
     function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
+        DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
+        if (!$.paused) revert ExpectedPause();
+        $.paused = false;
+        emit Unpaused(_msgSender());
+    }
+
+    /// @notice Whether deposits, accesses and withdrawals are stopped.
+    function paused() external view returns (bool) {
+        return _getDataAccessPaymentsStorage().paused;
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────

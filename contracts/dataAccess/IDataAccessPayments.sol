@@ -39,6 +39,12 @@ interface IDataAccessPayments {
     /// @notice The accrued platform fees were paid to the fee recipient.
     event FeesWithdrawn(address indexed feeRecipient, uint256 amount);
 
+    /// @notice Deposits, accesses and withdrawals were stopped by `account`.
+    event Paused(address account);
+
+    /// @notice Deposits, accesses and withdrawals were resumed by `account`.
+    event Unpaused(address account);
+
     /// @notice The admin set the platform fee.
     event FeeSet(address feeRecipient, uint16 feeBps);
 
@@ -62,6 +68,12 @@ interface IDataAccessPayments {
 
     /// @notice Accrued fees would not fit 96 bits; withdraw them first.
     error FeesOverflow(uint256 accrued);
+
+    /// @notice Payments are paused.
+    error EnforcedPause();
+
+    /// @notice Payments are not paused.
+    error ExpectedPause();
 
     /// @notice A zero amount, or an empty batch.
     error ZeroAmount();
