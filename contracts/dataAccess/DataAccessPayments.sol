@@ -140,10 +140,13 @@ contract DataAccessPayments is
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         (IConsentRegistry registry, uint256 feeBps) = ($.registry, $.feeBps);
         IConsentRegistry.ConsentQuote memory quote = registry.quote(shopper, msg.sender, scope);
-        uint256 fee = _payForAccess(shopper, scope, quote, maxPricePerAccess, feeBps);
-        _debitTotal(msg.sender, quote.pricePerAccess, fee);
-        // feeBps is at most MAX_FEE_BPS.
-        emit AccessesRecorded(msg.sender, scope, 1, quote.pricePerAccess, fee, uint16(feeBps));
+        if (!quote.active) revert AccessWithoutConsent(shopper, scope);
+        uint256 price = quote.pricePerAccess;
+        if (price > maxPricePerAccess) revert PriceAboveMaximum(shopper, price, maxPricePerAccess);
+        uint256 fee = price * feeBps / BPS;
+        $.earnings[shopper] += price - fee;
+        _debitTotal(msg.sender, price, fee);
+        emit AccessRecorded(msg.sender, shopper, scope, price, fee);
     }
 
     /// @notice Records accesses by the caller to `scope` of each of `shoppers`, in one transaction; any access
@@ -255,7 +258,6 @@ contract DataAccessPayments is
         uint256 totalFee;
         mapping(address => uint256) storage earnings = $.earnings;
         for (uint256 i; i < shoppers.length; ++i) {
-            // The checks of `_payForAccess`, inline: this loop runs for every access of a batch.
             address shopper = shoppers[i];
             uint256 quote = quotes[i];
             if (quote & QUOTE_ACTIVE == 0) revert AccessWithoutConsent(shopper, scope);
@@ -270,23 +272,6 @@ contract DataAccessPayments is
         _debitTotal(msg.sender, total, totalFee);
         // feeBps is at most MAX_FEE_BPS.
         emit AccessesRecorded(msg.sender, scope, shoppers.length, total, totalFee, uint16(feeBps));
-    }
-
-    /// @dev Credits the shopper the quoted price less the fee, after checking consent and the consumer's
-    /// maximum; returns the fee.
-    function _payForAccess(
-        address shopper,
-        bytes32 scope,
-        IConsentRegistry.ConsentQuote memory quote,
-        uint256 maxPricePerAccess,
-        uint256 feeBps
-    ) private returns (uint256 fee) {
-        if (!quote.active) revert AccessWithoutConsent(shopper, scope);
-        uint256 price = quote.pricePerAccess;
-        if (price > maxPricePerAccess) revert PriceAboveMaximum(shopper, price, maxPricePerAccess);
-        fee = price * feeBps / BPS;
-        _getDataAccessPaymentsStorage().earnings[shopper] += price - fee;
-        emit DataAccessed(shopper, price);
     }
 
     /// @dev Debits the consumer `total` and accrues `totalFee` to the platform.

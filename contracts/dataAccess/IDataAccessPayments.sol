@@ -20,7 +20,13 @@ interface IDataAccessPayments {
     /// @notice `consumer` withdrew unspent deposit to `to`.
     event DepositWithdrawn(address indexed consumer, address to, uint256 amount);
 
-    /// @notice One access to `shopper`'s data, paid `price` (the shopper earned it less the fee).
+    /// @notice `consumer` read `shopper`'s `scope` with its consent, paying `price`, of which `fee` went to the
+    /// platform and the rest to the shopper (a single access: `recordAccess`).
+    event AccessRecorded(
+        address indexed consumer, address indexed shopper, bytes32 indexed scope, uint256 price, uint256 fee
+    );
+
+    /// @notice One access of a batch to `shopper`'s data, paid `price` (the shopper earned it less the fee).
     /// @dev Emitted once per access, before the `AccessesRecorded` of its batch, which names the consumer, the
     /// scope and the fee rate: the access's fee is `price * feeBps / 10_000`. Repeating those in every access
     /// would cost each about 630 gas.

@@ -96,10 +96,7 @@ describe("DataAccessPayments: deposits and accesses", function () {
       const fee = feeOf(ALICE_PRICE);
       expect(fee).to.equal(2_500n);
       const logs = await paymentLogs(payments, payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE));
-      expect(logs).to.deep.equal([
-        ["DataAccessed", alice.address, ALICE_PRICE],
-        ["AccessesRecorded", consumer.address, SCOPE, 1n, ALICE_PRICE, fee, FEE_BPS],
-      ]);
+      expect(logs).to.deep.equal([["AccessRecorded", consumer.address, alice.address, SCOPE, ALICE_PRICE, fee]]);
       expect(await payments.depositOf(consumer.address)).to.equal(DEPOSIT - ALICE_PRICE);
       expect(await payments.earningsOf(alice.address)).to.equal(ALICE_PRICE - fee);
       expect(await payments.accruedFees()).to.equal(fee);
@@ -115,7 +112,7 @@ describe("DataAccessPayments: deposits and accesses", function () {
       const fee = feeOf(CAROL_PRICE);
       expect(fee).to.equal(1_500n); // 1,500.95
       await expect(payments.connect(consumer).recordAccess(carol.address, SCOPE, CAROL_PRICE))
-        .to.emit(payments, "AccessesRecorded").withArgs(consumer.address, SCOPE, 1n, CAROL_PRICE, fee, FEE_BPS);
+        .to.emit(payments, "AccessRecorded").withArgs(consumer.address, carol.address, SCOPE, CAROL_PRICE, fee);
       expect(await payments.earningsOf(carol.address)).to.equal(CAROL_PRICE - fee);
       expect(await payments.accruedFees()).to.equal(fee);
     });
@@ -157,7 +154,7 @@ describe("DataAccessPayments: deposits and accesses", function () {
       const expiresAt = BigInt(await time.latest()) + 1_000n;
       await registry.connect(alice).grant(consumer.address, SCOPE, ALICE_PRICE, expiresAt);
       await time.setNextBlockTimestamp(expiresAt - 1n);
-      await expect(payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE)).to.emit(payments, "DataAccessed");
+      await expect(payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE)).to.emit(payments, "AccessRecorded");
       const before = await ledger(payments, [consumer.address, alice.address]);
       await time.setNextBlockTimestamp(expiresAt);
       await expect(payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE))

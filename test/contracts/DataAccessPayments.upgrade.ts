@@ -91,7 +91,7 @@ describe("DataAccessPayments: upgrades", function () {
     await expect(upgraded.connect(relayer).withdrawEarningsBySignature(next, await signWithdrawal(payments, alice, next)))
       .to.emit(upgraded, "EarningsWithdrawn").withArgs(alice.address, relayer.address, 1_000n);
     await expect(upgraded.connect(consumer).recordAccess(bob.address, SCOPE, BOB_PRICE))
-      .to.emit(upgraded, "AccessesRecorded").withArgs(consumer.address, SCOPE, 1n, BOB_PRICE, feeOf(BOB_PRICE, 750n), 750n);
+      .to.emit(upgraded, "AccessRecorded").withArgs(consumer.address, bob.address, SCOPE, BOB_PRICE, feeOf(BOB_PRICE, 750n));
     await expect(upgraded.withdrawFees()).to.changeTokenBalances(ethers, token, [stranger], [fees + feeOf(BOB_PRICE, 750n)]);
     await expect(upgraded.connect(consumer).withdrawDeposit(before.deposits[0]! - BOB_PRICE + 1n, consumer.address))
       .to.be.revertedWithCustomError(upgraded, "InsufficientDeposit").withArgs(consumer.address, before.deposits[0]! - BOB_PRICE, before.deposits[0]! - BOB_PRICE + 1n);

@@ -154,14 +154,14 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       expect([...(await payments.settings())]).to.deep.equal([registry, await token.getAddress(), stranger.address, MAX_FEE_BPS]);
       const fee = feeOf(ALICE_PRICE, MAX_FEE_BPS);
       await expect(payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE))
-        .to.emit(payments, "AccessesRecorded").withArgs(consumer.address, SCOPE, 1n, ALICE_PRICE, fee, MAX_FEE_BPS);
+        .to.emit(payments, "AccessRecorded").withArgs(consumer.address, alice.address, SCOPE, ALICE_PRICE, fee);
       expect(await payments.earningsOf(alice.address)).to.equal(ALICE_EARNED + ALICE_PRICE - fee);
       // Fees accrued before go to the new recipient too.
       await expect(payments.withdrawFees()).to.changeTokenBalances(ethers, token, [stranger, feeRecipient], [FEES + fee, 0n]);
 
       await payments.connect(admin).setFee(stranger.address, 0);
       await expect(payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE))
-        .to.emit(payments, "AccessesRecorded").withArgs(consumer.address, SCOPE, 1n, ALICE_PRICE, 0n, 0n);
+        .to.emit(payments, "AccessRecorded").withArgs(consumer.address, alice.address, SCOPE, ALICE_PRICE, 0n);
       expect(await payments.accruedFees()).to.equal(0n);
     });
 
