@@ -182,6 +182,26 @@ describe("DataAccessPayments: withdrawals and administration", function () {
   });
 
   describe("pause", function () {
+    it("pauses once and unpauses once, with OpenZeppelin's events and errors", async function () {
+      const { payments, admin } = await loadFixture(deployDataAccessFixture);
+      await expect(payments.connect(admin).unpause()).to.be.revertedWithCustomError(payments, "ExpectedPause");
+      await expect(payments.connect(admin).pause()).to.emit(payments, "Paused").withArgs(admin.address);
+      expect(await payments.paused()).to.equal(true);
+      await expect(payments.connect(admin).pause()).to.be.revertedWithCustomError(payments, "EnforcedPause");
+      await expect(payments.connect(admin).unpause()).to.emit(payments, "Unpaused").withArgs(admin.address);
+      expect(await payments.paused()).to.equal(false);
+    });
+
+    it("publishes its EIP-712 domain for wallets (ERC-5267)", async function () {
+      const { payments } = await loadFixture(deployDataAccessFixture);
+      const domain = await payments.eip712Domain();
+      expect([domain.name, domain.version, domain.verifyingContract]).to.deep.equal([
+        "dCRM DataAccessPayments",
+        "1",
+        await payments.getAddress(),
+      ]);
+    });
+
     it("lets only the pauser pause and unpause", async function () {
       const { payments, admin, stranger } = await loadFixture(deployDataAccessFixture);
       const role = await payments.PAUSER_ROLE();
