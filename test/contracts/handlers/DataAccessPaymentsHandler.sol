@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {ConsentRegistry} from "../../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../../contracts/consent/IConsentRegistry.sol";
@@ -9,6 +8,7 @@ import {DataAccessPayments} from "../../../contracts/dataAccess/DataAccessPaymen
 import {IDataAccessPayments} from "../../../contracts/dataAccess/IDataAccessPayments.sol";
 import {TestToken} from "../../../contracts/mocks/tokens/TestToken.sol";
 import {FuzzBounds} from "../utils/FuzzBounds.sol";
+import {PredictedOutcomes} from "./PredictedOutcomes.sol";
 import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 
 /// @title DataAccessPaymentsHandler
@@ -23,7 +23,7 @@ import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 /// access the handler also asks the registry whether the consent is active in that block: a paid access
 /// without it is counted in `ghostPaidWithoutConsent`, and a paid access whose consent the model knows as
 /// revoked, never granted or expired in `ghostChargedInactiveConsent`. Actions never revert.
-contract DataAccessPaymentsHandler {
+contract DataAccessPaymentsHandler is PredictedOutcomes {
     using FuzzBounds for uint256;
 
     /// @notice A consent as the model knows it.
@@ -31,12 +31,6 @@ contract DataAccessPaymentsHandler {
         bool granted;
         uint40 expiresAt;
         uint96 price;
-    }
-
-    /// @dev The errors a call may revert with; none means it must succeed.
-    struct Expectation {
-        bytes4[8] reasons;
-        uint256 count;
     }
 
     Vm private constant vm = Vm(VM_ADDRESS);
@@ -88,16 +82,6 @@ contract DataAccessPaymentsHandler {
     /// @notice Accesses the model refused for want of consent (to see that runs exercise it).
     uint256 public ghostRefusedWithoutConsent;
 
-    /// @notice Calls whose outcome (success, or the error) differed from the model's prediction.
-    uint256 public ghostUnexpectedOutcomes;
-    /// @notice The latest unexpected outcome, for the failure message.
-    string public lastUnexpectedOutcome;
-    /// @notice Successful calls that moved other amounts than the model says.
-    uint256 public ghostMovementMismatches;
-    /// @notice The latest mismatch, for the failure message.
-    string public lastMovementMismatch;
-    /// @notice Successful calls per action.
-    mapping(string action => uint256) public ghostSuccesses;
 
     /// @dev Keeps every action at the run's own clock, whatever the runner does with the block between calls.
     modifier atCurrentTime() {
@@ -446,46 +430,6 @@ contract DataAccessPaymentsHandler {
     }
 
     // ─── Outcomes ───────────────────────────────────────────────────────────────────────────────────────
-
-    function _allow(Expectation memory expectation, bytes4 reason) private pure {
-        if (expectation.count < expectation.reasons.length) expectation.reasons[expectation.count++] = reason;
-    }
-
-    /// @dev Whether the call went as `expectation` says: success when it allows no error, otherwise a revert with
-    /// one of the errors it allows. Counts and describes any other outcome.
-    function _asPredicted(
-        Expectation memory expectation,
-        bool succeeded,
-        bytes memory revertData,
-        string memory action
-    ) private returns (bool) {
-        bool expectedSuccess = expectation.count == 0;
-        bytes4 selector = revertData.length >= 4 ? bytes4(revertData) : bytes4(0);
-        bool allowed;
-        for (uint256 i; i < expectation.count; ++i) {
-            if (expectation.reasons[i] == selector) allowed = true;
-        }
-        if (succeeded == expectedSuccess && (succeeded || allowed)) {
-            if (succeeded) ++ghostSuccesses[action];
-            return true;
-        }
-        ++ghostUnexpectedOutcomes;
-        lastUnexpectedOutcome = string.concat(
-            action,
-            succeeded ? " succeeded" : " reverted with ",
-            succeeded ? "" : Strings.toHexString(uint32(selector), 4),
-            expectedSuccess ? "; the model expected success" : "; the model expected a revert with ",
-            expectedSuccess ? "" : Strings.toHexString(uint32(expectation.reasons[0]), 4)
-        );
-        return false;
-    }
-
-    function _checkMovement(uint256 actual, uint256 expected, string memory what) private {
-        if (actual == expected) return;
-        ++ghostMovementMismatches;
-        lastMovementMismatch =
-            string.concat(what, ": expected ", Strings.toString(expected), ", got ", Strings.toString(actual));
-    }
 
     function _named(string memory name, uint256 index) private pure returns (address) {
         return address(uint160(uint256(keccak256(abi.encode(name, index)))));

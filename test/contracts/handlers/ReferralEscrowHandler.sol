@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IReferralEscrow} from "../../../contracts/referral/IReferralEscrow.sol";
 import {ReferralEscrow} from "../../../contracts/referral/ReferralEscrow.sol";
 import {FuzzBounds} from "../utils/FuzzBounds.sol";
+import {PredictedOutcomes} from "./PredictedOutcomes.sol";
 import {MintableToken} from "../utils/ReferralEscrowDeployment.sol";
 import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 
@@ -25,7 +25,7 @@ import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 /// Picks favour meaningful calls: claims mostly name released referrals of one partner, voids and early
 /// releases mostly name referrals still in their hold period, and order numbers come from a small space
 /// (0-47, plus the 8 largest) so orders repeat.
-contract ReferralEscrowHandler {
+contract ReferralEscrowHandler is PredictedOutcomes {
     using FuzzBounds for uint256;
 
     /// @notice A referral, named by its storefront and order number.
@@ -41,12 +41,6 @@ contract ReferralEscrowHandler {
         IReferralEscrow.ReferralStatus status;
         uint256 releaseTime;
         uint256 commission;
-    }
-
-    /// @dev The errors a call may revert with; none means it must succeed.
-    struct Expectation {
-        bytes4[16] reasons;
-        uint256 count;
     }
 
     /// @dev A claim about to be made, and what it must pay per token (escrow outflow, and what arrives).
@@ -144,16 +138,6 @@ contract ReferralEscrowHandler {
     /// @notice What arrived at each payout address and treasury (after the token's fee), per token.
     mapping(address holder => mapping(address token => uint256)) public ghostReceived;
 
-    /// @notice Calls whose outcome (success, or the error) differed from the model's prediction.
-    uint256 public ghostUnexpectedOutcomes;
-    /// @notice The latest unexpected outcome, for the failure message.
-    string public lastUnexpectedOutcome;
-    /// @notice Successful calls that moved other amounts, or returned other values, than the model says.
-    uint256 public ghostMovementMismatches;
-    /// @notice The latest mismatch, for the failure message.
-    string public lastMovementMismatch;
-    /// @notice Successful calls per action, to see that runs do something.
-    mapping(string action => uint256) public ghostSuccesses;
 
     /// @dev Keeps every action at the run's own clock, whatever the runner does with the block between calls.
     modifier atCurrentTime() {
@@ -849,49 +833,6 @@ contract ReferralEscrowHandler {
     }
 
     // ─── Outcomes ───────────────────────────────────────────────────────────────────────────────────────
-
-    function _none() private pure returns (Expectation memory expectation) {}
-
-    function _allow(Expectation memory expectation, bytes4 reason) private pure {
-        if (expectation.count < expectation.reasons.length) expectation.reasons[expectation.count++] = reason;
-    }
-
-    /// @dev Whether the call went as `expectation` says: success when it allows no error, otherwise a revert with
-    /// one of the errors it allows. Counts and describes any other outcome.
-    function _asPredicted(
-        Expectation memory expectation,
-        bool succeeded,
-        bytes memory revertData,
-        string memory action
-    ) private returns (bool) {
-        bool expectedSuccess = expectation.count == 0;
-        bytes4 selector = revertData.length >= 4 ? bytes4(revertData) : bytes4(0);
-        bool allowed;
-        for (uint256 i; i < expectation.count; ++i) {
-            if (expectation.reasons[i] == selector) allowed = true;
-        }
-        if (succeeded == expectedSuccess && (succeeded || allowed)) {
-            if (succeeded) ++ghostSuccesses[action];
-            return true;
-        }
-        ++ghostUnexpectedOutcomes;
-        lastUnexpectedOutcome = string.concat(
-            action,
-            succeeded ? " succeeded" : " reverted with ",
-            succeeded ? "" : Strings.toHexString(uint32(selector), 4),
-            expectedSuccess ? "; the model expected success" : "; the model expected a revert with, first, ",
-            expectedSuccess ? "" : Strings.toHexString(uint32(expectation.reasons[0]), 4)
-        );
-        return false;
-    }
-
-    function _checkMovement(uint256 actual, uint256 expected, string memory what) private {
-        if (actual == expected) return;
-        ++ghostMovementMismatches;
-        lastMovementMismatch = string.concat(
-            what, ": expected ", Strings.toString(expected), ", got ", Strings.toString(actual)
-        );
-    }
 
     // ─── Inputs ─────────────────────────────────────────────────────────────────────────────────────────
 
