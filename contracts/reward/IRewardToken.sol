@@ -38,10 +38,14 @@ interface IRewardToken {
     /// @param paused Whether issuance, redemption and transfers are stopped.
     /// @param transfersLocked Whether points are locked to their holder (issue and redeem still work).
     /// @param supplyCap The most points that may exist at once; 0 for no cap.
+    /// @param expiryPeriod Seconds without activity after which a holder's points expire; 0 for no expiry.
+    /// @param expiryStart When expiry was switched on: no holder's inactivity counts from before it.
     struct TokenPolicy {
         bool paused;
         bool transfersLocked;
         uint128 supplyCap;
+        uint32 expiryPeriod;
+        uint40 expiryStart;
     }
 
     /// @notice Issuance, redemption and transfers were stopped by `account`.

@@ -9,6 +9,7 @@ import {ERC20PermitUpgradeable} from
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
+import {IRewardPolicies} from "./IRewardPolicies.sol";
 import {IRewardToken} from "./IRewardToken.sol";
 import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssuanceSlot.sol";
 
@@ -16,6 +17,11 @@ import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssua
 /// @notice ERC-20 loyalty points. Storefronts issue them per order at checkout, at most once per order and
 /// within a per-period cap; shoppers redeem (burn) them at checkout, directly or through a storefront with an
 /// EIP-2612 permit. Behind a UUPS proxy.
+///
+/// Program policies (IRewardPolicies): a storefront may hold an order's points pending through its return
+/// window and void them in full or in part before release, and may allow itself to claw back released points
+/// of refunded orders; the admin may switch on expiry of inactive holders' points. With every policy off,
+/// issuance costs exactly what it costs without them.
 /// @dev Roles: DEFAULT_ADMIN_ROLE grants and revokes the others, sets caps, the transfer lock and the supply
 /// cap; ISSUER_ROLE is held per storefront; PAUSER_ROLE pauses issuance, redemption and transfers;
 /// UPGRADER_ROLE upgrades the implementation.
@@ -35,6 +41,7 @@ import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssua
 /// - Issuance and redemption events carry only what the `Transfer` just before them lacks (see IRewardToken).
 contract RewardToken is
     IRewardToken,
+    IRewardPolicies,
     ERC20PermitUpgradeable,
     AccessControlUpgradeable,
     UUPSUpgradeable
@@ -51,6 +58,11 @@ contract RewardToken is
     /// @notice The EIP-712 domain version of vouchers and permits.
     string public constant DOMAIN_VERSION = "1";
 
+    /// @notice The longest return window a storefront may set.
+    uint32 public constant MAX_RETURN_WINDOW = 365 days;
+    /// @notice The shortest inactivity after which points may expire.
+    uint256 public constant MIN_EXPIRY_PERIOD = 1 days;
+
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
@@ -65,9 +77,17 @@ contract RewardToken is
         /// One bit per order number, 256 order numbers per word: sequential orders share a warm word.
         mapping(address storefront => mapping(uint256 word => uint256 bits)) rewardedOrders;
         TokenPolicy policy;
+        mapping(address storefront => StorefrontPolicy) storefrontPolicies;
+        mapping(address storefront => mapping(address shopper => mapping(uint256 orderId => RecordedOrder))) orders;
+        /// The last time each holder's balance changed, kept only while expiry is on.
+        mapping(address holder => uint40) lastActivity;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.RewardToken")) - 1)) & ~bytes32(uint256(0xff))
+    /// @dev The bits of `TokenPolicy`'s slot below `expiryStart`: paused, transfersLocked, supplyCap and
+    /// expiryPeriod, all zero when no switch is on.
+    uint256 private constant TOKEN_POLICY_SWITCHES = (1 << 176) - 1;
+
     bytes32 private constant REWARD_TOKEN_STORAGE = 0xae44efe43fe4ff41ed04ba73460000ed9b1a7c22c992de8410304aacc0b4ec00;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -93,7 +113,9 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardToken
-    /// @dev The cap is charged once with the batch total; the batch event follows the batch's Transfers.
+    /// @dev The cap is charged once with the batch total; the batch event follows the batch's Transfers. A
+    /// storefront with a policy gets one event per order instead (`PointsPending`, or `PointsIssued` after each
+    /// Transfer) and no batch event.
     function issueBatch(address[] calldata shoppers, uint256[] calldata orderIds, uint256[] calldata amounts)
         external
     {
@@ -103,12 +125,21 @@ contract RewardToken is
         }
         StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedBatch(msg.sender, orderIds);
+        if (issuance.recordsOrders()) {
+            StorefrontPolicy memory policy = _getRewardTokenStorage().storefrontPolicies[msg.sender];
+            uint256 total;
+            for (uint256 i; i < count; ++i) {
+                total += _issueUnderPolicy(msg.sender, policy, shoppers[i], orderIds[i], amounts[i]);
+            }
+            _charge(msg.sender, issuance, total);
+            return;
+        }
         _charge(msg.sender, issuance, _mintBatch(shoppers, amounts));
         emit PointsIssuedInBatch(msg.sender, orderIds);
     }
 
     /// @inheritdoc IRewardToken
-    /// @dev Marks the range a bitmap word at a time.
+    /// @dev Marks the range a bitmap word at a time. Events as in `issueBatch`.
     function issueForOrderRange(uint256 firstOrderId, address[] calldata shoppers, uint256[] calldata amounts)
         external
     {
@@ -117,6 +148,18 @@ contract RewardToken is
         if (firstOrderId > type(uint256).max - (count - 1)) revert OrderRangeOverflow(firstOrderId, count);
         StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedRange(msg.sender, firstOrderId, count);
+        if (issuance.recordsOrders()) {
+            StorefrontPolicy memory policy = _getRewardTokenStorage().storefrontPolicies[msg.sender];
+            uint256 total;
+            for (uint256 i; i < count; ++i) {
+                // Cannot wrap: the range was checked to fit below 2**256.
+                unchecked {
+                    total += _issueUnderPolicy(msg.sender, policy, shoppers[i], firstOrderId + i, amounts[i]);
+                }
+            }
+            _charge(msg.sender, issuance, total);
+            return;
+        }
         _charge(msg.sender, issuance, _mintBatch(shoppers, amounts));
         emit PointsIssuedForOrderRange(msg.sender, firstOrderId, count);
     }
@@ -160,6 +203,83 @@ contract RewardToken is
         _redeem(msg.sender, shopper, amount, ref);
     }
 
+    // ─── Program policies ───────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IRewardPolicies
+    /// @dev Orders issued before keep the terms they were issued under: a clawback promise cannot be taken
+    /// back from shoppers, and a new window does not delay points already pending.
+    function setStorefrontPolicy(uint32 returnWindow, bool clawbackAllowed) external {
+        if (returnWindow > MAX_RETURN_WINDOW) revert ReturnWindowTooLong(returnWindow, MAX_RETURN_WINDOW);
+        RewardTokenStorage storage $ = _getRewardTokenStorage();
+        StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
+        $.storefronts[msg.sender] = issuance.withRecordsOrders(returnWindow != 0 || clawbackAllowed);
+        $.storefrontPolicies[msg.sender] = StorefrontPolicy(returnWindow, clawbackAllowed);
+        emit StorefrontPolicySet(msg.sender, returnWindow, clawbackAllowed);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    /// @dev Pause and supply cap are checked once for the batch.
+    function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external {
+        uint256 count = shoppers.length;
+        if (count == 0 || orderIds.length != count) revert InvalidBatchLength(count, orderIds.length, count);
+        _requireNotPaused();
+        for (uint256 i; i < count; ++i) {
+            (address shopper, uint256 orderId) = (shoppers[i], orderIds[i]);
+            _mintReleased(shopper, _release(storefront, shopper, orderId));
+            emit PointsReleased(storefront, orderId);
+        }
+        _requireWithinSupplyCap();
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function voidPending(address shopper, uint256 orderId, uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        (uint256 points, bool released) = (order.points, order.released);
+        if (points == 0 || released) revert OrderNotPending(msg.sender, shopper, orderId);
+        if (amount > points) revert VoidExceedsPending(msg.sender, shopper, orderId, amount, points);
+        uint256 remaining = points - amount;
+        // A fully voided order leaves nothing to track (its order number stays rewarded).
+        if (remaining == 0) delete _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        // remaining < points, a uint88.
+        else order.points = uint88(remaining);
+        emit PendingPointsVoided(msg.sender, shopper, orderId, amount, remaining);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function clawback(address shopper, uint256 orderId, uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        mapping(uint256 => RecordedOrder) storage orders = _getRewardTokenStorage().orders[msg.sender][shopper];
+        RecordedOrder memory order = orders[orderId];
+        if (order.points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
+        if (!order.released) revert OrderStillPending(msg.sender, shopper, orderId);
+        if (amount > order.points) revert ClawbackExceedsOrder(msg.sender, shopper, orderId, amount, order.points);
+        // amount <= points, a uint88.
+        if (amount == order.points) delete orders[orderId];
+        else orders[orderId].points = uint88(order.points - amount);
+        uint256 held = balanceOf(shopper);
+        uint256 burned = amount < held ? amount : held;
+        if (burned != 0) _burn(shopper, burned);
+        else _requireNotPaused();
+        emit PointsClawedBack(msg.sender, shopper, orderId, amount, amount - burned);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function expire(address[] calldata holders) external {
+        if (holders.length == 0) revert InvalidBatchLength(0, 0, 0);
+        TokenPolicy memory policy = _getRewardTokenStorage().policy;
+        if (policy.expiryPeriod == 0) revert ExpiryOff();
+        for (uint256 i; i < holders.length; ++i) {
+            address holder = holders[i];
+            uint256 points = balanceOf(holder);
+            if (points == 0) revert NoPointsToExpire(holder);
+            uint256 expiresAt = _expiresAt(policy, holder);
+            if (block.timestamp < expiresAt) revert PointsNotExpired(holder, expiresAt);
+            _burn(holder, points);
+            emit PointsExpired(holder, points);
+        }
+    }
+
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
     /// @notice Sets how many points `storefront` may issue per period of `capPeriod` seconds.
@@ -174,12 +294,13 @@ contract RewardToken is
         if (capPeriod == 0 || capPeriod > type(uint32).max) revert InvalidCapPeriod(capPeriod);
         if (capPerPeriod > type(uint88).max) revert CapPerPeriodTooLarge(capPerPeriod);
         mapping(address => StorefrontIssuanceSlot) storage storefronts = _getRewardTokenStorage().storefronts;
-        StorefrontIssuance memory issuance = storefronts[storefront].toStruct(block.timestamp);
+        StorefrontIssuanceSlot slot = storefronts[storefront];
+        StorefrontIssuance memory issuance = slot.toStruct(block.timestamp);
         issuance.capPerPeriod = uint88(capPerPeriod);
         issuance.capPeriod = uint32(capPeriod);
         // A uint40 holds timestamps for the next 34,000 years.
         issuance.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
-        storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance);
+        storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance).withRecordsOrders(slot.recordsOrders());
         emit IssuanceCapSet(storefront, capPerPeriod, capPeriod);
     }
 
@@ -195,6 +316,19 @@ contract RewardToken is
         if (cap != 0 && cap < totalSupply()) revert SupplyCapBelowSupply(cap, totalSupply());
         _getRewardTokenStorage().policy.supplyCap = uint128(cap);
         emit SupplyCapSet(cap);
+    }
+
+    /// @notice Sets the inactivity after which a holder's points expire; 0 switches expiry off. Switching it on
+    /// starts every holder's clock now.
+    function setExpiryPeriod(uint256 period) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (period != 0 && (period < MIN_EXPIRY_PERIOD || period > type(uint32).max)) {
+            revert InvalidExpiryPeriod(period);
+        }
+        TokenPolicy storage policy = _getRewardTokenStorage().policy;
+        // A uint40 holds timestamps for the next 34,000 years.
+        if (policy.expiryPeriod == 0) policy.expiryStart = uint40(block.timestamp);
+        policy.expiryPeriod = uint32(period);
+        emit ExpiryPeriodSet(period);
     }
 
     /// @notice Stops issuance, redemption and transfers.
@@ -230,6 +364,32 @@ contract RewardToken is
         return _voucherDigest(voucher);
     }
 
+    /// @inheritdoc IRewardPolicies
+    function storefrontPolicy(address storefront) external view returns (StorefrontPolicy memory) {
+        return _getRewardTokenStorage().storefrontPolicies[storefront];
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function recordedOrder(address storefront, address shopper, uint256 orderId)
+        external
+        view
+        returns (RecordedOrder memory)
+    {
+        return _getRewardTokenStorage().orders[storefront][shopper][orderId];
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function pointsExpireAt(address holder) external view returns (uint256) {
+        TokenPolicy memory policy = _getRewardTokenStorage().policy;
+        if (policy.expiryPeriod == 0 || balanceOf(holder) == 0) return 0;
+        return _expiresAt(policy, holder);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function expiryPeriod() external view returns (uint256) {
+        return _getRewardTokenStorage().policy.expiryPeriod;
+    }
+
     /// @notice Whether issuance, redemption and transfers are stopped.
     function paused() external view returns (bool) {
         return _getRewardTokenStorage().policy.paused;
@@ -256,10 +416,91 @@ contract RewardToken is
 
     function _issue(address storefront, address shopper, uint256 orderId, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
-        _charge(storefront, _issuerSlot(storefront), amount);
+        StorefrontIssuanceSlot issuance = _getRewardTokenStorage().storefronts[storefront];
+        // One test for the common case: an issuer without a policy.
+        if (!issuance.isIssuerWithoutPolicy()) return _issueChecked(storefront, issuance, shopper, orderId, amount);
+        _charge(storefront, issuance, amount);
         _markRewarded(storefront, orderId);
         _mint(shopper, amount);
         emit PointsIssued(storefront, orderId);
+    }
+
+    /// @dev `_issue` for a storefront that is not an issuer (reverts) or has a policy.
+    function _issueChecked(
+        address storefront,
+        StorefrontIssuanceSlot issuance,
+        address shopper,
+        uint256 orderId,
+        uint256 amount
+    ) private {
+        if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
+        _charge(storefront, issuance, amount);
+        _markRewarded(storefront, orderId);
+        _issueUnderPolicy(storefront, _getRewardTokenStorage().storefrontPolicies[storefront], shopper, orderId, amount);
+    }
+
+    /// @dev Records an order of a storefront with a policy: pending through the return window, or (without
+    /// one) minted at once and kept open to clawback. Returns `amount` for the batch total.
+    function _issueUnderPolicy(
+        address storefront,
+        StorefrontPolicy memory policy,
+        address shopper,
+        uint256 orderId,
+        uint256 amount
+    ) private returns (uint256) {
+        if (amount == 0) revert ZeroAmount();
+        if (shopper == address(0)) revert ERC20InvalidReceiver(shopper);
+        uint256 releaseTime = block.timestamp + policy.returnWindow;
+        _getRewardTokenStorage().orders[storefront][shopper][orderId] = RecordedOrder({
+            // Points above 88 bits exceed any cap (88 bits), and the charge of this order or its batch reverts.
+            points: uint88(amount),
+            // now plus at most MAX_RETURN_WINDOW fits 40 bits for the next 34,000 years.
+            releaseTime: uint40(releaseTime),
+            released: policy.returnWindow == 0,
+            clawbackAllowed: policy.clawbackAllowed
+        });
+        if (policy.returnWindow == 0) {
+            _mint(shopper, amount);
+            emit PointsIssued(storefront, orderId);
+        } else {
+            _requireNotPaused();
+            emit PointsPending(storefront, shopper, orderId, amount, releaseTime);
+        }
+        return amount;
+    }
+
+    /// @dev Closes the pending record of an order (keeping it, released, while it is open to clawback) and
+    /// returns its points.
+    function _release(address storefront, address shopper, uint256 orderId) private returns (uint256 points) {
+        mapping(uint256 => RecordedOrder) storage orders = _getRewardTokenStorage().orders[storefront][shopper];
+        RecordedOrder memory order = orders[orderId];
+        points = order.points;
+        if (points == 0 || order.released) revert OrderNotPending(storefront, shopper, orderId);
+        if (block.timestamp < order.releaseTime && msg.sender != storefront) {
+            revert ReturnWindowOpen(storefront, shopper, orderId, order.releaseTime);
+        }
+        if (order.clawbackAllowed) orders[orderId].released = true;
+        else delete orders[orderId];
+    }
+
+    /// @dev Mints released points; pause and supply cap are the caller's to check.
+    function _mintReleased(address shopper, uint256 points) private {
+        ERC20Upgradeable._update(address(0), shopper, points);
+        _recordActivity(_getRewardTokenStorage().policy.expiryPeriod, shopper);
+    }
+
+    /// @dev Notes that `holder`'s balance changed now, when expiry is on.
+    function _recordActivity(uint256 period, address holder) private {
+        // A uint40 holds timestamps for the next 34,000 years.
+        if (period != 0) _getRewardTokenStorage().lastActivity[holder] = uint40(block.timestamp);
+    }
+
+    /// @dev When the holder's points expire: its last activity (not before expiry was switched on) plus the
+    /// expiry period.
+    function _expiresAt(TokenPolicy memory policy, address holder) private view returns (uint256) {
+        uint256 last = _getRewardTokenStorage().lastActivity[holder];
+        if (last < policy.expiryStart) last = policy.expiryStart;
+        return last + policy.expiryPeriod;
     }
 
     function _redeem(address storefront, address shopper, uint256 amount, bytes32 ref) private {
@@ -272,12 +513,14 @@ contract RewardToken is
     /// batch checks once; minting cannot meet the transfer lock.
     function _mintBatch(address[] calldata shoppers, uint256[] calldata amounts) private returns (uint256 total) {
         _requireNotPaused();
+        uint256 period = _getRewardTokenStorage().policy.expiryPeriod;
         for (uint256 i; i < shoppers.length; ++i) {
             address shopper = shoppers[i];
             uint256 amount = amounts[i];
             if (shopper == address(0)) revert ERC20InvalidReceiver(shopper);
             if (amount == 0) revert ZeroAmount();
             ERC20Upgradeable._update(address(0), shopper, amount);
+            _recordActivity(period, shopper);
             total += amount;
         }
         _requireWithinSupplyCap();
@@ -361,11 +604,18 @@ contract RewardToken is
         return _hashTypedDataV4(keccak256(abi.encode(REWARD_VOUCHER_TYPEHASH, voucher)));
     }
 
-    /// @dev Every balance change passes here: the pause, the transfer lock and the supply cap, all in one slot.
+    /// @dev Every balance change passes here: the pause, the transfer lock, the supply cap and (when expiry is
+    /// on) the holders' activity, all from one slot, which one test skips when every switch is off.
     function _update(address from, address to, uint256 value) internal override {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
+        uint256 switches;
+        assembly ("memory-safe") {
+            switches := and(sload(policy.slot), TOKEN_POLICY_SWITCHES)
+        }
+        if (switches == 0) return super._update(from, to, value);
         // Read every field before branching, so that the optimizer loads the slot once.
-        (bool isPaused, bool locked, uint256 cap) = (policy.paused, policy.transfersLocked, policy.supplyCap);
+        (bool isPaused, bool locked, uint256 cap, uint256 period) =
+            (policy.paused, policy.transfersLocked, policy.supplyCap, policy.expiryPeriod);
         if (isPaused) revert EnforcedPause();
         if (from == address(0)) {
             // totalSupply() is read only when a cap is set; OpenZeppelin's overflow check still guards the sum.
@@ -374,6 +624,10 @@ contract RewardToken is
             revert TransfersLocked(from, to);
         }
         super._update(from, to, value);
+        if (period != 0) {
+            if (from != address(0)) _recordActivity(period, from);
+            if (to != address(0)) _recordActivity(period, to);
+        }
     }
 
     function _requireNotPaused() private view {
@@ -413,8 +667,20 @@ contract RewardToken is
     /// @dev The same digest as OpenZeppelin's, from the constant name and version hashes instead of hashing
     /// the name and version strings on every signature.
     function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
-        bytes32 domainSeparator =
-            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
+        (bytes32 typeHash, bytes32 nameHash, bytes32 versionHash) =
+            (DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH);
+        bytes32 domainSeparator;
+        // abi.encode(typeHash, nameHash, versionHash, chainid, this) hashed in the free memory, which is left
+        // unallocated: the same bytes without the allocation.
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), nameHash)
+            mstore(add(m, 0x40), versionHash)
+            mstore(add(m, 0x60), chainid())
+            mstore(add(m, 0x80), address())
+            domainSeparator := keccak256(m, 0xa0)
+        }
         return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
     }
 

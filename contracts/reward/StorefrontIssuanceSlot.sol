@@ -3,9 +3,12 @@ pragma solidity ^0.8.28;
 
 import {IRewardToken} from "./IRewardToken.sol";
 
-/// @notice A storefront's issuance state packed in one storage word, laid out exactly as Solidity packs
-/// `IRewardToken.StorefrontIssuance` (low bits first): isIssuer 8 bits | capPeriod 32 | periodStart 40 |
+/// @notice A storefront's issuance state packed in one storage word, laid out as Solidity packs
+/// `IRewardToken.StorefrontIssuance` (low bits first): flags 8 bits | capPeriod 32 | periodStart 40 |
 /// capPerPeriod 88 | issuedInPeriod 88. Checkout reads the word once and writes it once.
+/// The low byte, `isIssuer` in the struct, holds two flags: bit 0 is the issuer role, bit 1 says that the
+/// storefront's policy records its orders (a return window or clawback), so that a storefront without a policy
+/// never reads it.
 type StorefrontIssuanceSlot is uint256;
 
 using StorefrontIssuanceSlots for StorefrontIssuanceSlot global;
@@ -20,18 +23,40 @@ library StorefrontIssuanceSlots {
     uint256 private constant CAP_OFFSET = 80;
     uint256 private constant ISSUED_OFFSET = 168;
     uint256 private constant MASK_8 = type(uint8).max;
+    uint256 private constant ISSUER_FLAG = 1;
+    uint256 private constant RECORDS_ORDERS_FLAG = 2;
     uint256 private constant MASK_32 = type(uint32).max;
     uint256 private constant MASK_40 = type(uint40).max;
     uint256 private constant MASK_88 = type(uint88).max;
 
     function isIssuer(StorefrontIssuanceSlot slot) internal pure returns (bool) {
-        return StorefrontIssuanceSlot.unwrap(slot) & MASK_8 != 0;
+        return StorefrontIssuanceSlot.unwrap(slot) & ISSUER_FLAG != 0;
+    }
+
+    /// @notice Whether the storefront holds the issuer role and has no policy (the common case at checkout).
+    function isIssuerWithoutPolicy(StorefrontIssuanceSlot slot) internal pure returns (bool) {
+        return StorefrontIssuanceSlot.unwrap(slot) & (ISSUER_FLAG | RECORDS_ORDERS_FLAG) == ISSUER_FLAG;
+    }
+
+    /// @notice Whether the storefront's policy keeps a record of each order (pending points or clawback).
+    function recordsOrders(StorefrontIssuanceSlot slot) internal pure returns (bool) {
+        return StorefrontIssuanceSlot.unwrap(slot) & RECORDS_ORDERS_FLAG != 0;
     }
 
     /// @notice The word with the issuer flag set to `issuer`, everything else kept.
     function withIssuer(StorefrontIssuanceSlot slot, bool issuer) internal pure returns (StorefrontIssuanceSlot) {
-        uint256 word = StorefrontIssuanceSlot.unwrap(slot) & ~MASK_8;
-        return StorefrontIssuanceSlot.wrap(issuer ? word | 1 : word);
+        uint256 word = StorefrontIssuanceSlot.unwrap(slot) & ~ISSUER_FLAG;
+        return StorefrontIssuanceSlot.wrap(issuer ? word | ISSUER_FLAG : word);
+    }
+
+    /// @notice The word with the records-orders flag set to `records`, everything else kept.
+    function withRecordsOrders(StorefrontIssuanceSlot slot, bool records)
+        internal
+        pure
+        returns (StorefrontIssuanceSlot)
+    {
+        uint256 word = StorefrontIssuanceSlot.unwrap(slot) & ~RECORDS_ORDERS_FLAG;
+        return StorefrontIssuanceSlot.wrap(records ? word | RECORDS_ORDERS_FLAG : word);
     }
 
     /// @notice The word as the struct the views return, its period rolled forward to `timestamp`.
@@ -45,7 +70,7 @@ library StorefrontIssuanceSlots {
         (uint256 periodStart, uint256 issued) =
             _current((word >> PERIOD_START_OFFSET) & MASK_40, word >> ISSUED_OFFSET, capPeriod, timestamp);
         issuance = IRewardToken.StorefrontIssuance({
-            isIssuer: word & MASK_8 != 0,
+            isIssuer: word & ISSUER_FLAG != 0,
             capPeriod: uint32(capPeriod),
             periodStart: uint40(periodStart),
             capPerPeriod: uint88((word >> CAP_OFFSET) & MASK_88),
@@ -53,7 +78,7 @@ library StorefrontIssuanceSlots {
         });
     }
 
-    /// @notice Packs `issuance` (fields already range-checked by their types).
+    /// @notice Packs `issuance` (fields already range-checked by their types); the records-orders flag is clear.
     function fromStruct(IRewardToken.StorefrontIssuance memory issuance) internal pure returns (StorefrontIssuanceSlot) {
         uint256 word = (issuance.isIssuer ? 1 : 0) | (uint256(issuance.capPeriod) << CAP_PERIOD_OFFSET)
             | (uint256(issuance.periodStart) << PERIOD_START_OFFSET) | (uint256(issuance.capPerPeriod) << CAP_OFFSET)

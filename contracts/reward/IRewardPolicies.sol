@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IRewardPolicies
+/// @notice A storefront's program policy (points pending through its return window, clawback of refunded
+/// orders) and the token-wide expiry of inactive holders' points.
+/// @dev A storefront with neither a return window nor clawback issues exactly as `IRewardToken` describes and
+/// keeps no per-order record. Otherwise each order gets a record, keyed by (storefront, shopper, order), that
+/// lives only while something can still happen to the order: while its points are pending, and after release
+/// while points of a clawback order remain. Whether an order can be clawed back is fixed when it is issued.
+interface IRewardPolicies {
+    /// @notice A storefront's program policy, chosen by the storefront.
+    /// @param returnWindow Seconds an order's points stay pending before anyone may release them; 0 issues at
+    /// once.
+    /// @param clawbackAllowed Whether the storefront may take back the points of orders issued from now on
+    /// after their release (for a refund after the return window).
+    struct StorefrontPolicy {
+        uint32 returnWindow;
+        bool clawbackAllowed;
+    }
+
+    /// @notice What remains of an order issued under a policy, in one storage slot.
+    /// @param points Points still pending, or (once released) still open to clawback.
+    /// @param releaseTime When anyone may release the points (the storefront may release them earlier).
+    /// @param released Whether the points were minted to the shopper.
+    /// @param clawbackAllowed Whether the storefront may claw the points back after release.
+    struct RecordedOrder {
+        uint88 points;
+        uint40 releaseTime;
+        bool released;
+        bool clawbackAllowed;
+    }
+
+    /// @notice The storefront set its program policy; it applies to orders issued from now on.
+    event StorefrontPolicySet(address indexed storefront, uint32 returnWindow, bool clawbackAllowed);
+
+    /// @notice `amount` points of the storefront's order `orderId` are pending for `shopper` until
+    /// `releaseTime`: neither spendable nor transferable, and not in `balanceOf`.
+    event PointsPending(
+        address indexed storefront, address indexed shopper, uint256 orderId, uint256 amount, uint256 releaseTime
+    );
+
+    /// @notice The pending points of the storefront's order `orderId` were released.
+    /// @dev Emitted right after the order's `Transfer` from the zero address (log index `logIndex - 1`), which
+    /// carries the shopper and the amount.
+    event PointsReleased(address indexed storefront, uint256 orderId);
+
+    /// @notice The storefront voided `amount` pending points of its order (a refund in the return window);
+    /// `remaining` stay pending.
+    event PendingPointsVoided(
+        address indexed storefront, address indexed shopper, uint256 orderId, uint256 amount, uint256 remaining
+    );
+
+    /// @notice The storefront clawed back `amount` points of its refunded order after release. `shortfall` of
+    /// them were no longer held by the shopper (spent or moved) and were not burned: the storefront's loss.
+    /// @dev When something was burned, the `Transfer` to the zero address of `amount - shortfall` comes right
+    /// before this event.
+    event PointsClawedBack(
+        address indexed storefront, address indexed shopper, uint256 orderId, uint256 amount, uint256 shortfall
+    );
+
+    /// @notice The admin set the inactivity after which a holder's points expire (0: expiry off).
+    event ExpiryPeriodSet(uint256 expiryPeriod);
+
+    /// @notice All `amount` points of `holder` expired after their inactivity deadline and were burned.
+    /// @dev Emitted right after the `Transfer` to the zero address of the same amount.
+    event PointsExpired(address indexed holder, uint256 amount);
+
+    /// @notice The order has no pending points for this shopper (never issued pending, released, or voided).
+    error OrderNotPending(address storefront, address shopper, uint256 orderId);
+
+    /// @notice Only the storefront may release the order before `releaseTime`.
+    error ReturnWindowOpen(address storefront, address shopper, uint256 orderId, uint256 releaseTime);
+
+    /// @notice Voiding `amount` points would take more than the `pending` points of the order.
+    error VoidExceedsPending(address storefront, address shopper, uint256 orderId, uint256 amount, uint256 pending);
+
+    /// @notice The order has no released points open to clawback: it was issued without clawback, nothing of it
+    /// remains, or it does not exist.
+    error OrderNotClawbackable(address storefront, address shopper, uint256 orderId);
+
+    /// @notice The order's points are still pending: void them instead.
+    error OrderStillPending(address storefront, address shopper, uint256 orderId);
+
+    /// @notice Clawing back `amount` points would take more than the `available` points of the order.
+    error ClawbackExceedsOrder(
+        address storefront, address shopper, uint256 orderId, uint256 amount, uint256 available
+    );
+
+    /// @notice A return window above `maxReturnWindow`.
+    error ReturnWindowTooLong(uint256 returnWindow, uint256 maxReturnWindow);
+
+    /// @notice An expiry period below one day or above 32 bits of seconds.
+    error InvalidExpiryPeriod(uint256 expiryPeriod);
+
+    /// @notice Expiry is off.
+    error ExpiryOff();
+
+    /// @notice The holder's points do not expire before `expiresAt`.
+    error PointsNotExpired(address holder, uint256 expiresAt);
+
+    /// @notice The holder has no points to expire.
+    error NoPointsToExpire(address holder);
+
+    /// @notice Sets the caller's (a storefront with the issuer role) policy for orders issued from now on.
+    function setStorefrontPolicy(uint32 returnWindow, bool clawbackAllowed) external;
+
+    /// @notice Releases the pending points of the storefront's orders `orderIds[i]` to `shoppers[i]`: anyone
+    /// may once an order's return window has closed (a keeper in batches, a shopper for its own orders), the
+    /// storefront at any time. Any order that cannot be released reverts the whole call.
+    function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external;
+
+    /// @notice Voids `amount` of the pending points of the caller's order (in full or in part).
+    function voidPending(address shopper, uint256 orderId, uint256 amount) external;
+
+    /// @notice Takes back `amount` points of the caller's released order, issued while the caller allowed
+    /// clawback: burns what the shopper still holds, up to `amount`, and reports the rest as shortfall.
+    /// `amount` counts against the order in full, so the order's points are never clawed back twice.
+    function clawback(address shopper, uint256 orderId, uint256 amount) external;
+
+    /// @notice Burns all points of each holder whose inactivity deadline has passed; anyone may call it.
+    function expire(address[] calldata holders) external;
+
+    /// @notice The storefront's program policy.
+    function storefrontPolicy(address storefront) external view returns (StorefrontPolicy memory);
+
+    /// @notice What remains recorded of the storefront's order for the shopper (all zero: nothing).
+    function recordedOrder(address storefront, address shopper, uint256 orderId)
+        external
+        view
+        returns (RecordedOrder memory);
+
+    /// @notice When the holder's points expire if it stays inactive; 0 when expiry is off or it holds none.
+    function pointsExpireAt(address holder) external view returns (uint256);
+
+    /// @notice The inactivity (seconds) after which points expire; 0 when expiry is off.
+    function expiryPeriod() external view returns (uint256);
+}
