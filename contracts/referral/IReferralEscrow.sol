@@ -20,23 +20,28 @@ interface IReferralEscrow {
     /// @param tokenId The commission token, as numbered by the escrow (see `tokenById`).
     /// @param status Pending, Voided or Claimed.
     /// @param releaseTime When the commission can be claimed; before it, the storefront can void the referral.
-    /// @param commission The escrowed commission, in token units.
+    /// @param commission The commission as recorded, in token units (before any refund).
+    /// @param refundedBps The part of the sale refunded so far, in basis points (10,000: all of it). The
+    /// commission still owed is `commission - floor(commission * refundedBps / 10,000)`.
     struct Referral {
         uint40 partnerId;
         uint32 tokenId;
         ReferralStatus status;
         uint40 releaseTime;
         uint96 commission;
+        uint16 refundedBps;
     }
 
     /// @notice A referred sale, as a storefront records it.
     /// @param orderId The storefront's order number.
     /// @param code The partner's referral code.
     /// @param saleAmount The sale, in token units (the base of a rate commission).
+    /// @param buyer The shopper who bought: never the partner's owner or payout address (no self-referral).
     struct ReferredSale {
         uint256 orderId;
         bytes32 code;
         uint256 saleAmount;
+        address buyer;
     }
 
     /// @notice A referral, named by its storefront and order number (for claims).
@@ -66,6 +71,10 @@ interface IReferralEscrow {
     /// @notice The storefront set its hold period (its return window).
     event HoldPeriodSet(address indexed storefront, uint32 holdPeriod);
 
+    /// @notice The storefront capped each partner's referrals at `maxReferralsPerPeriod` per `period` seconds
+    /// (periods aligned to multiples of their length, e.g. UTC days), or lifted the cap (both zero).
+    event ReferralCapSet(address indexed storefront, uint32 maxReferralsPerPeriod, uint32 period);
+
     /// @notice The storefront stopped (or resumed) recording referrals; claims are never stopped by this.
     event ProgramPausedSet(address indexed storefront, bool paused);
 
@@ -75,20 +84,35 @@ interface IReferralEscrow {
     /// @notice Unallocated budget was withdrawn.
     event BudgetWithdrawn(address indexed storefront, address indexed token, address to, uint256 amount);
 
-    /// @notice A referred sale was recorded and its commission moved from the budget into escrow.
+    /// @notice A referred sale to `buyer` was recorded and its commission moved from the budget into escrow.
+    /// @dev The partner's code is not repeated: a code belongs to one partner for good, announced by
+    /// `PartnerRegistered`, and leaving it out saves every referral 256 gas.
     event ReferralRecorded(
         address indexed storefront,
         uint40 indexed partnerId,
         uint256 indexed orderId,
-        bytes32 code,
+        address buyer,
         address token,
         uint256 saleAmount,
         uint256 commission,
         uint256 releaseTime
     );
 
-    /// @notice The storefront voided a referral before its release; the commission went back to its budget.
+    /// @notice The storefront voided a referral before its release (`voidReferral`): `commission`, all that
+    /// remained of it after any partial refunds, went back to its budget. The referral is Voided.
     event ReferralVoided(address indexed storefront, uint256 indexed orderId, uint256 commission);
+
+    /// @notice The storefront refunded part of a referred sale before its release (`refundReferral`):
+    /// `commissionVoided` went back to its budget and `commissionRemaining` is still owed to the partner.
+    /// `refundedBps` is the cumulative refunded part of the sale; at 10,000 the referral is Voided (and no
+    /// `ReferralVoided` follows: each event's amount is exactly what went back to the budget).
+    event ReferralRefunded(
+        address indexed storefront,
+        uint256 indexed orderId,
+        uint16 refundedBps,
+        uint256 commissionVoided,
+        uint256 commissionRemaining
+    );
 
     /// @notice The storefront released a referral before its hold period ended.
     event ReferralReleasedEarly(address indexed storefront, uint256 indexed orderId, uint256 releaseTime);
@@ -177,4 +201,19 @@ interface IReferralEscrow {
 
     /// @notice The token is the zero address or has no code.
     error InvalidToken(address token);
+
+    /// @notice The zero address as a referral's buyer.
+    error InvalidBuyer();
+
+    /// @notice The buyer is partner `partnerId`'s owner or payout address: a partner cannot refer itself.
+    error SelfReferral(uint40 partnerId, address buyer);
+
+    /// @notice A cap needs both a maximum and a period (or neither, to lift it).
+    error InvalidReferralCap(uint32 maxReferralsPerPeriod, uint32 period);
+
+    /// @notice The partner already has `cap` referrals in the storefront's period starting at `periodStart`.
+    error ReferralCapExceeded(address storefront, uint40 partnerId, uint256 periodStart, uint256 cap);
+
+    /// @notice A refund of `requestedBps` on top of the `refundedBps` refunded so far would exceed the sale.
+    error RefundExceedsSale(address storefront, uint256 orderId, uint16 refundedBps, uint16 requestedBps);
 }

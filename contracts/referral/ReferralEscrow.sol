@@ -14,11 +14,15 @@ import {ReferralSlot, ReferralSlots} from "./ReferralSlot.sol";
 /// @title ReferralEscrow
 /// @notice Referral commissions held in escrow. Partners register a code and a payout address; a storefront
 /// enrols partners with a rate or a fixed commission, funds a budget in any ERC-20, and records referred
-/// sales. Each commission moves from the budget into escrow and is released after the storefront's hold
-/// period (its return window); until then the storefront can void it (refund) or release it early. Partners
-/// claim released commissions to their payout address. Behind a UUPS proxy.
+/// sales, each naming its buyer. Each commission moves from the budget into escrow and is released after the
+/// storefront's hold period (its return window); until then the storefront can refund part of the sale (voiding
+/// that part of the commission, pro rata), void it, or release it early. Partners claim what remains of
+/// released commissions to their payout address. Program policies against referral fraud: a partner's own owner
+/// or payout address can never be the buyer (self-referral), and a storefront may cap each partner's referrals
+/// per period. Behind a UUPS proxy.
 /// @dev Funds: a storefront withdraws only its unallocated budget; nothing the admin or a storefront can do
-/// takes an escrowed commission, except the storefront's void within the hold period. There is no sweep.
+/// takes an escrowed commission, except the storefront's refunds and voids within the hold period. There is no
+/// sweep.
 /// Fee-on-transfer tokens are credited by what arrived (balance difference); rebasing tokens are unsupported.
 /// Storefronts need no permission: a program only ever spends its own budget.
 contract ReferralEscrow is
@@ -39,14 +43,52 @@ contract ReferralEscrow is
 
     uint256 private constant BPS = 10_000;
 
+    /// @dev A partner: where it is paid, and its code (the key of its `CodeEntry`, which holds its owner).
     struct Partner {
-        address owner;
         address payout;
+        bytes32 code;
     }
 
+    /// @dev A code's partner, its owner and the low 56 bits of its payout address, in one slot: recording's
+    /// self-referral check reads only this slot, and reads the full payout address only when a buyer's low bits
+    /// match (a buyer that is the payout address, or one in 2**56 others), so the check stays exact.
+    struct CodeEntry {
+        uint40 partnerId;
+        address owner;
+        uint56 payoutTag;
+    }
+
+    /// @dev A storefront's program: read once per recording call (or batch).
     struct Program {
         uint32 holdPeriod;
         bool paused;
+        uint32 maxReferralsPerPeriod;
+        uint32 capPeriod;
+    }
+
+    /// @dev A storefront's terms for a partner and, next to them, the partner's referrals in the storefront's
+    /// current cap period (counted only while a cap is set): recording reads the slot anyway. Recording reads
+    /// and writes it as one word: rateBps in bits 0-15, fixedCommission 16-111, periodStart 112-151,
+    /// periodCount 152-183.
+    struct Enrolment {
+        uint16 rateBps;
+        uint96 fixedCommission;
+        uint40 periodStart;
+        uint32 periodCount;
+    }
+
+    /// @dev What every referral of one recording call (the caller's) shares: its referral word before the
+    /// partner and commission are filled in (token id, Pending, release time), its token, and the program's cap
+    /// with the current period's start (cap 0: no cap), the release time (for the events), and the storage
+    /// slots of the caller's referral and enrolment mappings (so each referral hashes one key, not two).
+    struct RecordContext {
+        ReferralSlot template;
+        address token;
+        uint256 releaseTime;
+        uint256 cap;
+        uint256 periodStart;
+        uint256 referralsSlot;
+        uint256 enrolmentsSlot;
     }
 
     struct Budget {
@@ -59,10 +101,10 @@ contract ReferralEscrow is
         uint40 partnerCount;
         uint32 tokenCount;
         uint16 maxRateBps;
-        mapping(bytes32 code => uint40 partnerId) partnerIdByCode;
+        mapping(bytes32 code => CodeEntry) codes;
         mapping(uint40 partnerId => Partner) partners;
         mapping(address storefront => Program) programs;
-        mapping(address storefront => mapping(uint40 partnerId => PartnerTerms)) terms;
+        mapping(address storefront => mapping(uint40 partnerId => Enrolment)) enrolments;
         mapping(address storefront => mapping(address token => Budget)) budgets;
         mapping(address token => uint32 tokenId) tokenIds;
         mapping(uint32 tokenId => address token) tokens;
@@ -95,21 +137,25 @@ contract ReferralEscrow is
         if (code == bytes32(0)) revert InvalidCode();
         if (payout == address(0)) revert InvalidRecipient();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        uint40 owner = $.partnerIdByCode[code];
-        if (owner != 0) revert CodeTaken(code, owner);
+        uint40 holder = $.codes[code].partnerId;
+        if (holder != 0) revert CodeTaken(code, holder);
         partnerId = ++$.partnerCount;
-        $.partnerIdByCode[code] = partnerId;
-        $.partners[partnerId] = Partner({owner: msg.sender, payout: payout});
+        $.codes[code] = CodeEntry({partnerId: partnerId, owner: msg.sender, payoutTag: _payoutTag(payout)});
+        $.partners[partnerId] = Partner({payout: payout, code: code});
         emit PartnerRegistered(partnerId, code, msg.sender, payout);
     }
 
     /// @notice Changes where the partner's commissions are paid; only the partner's owner may.
     function setPayoutAddress(uint40 partnerId, address payout) external {
         if (payout == address(0)) revert InvalidRecipient();
-        Partner storage partner = _getReferralEscrowStorage().partners[partnerId];
-        if (partner.owner == address(0)) revert UnknownPartner(partnerId);
-        if (partner.owner != msg.sender) revert NotPartnerOwner(partnerId, msg.sender);
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        Partner storage partner = $.partners[partnerId];
+        bytes32 code = partner.code;
+        if (code == bytes32(0)) revert UnknownPartner(partnerId);
+        CodeEntry storage entry = $.codes[code];
+        if (entry.owner != msg.sender) revert NotPartnerOwner(partnerId, msg.sender);
         partner.payout = payout;
+        entry.payoutTag = _payoutTag(payout);
         emit PayoutAddressChanged(partnerId, payout);
     }
 
@@ -122,14 +168,16 @@ contract ReferralEscrow is
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         if (rateBps > $.maxRateBps) revert RateAboveMaximum(rateBps, $.maxRateBps);
         uint40 partnerId = _partnerIdOf(code);
-        $.terms[msg.sender][partnerId] = PartnerTerms({rateBps: rateBps, fixedCommission: fixedCommission});
+        // The period counter stays: changing terms does not reset a partner's referrals in the period.
+        Enrolment storage enrolment = $.enrolments[msg.sender][partnerId];
+        (enrolment.rateBps, enrolment.fixedCommission) = (rateBps, fixedCommission);
         emit PartnerEnrolled(msg.sender, partnerId, rateBps, fixedCommission);
     }
 
     /// @notice Removes the partner with `code` from the caller's program; recorded referrals are unaffected.
     function removePartner(bytes32 code) external {
         uint40 partnerId = _partnerIdOf(code);
-        delete _getReferralEscrowStorage().terms[msg.sender][partnerId];
+        delete _getReferralEscrowStorage().enrolments[msg.sender][partnerId];
         emit PartnerRemoved(msg.sender, partnerId);
     }
 
@@ -138,6 +186,17 @@ contract ReferralEscrow is
         if (holdPeriod > MAX_HOLD_PERIOD) revert HoldPeriodTooLong(holdPeriod, MAX_HOLD_PERIOD);
         _getReferralEscrowStorage().programs[msg.sender].holdPeriod = holdPeriod;
         emit HoldPeriodSet(msg.sender, holdPeriod);
+    }
+
+    /// @notice Caps each partner's referrals in the caller's program at `maxReferralsPerPeriod` per `period`
+    /// seconds, periods aligned to multiples of their length (86,400: UTC days); (0, 0) lifts the cap. Applies
+    /// to referrals recorded from now on; a partner's count restarts when its period (or the period length)
+    /// changes.
+    function setReferralCap(uint32 maxReferralsPerPeriod, uint32 period) external {
+        if ((maxReferralsPerPeriod == 0) != (period == 0)) revert InvalidReferralCap(maxReferralsPerPeriod, period);
+        Program storage program = _getReferralEscrowStorage().programs[msg.sender];
+        (program.maxReferralsPerPeriod, program.capPeriod) = (maxReferralsPerPeriod, period);
+        emit ReferralCapSet(msg.sender, maxReferralsPerPeriod, period);
     }
 
     /// @notice Stops (or resumes) recording referrals in the caller's program. Claims never stop.
@@ -180,17 +239,19 @@ contract ReferralEscrow is
 
     // ─── Referrals ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Records a referred sale of the caller's: computes the partner's commission and moves it from the
-    /// caller's `token` budget into escrow until the hold period ends.
-    function recordReferral(uint256 orderId, bytes32 code, uint256 saleAmount, address token)
+    /// @notice Records a referred sale of the caller's to `buyer`: computes the partner's commission and moves it
+    /// from the caller's `token` budget into escrow until the hold period ends. Refused when `buyer` is the
+    /// partner's owner or payout address, or when the partner has reached the program's cap for the period.
+    function recordReferral(uint256 orderId, bytes32 code, uint256 saleAmount, address token, address buyer)
         external
         whenNotPaused
     {
-        uint256 releaseTime = _openProgramReleaseTime(msg.sender);
+        RecordContext memory context = _openProgram(token);
         Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
         (uint32 tokenId, uint256 available) = (budget.tokenId, budget.available);
         if (tokenId == 0) revert InvalidToken(token);
-        uint256 commission = _record(msg.sender, orderId, code, saleAmount, token, tokenId, releaseTime);
+        context.template = ReferralSlots.pending(tokenId, context.releaseTime);
+        uint256 commission = _record(context, orderId, code, saleAmount, buyer);
         if (commission > available) revert InsufficientBudget(msg.sender, token, available, commission);
         // commission <= available, a uint224.
         budget.available = uint224(available - commission);
@@ -199,33 +260,68 @@ contract ReferralEscrow is
     /// @notice Records many referred sales of the caller's, all paid in `token`; any failure reverts the batch.
     function recordReferrals(address token, ReferredSale[] calldata sales) external whenNotPaused {
         if (sales.length == 0) revert ZeroAmount();
-        uint256 releaseTime = _openProgramReleaseTime(msg.sender);
+        RecordContext memory context = _openProgram(token);
         Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
         (uint32 tokenId, uint256 available) = (budget.tokenId, budget.available);
         if (tokenId == 0) revert InvalidToken(token);
+        context.template = ReferralSlots.pending(tokenId, context.releaseTime);
         uint256 total;
         for (uint256 i; i < sales.length; ++i) {
             ReferredSale calldata sale = sales[i];
-            total += _record(msg.sender, sale.orderId, sale.code, sale.saleAmount, token, tokenId, releaseTime);
+            // Each commission is below 2**96: the sum cannot overflow.
+            unchecked {
+                total += _record(context, sale.orderId, sale.code, sale.saleAmount, sale.buyer);
+            }
         }
         if (total > available) revert InsufficientBudget(msg.sender, token, available, total);
         // total <= available, a uint224.
         budget.available = uint224(available - total);
     }
 
-    /// @notice Voids a referral of the caller's within its hold period (a refund or return): the commission
-    /// goes back to the caller's budget.
+    /// @notice Voids a referral of the caller's within its hold period (a full refund or return): all that
+    /// remains of the commission after any partial refunds goes back to the caller's budget; the referral
+    /// becomes Voided with 10,000 refunded basis points.
     function voidReferral(uint256 orderId) external whenNotPaused {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
         ReferralSlot referral = referrals[orderId];
         _requireUnreleased(msg.sender, orderId, referral);
-        referrals[orderId] = referral.withStatus(ReferralStatus.Voided);
-        uint256 commission = referral.commission();
-        // Escrowed commissions came out of this budget, so it has room for them again.
-        // tokenId fits 32 bits by the slot's layout.
-        $.budgets[msg.sender][$.tokens[uint32(referral.tokenId())]].available += uint224(commission);
+        referrals[orderId] = referral.withRefundedBps(BPS).withStatus(ReferralStatus.Voided);
+        uint256 commission = referral.remainingCommission();
+        _returnToBudget($, referral, commission);
         emit ReferralVoided(msg.sender, orderId, commission);
+    }
+
+    /// @notice Records a partial refund of a referred sale of the caller's within its hold period: `refundBps`
+    /// more of the sale (basis points) was refunded, so that part of the commission goes back to the caller's
+    /// budget. The commission voided is floor(commission * newCumulative / 10,000) - floor(commission *
+    /// oldCumulative / 10,000), so refunds adding up to 10,000 void exactly the whole commission; at 10,000 the
+    /// referral becomes Voided.
+    function refundReferral(uint256 orderId, uint16 refundBps) external whenNotPaused {
+        if (refundBps == 0) revert ZeroAmount();
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
+        ReferralSlot referral = referrals[orderId];
+        _requireUnreleased(msg.sender, orderId, referral);
+        uint256 refunded = referral.refundedBps();
+        uint256 cumulative = refunded + refundBps;
+        // refunded <= 10,000 always, so both fit 16 bits in the error.
+        if (cumulative > BPS) revert RefundExceedsSale(msg.sender, orderId, uint16(refunded), refundBps);
+        ReferralSlot updated = referral.withRefundedBps(cumulative);
+        if (cumulative == BPS) updated = updated.withStatus(ReferralStatus.Voided);
+        referrals[orderId] = updated;
+        uint256 original = referral.commission();
+        uint256 voided;
+        uint256 remaining;
+        // original < 2**96 and refunded < cumulative <= 10,000: no overflow, and each floor is at most original.
+        unchecked {
+            uint256 voidedSoFar = original * cumulative / BPS;
+            voided = voidedSoFar - original * refunded / BPS;
+            remaining = original - voidedSoFar;
+        }
+        _returnToBudget($, referral, voided);
+        // cumulative <= 10,000.
+        emit ReferralRefunded(msg.sender, orderId, uint16(cumulative), voided, remaining);
     }
 
     /// @notice Releases a referral of the caller's before its hold period ends (the sale is verified).
@@ -318,24 +414,47 @@ contract ReferralEscrow is
 
     /// @notice The partner's owner and payout address.
     function partnerOf(uint40 partnerId) external view returns (address owner, address payout) {
-        Partner memory partner = _getReferralEscrowStorage().partners[partnerId];
-        return (partner.owner, partner.payout);
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        Partner memory partner = $.partners[partnerId];
+        // An unknown partner has the zero code, which no partner can register: its owner reads as zero.
+        return ($.codes[partner.code].owner, partner.payout);
     }
 
     /// @notice The id of the partner with `code` (0: none).
     function partnerIdOf(bytes32 code) external view returns (uint40) {
-        return _getReferralEscrowStorage().partnerIdByCode[code];
+        return _getReferralEscrowStorage().codes[code].partnerId;
     }
 
     /// @notice The storefront's terms for the partner (both zero: not enrolled).
     function termsOf(address storefront, uint40 partnerId) external view returns (PartnerTerms memory) {
-        return _getReferralEscrowStorage().terms[storefront][partnerId];
+        Enrolment memory enrolment = _getReferralEscrowStorage().enrolments[storefront][partnerId];
+        return PartnerTerms({rateBps: enrolment.rateBps, fixedCommission: enrolment.fixedCommission});
     }
 
-    /// @notice The storefront's hold period and whether it paused its program.
-    function programOf(address storefront) external view returns (uint32 holdPeriod, bool programPaused) {
+    /// @notice The partner's referrals in the storefront's current cap period, which started at `periodStart`
+    /// (all zero while the storefront has no cap).
+    function referralsInPeriodOf(address storefront, uint40 partnerId)
+        external
+        view
+        returns (uint256 periodStart, uint256 count)
+    {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        uint256 period = $.programs[storefront].capPeriod;
+        if (period == 0) return (0, 0);
+        periodStart = block.timestamp - block.timestamp % period;
+        Enrolment memory enrolment = $.enrolments[storefront][partnerId];
+        if (enrolment.periodStart == periodStart) count = enrolment.periodCount;
+    }
+
+    /// @notice The storefront's hold period, whether it paused its program, and its per-partner referral cap
+    /// (`maxReferralsPerPeriod` per `capPeriod` seconds; both zero: no cap).
+    function programOf(address storefront)
+        external
+        view
+        returns (uint32 holdPeriod, bool programPaused, uint32 maxReferralsPerPeriod, uint32 capPeriod)
+    {
         Program memory program = _getReferralEscrowStorage().programs[storefront];
-        return (program.holdPeriod, program.paused);
+        return (program.holdPeriod, program.paused, program.maxReferralsPerPeriod, program.capPeriod);
     }
 
     /// @notice The token numbered `tokenId` in referrals.
@@ -350,38 +469,119 @@ contract ReferralEscrow is
 
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
-    function _record(
-        address storefront,
-        uint256 orderId,
-        bytes32 code,
-        uint256 saleAmount,
-        address token,
-        uint32 tokenId,
-        uint256 releaseTime
-    ) private returns (uint256 commission) {
+    /// @dev Records one referred sale of the caller's; returns its commission (the caller takes it from the
+    /// budget). The enrolment and code slots are read once each, as whole words (see `Enrolment`, `CodeEntry`).
+    function _record(RecordContext memory context, uint256 orderId, bytes32 code, uint256 saleAmount, address buyer)
+        private
+        returns (uint256 commission)
+    {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        uint40 partnerId = $.partnerIdByCode[code];
-        if (partnerId == 0) revert UnknownCode(code);
-        PartnerTerms memory terms = $.terms[storefront][partnerId];
+        uint40 partnerId = _requireNoSelfReferral($, code, buyer);
+        {
+            mapping(uint40 => Enrolment) storage enrolments = _enrolmentsAt(context.enrolmentsSlot);
+            Enrolment storage enrolment = enrolments[partnerId];
+            uint256 terms;
+            assembly ("memory-safe") {
+                terms := sload(enrolment.slot)
+            }
+            commission = _commission(terms, partnerId, saleAmount);
+            if (context.cap != 0) _count(enrolment, terms, context, partnerId);
+        }
+        mapping(uint256 => ReferralSlot) storage referrals = _referralsAt(context.referralsSlot);
+        // A recorded referral's word is never zero (its status is not None).
+        if (ReferralSlot.unwrap(referrals[orderId]) != 0) revert OrderAlreadyRecorded(msg.sender, orderId);
+        referrals[orderId] = context.template.withPartnerAndCommission(partnerId, commission);
+        _emitRecorded(context, partnerId, orderId, buyer, saleAmount, commission);
+    }
+
+    /// @dev The commission of a sale of `saleAmount` under the enrolment word `terms` (rate in bits 0-15, fixed
+    /// commission in bits 16-111), bounded to 96 bits.
+    function _commission(uint256 terms, uint40 partnerId, uint256 saleAmount)
+        private
+        view
+        returns (uint256 commission)
+    {
+        uint256 rateBps = terms & type(uint16).max;
         if (saleAmount > type(uint240).max) revert SaleAmountTooLarge(saleAmount);
         // Cannot overflow: saleAmount < 2**240 and rateBps < 2**16.
-        if (terms.rateBps != 0) commission = saleAmount * terms.rateBps / BPS;
-        else if (terms.fixedCommission != 0) commission = terms.fixedCommission;
-        else revert PartnerNotEnrolled(storefront, partnerId);
+        if (rateBps != 0) {
+            unchecked {
+                commission = saleAmount * rateBps / BPS;
+            }
+        } else {
+            commission = (terms >> 16) & type(uint96).max;
+            if (commission == 0) revert PartnerNotEnrolled(msg.sender, partnerId);
+        }
         if (commission > type(uint96).max) revert CommissionTooLarge(commission);
-        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[storefront];
-        if (referrals[orderId].status() != ReferralStatus.None) revert OrderAlreadyRecorded(storefront, orderId);
-        // releaseTime is now plus at most MAX_HOLD_PERIOD; commission was bounded just above.
-        referrals[orderId] = ReferralSlots.pack(
-            Referral({
-                partnerId: partnerId,
-                tokenId: tokenId,
-                status: ReferralStatus.Pending,
-                releaseTime: uint40(releaseTime),
-                commission: uint96(commission)
-            })
+    }
+
+    function _emitRecorded(
+        RecordContext memory context,
+        uint40 partnerId,
+        uint256 orderId,
+        address buyer,
+        uint256 saleAmount,
+        uint256 commission
+    ) private {
+        emit ReferralRecorded(
+            msg.sender,
+            partnerId,
+            orderId,
+            buyer,
+            context.token,
+            saleAmount,
+            commission,
+            context.releaseTime
         );
-        emit ReferralRecorded(storefront, partnerId, orderId, code, token, saleAmount, commission, releaseTime);
+    }
+
+    /// @dev The partner with `code`, unless `buyer` is zero or is the partner's owner or payout address.
+    function _requireNoSelfReferral(ReferralEscrowStorage storage $, bytes32 code, address buyer)
+        private
+        view
+        returns (uint40 partnerId)
+    {
+        if (buyer == address(0)) revert InvalidBuyer();
+        CodeEntry storage entry = $.codes[code];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(entry.slot)
+        }
+        // CodeEntry's layout: partnerId in bits 0-39, owner in 40-199, payoutTag in 200-255.
+        partnerId = uint40(word);
+        if (partnerId == 0) revert UnknownCode(code);
+        if (buyer == address(uint160(word >> 40))) revert SelfReferral(partnerId, buyer);
+        // The full payout address is read only when the low bits match.
+        if (uint56(word >> 200) == _payoutTag(buyer) && buyer == $.partners[partnerId].payout) {
+            revert SelfReferral(partnerId, buyer);
+        }
+    }
+
+    /// @dev The low 56 bits of an address, kept next to the partner id to spare recording a cold read.
+    function _payoutTag(address account) private pure returns (uint56) {
+        return uint56(uint160(account));
+    }
+
+    /// @dev Counts one more referral of the partner's in the current cap period, up to the cap, writing the
+    /// enrolment word `terms` (periodStart in bits 112-151, periodCount in 152-183) once.
+    function _count(Enrolment storage enrolment, uint256 terms, RecordContext memory context, uint40 partnerId)
+        private
+    {
+        uint256 periodStart = context.periodStart;
+        uint256 count = (terms >> 112) & type(uint40).max == periodStart ? ((terms >> 152) & type(uint32).max) + 1 : 1;
+        if (count > context.cap) revert ReferralCapExceeded(msg.sender, partnerId, periodStart, context.cap);
+        // periodStart fits 40 bits and count <= cap fits 32; the terms (bits 0-111) stay.
+        uint256 updated = (terms & type(uint112).max) | (periodStart << 112) | (count << 152);
+        assembly ("memory-safe") {
+            sstore(enrolment.slot, updated)
+        }
+    }
+
+    /// @dev Gives `amount` of the referral's commission back to the caller's budget in the referral's token.
+    function _returnToBudget(ReferralEscrowStorage storage $, ReferralSlot referral, uint256 amount) private {
+        // Escrowed commissions came out of this budget, so it has room for them again.
+        // tokenId fits 32 bits by the slot's layout.
+        $.budgets[msg.sender][$.tokens[uint32(referral.tokenId())]].available += uint224(amount);
     }
 
     function _markClaimed(uint40 partnerId, ReferralKey calldata key) private returns (uint32, uint256) {
@@ -402,7 +602,7 @@ contract ReferralEscrow is
         ReferralSlot referral = referrals[orderId];
         _requireClaimable(storefront, orderId, referral, partnerId);
         referrals[orderId] = referral.withStatus(ReferralStatus.Claimed);
-        return (referral.tokenId(), referral.commission());
+        return (referral.tokenId(), referral.remainingCommission());
     }
 
     function _pay(uint40 partnerId, uint32 tokenId, address payout, uint256 amount, ReferralKey[] calldata keys)
@@ -427,11 +627,44 @@ contract ReferralEscrow is
         emit CommissionsClaimedFrom(partnerId, token, storefront, amount, orderIds);
     }
 
-    /// @dev The release time of a referral recorded now in the storefront's program, unless it is paused.
-    function _openProgramReleaseTime(address storefront) private view returns (uint256) {
-        Program memory program = _getReferralEscrowStorage().programs[storefront];
-        if (program.paused) revert ProgramPaused(storefront);
-        return block.timestamp + program.holdPeriod;
+    /// @dev What the caller's referrals recorded now in `token` share, unless its program is paused (the caller
+    /// fills in `template` once it knows the token id): the release time, the storage slots of its mappings,
+    /// and, when the program has a cap, the cap and the current period's start.
+    function _openProgram(address token) private view returns (RecordContext memory context) {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        Program memory program = $.programs[msg.sender];
+        if (program.paused) revert ProgramPaused(msg.sender);
+        context.token = token;
+        // now plus at most MAX_HOLD_PERIOD; a uint40 holds timestamps for the next 34,000 years.
+        context.releaseTime = block.timestamp + program.holdPeriod;
+        uint256 period = program.capPeriod;
+        if (period != 0) {
+            context.cap = program.maxReferralsPerPeriod;
+            context.periodStart = block.timestamp - block.timestamp % period;
+        }
+        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
+        mapping(uint40 => Enrolment) storage enrolments = $.enrolments[msg.sender];
+        uint256 referralsSlot;
+        uint256 enrolmentsSlot;
+        assembly ("memory-safe") {
+            referralsSlot := referrals.slot
+            enrolmentsSlot := enrolments.slot
+        }
+        (context.referralsSlot, context.enrolmentsSlot) = (referralsSlot, enrolmentsSlot);
+    }
+
+    /// @dev The caller's referral mapping, from the slot `_openProgram` noted.
+    function _referralsAt(uint256 slot) private pure returns (mapping(uint256 => ReferralSlot) storage referrals) {
+        assembly ("memory-safe") {
+            referrals.slot := slot
+        }
+    }
+
+    /// @dev The caller's enrolment mapping, from the slot `_openProgram` noted.
+    function _enrolmentsAt(uint256 slot) private pure returns (mapping(uint40 => Enrolment) storage enrolments) {
+        assembly ("memory-safe") {
+            enrolments.slot := slot
+        }
     }
 
     function _requirePending(address storefront, uint256 orderId, ReferralSlot referral) private pure {
@@ -464,7 +697,7 @@ contract ReferralEscrow is
     }
 
     function _partnerIdOf(bytes32 code) private view returns (uint40 partnerId) {
-        partnerId = _getReferralEscrowStorage().partnerIdByCode[code];
+        partnerId = _getReferralEscrowStorage().codes[code].partnerId;
         if (partnerId == 0) revert UnknownCode(code);
     }
 

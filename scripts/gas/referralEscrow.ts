@@ -7,6 +7,8 @@ import { gasOf, marginal, type GasRow } from "./measure.js";
 const UNIT = 10n ** 18n;
 const SALE = 250n * UNIT;
 const HOLD = 30n * 86_400n;
+/** The shopper named as every referral's buyer (a fresh address: a cold account, like a real shopper). */
+const BUYER = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4";
 
 /**
  * ReferralEscrow's measured operations, in a stablecoin stand-in (an ordinary ERC-20). Partners already
@@ -49,27 +51,41 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   let nextOrder = 1_000n;
   rows.push({
     id: "referral.record",
-    gas: await gasOf(asStorefront.recordReferral(nextOrder++, first.code, SALE, tokenAddress)),
+    gas: await gasOf(asStorefront.recordReferral(nextOrder++, first.code, SALE, tokenAddress, BUYER)),
     target: 70_000,
   });
+
+  // The same with a per-partner cap on: the counter shares the terms' slot, which recording reads anyway.
+  await (await asStorefront.setReferralCap(1_000, 86_400)).wait();
+  await (await asStorefront.recordReferral(nextOrder++, first.code, SALE, tokenAddress, BUYER)).wait();
+  rows.push({
+    id: "referral.record.withCap",
+    gas: await gasOf(asStorefront.recordReferral(nextOrder++, first.code, SALE, tokenAddress, BUYER)),
+    target: 73_000,
+  });
+  await (await asStorefront.setReferralCap(0, 0)).wait();
 
   const batchPartners: BenchPartner[] = [];
   for (let i = 0; i < 100; i++) batchPartners.push(await addPartner());
   const sales = (count: number) =>
-    batchPartners.slice(0, count).map((partner) => ({ orderId: nextOrder++, code: partner.code, saleAmount: SALE }));
+    batchPartners.slice(0, count).map((partner) => ({ orderId: nextOrder++, code: partner.code, saleAmount: SALE, buyer: BUYER }));
   const one = await gasOf(asStorefront.recordReferrals(tokenAddress, sales(1)));
   const hundred = await gasOf(asStorefront.recordReferrals(tokenAddress, sales(100)));
   rows.push({ id: "referral.recordBatch100.perReferral", gas: marginal(one, hundred, 100), target: 32_000 });
 
   const voided = nextOrder++;
-  await (await asStorefront.recordReferral(voided, first.code, SALE, tokenAddress)).wait();
+  await (await asStorefront.recordReferral(voided, first.code, SALE, tokenAddress, BUYER)).wait();
   rows.push({ id: "referral.void", gas: await gasOf(asStorefront.voidReferral(voided)), target: 45_000 });
+  // A partial refund (a quarter of the sale) gives that part of the commission back to the budget.
+  const refunded = nextOrder++;
+  await (await asStorefront.recordReferral(refunded, first.code, SALE, tokenAddress, BUYER)).wait();
+  rows.push({ id: "referral.refundPartial", gas: await gasOf(asStorefront.refundReferral(refunded, 2_500)), target: 45_000 });
 
   // Ten more referrals for the first partner, then past the hold period.
   const tenOrders: bigint[] = [];
   for (let i = 0; i < 11; i++) {
     const orderId = nextOrder++;
-    await (await asStorefront.recordReferral(orderId, first.code, SALE, tokenAddress)).wait();
+    await (await asStorefront.recordReferral(orderId, first.code, SALE, tokenAddress, BUYER)).wait();
     tenOrders.push(orderId);
   }
   await ethers.provider.send("evm_increaseTime", [Number(HOLD) + 1]);
@@ -90,7 +106,7 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   const more: bigint[] = [];
   for (let i = 0; i < 11; i++) {
     const orderId = nextOrder++;
-    await (await asStorefront.recordReferral(orderId, first.code, SALE, tokenAddress)).wait();
+    await (await asStorefront.recordReferral(orderId, first.code, SALE, tokenAddress, BUYER)).wait();
     more.push(orderId);
   }
   await ethers.provider.send("evm_increaseTime", [Number(HOLD) + 1]);

@@ -5,6 +5,7 @@ import {
   ALICE,
   BOB,
   BUDGET,
+  BUYER,
   Status,
   USD,
   deployProgramFixture,
@@ -174,7 +175,7 @@ describe("ReferralEscrow: budgets", function () {
       expect(await escrow.tokenById(2n)).to.equal(ethers.ZeroAddress);
       expect(await bad.balanceOf(storefront.address)).to.equal(100n * USD);
       // A refused deposit did not open a budget to record against.
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, token))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(token);
 
       // Once funded, a failing withdrawal or claim moves nothing and changes no state.

@@ -5,6 +5,7 @@ import {
   BOB,
   BOB_FIXED,
   BUDGET,
+  BUYER,
   Status,
   USD,
   atNextBlock,
@@ -279,8 +280,8 @@ describe("ReferralEscrow: claims", function () {
       await expect(escrow.connect(admin).pause()).to.emit(escrow, "Paused").withArgs(admin.address);
       expect(await escrow.paused()).to.equal(true);
       const sf = escrow.connect(storefront);
-      await expect(sf.recordReferral(30n, ALICE, USD, token)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
-      await expect(sf.recordReferrals(token, [{ orderId: 30n, code: ALICE, saleAmount: USD }])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.recordReferral(30n, ALICE, USD, token, BUYER)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(sf.recordReferrals(token, [{ orderId: 30n, code: ALICE, saleAmount: USD, buyer: BUYER }])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.voidReferral(20n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.releaseEarly(21n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "EnforcedPause");

@@ -13,8 +13,9 @@ import {MintableToken, ReferralEscrowDeployment} from "./utils/ReferralEscrowDep
 /// @notice Property tests of ReferralEscrow with fuzzed inputs: hold periods and the release time they set,
 /// rate and fixed commissions (exact, and bounded to 96 bits), the release-time boundary for claims, voids and
 /// early releases, batches with duplicate orders, fee-on-transfer budgets, a budget that never goes negative,
-/// and claims (`claim` and `claimFrom`) that pay only the partner's current payout address, one token run at a
-/// time.
+/// claims (`claim` and `claimFrom`) that pay only the partner's current payout address, one token run at a
+/// time; sequences of partial refunds whose voided parts and claim add up to the commission exactly; referral
+/// caps that are never exceeded and restart each period; and self-referrals refused exactly.
 contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
     using FuzzBounds for uint256;
 
@@ -35,6 +36,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
     address private immutable storefront = account("storefront");
     address private immutable treasury = account("treasury");
     address private immutable stranger = account("stranger");
+    address private immutable shopper = account("shopper");
 
     ReferralEscrow private escrow;
     TestToken private token;
@@ -72,7 +74,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
         fundBudget(escrow, _mintable(token), storefront, 10);
 
         _setHoldPeriod(hold);
-        (uint32 storedHold, bool programPaused) = escrow.programOf(storefront);
+        (uint32 storedHold, bool programPaused,,) = escrow.programOf(storefront);
         assertEq(storedHold, hold, "hold period");
         assertFalse(programPaused, "program paused");
         _record(orderId, codes[0], 0);
@@ -107,7 +109,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
         vm.prank(storefront);
         escrow.setHoldPeriod(hold);
 
-        (uint32 storedHold,) = escrow.programOf(storefront);
+        (uint32 storedHold,,,) = escrow.programOf(storefront);
         assertEq(storedHold, previous, "hold period after the rejected change");
     }
 
@@ -153,7 +155,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
 
         vm.expectRevert(abi.encodeWithSelector(IReferralEscrow.CommissionTooLarge.selector, commission));
         vm.prank(storefront);
-        escrow.recordReferral(orderId, codes[0], sale, address(token));
+        escrow.recordReferral(orderId, codes[0], sale, address(token), shopper);
 
         assertEq(_status(orderId), uint256(IReferralEscrow.ReferralStatus.None), "status of the rejected order");
         assertEq(escrow.budgetOf(storefront, address(token)), 1, "budget after the rejected referral");
@@ -172,7 +174,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
 
         vm.expectRevert(abi.encodeWithSelector(IReferralEscrow.SaleAmountTooLarge.selector, sale));
         vm.prank(storefront);
-        escrow.recordReferral(orderId, codes[0], sale, address(token));
+        escrow.recordReferral(orderId, codes[0], sale, address(token), shopper);
 
         assertEq(_status(orderId), uint256(IReferralEscrow.ReferralStatus.None), "status of the rejected order");
         assertEq(escrow.budgetOf(storefront, address(token)), 1, "budget after the rejected referral");
@@ -459,7 +461,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
             commission = commissionSeed.bound(1, credited < MAX_COMMISSION ? credited : MAX_COMMISSION);
             _enrolFixed(0, uint96(commission));
             vm.prank(storefront);
-            escrow.recordReferral(1, codes[0], 0, address(feeToken));
+            escrow.recordReferral(1, codes[0], 0, address(feeToken), shopper);
             _claimOne(0, 1);
         }
         uint256 rest = credited - commission;
@@ -539,7 +541,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
             uint256 tokenIndex = word % 2;
             uint256 sale = word.derive(0).bound(0, 1e24);
             vm.prank(storefront);
-            escrow.recordReferral(i, codes[0], sale, tokenIndex == 0 ? address(token) : address(otherToken));
+            escrow.recordReferral(i, codes[0], sale, tokenIndex == 0 ? address(token) : address(otherToken), shopper);
             expected[tokenIndex] += sale * 1_000 / BPS;
             keys[i] = IReferralEscrow.ReferralKey({storefront: storefront, orderId: i});
             orderIds[i] = i;
@@ -630,7 +632,12 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
         uint256 total;
         for (uint256 i; i < count; ++i) {
             uint256 sale = word.derive(10 + i).bound(1, 10_000e18);
-            sales[i] = IReferralEscrow.ReferredSale({orderId: model.nextOrderId + i, code: codes[0], saleAmount: sale});
+            sales[i] = IReferralEscrow.ReferredSale({
+                orderId: model.nextOrderId + i,
+                code: codes[0],
+                saleAmount: sale,
+                buyer: shopper
+            });
             total += sale * 1_000 / BPS;
         }
         bool fits = total <= model.budget;
@@ -642,8 +649,11 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
             );
         }
         vm.prank(storefront);
-        if (count == 1) escrow.recordReferral(sales[0].orderId, sales[0].code, sales[0].saleAmount, address(token));
-        else escrow.recordReferrals(address(token), sales);
+        if (count == 1) {
+            escrow.recordReferral(sales[0].orderId, sales[0].code, sales[0].saleAmount, address(token), shopper);
+        } else {
+            escrow.recordReferrals(address(token), sales);
+        }
         if (!fits) {
             assertEq(_status(model.nextOrderId), 0, "status of an order the budget could not cover");
             return;
@@ -675,10 +685,10 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
         }
         vm.prank(storefront);
         if (word.derive(1) % 2 == 0) {
-            escrow.recordReferral(orderId, codes[1], 0, address(token));
+            escrow.recordReferral(orderId, codes[1], 0, address(token), shopper);
         } else {
             IReferralEscrow.ReferredSale[] memory sales = new IReferralEscrow.ReferredSale[](1);
-            sales[0] = IReferralEscrow.ReferredSale({orderId: orderId, code: codes[1], saleAmount: 0});
+            sales[0] = IReferralEscrow.ReferredSale({orderId: orderId, code: codes[1], saleAmount: 0, buyer: shopper});
             escrow.recordReferrals(address(token), sales);
         }
         if (!fits) {
@@ -742,7 +752,8 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
             unchecked {
                 orderId = baseOrderId + word.derive(1) % spread;
             }
-            sales[i] = IReferralEscrow.ReferredSale({orderId: orderId, code: codes[partner], saleAmount: sale});
+            sales[i] =
+                IReferralEscrow.ReferredSale({orderId: orderId, code: codes[partner], saleAmount: sale, buyer: shopper});
             if (partner == 0) commissions[i] = sale * 250 / BPS;
             else if (partner == 1) commissions[i] = BATCH_FIXED_COMMISSION;
             else commissions[i] = sale;
@@ -762,6 +773,180 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
                 if (sales[j].orderId == sales[i].orderId) return (true, sales[i].orderId);
             }
         }
+    }
+
+    // ─── Partial refunds ────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev Up to eight partial refunds of random sizes (each at most what remains of the sale, some exactly
+    /// all of it), then a claim after the hold period or a void: what the refunds and the void returned to the
+    /// budget plus what the claim paid is exactly the commission, whatever the rounding.
+    function testFuzz_partialRefunds_voidedPlusClaimed_isExactlyTheCommission(
+        uint256 commissionSeed,
+        uint256 seed,
+        uint256 countSeed,
+        bool finishWithVoid
+    ) public {
+        uint96 commission = uint96(commissionSeed.bound(1, MAX_COMMISSION));
+        uint256 orderId = 7;
+        _recordFixed(orderId, commission, 1 days);
+        uint256 count = countSeed.bound(0, 8);
+        uint256 refunded;
+        uint256 voided;
+        for (uint256 i; i < count && refunded < BPS; ++i) {
+            uint256 word = seed.derive(i);
+            uint256 left = BPS - refunded;
+            uint16 bps = uint16(word % 4 == 0 ? left : (word >> 2).bound(1, left));
+            uint256 budgetBefore = escrow.budgetOf(storefront, address(token));
+            uint256 expected = uint256(commission) * (refunded + bps) / BPS - uint256(commission) * refunded / BPS;
+            vm.prank(storefront);
+            escrow.refundReferral(orderId, bps);
+            refunded += bps;
+            uint256 returned = escrow.budgetOf(storefront, address(token)) - budgetBefore;
+            assertEq(returned, expected, "commission voided by the refund");
+            voided += returned;
+            IReferralEscrow.Referral memory referral = escrow.referralOf(storefront, orderId);
+            assertEq(referral.refundedBps, refunded, "cumulative refunded bps");
+            assertEq(referral.commission, commission, "the recorded commission stays");
+            assertEq(
+                uint256(referral.status),
+                uint256(
+                    refunded == BPS ? IReferralEscrow.ReferralStatus.Voided : IReferralEscrow.ReferralStatus.Pending
+                ),
+                "status after the refund"
+            );
+        }
+        if (refunded < BPS) {
+            // Anything more than what remains is refused.
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IReferralEscrow.RefundExceedsSale.selector,
+                    storefront,
+                    orderId,
+                    uint16(refunded),
+                    uint16(BPS - refunded + 1)
+                )
+            );
+            vm.prank(storefront);
+            escrow.refundReferral(orderId, uint16(BPS - refunded + 1));
+        }
+        uint256 claimed;
+        if (refunded < BPS && finishWithVoid) {
+            uint256 budgetBefore = escrow.budgetOf(storefront, address(token));
+            vm.prank(storefront);
+            escrow.voidReferral(orderId);
+            voided += escrow.budgetOf(storefront, address(token)) - budgetBefore;
+            assertEq(escrow.referralOf(storefront, orderId).refundedBps, BPS, "a void refunds the rest");
+        } else if (refunded < BPS) {
+            vm.warp(START_TIME + 1 days);
+            _claimOne(0, orderId);
+            claimed = token.balanceOf(payouts[0]);
+        }
+        assertEq(voided + claimed, commission, "voided + claimed: the commission");
+        assertEq(escrow.budgetOf(storefront, address(token)), voided, "the budget got back exactly what was voided");
+        assertEq(token.balanceOf(address(escrow)), voided, "the escrow holds only the budget");
+    }
+
+    function testFuzz_refundReferral_afterTheRelease_reverts(uint256 bpsSeed, uint256 afterSeed) public {
+        uint16 bps = uint16(bpsSeed.bound(1, BPS));
+        _recordFixed(3, 1_000, 1 hours);
+        uint256 releaseTime = START_TIME + 1 hours;
+        vm.warp(afterSeed.bound(releaseTime, releaseTime + 400 days));
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IReferralEscrow.ReferralAlreadyReleased.selector, storefront, 3, releaseTime)
+        );
+        vm.prank(storefront);
+        escrow.refundReferral(3, bps);
+    }
+
+    // ─── Referral caps ──────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev Random time steps and recordings for two partners under a random cap: each recording succeeds
+    /// exactly while the partner has fewer than the cap in the current aligned period, and otherwise reverts
+    /// `ReferralCapExceeded`; the escrow's count never exceeds the cap.
+    function testFuzz_referralCap_isNeverExceeded_andRestartsEachPeriod(
+        uint256 maxSeed,
+        uint256 periodSeed,
+        uint256 seed
+    ) public {
+        uint32 max = uint32(maxSeed.bound(1, 4));
+        uint32 period = uint32(periodSeed.bound(1, 7 days));
+        vm.prank(storefront);
+        escrow.setReferralCap(max, period);
+        _enrolFixed(0, 1);
+        _enrolFixed(1, 1);
+        fundBudget(escrow, _mintable(token), storefront, 1_000);
+        uint256[2] memory periodStarts;
+        uint256[2] memory counts;
+        for (uint256 i; i < 24; ++i) {
+            uint256 word = seed.derive(i);
+            if (word % 3 == 0) vm.warp(block.timestamp + (word >> 2).bound(1, 2 * uint256(period)));
+            uint256 partner = (word >> 128) % 2;
+            uint256 periodStart = block.timestamp - block.timestamp % period;
+            if (periodStarts[partner] != periodStart) (periodStarts[partner], counts[partner]) = (periodStart, 0);
+            if (counts[partner] == max) {
+                vm.expectRevert(
+                    abi.encodeWithSelector(
+                        IReferralEscrow.ReferralCapExceeded.selector, storefront, partnerIds[partner], periodStart, max
+                    )
+                );
+            } else {
+                ++counts[partner];
+            }
+            _record(100 + i, codes[partner], 0);
+            (uint256 start, uint256 counted) = escrow.referralsInPeriodOf(storefront, partnerIds[partner]);
+            assertEq(start, periodStart, "period start");
+            assertEq(counted, counts[partner], "referrals counted in the period");
+            assertLe(counted, max, "never past the cap");
+        }
+    }
+
+    function testFuzz_setReferralCap_withOnlyOneOfMaxAndPeriod_reverts(uint32 value, bool maxOnly) public {
+        value = uint32(uint256(value).bound(1, type(uint32).max));
+        (uint32 max, uint32 period) = maxOnly ? (value, uint32(0)) : (uint32(0), value);
+        vm.expectRevert(abi.encodeWithSelector(IReferralEscrow.InvalidReferralCap.selector, max, period));
+        vm.prank(storefront);
+        escrow.setReferralCap(max, period);
+    }
+
+    // ─── Self-referral ──────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev The escrow keeps only the payout address's low 56 bits next to the code; a buyer sharing them but not
+    /// the payout address must still be recorded (the check then reads the full address).
+    function testFuzz_recordReferral_buyerSharingThePayoutsLowBits_isRecorded(uint256 orderId, uint256 highSeed)
+        public
+    {
+        uint160 high = uint160(highSeed.bound(1, type(uint104).max)) << 56;
+        address lookalike = address(uint160(payouts[0]) ^ high);
+        _enrolFixed(0, 5);
+        fundBudget(escrow, _mintable(token), storefront, 10);
+        vm.prank(storefront);
+        escrow.recordReferral(orderId, codes[0], 0, address(token), lookalike);
+        assertEq(_status(orderId), uint256(IReferralEscrow.ReferralStatus.Pending), "the lookalike's referral");
+        // After a payout change the old address is an ordinary buyer, the new one is refused.
+        address newPayout = _indexed("new payout", 0);
+        vm.prank(owners[0]);
+        escrow.setPayoutAddress(partnerIds[0], newPayout);
+        vm.expectRevert(abi.encodeWithSelector(IReferralEscrow.SelfReferral.selector, partnerIds[0], newPayout));
+        vm.prank(storefront);
+        escrow.recordReferral(orderId ^ 1, codes[0], 0, address(token), newPayout);
+        vm.prank(storefront);
+        escrow.recordReferral(orderId ^ 1, codes[0], 0, address(token), payouts[0]);
+        (address owner, address payout) = escrow.partnerOf(partnerIds[0]);
+        assertEq(owner, owners[0], "owner");
+        assertEq(payout, newPayout, "payout");
+    }
+
+    function testFuzz_recordReferral_toThePartnersOwnerOrPayout_revertsSelfReferral(uint256 orderId, bool viaPayout)
+        public
+    {
+        _enrolFixed(0, 5);
+        fundBudget(escrow, _mintable(token), storefront, 10);
+        address buyer = viaPayout ? payouts[0] : owners[0];
+        vm.expectRevert(abi.encodeWithSelector(IReferralEscrow.SelfReferral.selector, partnerIds[0], buyer));
+        vm.prank(storefront);
+        escrow.recordReferral(orderId, codes[0], 0, address(token), buyer);
+        assertEq(_status(orderId), uint256(IReferralEscrow.ReferralStatus.None), "status of the rejected order");
     }
 
     function _assertReferral(uint256 orderId, uint40 partnerId, uint256 commission, uint256 releaseTime)
@@ -786,7 +971,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
 
     function _record(uint256 orderId, bytes32 code, uint256 sale) private {
         vm.prank(storefront);
-        escrow.recordReferral(orderId, code, sale, address(token));
+        escrow.recordReferral(orderId, code, sale, address(token), shopper);
     }
 
     /// @dev A stranger claims one referral for the partner: through `claim` for odd order numbers, through

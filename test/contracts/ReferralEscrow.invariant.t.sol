@@ -11,9 +11,9 @@ import {MintableToken, ReferralEscrowDeployment} from "./utils/ReferralEscrowDep
 
 /// @title ReferralEscrowInvariantTest
 /// @notice Invariants of ReferralEscrow under random sequences of partner registrations and payout changes,
-/// enrolments and removals, hold-period changes, program pauses, budget fundings and withdrawals in a plain and a
-/// fee-on-transfer token, single and batch recordings, voids, early releases, claims and time jumps, all driven
-/// through `ReferralEscrowHandler`.
+/// enrolments and removals, hold-period and referral-cap changes, program pauses, budget fundings and withdrawals
+/// in a plain and a fee-on-transfer token, single and batch recordings (self-referrals among them), partial
+/// refunds, voids, early releases, claims and time jumps, all driven through `ReferralEscrowHandler`.
 contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
     /// @notice A target contract and the functions the runner may call on it (forge-std's StdInvariant layout).
     struct FuzzSelector {
@@ -68,7 +68,7 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
             for (uint256 i; i < keys.length; ++i) {
                 IReferralEscrow.Referral memory referral = escrow.referralOf(keys[i].storefront, keys[i].orderId);
                 bool pending = referral.status == IReferralEscrow.ReferralStatus.Pending;
-                if (pending && escrow.tokenById(referral.tokenId) == token) owed += referral.commission;
+                if (pending && escrow.tokenById(referral.tokenId) == token) owed += _remaining(referral);
             }
             uint256 balance = handler.tokenAt(t).balanceOf(address(escrow));
             assertLe(owed, balance, "budgets + escrowed commissions against the escrow's balance");
@@ -96,11 +96,13 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
     }
 
     /// @dev The model's statuses only ever move forward (Pending to Voided or Claimed), so a status equal to the
-    /// model's after every call never went back.
+    /// model's after every call never went back. Each referral's commission splits into what refunds voided and
+    /// what remains; what remains is escrowed while pending, paid once claimed, and zero once voided.
     function invariant_everyCommissionIsClaimedVoidedOrPending_andEveryReferralMatchesTheModel() public {
         vm.warp(handler.currentTime());
         ReferralEscrowHandler.Key[] memory keys = handler.allRecordedKeys();
-        uint256[2][3] memory byStatus; // [Pending, Voided, Claimed][token index]
+        // [remaining while Pending, voided (by refunds and voids), remaining once Claimed][token index]
+        uint256[2][3] memory parts;
         for (uint256 i; i < keys.length; ++i) {
             (address storefront, uint256 orderId) = (keys[i].storefront, keys[i].orderId);
             IReferralEscrow.Referral memory referral = escrow.referralOf(storefront, orderId);
@@ -114,23 +116,35 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
             );
             assertEq(referral.releaseTime, ghost.releaseTime, "referral release time against the model");
             assertEq(referral.commission, ghost.commission, "referral commission against the model");
+            assertEq(referral.refundedBps, ghost.refundedBps, "referral refunded bps against the model");
+            assertLe(referral.refundedBps, 10_000, "refunded at most the whole sale");
+            uint256 remaining = _remaining(referral);
+            assertLe(remaining, referral.commission, "voided pro rata within the escrowed commission");
+            if (referral.status == IReferralEscrow.ReferralStatus.Voided) {
+                assertEq(referral.refundedBps, 10_000, "a voided referral is refunded in full");
+                assertEq(remaining, 0, "nothing remains of a voided referral");
+            }
             assertEq(
                 _toUint(escrow.isClaimable(storefront, orderId)),
                 _toUint(ghost.status == IReferralEscrow.ReferralStatus.Pending && block.timestamp >= ghost.releaseTime),
                 "isClaimable against the model"
             );
             assertTrue(ghost.status != IReferralEscrow.ReferralStatus.None, "a recorded referral has a status");
-            byStatus[uint256(ghost.status) - 1][ghost.tokenIndex] += ghost.commission;
+            parts[1][ghost.tokenIndex] += referral.commission - remaining;
+            if (ghost.status == IReferralEscrow.ReferralStatus.Pending) parts[0][ghost.tokenIndex] += remaining;
+            if (ghost.status == IReferralEscrow.ReferralStatus.Claimed) parts[2][ghost.tokenIndex] += remaining;
         }
         for (uint256 t; t < handler.TOKEN_COUNT(); ++t) {
             address token = address(handler.tokenAt(t));
             assertEq(
                 handler.ghostCommitted(token),
-                byStatus[0][t] + byStatus[1][t] + byStatus[2][t],
+                parts[0][t] + parts[1][t] + parts[2][t],
                 "committed commissions: pending + voided + claimed"
             );
-            assertEq(handler.ghostVoided(token), byStatus[1][t], "voided commissions");
-            assertEq(handler.ghostClaimed(token), byStatus[2][t], "claimed commissions");
+            assertEq(handler.ghostVoided(token), parts[1][t], "voided commissions");
+            assertLe(handler.ghostVoidedByRefunds(token), handler.ghostVoided(token), "voided by partial refunds");
+            assertLe(handler.ghostVoided(token), handler.ghostCommitted(token), "voided within what was escrowed");
+            assertEq(handler.ghostClaimed(token), parts[2][t], "claimed commissions");
         }
     }
 
@@ -159,7 +173,7 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
             assertEq(_toUint(claimed), claims, "referral is claimed iff a claim paid it");
             if (claimed) {
                 uint256 tokenIndex = escrow.tokenById(referral.tokenId) == address(handler.tokenAt(0)) ? 0 : 1;
-                claimedByPartner[referral.partnerId][tokenIndex] += referral.commission;
+                claimedByPartner[referral.partnerId][tokenIndex] += _remaining(referral);
             }
         }
         for (uint40 partnerId = 1; partnerId <= MAX_PARTNER_ID; ++partnerId) {
@@ -199,6 +213,18 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
         }
     }
 
+    /// @dev Counted by the handler per storefront, cap setting, partner and period, apart from the model.
+    function invariant_noPartnerGoesPastItsStorefrontsCap() public view {
+        assertEq(handler.ghostCapOverruns(), 0, "recordings past a partner's cap for the period");
+        for (uint256 s; s < handler.STOREFRONT_COUNT(); ++s) {
+            address storefront = handler.storefrontAt(s);
+            (,, uint32 max, uint32 period) = escrow.programOf(storefront);
+            (uint32 ghostMax, uint32 ghostPeriod) = handler.ghostCap(storefront);
+            assertEq(max, ghostMax, "cap against the model");
+            assertEq(period, ghostPeriod, "cap period against the model");
+        }
+    }
+
     function invariant_everyCallGoesAsTheModelPredicts() public view {
         assertEq(
             handler.ghostUnexpectedOutcomes(),
@@ -216,6 +242,10 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
         for (uint256 s; s < handler.STOREFRONT_COUNT(); ++s) {
             sum += escrow.budgetOf(handler.storefrontAt(s), token);
         }
+    }
+
+    function _remaining(IReferralEscrow.Referral memory referral) private pure returns (uint256) {
+        return referral.commission - uint256(referral.commission) * referral.refundedBps / 10_000;
     }
 
     function _toUint(bool value) private pure returns (uint256) {

@@ -5,6 +5,7 @@ import {
   ALICE_RATE_BPS,
   BOB,
   BOB_FIXED,
+  BUYER,
   CAROL,
   HOLD,
   MAX_RATE_BPS,
@@ -98,7 +99,7 @@ describe("ReferralEscrow: storefront programs", function () {
       await expect(escrow.connect(storefront).removePartner(ALICE))
         .to.emit(escrow, "PartnerRemoved").withArgs(storefront.address, aliceId);
       expect(await escrow.termsOf(storefront.address, aliceId)).to.deep.equal([0n, 0n]);
-      await expect(escrow.connect(storefront).recordReferral(2n, ALICE, 100n * USD, await usd.getAddress()))
+      await expect(escrow.connect(storefront).recordReferral(2n, ALICE, 100n * USD, await usd.getAddress(), BUYER))
         .to.be.revertedWithCustomError(escrow, "PartnerNotEnrolled").withArgs(storefront.address, aliceId);
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Pending);
       await passHold(escrow, storefront, 1n);
@@ -118,16 +119,16 @@ describe("ReferralEscrow: storefront programs", function () {
     it("sets the hold period up to MAX_HOLD_PERIOD, with HoldPeriodSet", async function () {
       const { escrow, storefront, otherStorefront } = await loadFixture(deployReferralEscrowFixture);
       expect(await escrow.MAX_HOLD_PERIOD()).to.equal(MAX_HOLD);
-      expect(await escrow.programOf(storefront.address)).to.deep.equal([0n, false]);
+      expect(await escrow.programOf(storefront.address)).to.deep.equal([0n, false, 0n, 0n]);
       await expect(escrow.connect(storefront).setHoldPeriod(HOLD))
         .to.emit(escrow, "HoldPeriodSet").withArgs(storefront.address, HOLD);
-      expect(await escrow.programOf(storefront.address)).to.deep.equal([HOLD, false]);
+      expect(await escrow.programOf(storefront.address)).to.deep.equal([HOLD, false, 0n, 0n]);
       await expect(escrow.connect(storefront).setHoldPeriod(MAX_HOLD))
         .to.emit(escrow, "HoldPeriodSet").withArgs(storefront.address, MAX_HOLD);
-      expect(await escrow.programOf(storefront.address)).to.deep.equal([MAX_HOLD, false]);
+      expect(await escrow.programOf(storefront.address)).to.deep.equal([MAX_HOLD, false, 0n, 0n]);
       await escrow.connect(storefront).setHoldPeriod(0n);
-      expect(await escrow.programOf(storefront.address)).to.deep.equal([0n, false]);
-      expect(await escrow.programOf(otherStorefront.address)).to.deep.equal([0n, false]);
+      expect(await escrow.programOf(storefront.address)).to.deep.equal([0n, false, 0n, 0n]);
+      expect(await escrow.programOf(otherStorefront.address)).to.deep.equal([0n, false, 0n, 0n]);
     });
 
     it("rejects a hold period longer than a year", async function () {
@@ -157,10 +158,10 @@ describe("ReferralEscrow: storefront programs", function () {
       const token = await usd.getAddress();
       await expect(escrow.connect(storefront).setProgramPaused(true))
         .to.emit(escrow, "ProgramPausedSet").withArgs(storefront.address, true);
-      expect(await escrow.programOf(storefront.address)).to.deep.equal([HOLD, true]);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 100n * USD, token))
+      expect(await escrow.programOf(storefront.address)).to.deep.equal([HOLD, true, 0n, 0n]);
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 100n * USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "ProgramPaused").withArgs(storefront.address);
-      await expect(escrow.connect(storefront).recordReferrals(token, [{ orderId: 1n, code: BOB, saleAmount: 0n }]))
+      await expect(escrow.connect(storefront).recordReferrals(token, [{ orderId: 1n, code: BOB, saleAmount: 0n, buyer: BUYER }]))
         .to.be.revertedWithCustomError(escrow, "ProgramPaused").withArgs(storefront.address);
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.None);
       // Another storefront's program records as before.

@@ -244,8 +244,8 @@ contract ReferralEscrowReentrancyTest is ReferralEscrowDeployment, Assertions {
         world.escrow.enrolPartner(CODE, 0, uint96(COMMISSION));
         fundBudget(world.escrow, token, storefront, STOREFRONT_BUDGET);
         vm.startPrank(storefront);
-        world.escrow.recordReferral(FIRST_ORDER, CODE, 0, address(token));
-        world.escrow.recordReferral(SECOND_ORDER, CODE, 0, address(token));
+        world.escrow.recordReferral(FIRST_ORDER, CODE, 0, address(token), account("shopper"));
+        world.escrow.recordReferral(SECOND_ORDER, CODE, 0, address(token), account("shopper"));
         vm.stopPrank();
         fundBudget(world.escrow, token, address(world.token), TOKEN_BUDGET);
 

@@ -5,6 +5,7 @@ import {
   BOB,
   BOB_FIXED,
   BUDGET,
+  BUYER,
   CAROL,
   HOLD,
   OTHER_HOLD,
@@ -31,10 +32,10 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, storefront, aliceId } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
       const at = await pinNextBlock();
-      await expect(escrow.connect(storefront).recordReferral(1001n, ALICE, 350n * USD, token))
+      await expect(escrow.connect(storefront).recordReferral(1001n, ALICE, 350n * USD, token, BUYER))
         .to.emit(escrow, "ReferralRecorded")
-        .withArgs(storefront.address, aliceId, 1001n, ALICE, token, 350n * USD, 35n * USD, at + HOLD);
-      expect(await escrow.referralOf(storefront.address, 1001n)).to.deep.equal([aliceId, 1n, Status.Pending, at + HOLD, 35n * USD]);
+        .withArgs(storefront.address, aliceId, 1001n, BUYER, token, 350n * USD, 35n * USD, at + HOLD);
+      expect(await escrow.referralOf(storefront.address, 1001n)).to.deep.equal([aliceId, 1n, Status.Pending, at + HOLD, 35n * USD, 0n]);
       expect(await escrow.budgetOf(storefront.address, token)).to.equal(BUDGET - 35n * USD);
       // The commission stays in the escrow, moved from the budget.
       expect(await usd.balanceOf(await escrow.getAddress())).to.equal(2n * BUDGET);
@@ -53,9 +54,9 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, storefront, bobId } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
       const at = await pinNextBlock();
-      await expect(escrow.connect(storefront).recordReferral(7n, BOB, 10_000n * USD, token))
+      await expect(escrow.connect(storefront).recordReferral(7n, BOB, 10_000n * USD, token, BUYER))
         .to.emit(escrow, "ReferralRecorded")
-        .withArgs(storefront.address, bobId, 7n, BOB, token, 10_000n * USD, BOB_FIXED, at + HOLD);
+        .withArgs(storefront.address, bobId, 7n, BUYER, token, 10_000n * USD, BOB_FIXED, at + HOLD);
       await record(escrow, storefront, 8n, BOB, 0n, usd);
       expect((await escrow.referralOf(storefront.address, 8n)).commission).to.equal(BOB_FIXED);
       expect(await escrow.budgetOf(storefront.address, token)).to.equal(BUDGET - 2n * BOB_FIXED);
@@ -65,9 +66,9 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, otherStorefront, aliceId } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
       const at = await pinNextBlock();
-      await expect(escrow.connect(otherStorefront).recordReferral(1n, ALICE, 100n * USD, token))
+      await expect(escrow.connect(otherStorefront).recordReferral(1n, ALICE, 100n * USD, token, BUYER))
         .to.emit(escrow, "ReferralRecorded")
-        .withArgs(otherStorefront.address, aliceId, 1n, ALICE, token, 100n * USD, 5n * USD, at + OTHER_HOLD);
+        .withArgs(otherStorefront.address, aliceId, 1n, BUYER, token, 100n * USD, 5n * USD, at + OTHER_HOLD);
       expect(await escrow.budgetOf(otherStorefront.address, token)).to.equal(BUDGET - 5n * USD);
     });
 
@@ -75,23 +76,23 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, storefront, aliceId, bobId } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
       const sales = [
-        { orderId: 10n, code: ALICE, saleAmount: 200n * USD },
-        { orderId: 3n, code: BOB, saleAmount: 1n * USD },
-        { orderId: 11n, code: ALICE, saleAmount: 50n * USD },
+        { orderId: 10n, code: ALICE, saleAmount: 200n * USD, buyer: BUYER },
+        { orderId: 3n, code: BOB, saleAmount: 1n * USD, buyer: BUYER },
+        { orderId: 11n, code: ALICE, saleAmount: 50n * USD, buyer: BUYER },
       ];
       const at = await pinNextBlock();
       const tx = escrow.connect(storefront).recordReferrals(token, sales);
       await expect(tx)
-        .to.emit(escrow, "ReferralRecorded").withArgs(storefront.address, aliceId, 10n, ALICE, token, 200n * USD, 20n * USD, at + HOLD)
-        .and.to.emit(escrow, "ReferralRecorded").withArgs(storefront.address, bobId, 3n, BOB, token, 1n * USD, BOB_FIXED, at + HOLD)
-        .and.to.emit(escrow, "ReferralRecorded").withArgs(storefront.address, aliceId, 11n, ALICE, token, 50n * USD, 5n * USD, at + HOLD);
+        .to.emit(escrow, "ReferralRecorded").withArgs(storefront.address, aliceId, 10n, BUYER, token, 200n * USD, 20n * USD, at + HOLD)
+        .and.to.emit(escrow, "ReferralRecorded").withArgs(storefront.address, bobId, 3n, BUYER, token, 1n * USD, BOB_FIXED, at + HOLD)
+        .and.to.emit(escrow, "ReferralRecorded").withArgs(storefront.address, aliceId, 11n, BUYER, token, 50n * USD, 5n * USD, at + HOLD);
       const logs = (await (await tx).wait())!.logs.map((log) => escrow.interface.parseLog(log)!);
       expect(logs.map((log) => [log.name, log.args.orderId])).to.deep.equal([
         ["ReferralRecorded", 10n],
         ["ReferralRecorded", 3n],
         ["ReferralRecorded", 11n],
       ]);
-      expect(await escrow.referralOf(storefront.address, 3n)).to.deep.equal([bobId, 1n, Status.Pending, at + HOLD, BOB_FIXED]);
+      expect(await escrow.referralOf(storefront.address, 3n)).to.deep.equal([bobId, 1n, Status.Pending, at + HOLD, BOB_FIXED, 0n]);
       expect(await escrow.budgetOf(storefront.address, token)).to.equal(BUDGET - 25n * USD - BOB_FIXED);
     });
 
@@ -105,10 +106,10 @@ describe("ReferralEscrow: referrals", function () {
         const { escrow, usd, storefront, otherStorefront } = await loadFixture(deployProgramFixture);
         const token = await usd.getAddress();
         await record(escrow, storefront, 5n, ALICE, 100n * USD, usd);
-        await expect(escrow.connect(storefront).recordReferral(5n, BOB, 100n * USD, token))
+        await expect(escrow.connect(storefront).recordReferral(5n, BOB, 100n * USD, token, BUYER))
           .to.be.revertedWithCustomError(escrow, "OrderAlreadyRecorded").withArgs(storefront.address, 5n);
         await escrow.connect(storefront).voidReferral(5n);
-        await expect(escrow.connect(storefront).recordReferral(5n, ALICE, 100n * USD, token))
+        await expect(escrow.connect(storefront).recordReferral(5n, ALICE, 100n * USD, token, BUYER))
           .to.be.revertedWithCustomError(escrow, "OrderAlreadyRecorded").withArgs(storefront.address, 5n);
         expect((await escrow.referralOf(storefront.address, 5n)).status).to.equal(Status.Voided);
         await record(escrow, otherStorefront, 5n, ALICE, 100n * USD, usd);
@@ -119,9 +120,9 @@ describe("ReferralEscrow: referrals", function () {
         const { escrow, usd, storefront } = await loadFixture(deployProgramFixture);
         const token = await usd.getAddress();
         await expect(escrow.connect(storefront).recordReferrals(token, [
-          { orderId: 1n, code: ALICE, saleAmount: USD },
-          { orderId: 2n, code: BOB, saleAmount: USD },
-          { orderId: 1n, code: BOB, saleAmount: USD },
+          { orderId: 1n, code: ALICE, saleAmount: USD, buyer: BUYER },
+          { orderId: 2n, code: BOB, saleAmount: USD, buyer: BUYER },
+          { orderId: 1n, code: BOB, saleAmount: USD, buyer: BUYER },
         ])).to.be.revertedWithCustomError(escrow, "OrderAlreadyRecorded").withArgs(storefront.address, 1n);
         expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.None);
         expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.None);
@@ -133,8 +134,8 @@ describe("ReferralEscrow: referrals", function () {
         const token = await usd.getAddress();
         const { commission } = await record(escrow, storefront, 42n, ALICE, 100n * USD, usd);
         await expect(escrow.connect(storefront).recordReferrals(token, [
-          { orderId: 41n, code: ALICE, saleAmount: USD },
-          { orderId: 42n, code: BOB, saleAmount: USD },
+          { orderId: 41n, code: ALICE, saleAmount: USD, buyer: BUYER },
+          { orderId: 42n, code: BOB, saleAmount: USD, buyer: BUYER },
         ])).to.be.revertedWithCustomError(escrow, "OrderAlreadyRecorded").withArgs(storefront.address, 42n);
         expect((await escrow.referralOf(storefront.address, 41n)).status).to.equal(Status.None);
         expect((await escrow.referralOf(storefront.address, 42n)).commission).to.equal(commission);
@@ -145,21 +146,21 @@ describe("ReferralEscrow: referrals", function () {
     it("refuses partners not enrolled in the program and unknown codes, single and in batches", async function () {
       const { escrow, usd, storefront, otherStorefront, carolId, bobId } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
-      await expect(escrow.connect(storefront).recordReferral(1n, CAROL, USD, token))
+      await expect(escrow.connect(storefront).recordReferral(1n, CAROL, USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "PartnerNotEnrolled").withArgs(storefront.address, carolId);
       // Bob is in the storefront's program, not in the other storefront's.
-      await expect(escrow.connect(otherStorefront).recordReferral(1n, BOB, USD, token))
+      await expect(escrow.connect(otherStorefront).recordReferral(1n, BOB, USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "PartnerNotEnrolled").withArgs(otherStorefront.address, bobId);
       await expect(escrow.connect(storefront).recordReferrals(token, [
-        { orderId: 1n, code: ALICE, saleAmount: USD },
-        { orderId: 2n, code: CAROL, saleAmount: USD },
+        { orderId: 1n, code: ALICE, saleAmount: USD, buyer: BUYER },
+        { orderId: 2n, code: CAROL, saleAmount: USD, buyer: BUYER },
       ])).to.be.revertedWithCustomError(escrow, "PartnerNotEnrolled").withArgs(storefront.address, carolId);
       const nobody = code("NOBODY");
-      await expect(escrow.connect(storefront).recordReferral(1n, nobody, USD, token))
+      await expect(escrow.connect(storefront).recordReferral(1n, nobody, USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "UnknownCode").withArgs(nobody);
-      await expect(escrow.connect(storefront).recordReferrals(token, [{ orderId: 1n, code: nobody, saleAmount: USD }]))
+      await expect(escrow.connect(storefront).recordReferrals(token, [{ orderId: 1n, code: nobody, saleAmount: USD, buyer: BUYER }]))
         .to.be.revertedWithCustomError(escrow, "UnknownCode").withArgs(nobody);
-      await expect(escrow.connect(storefront).recordReferral(1n, ethers.ZeroHash, USD, token))
+      await expect(escrow.connect(storefront).recordReferral(1n, ethers.ZeroHash, USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "UnknownCode").withArgs(ethers.ZeroHash);
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.None);
     });
@@ -168,17 +169,17 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, storefront } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
       await escrow.connect(storefront).withdrawBudget(token, BUDGET - 30n * USD, storefront.address);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 301n * USD, token))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 301n * USD, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "InsufficientBudget").withArgs(storefront.address, token, 30n * USD, 301n * USD / 10n);
       await expect(escrow.connect(storefront).recordReferrals(token, [
-        { orderId: 1n, code: BOB, saleAmount: USD },
-        { orderId: 2n, code: ALICE, saleAmount: 60n * USD },
+        { orderId: 1n, code: BOB, saleAmount: USD, buyer: BUYER },
+        { orderId: 2n, code: ALICE, saleAmount: 60n * USD, buyer: BUYER },
       ])).to.be.revertedWithCustomError(escrow, "InsufficientBudget").withArgs(storefront.address, token, 30n * USD, BOB_FIXED + 6n * USD);
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.None);
       // Exactly the budget is fine.
       await escrow.connect(storefront).recordReferrals(token, [
-        { orderId: 1n, code: BOB, saleAmount: USD },
-        { orderId: 2n, code: ALICE, saleAmount: 50n * USD },
+        { orderId: 1n, code: BOB, saleAmount: USD, buyer: BUYER },
+        { orderId: 2n, code: ALICE, saleAmount: 50n * USD, buyer: BUYER },
       ]);
       expect(await escrow.budgetOf(storefront.address, token)).to.equal(0n);
     });
@@ -187,22 +188,22 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, storefront, otherStorefront, shopper } = await loadFixture(deployProgramFixture);
       const eur = await ethers.deployContract("TestToken", ["Test Euro", "TEUR"]);
       const eurAddress = await eur.getAddress();
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, eurAddress))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, eurAddress, BUYER))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(eurAddress);
-      await expect(escrow.connect(storefront).recordReferrals(eurAddress, [{ orderId: 1n, code: ALICE, saleAmount: USD }]))
+      await expect(escrow.connect(storefront).recordReferrals(eurAddress, [{ orderId: 1n, code: ALICE, saleAmount: USD, buyer: BUYER }]))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(eurAddress);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, shopper.address))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, shopper.address, BUYER))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(shopper.address);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, ethers.ZeroAddress))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, ethers.ZeroAddress, BUYER))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(ethers.ZeroAddress);
       // Another storefront's budget in that token is not this storefront's.
       await fundBudget(escrow, eur, otherStorefront, 100n * USD);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, eurAddress))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, eurAddress, BUYER))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(eurAddress);
       // Once funded and emptied, the budget is known but empty.
       await fundBudget(escrow, eur, storefront, 1n);
       await escrow.connect(storefront).withdrawBudget(eurAddress, 1n, storefront.address);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 10n * USD, eurAddress))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 10n * USD, eurAddress, BUYER))
         .to.be.revertedWithCustomError(escrow, "InsufficientBudget").withArgs(storefront.address, eurAddress, 0n, USD);
     });
 
@@ -212,9 +213,9 @@ describe("ReferralEscrow: referrals", function () {
       await escrow.connect(admin).setMaxCommissionRate(10_000n);
       await enrolRate(escrow, storefront, ALICE, 10_000n);
       await fundBudget(escrow, usd, storefront, 2n ** 97n);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 2n ** 96n, token))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, 2n ** 96n, token, BUYER))
         .to.be.revertedWithCustomError(escrow, "CommissionTooLarge").withArgs(2n ** 96n);
-      await expect(escrow.connect(storefront).recordReferrals(token, [{ orderId: 1n, code: ALICE, saleAmount: 2n ** 96n + 5n }]))
+      await expect(escrow.connect(storefront).recordReferrals(token, [{ orderId: 1n, code: ALICE, saleAmount: 2n ** 96n + 5n, buyer: BUYER }]))
         .to.be.revertedWithCustomError(escrow, "CommissionTooLarge").withArgs(2n ** 96n + 5n);
       await record(escrow, storefront, 1n, ALICE, 2n ** 96n - 1n, usd);
       expect((await escrow.referralOf(storefront.address, 1n)).commission).to.equal(2n ** 96n - 1n);
@@ -224,7 +225,7 @@ describe("ReferralEscrow: referrals", function () {
       const { escrow, usd, storefront } = await loadFixture(deployProgramFixture);
       await enrolRate(escrow, storefront, ALICE, 1_000n);
       await fundBudget(escrow, usd, storefront, USD);
-      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, ethers.MaxUint256, await usd.getAddress()))
+      await expect(escrow.connect(storefront).recordReferral(1n, ALICE, ethers.MaxUint256, await usd.getAddress(), BUYER))
         .to.be.revertedWithCustomError(escrow, "SaleAmountTooLarge").withArgs(ethers.MaxUint256);
     });
   });

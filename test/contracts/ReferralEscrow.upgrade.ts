@@ -4,6 +4,7 @@ import type { ReferralEscrow, ReferralEscrowV2 } from "../../types/ethers-contra
 import {
   ALICE,
   BOB,
+  BUYER,
   CAROL,
   Status,
   USD,
@@ -27,7 +28,7 @@ function erc7201Slot(id: string): bigint {
 }
 
 describe("ReferralEscrow: upgrades", function () {
-  /** An escrow in use: partners, terms in two programs, budgets in two tokens, referrals in every status. */
+  /** An escrow in use: partners, terms in two programs, budgets in two tokens, referrals in every status (one partly refunded), a referral cap. */
   async function usedEscrowFixture() {
     const fixture = await deployProgramFixture();
     const { escrow, usd, admin, storefront, otherStorefront, alice, aliceId, bobId, shopper } = fixture;
@@ -38,6 +39,8 @@ describe("ReferralEscrow: upgrades", function () {
     await record(escrow, storefront, 3n, ALICE, 100n * USD, usd); // released early and claimed
     await record(escrow, otherStorefront, 4n, ALICE, 200n * USD, eur); // released by time, unclaimed
     await escrow.connect(storefront).voidReferral(2n);
+    await escrow.connect(storefront).refundReferral(1n, 2_500n); // a quarter of the sale refunded
+    await escrow.connect(otherStorefront).setReferralCap(5n, 86_400n);
     await escrow.connect(storefront).releaseEarly(3n);
     await escrow.claim(aliceId, [key(storefront, 3n)]);
     await passHold(escrow, otherStorefront, 4n);
@@ -84,7 +87,8 @@ describe("ReferralEscrow: upgrades", function () {
     // What the fixture built, so the comparison below compares something.
     expect(before.referrals.map((r) => r[2])).to.deep.equal([Status.Pending, Status.Voided, Status.Claimed, Status.Pending, Status.None]);
     expect(before.tokenIds).to.deep.equal([await usd.getAddress(), await eur.getAddress(), ethers.ZeroAddress]);
-    expect(before.programs[1]).to.deep.equal([3n * 86_400n, true]);
+    expect(before.programs[1]).to.deep.equal([3n * 86_400n, true, 5n, 86_400n]);
+    expect(before.referrals[0]![5]).to.equal(2_500n);
     const implementationBefore = await upgradesApi.erc1967.getImplementationAddress(address);
 
     const factory = await ethers.getContractFactory("ReferralEscrowV2", admin);
@@ -108,14 +112,14 @@ describe("ReferralEscrow: upgrades", function () {
       .to.emit(upgraded, "CommissionsClaimed").withArgs(aliceId, await eur.getAddress(), 10n * USD, [[otherStorefront.address, 4n]]);
     await expect(upgraded.claim(aliceId, [key(storefront, 3n)]))
       .to.be.revertedWithCustomError(upgraded, "ReferralNotPending").withArgs(storefront.address, 3n, Status.Claimed);
-    await expect(upgraded.connect(storefront).recordReferral(1n, BOB, 0n, await usd.getAddress()))
+    await expect(upgraded.connect(storefront).recordReferral(1n, BOB, 0n, await usd.getAddress(), BUYER))
       .to.be.revertedWithCustomError(upgraded, "OrderAlreadyRecorded").withArgs(storefront.address, 1n);
-    await expect(upgraded.connect(storefront).voidReferral(1n)).to.emit(upgraded, "ReferralVoided").withArgs(storefront.address, 1n, 30n * USD);
-    await expect(upgraded.connect(otherStorefront).recordReferral(5n, ALICE, USD, await eur.getAddress()))
+    await expect(upgraded.connect(storefront).voidReferral(1n)).to.emit(upgraded, "ReferralVoided").withArgs(storefront.address, 1n, (30n * USD * 3n) / 4n); // what the refund left
+    await expect(upgraded.connect(otherStorefront).recordReferral(5n, ALICE, USD, await eur.getAddress(), BUYER))
       .to.be.revertedWithCustomError(upgraded, "ProgramPaused").withArgs(otherStorefront.address);
     const at = await pinNextBlock();
-    await expect(upgraded.connect(storefront).recordReferral(5n, ALICE, 100n * USD, await usd.getAddress()))
-      .to.emit(upgraded, "ReferralRecorded").withArgs(storefront.address, aliceId, 5n, ALICE, await usd.getAddress(), 100n * USD, 10n * USD, at + 14n * 86_400n);
+    await expect(upgraded.connect(storefront).recordReferral(5n, ALICE, 100n * USD, await usd.getAddress(), BUYER))
+      .to.emit(upgraded, "ReferralRecorded").withArgs(storefront.address, aliceId, 5n, BUYER, await usd.getAddress(), 100n * USD, 10n * USD, at + 14n * 86_400n);
     expect((await upgraded.referralOf(storefront.address, 5n)).tokenId).to.equal(1n);
   });
 

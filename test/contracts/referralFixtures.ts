@@ -30,6 +30,9 @@ export const Status = { None: 0n, Pending: 1n, Voided: 2n, Claimed: 3n } as cons
 /** A referral code from a short name. */
 export const code = (name: string): string => ethers.encodeBytes32String(name);
 
+/** The shopper named as the buyer of referred sales: nobody's partner owner or payout address. */
+export const BUYER = "0x00000000000000000000000000000000000b0B12";
+
 export const ALICE = code("ALICE10");
 export const BOB = code("BOB");
 export const CAROL = code("CAROL");
@@ -135,7 +138,7 @@ export async function record(
   saleAmount: bigint,
   token: { getAddress(): Promise<string> },
 ): Promise<{ receipt: ContractTransactionReceipt; releaseTime: bigint; commission: bigint }> {
-  const receipt = await (await escrow.connect(storefront).recordReferral(orderId, partnerCode, saleAmount, await token.getAddress())).wait();
+  const receipt = await (await escrow.connect(storefront).recordReferral(orderId, partnerCode, saleAmount, await token.getAddress(), BUYER)).wait();
   if (!receipt) throw new Error("record: no receipt");
   const referral = await escrow.referralOf(storefront.address, orderId);
   return { receipt, releaseTime: referral.releaseTime, commission: referral.commission };

@@ -13,9 +13,10 @@ import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 /// @notice The actions an invariant run performs on ReferralEscrow, with bounded inputs: three storefronts, three
 /// partner owners registering up to six codes, a stranger, and two budget tokens (a plain one and one that
 /// burns `FEE_BPS` of every transfer). It registers partners and changes their payout addresses, enrols and
-/// removes partners, sets hold periods, pauses programs, funds and withdraws budgets, records referrals singly
-/// and in batches, voids them, releases them early, claims them (`claim` and `claimFrom`) and moves time
-/// forward; and keeps a model of what the escrow must hold.
+/// removes partners, sets hold periods and per-partner referral caps, pauses programs, funds and withdraws
+/// budgets, records referrals singly and in batches (to shoppers, sometimes to the partner's own owner or payout
+/// address, sometimes to the zero address), refunds them in part, voids them, releases them early, claims them
+/// (`claim` and `claimFrom`) and moves time forward; and keeps a model of what the escrow must hold.
 /// @dev Every action predicts from the model whether the escrow must accept the call and, if not, which errors
 /// may reject it; then calls the escrow in `try`. A call against the prediction (an unexpected success, an
 /// unexpected revert, or a revert with an error the model did not allow) is counted in
@@ -41,6 +42,19 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         IReferralEscrow.ReferralStatus status;
         uint256 releaseTime;
         uint256 commission;
+        uint16 refundedBps;
+    }
+
+    /// @notice A storefront's per-partner referral cap (both zero: none).
+    struct GhostCap {
+        uint32 max;
+        uint32 period;
+    }
+
+    /// @notice A partner's referrals in a storefront's cap period.
+    struct GhostCount {
+        uint256 periodStart;
+        uint256 count;
     }
 
     /// @dev A claim about to be made, and what it must pay per token (escrow outflow, and what arrives).
@@ -90,6 +104,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
     uint256 private constant MAX_SHORT_HOLD = 3 days;
     uint8 private constant UNRELEASED = 0;
     uint8 private constant CLAIMABLE = 1;
+    uint256 private constant SHOPPER_COUNT = 4;
 
     ReferralEscrow public immutable escrow;
     /// @notice An account that owns no partner, runs no storefront and is paid nothing; it triggers claims.
@@ -133,6 +148,20 @@ contract ReferralEscrowHandler is PredictedOutcomes {
     mapping(address token => uint256) public ghostCommitted;
     mapping(address token => uint256) public ghostVoided;
     mapping(address token => uint256) public ghostClaimed;
+    /// @notice Each storefront's referral cap.
+    mapping(address storefront => GhostCap) public ghostCap;
+    mapping(address storefront => mapping(uint40 partnerId => GhostCount)) private ghostCounts;
+    /// @notice How many times each storefront changed its cap: recordings are counted per cap setting.
+    mapping(address storefront => uint256) private capEpoch;
+    /// @dev Referrals recorded per storefront, cap setting, partner and period while a cap was set.
+    mapping(address storefront => mapping(uint256 epoch => mapping(uint40 partnerId => mapping(uint256 => uint256))))
+        private recordedUnderCap;
+    /// @notice Recordings that took a partner past its storefront's cap for the period (must stay zero).
+    uint256 public ghostCapOverruns;
+    /// @notice Successful recordings made while a cap was set.
+    uint256 public ghostCappedRecordings;
+    /// @notice Commissions voided by partial refunds (a subset of `ghostVoided`), per token.
+    mapping(address token => uint256) public ghostVoidedByRefunds;
     /// @notice Commissions the escrow paid each partner, per token.
     mapping(uint40 partnerId => mapping(address token => uint256)) public ghostPaidToPartner;
     /// @notice What arrived at each payout address and treasury (after the token's fee), per token.
@@ -184,7 +213,8 @@ contract ReferralEscrowHandler is PredictedOutcomes {
                     plan.sales[i] = IReferralEscrow.ReferredSale({
                         orderId: 2 * t + i,
                         code: codeAt((s + t + i) % OWNER_COUNT),
-                        saleAmount: 1_000e18
+                        saleAmount: 1_000e18,
+                        buyer: shopperAt(i)
                     });
                 }
                 _recordReferrals(plan);
@@ -237,7 +267,10 @@ contract ReferralEscrowHandler is PredictedOutcomes {
 
         vm.prank(storefront);
         try escrow.removePartner(code) {
-            if (_asPredicted(expectation, true, "", "removePartner")) delete ghostTerms[storefront][partnerId];
+            if (_asPredicted(expectation, true, "", "removePartner")) {
+                delete ghostTerms[storefront][partnerId];
+                delete ghostCounts[storefront][partnerId];
+            }
         } catch (bytes memory reason) {
             _asPredicted(expectation, false, reason, "removePartner");
         }
@@ -317,13 +350,17 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         plan.sales[0] = IReferralEscrow.ReferredSale({
             orderId: _orderId(orderSeed),
             code: _code(codeSeed),
-            saleAmount: saleSeed.bound(0, MAX_SALE)
+            saleAmount: saleSeed.bound(0, MAX_SALE),
+            buyer: address(0)
         });
+        plan.sales[0].buyer = _buyer(plan.sales[0].code, saleSeed >> 128);
         Expectation memory expectation = _predictRecording(plan);
         IReferralEscrow.ReferredSale memory sale = plan.sales[0];
 
         vm.prank(plan.storefront);
-        try escrow.recordReferral(sale.orderId, sale.code, sale.saleAmount, address(tokens[plan.tokenIndex])) {
+        try escrow.recordReferral(
+            sale.orderId, sale.code, sale.saleAmount, address(tokens[plan.tokenIndex]), sale.buyer
+        ) {
             if (_asPredicted(expectation, true, "", "recordReferral")) _applyRecording(plan);
         } catch (bytes memory reason) {
             _asPredicted(expectation, false, reason, "recordReferral");
@@ -349,12 +386,18 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             }
             bytes32 code = startingPartnersOnly ? codeAt(word.derive(1) % OWNER_COUNT) : _code(word.derive(1));
             uint256 saleAmount = word.derive(2).bound(0, MAX_SALE);
-            plan.sales[i] = IReferralEscrow.ReferredSale({orderId: orderId, code: code, saleAmount: saleAmount});
+            plan.sales[i] = IReferralEscrow.ReferredSale({
+                orderId: orderId,
+                code: code,
+                saleAmount: saleAmount,
+                buyer: _buyer(code, word.derive(3))
+            });
         }
         _recordReferrals(plan);
     }
 
-    /// @notice A storefront voids a referral, mostly one still in its hold period.
+    /// @notice A storefront voids a referral (all that remains of its commission), mostly one still in its
+    /// hold period.
     function voidReferral(uint256 storefrontSeed, uint256 pickSeed) external atCurrentTime {
         (address storefront, uint256 orderId) = _pickReferral(storefrontSeed, pickSeed, UNRELEASED);
         GhostReferral storage referral = ghostReferrals[storefront][orderId];
@@ -363,12 +406,62 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         vm.prank(storefront);
         try escrow.voidReferral(orderId) {
             if (!_asPredicted(expectation, true, "", "voidReferral")) return;
-            address token = address(tokens[referral.tokenIndex]);
-            referral.status = IReferralEscrow.ReferralStatus.Voided;
-            ghostBudget[storefront][token] += referral.commission;
-            ghostVoided[token] += referral.commission;
+            _applyRefund(storefront, referral, BPS, false);
         } catch (bytes memory reason) {
             _asPredicted(expectation, false, reason, "voidReferral");
+        }
+    }
+
+    /// @notice A storefront refunds part of a referred sale, mostly one still in its hold period: mostly up to
+    /// what remains of the sale (sometimes exactly all of it), one time in eight more, one in sixteen zero.
+    function refundReferral(uint256 storefrontSeed, uint256 pickSeed, uint256 bpsSeed) external atCurrentTime {
+        (address storefront, uint256 orderId) = _pickReferral(storefrontSeed, pickSeed, UNRELEASED);
+        GhostReferral storage referral = ghostReferrals[storefront][orderId];
+        Expectation memory expectation = _predictUnreleased(referral);
+        uint256 left = BPS - referral.refundedBps;
+        uint256 kind = bpsSeed % 16;
+        uint256 word = bpsSeed >> 4;
+        uint16 refundBps;
+        if (kind == 0) refundBps = 0;
+        else if (kind <= 2) refundBps = uint16(word.bound(left + 1, type(uint16).max));
+        else if (kind <= 4) refundBps = uint16(left);
+        else refundBps = uint16(word.bound(1, left == 0 ? 1 : left));
+        if (refundBps == 0) _allow(expectation, IReferralEscrow.ZeroAmount.selector);
+        if (uint256(referral.refundedBps) + refundBps > BPS) {
+            _allow(expectation, IReferralEscrow.RefundExceedsSale.selector);
+        }
+        address token = address(tokens[referral.tokenIndex]);
+        uint256 budgetBefore = escrow.budgetOf(storefront, token);
+
+        vm.prank(storefront);
+        try escrow.refundReferral(orderId, refundBps) {
+            if (!_asPredicted(expectation, true, "", "refundReferral")) return;
+            uint256 voided = _applyRefund(storefront, referral, uint256(referral.refundedBps) + refundBps, true);
+            _checkMovement(escrow.budgetOf(storefront, token), budgetBefore + voided, "refund: budget");
+        } catch (bytes memory reason) {
+            _asPredicted(expectation, false, reason, "refundReferral");
+        }
+    }
+
+    /// @notice A storefront caps each partner's referrals per period (up to three per hour or per day), lifts
+    /// the cap (one time in four), or tries an invalid cap (one time in eight).
+    function setReferralCap(uint256 storefrontSeed, uint256 capSeed) external atCurrentTime {
+        address storefront = _storefront(storefrontSeed);
+        uint256 kind = capSeed % 8;
+        uint256 word = capSeed >> 3;
+        (uint32 max, uint32 period) = kind == 0
+            ? (word % 2 == 0 ? (uint32(0), uint32(1 days)) : (uint32(1 + word % 5), uint32(0)))
+            : kind <= 2 ? (uint32(0), uint32(0)) : (uint32(1 + word % 3), word % 4 == 0 ? uint32(1 days) : 1 hours);
+        Expectation memory expectation;
+        if ((max == 0) != (period == 0)) _allow(expectation, IReferralEscrow.InvalidReferralCap.selector);
+
+        vm.prank(storefront);
+        try escrow.setReferralCap(max, period) {
+            if (!_asPredicted(expectation, true, "", "setReferralCap")) return;
+            ghostCap[storefront] = GhostCap({max: max, period: period});
+            ++capEpoch[storefront];
+        } catch (bytes memory reason) {
+            _asPredicted(expectation, false, reason, "setReferralCap");
         }
     }
 
@@ -411,7 +504,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
 
     /// @notice The selectors of the actions above, for the runner to call.
     function actionSelectors() external pure returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](15);
+        selectors = new bytes4[](17);
         selectors[0] = this.registerPartner.selector;
         selectors[1] = this.setPayoutAddress.selector;
         selectors[2] = this.enrolPartner.selector;
@@ -427,6 +520,8 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         selectors[12] = this.claim.selector;
         selectors[13] = this.claimFrom.selector;
         selectors[14] = this.warp.selector;
+        selectors[15] = this.refundReferral.selector;
+        selectors[16] = this.setReferralCap.selector;
     }
 
     /// @notice The token with index `index`: 0 is plain, 1 takes a fee on transfer.
@@ -475,6 +570,11 @@ contract ReferralEscrowHandler is PredictedOutcomes {
     /// @notice Where `storefront` withdraws its budget to.
     function treasuryOf(address storefront) public pure returns (address) {
         return address(uint160(uint256(keccak256(abi.encode("treasury", storefront)))));
+    }
+
+    /// @notice The `index`-th shopper (mod 4): buyers that are nobody's owner or payout address.
+    function shopperAt(uint256 index) public pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encode("shopper", index % SHOPPER_COUNT)))));
     }
 
     /// @notice The `index`-th referral code.
@@ -594,28 +694,40 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         if (length == 0) _allow(expectation, IReferralEscrow.ZeroAmount.selector);
         if (ghostProgramPaused[storefront]) _allow(expectation, IReferralEscrow.ProgramPaused.selector);
         if (!ghostHasBudget[storefront][token]) _allow(expectation, IReferralEscrow.InvalidToken.selector);
+        // Referrals per partner id in this batch so far (ids are 1 to 6).
+        uint256[8] memory inBatch;
         for (uint256 i; i < length; ++i) {
             IReferralEscrow.ReferredSale memory sale = plan.sales[i];
             _touch(storefront, sale.orderId);
             uint40 partnerId = ghostPartnerIdByCode[sale.code];
             IReferralEscrow.PartnerTerms memory terms = ghostTerms[storefront][partnerId];
+            if (sale.buyer == address(0)) {
+                _allowOnce(expectation, IReferralEscrow.InvalidBuyer.selector);
+                plan.allPriced = false;
+            }
             if (partnerId == 0) {
-                _allow(expectation, IReferralEscrow.UnknownCode.selector);
+                _allowOnce(expectation, IReferralEscrow.UnknownCode.selector);
+                plan.allPriced = false;
+            } else if (sale.buyer == ghostOwner[partnerId] || sale.buyer == ghostPayout[partnerId]) {
+                _allowOnce(expectation, IReferralEscrow.SelfReferral.selector);
                 plan.allPriced = false;
             } else if (terms.rateBps == 0 && terms.fixedCommission == 0) {
-                _allow(expectation, IReferralEscrow.PartnerNotEnrolled.selector);
+                _allowOnce(expectation, IReferralEscrow.PartnerNotEnrolled.selector);
                 plan.allPriced = false;
             } else {
                 plan.partnerIds[i] = partnerId;
                 plan.commissions[i] =
                     terms.rateBps != 0 ? sale.saleAmount * terms.rateBps / BPS : terms.fixedCommission;
                 plan.total += plan.commissions[i];
+                if (_countedOverCap(storefront, partnerId, ++inBatch[partnerId])) {
+                    _allowOnce(expectation, IReferralEscrow.ReferralCapExceeded.selector);
+                }
             }
             bool duplicate = ghostReferrals[storefront][sale.orderId].status != IReferralEscrow.ReferralStatus.None;
             for (uint256 j; j < i; ++j) {
                 if (plan.sales[j].orderId == sale.orderId) duplicate = true;
             }
-            if (duplicate) _allow(expectation, IReferralEscrow.OrderAlreadyRecorded.selector);
+            if (duplicate) _allowOnce(expectation, IReferralEscrow.OrderAlreadyRecorded.selector);
         }
         if (plan.allPriced && plan.total > ghostBudget[storefront][token]) {
             _allow(expectation, IReferralEscrow.InsufficientBudget.selector);
@@ -633,8 +745,10 @@ contract ReferralEscrowHandler is PredictedOutcomes {
                 tokenIndex: plan.tokenIndex,
                 status: IReferralEscrow.ReferralStatus.Pending,
                 releaseTime: releaseTime,
-                commission: plan.commissions[i]
+                commission: plan.commissions[i],
+                refundedBps: 0
             });
+            _countRecording(storefront, plan.partnerIds[i]);
             ++ghostRecordCount[storefront][orderId];
             recordedKeys.push(Key(storefront, orderId));
         }
@@ -642,7 +756,60 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         ghostCommitted[token] += plan.total;
     }
 
-    // ─── Voids, early releases and claims ───────────────────────────────────────────────────────────────
+    /// @dev Whether the partner's `nth` referral of this call would go past the storefront's cap.
+    function _countedOverCap(address storefront, uint40 partnerId, uint256 nth) private view returns (bool) {
+        GhostCap memory cap = ghostCap[storefront];
+        if (cap.max == 0) return false;
+        GhostCount memory counted = ghostCounts[storefront][partnerId];
+        uint256 periodStart = currentTime - currentTime % cap.period;
+        uint256 before = counted.periodStart == periodStart ? counted.count : 0;
+        return before + nth > cap.max;
+    }
+
+    /// @dev Counts a recorded referral against the storefront's cap, in the model and independently of it.
+    function _countRecording(address storefront, uint40 partnerId) private {
+        GhostCap memory cap = ghostCap[storefront];
+        if (cap.max == 0) return;
+        uint256 periodStart = currentTime - currentTime % cap.period;
+        GhostCount storage counted = ghostCounts[storefront][partnerId];
+        if (counted.periodStart != periodStart) (counted.periodStart, counted.count) = (periodStart, 0);
+        ++counted.count;
+        uint256 recorded = ++recordedUnderCap[storefront][capEpoch[storefront]][partnerId][periodStart];
+        if (recorded > cap.max) ++ghostCapOverruns;
+        ++ghostCappedRecordings;
+    }
+
+    /// @dev Lets the call revert with `reason`, listing each reason once (a batch may name one many times).
+    function _allowOnce(Expectation memory expectation, bytes4 reason) private pure {
+        for (uint256 i; i < expectation.count; ++i) {
+            if (expectation.reasons[i] == reason) return;
+        }
+        _allow(expectation, reason);
+    }
+
+    // ─── Voids, refunds, early releases and claims ──────────────────────────────────────────────────────
+
+    /// @dev The model of a refund that brought the referral to `cumulativeBps` of its sale: the commission
+    /// voided (the difference of the floors) goes back to the budget. Returns it.
+    function _applyRefund(address storefront, GhostReferral storage referral, uint256 cumulativeBps, bool byRefund)
+        private
+        returns (uint256 voided)
+    {
+        uint256 before = _remaining(referral.commission, referral.refundedBps);
+        uint256 remaining = _remaining(referral.commission, cumulativeBps);
+        voided = before - remaining;
+        address token = address(tokens[referral.tokenIndex]);
+        referral.refundedBps = uint16(cumulativeBps);
+        if (cumulativeBps == BPS) referral.status = IReferralEscrow.ReferralStatus.Voided;
+        ghostBudget[storefront][token] += voided;
+        ghostVoided[token] += voided;
+        if (byRefund) ghostVoidedByRefunds[token] += voided;
+    }
+
+    /// @notice What a commission of `commission` leaves the partner after `refundedBps` of the sale was refunded.
+    function _remaining(uint256 commission, uint256 refundedBps) private pure returns (uint256) {
+        return commission - commission * refundedBps / BPS;
+    }
 
     /// @dev Makes the planned claim (through `claimFrom` when `viaClaimFrom`: its keys are then all of one
     /// storefront) and checks what it paid against the model.
@@ -822,7 +989,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
                 runTotal = 0;
             }
             runToken = referral.tokenIndex;
-            runTotal += referral.commission;
+            runTotal += _remaining(referral.commission, referral.refundedBps);
         }
         _payRun(plan, runToken, runTotal);
     }
@@ -865,6 +1032,17 @@ contract ReferralEscrowHandler is PredictedOutcomes {
 
     function _arrived(uint256 tokenIndex, uint256 amount) private pure returns (uint256) {
         return tokenIndex == 1 ? amount - amount * FEE_BPS / BPS : amount;
+    }
+
+    /// @dev Mostly a shopper; one time in sixteen the zero address, one in sixteen the owner of the code's
+    /// partner, one in sixteen its current payout address (self-referrals, refused).
+    function _buyer(bytes32 code, uint256 seed) private view returns (address) {
+        uint256 kind = seed % 16;
+        uint40 partnerId = ghostPartnerIdByCode[code];
+        if (kind == 0) return address(0);
+        if (kind == 1 && partnerId != 0) return ghostOwner[partnerId];
+        if (kind == 2 && partnerId != 0) return ghostPayout[partnerId];
+        return shopperAt(seed >> 4);
     }
 
     function _storefront(uint256 seed) private view returns (address) {
