@@ -240,7 +240,7 @@ contract RewardToken is
         if (amount > points) revert VoidExceedsPending(msg.sender, shopper, orderId, amount, points);
         uint256 remaining = points - amount;
         // A fully voided order leaves nothing to track (its order number stays rewarded).
-        if (remaining == 0) delete _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        if (remaining == 0) _closeOrder(order);
         // remaining < points, a uint88.
         else order.points = uint88(remaining);
         emit PendingPointsVoided(msg.sender, shopper, orderId, amount, remaining);
@@ -249,17 +249,19 @@ contract RewardToken is
     /// @inheritdoc IRewardPolicies
     function clawback(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
-        mapping(uint256 => RecordedOrder) storage orders = _getRewardTokenStorage().orders[msg.sender][shopper];
-        RecordedOrder memory order = orders[orderId];
-        if (order.points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
-        if (!order.released) revert OrderStillPending(msg.sender, shopper, orderId);
-        if (amount > order.points) revert ClawbackExceedsOrder(msg.sender, shopper, orderId, amount, order.points);
-        // amount <= points, a uint88.
-        if (amount == order.points) delete orders[orderId];
-        else orders[orderId].points = uint88(order.points - amount);
+        RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        (uint256 points, bool released) = (order.points, order.released);
+        if (points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
+        if (!released) revert OrderStillPending(msg.sender, shopper, orderId);
+        if (amount > points) revert ClawbackExceedsOrder(msg.sender, shopper, orderId, amount, points);
+        // The order is closed once nothing of it is left (its order number stays rewarded).
+        if (amount == points) _closeOrder(order);
+        // amount < points, a uint88.
+        else order.points = uint88(points - amount);
         uint256 held = balanceOf(shopper);
         uint256 burned = amount < held ? amount : held;
-        if (burned != 0) _burn(shopper, burned);
+        // shopper is not zero: points were issued to it. `_update` checks the pause.
+        if (burned != 0) _update(shopper, address(0), burned);
         else _requireNotPaused();
         emit PointsClawedBack(msg.sender, shopper, orderId, amount, amount - burned);
     }
@@ -481,6 +483,14 @@ contract RewardToken is
         }
         if (order.clawbackAllowed) orders[orderId].released = true;
         else delete orders[orderId];
+    }
+
+    /// @dev Deletes a recorded order: the struct fills one slot, so this is `delete` without hashing its
+    /// three mapping keys again.
+    function _closeOrder(RecordedOrder storage order) private {
+        assembly ("memory-safe") {
+            sstore(order.slot, 0)
+        }
     }
 
     /// @dev Mints released points; pause and supply cap are the caller's to check.
