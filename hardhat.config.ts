@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatUpgrades from "@openzeppelin/hardhat-upgrades";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig, task } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -43,11 +43,37 @@ function compiler(runs: number) {
   return { ...solc, settings: { evmVersion: "osaka", viaIR: false, optimizer: { enabled: true, runs } } };
 }
 
+/** `npm run deploy` and `npm run upgrade` (deploy/tasks/). */
+const tasks = [
+  task("deploy", "Deploys, wires and records the dCRM contracts from deploy/config/<network>.json")
+    .setAction(() => import("./deploy/tasks/deploy.js"))
+    .build(),
+  task("upgrade", "Validates and prints the upgrade plan of the recorded contracts; --apply carries it out")
+    .addFlag({ name: "apply", description: "Carry out the plan" })
+    .setAction(() => import("./deploy/tasks/upgrade.js"))
+    .build(),
+];
+
+/**
+ * A public network: its RPC URL and deployer key are configuration variables, read from Hardhat's encrypted
+ * keystore (`npx hardhat keystore set BASE_SEPOLIA_PRIVATE_KEY`) or the environment, never from a file.
+ */
+function publicNetwork(prefix: string, chainId: number) {
+  return {
+    type: "http" as const,
+    chainType: "op" as const,
+    chainId,
+    url: configVariable(`${prefix}_RPC_URL`),
+    accounts: [configVariable(`${prefix}_PRIVATE_KEY`)],
+  };
+}
+
 /** Fuzz runs per fuzz test and invariant runs per invariant: 1,000 in CI, more locally with DCRM_FUZZ_RUNS. */
 const fuzzRuns = Number(process.env.DCRM_FUZZ_RUNS ?? 1000);
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatUpgrades],
+  tasks,
   solidity: {
     compilers: [compiler(4_294_967_295)],
     overrides: Object.fromEntries(Object.entries(sizeBoundSources).map(([source, runs]) => [source, compiler(runs)])),
@@ -77,5 +103,7 @@ export default defineConfig({
       // `npm start` points this at the node it started (DCRM_PORT).
       url: process.env.DCRM_RPC_URL ?? "http://127.0.0.1:8545",
     },
+    baseSepolia: publicNetwork("BASE_SEPOLIA", 84_532),
+    base: publicNetwork("BASE", 8_453),
   },
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on this machine. Starts a local EVM node on 127.0.0.1:8545 (DCRM_PORT
-// changes the port), deploys the contracts to it with a demo storefront, and keeps the node running until
+// changes the port), deploys the contracts to it with a demo storefront (`hardhat deploy`, from
+// deploy/config/localhost.json), and keeps the node running until
 // Ctrl-C or SIGTERM.
 import { spawn } from "node:child_process";
 
@@ -51,8 +52,8 @@ while (!(await rpcReady())) {
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
-console.log("start: deploying contracts…");
-const deploy = spawn("hardhat", ["run", "deploy/local.ts", "--network", "localhost"], {
+console.log("start: deploying contracts (deploy/config/localhost.json)…");
+const deploy = spawn("hardhat", ["deploy", "--network", "localhost"], {
   stdio: "inherit",
   env: { ...process.env, DCRM_RPC_URL: RPC },
 });
