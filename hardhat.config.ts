@@ -82,7 +82,7 @@ export default defineConfig({
   },
   paths: {
     tests: {
-      mocha: "test/contracts",
+      mocha: "test",
       solidity: "test/contracts",
     },
   },
