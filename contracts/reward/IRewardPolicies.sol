@@ -75,8 +75,9 @@ interface IRewardPolicies {
     /// @notice Voiding `amount` points would take more than the `pending` points of the order.
     error VoidExceedsPending(address storefront, address shopper, uint256 orderId, uint256 amount, uint256 pending);
 
-    /// @notice The order has no released points open to clawback: it was issued without clawback, nothing of it
-    /// remains, or it does not exist.
+    /// @notice The order has no released points open to clawback: it was released without clawback, nothing of
+    /// it remains, or it does not exist. (While an order's points are pending, clawback reverts
+    /// `OrderStillPending` whatever its terms: pending points are voided.)
     error OrderNotClawbackable(address storefront, address shopper, uint256 orderId);
 
     /// @notice The order's points are still pending: void them instead.

@@ -152,10 +152,13 @@ contract RewardToken is
             StorefrontPolicy memory policy = _getRewardTokenStorage().storefrontPolicies[msg.sender];
             uint256 total;
             for (uint256 i; i < count; ++i) {
-                // Cannot wrap: the range was checked to fit below 2**256.
+                uint256 orderId;
+                // Cannot wrap: the range was checked to fit below 2**256. The total stays checked: a wrapped
+                // total would charge the cap less than was recorded.
                 unchecked {
-                    total += _issueUnderPolicy(msg.sender, policy, shoppers[i], firstOrderId + i, amounts[i]);
+                    orderId = firstOrderId + i;
                 }
+                total += _issueUnderPolicy(msg.sender, policy, shoppers[i], orderId, amounts[i]);
             }
             _charge(msg.sender, issuance, total);
             return;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IRewardPolicies} from "../../contracts/reward/IRewardPolicies.sol";
 import {IRewardToken} from "../../contracts/reward/IRewardToken.sol";
 import {RewardToken} from "../../contracts/reward/RewardToken.sol";
 import {RewardTokenHandler} from "./handlers/RewardTokenHandler.sol";
@@ -9,7 +10,8 @@ import {RewardTokenDeployment} from "./utils/RewardTokenDeployment.sol";
 
 /// @title RewardTokenInvariantTest
 /// @notice Invariants of RewardToken under random sequences of issuance (single, batch, range, voucher), forged
-/// vouchers, issuance attempts by an outsider, redemptions, transfers, time jumps and issuer role changes, all
+/// vouchers, issuance attempts by an outsider, redemptions, transfers, time jumps, issuer role changes, storefront
+/// policies (return windows and clawback) with release, voiding and clawback of their orders, and expiry, all
 /// driven through `RewardTokenHandler`.
 contract RewardTokenInvariantTest is RewardTokenDeployment, Assertions {
     /// @notice A target contract and the functions the runner may call on it (forge-std's StdInvariant layout).
@@ -104,11 +106,83 @@ contract RewardTokenInvariantTest is RewardTokenDeployment, Assertions {
         assertLe(token.totalSupply(), supplyCap, "total supply against the supply cap");
     }
 
+    /// @notice Every call succeeded or failed (with the predicted error) as the model said, and every successful
+    /// call moved the amounts the model says.
     function invariant_everyCallSucceedsExactlyWhenTheModelSaysItMay() public view {
         assertEq(
             handler.ghostUnexpectedOutcomes(),
             0,
-            string.concat("calls against the model, the latest: ", handler.lastUnexpectedAction())
+            string.concat("calls against the model, the latest: ", handler.lastUnexpectedOutcome())
         );
+        assertEq(
+            handler.ghostMovementMismatches(),
+            0,
+            string.concat("amounts against the model, the latest: ", handler.lastMovementMismatch())
+        );
+    }
+
+    /// @notice Pending points are never spendable: every holder's balance is what the model credited it outside
+    /// pending points, and balances, total supply and minted minus burned agree while points are pending.
+    function invariant_pendingPointsAreNeverInBalancesOrSupply() public view {
+        address[] memory holders = handler.allHolders();
+        uint256 sum;
+        for (uint256 i; i < holders.length; ++i) {
+            uint256 balance = token.balanceOf(holders[i]);
+            assertEq(balance, handler.ghostBalance(holders[i]), "balance against the spendable balance of the model");
+            sum += balance;
+        }
+        assertEq(sum, token.totalSupply(), "sum of balances against total supply");
+        assertEq(token.totalSupply(), handler.ghostMinted() - handler.ghostBurned(), "total supply, pending excluded");
+    }
+
+    /// @notice For each order issued under a policy: released + voided + still pending == issued always, and
+    /// released + voided == issued once nothing is pending; the token's record holds exactly what is pending or
+    /// still open to clawback; the sum of what the token holds pending is the model's.
+    function invariant_everyOrderIsReleasedVoidedOrPending() public view {
+        RewardTokenHandler.Order[] memory orders = handler.allPolicyOrders();
+        uint256 pendingSum;
+        for (uint256 i; i < orders.length; ++i) {
+            RewardTokenHandler.PolicyOrder memory model = handler.orderModel(orders[i].storefront, orders[i].orderId);
+            IRewardPolicies.RecordedOrder memory record =
+                token.recordedOrder(orders[i].storefront, model.shopper, orders[i].orderId);
+            uint256 pending = record.released ? 0 : record.points;
+            pendingSum += pending;
+            assertEq(model.released + model.voided + pending, model.issued, "released + voided + pending");
+            if (pending == 0) assertEq(model.released + model.voided, model.issued, "released + voided of a closed order");
+            uint256 open = model.isReleased && model.clawbackAllowed ? model.released - model.clawedBack : 0;
+            assertEq(record.released ? record.points : 0, open, "points of the record open to clawback");
+            assertTrue(record.points == 0 || record.released == model.isReleased, "record released flag");
+        }
+        assertEq(pendingSum, handler.ghostPending(), "points pending on the token against the model");
+    }
+
+    /// @notice What is clawed back from an order never exceeds what was issued minus what was voided (nor what was
+    /// released), and clawback burns no more than it claws back.
+    function invariant_clawbackNeverExceedsIssuedMinusVoided() public view {
+        RewardTokenHandler.Order[] memory orders = handler.allPolicyOrders();
+        for (uint256 i; i < orders.length; ++i) {
+            RewardTokenHandler.PolicyOrder memory model = handler.orderModel(orders[i].storefront, orders[i].orderId);
+            assertLe(model.clawedBack, model.issued - model.voided, "clawed back against issued minus voided");
+            assertLe(model.clawedBack, model.released, "clawed back against released");
+            assertLe(model.burnedByClawback, model.clawedBack, "burned by clawback against clawed back");
+            assertTrue(model.clawedBack == 0 || model.clawbackAllowed, "clawback of an order issued without it");
+        }
+    }
+
+    /// @notice No order is rewarded (released or minted) twice, and nobody but the storefront released an order
+    /// before its release time.
+    function invariant_noOrderIsReleasedTwice_orEarlyByOthers() public view {
+        RewardTokenHandler.Order[] memory orders = handler.allPolicyOrders();
+        for (uint256 i; i < orders.length; ++i) {
+            RewardTokenHandler.PolicyOrder memory model = handler.orderModel(orders[i].storefront, orders[i].orderId);
+            assertLe(model.releaseCount, 1, "times one order was released");
+            assertEq(handler.ghostRewardCount(orders[i].storefront, orders[i].orderId), 1, "times the order was issued");
+        }
+        assertEq(handler.ghostEarlyReleasesByOthers(), 0, "releases before the release time by others");
+    }
+
+    /// @notice Expiry burned only holders past their deadline, as recorded when each expire was called.
+    function invariant_expiryBurnsOnlyHoldersPastTheirDeadline() public view {
+        assertEq(handler.ghostExpiredBeforeDeadline(), 0, "holders expired before their deadline");
     }
 }
