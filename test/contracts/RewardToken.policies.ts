@@ -450,6 +450,14 @@ describe("RewardToken: program policies", function () {
       return fixture;
     }
 
+    it("keeps voiding while the token is paused: a refund never waits for an incident to end", async function () {
+      const { token, admin, storefront, shopper } = await loadFixture(pendingOrderFixture);
+      await token.connect(admin).pause();
+      await expect(token.connect(storefront).voidPending(shopper.address, 1n, 3n * POINTS))
+        .to.emit(token, "PendingPointsVoided").withArgs(storefront.address, shopper.address, 1n, 3n * POINTS, 7n * POINTS);
+      expect((await token.recordedOrder(storefront.address, shopper.address, 1n)).points).to.equal(7n * POINTS);
+    });
+
     it("voids in part, then the rest, deleting the record", async function () {
       const { token, storefront, shopper, stranger } = await loadFixture(pendingOrderFixture);
       const { releaseTime } = await token.recordedOrder(storefront.address, shopper.address, 1n);
