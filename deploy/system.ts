@@ -225,15 +225,17 @@ async function wire(
   }
   for (const [name, contract, roles] of systems) settings.push(...(await missingGrants(name, contract, roles)));
 
-  const deployerIsAdmin = await token.hasRole(DEFAULT_ADMIN_ROLE, deployer);
-  let sent = await applyChanges(settings, deployerIsAdmin, log);
+  // After a handover the deployer may be admin of some contracts only (one redeployed since, say).
+  const deployerIsAdmin = new Map<string, boolean>();
+  for (const [name, contract] of systems) deployerIsAdmin.set(name, await contract.hasRole(DEFAULT_ADMIN_ROLE, deployer));
+  let sent = await applyChanges(settings, (change) => deployerIsAdmin.get(change.contract) === true, log);
 
   if (config.handover) {
     const renunciations: PlannedChange[] = [];
     for (const [name, contract, roles] of systems) {
       renunciations.push(...(await handoverRenunciations(name, contract, deployer, roles)));
     }
-    sent += await applyChanges(renunciations, true, log);
+    sent += await applyChanges(renunciations, () => true, log);
     if (renunciations.length > 0) {
       log("deploy: handover done: every admin role is held as configured, and the deployer holds none it was not given:");
       for (const [name, contract, roles] of systems) {

@@ -19,18 +19,20 @@ export interface PlannedChange {
 export const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}`;
 
 /**
- * Sends `changes` one at a time, waiting for each, and logs each. When the deployer no longer holds the
- * admin role (after a handover), sends nothing and throws with the list of changes the admin must make.
+ * Sends `changes` one at a time, waiting for each, and logs each. When some change is one the deployer may
+ * no longer make (it handed that contract's admin role over), sends nothing and throws with the list of
+ * changes the admin must make.
  */
 export async function applyChanges(
   changes: PlannedChange[],
-  canSend: boolean,
+  canSend: (change: PlannedChange) => boolean,
   log: (line: string) => void,
 ): Promise<number> {
   if (changes.length === 0) return 0;
-  if (!canSend) {
+  const forTheAdmin = changes.filter((change) => !canSend(change));
+  if (forTheAdmin.length > 0) {
     throw new Error(
-      `deploy: the config asks for changes that only the admin can make now (the deployer handed its roles over):\n${changes
+      `deploy: the config asks for changes that only the admin can make now (the deployer handed its roles over):\n${forTheAdmin
         .map((change) => `  - ${change.contract}: ${change.description}`)
         .join("\n")}`,
     );
