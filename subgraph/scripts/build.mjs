@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// `npm run subgraph:build`: builds the subgraph's WASM offline, from a clean checkout as from a warm one.
+//
+//   1. picks the network: `--network <name>`; otherwise localhost when deployments/localhost.json holds
+//      every contract, otherwise Hardhat's in-process network, deployed now (deployments/default.json),
+//   2. compiles the contracts when the artifacts are missing (npx hardhat build),
+//   3. prepare.mjs: abis/, networks.json, subgraph.yaml,
+//   4. graph codegen, then graph build --network <name>  →  subgraph/build/,
+//   5. scripts/smoke.mjs: runs the built WASM on a scripted event sequence and checks the entities.
+// Runs graph-cli with GRAPH_SKIP_NEW_VERSION_CHECK=true so nothing reaches for the network.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { argValue, dataSources, missingContracts, prepare, PrepareError, readDeployments, root, subgraphDir } from "./prepare.mjs";
+
+const started = Date.now();
+const bin = join(root, "node_modules", ".bin");
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`, GRAPH_SKIP_NEW_VERSION_CHECK: "true" };
+
+function step(message) {
+  console.log(`subgraph: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+function fail(message) {
+  console.error(`subgraph: ${message}`);
+  process.exit(1);
+}
+
+function run(command, args, cwd = root) {
+  const result = spawnSync(command, args, { cwd, env, stdio: "inherit" });
+  if (result.status !== 0) fail(`'${command} ${args.join(" ")}' failed (exit ${result.status ?? result.signal})`);
+}
+
+function tool(name) {
+  const path = join(bin, name);
+  if (!existsSync(path)) fail(`${name} is not installed: run npm install (or node scripts/bootstrap.mjs)`);
+  return path;
+}
+
+const args = process.argv.slice(2);
+let network = argValue(args, "--network");
+
+const artifactsPresent = () => dataSources.every((source) => existsSync(join(root, "artifacts", source.artifact)));
+if (!artifactsPresent()) {
+  step("contract artifacts missing: compiling (npx hardhat build)");
+  run(tool("hardhat"), ["build"]);
+  if (!artifactsPresent()) fail("artifacts still missing after `npx hardhat build`: see its output above");
+}
+
+// `hardhat test --coverage` leaves instrumented artifacts behind, whose bytecode is over the EIP-170 limit:
+// deploying them fails with "code is too large". Only the default network deploys here, so only it needs this.
+const MAX_CODE_SIZE = 24576;
+function instrumented() {
+  return dataSources.filter((source) => {
+    const { deployedBytecode = "0x" } = JSON.parse(readFileSync(join(root, "artifacts", source.artifact), "utf8"));
+    return (deployedBytecode.length - 2) / 2 > MAX_CODE_SIZE;
+  }).map((source) => source.name);
+}
+
+if (!network) {
+  const local = readDeployments().localhost;
+  if (local && missingContracts(local).length === 0) {
+    network = "localhost";
+  } else {
+    if (local) step(`deployments/localhost.json lacks ${missingContracts(local).join(", ")}: using the in-process network instead`);
+    network = "default";
+  }
+}
+if (network === "default") {
+  // Hardhat's in-process network lives only as long as one command: deploy to it now when its record is
+  // missing or incomplete (same addresses every time).
+  const current = readDeployments().default;
+  if (!current || missingContracts(current).length > 0) {
+    const oversized = instrumented();
+    if (oversized.length > 0) {
+      step(`${oversized.join(", ")} artifacts exceed 24,576 bytes (coverage-instrumented?): recompiling (npx hardhat build --force)`);
+      run(tool("hardhat"), ["build", "--force", "--quiet"]);
+    }
+    step("deploying to Hardhat's in-process network (npx hardhat deploy → deployments/default.json)");
+    run(tool("hardhat"), ["deploy"]);
+  }
+}
+step(`network ${network} (deployments/${network}.json)`);
+
+try {
+  prepare(network);
+} catch (error) {
+  if (error instanceof PrepareError) fail(error.message);
+  throw error;
+}
+step(`prepared abis/, networks.json, subgraph.yaml for ${network}`);
+
+const graph = tool("graph");
+run(graph, ["codegen", "subgraph.yaml", "--output-dir", "generated", "--skip-migrations"], subgraphDir);
+step("codegen done (subgraph/generated/)");
+run(graph, ["build", "subgraph.yaml", "--network", network, "--network-file", "networks.json", "--output-dir", "build", "--skip-migrations"], subgraphDir);
+step(`built subgraph/build/ for ${network}`);
+run(process.execPath, [join(subgraphDir, "scripts", "smoke.mjs"), "--quiet"]);
+step("smoke run of the built mappings passed (scripts/smoke.mjs)");
