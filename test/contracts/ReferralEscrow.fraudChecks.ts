@@ -168,19 +168,28 @@ describe("ReferralEscrow: fraud checks", function () {
       expect(await escrow.referralsInPeriodOf(storefront.address, aliceId)).to.deep.equal([0n, 0n]);
     });
 
-    it("costs recording nothing extra while no cap is set (no counter write)", async function () {
-      const { escrow, usd, storefront } = await loadFixture(deployProgramFixture);
-      const token = await usd.getAddress();
-      const gasOf = async (orderId: bigint) =>
-        (await (await escrow.connect(storefront).recordReferral(orderId, ALICE, 100n * USD, token, BUYER)).wait())!.gasUsed;
+    it("leaves the enrolment word untouched while no cap is set, and counts in it once one is", async function () {
+      const { escrow, usd, storefront, aliceId } = await loadFixture(deployProgramFixture);
+      // The enrolment of (storefront, partner): mapping 4 of the ERC-7201 namespace, keyed twice.
+      const namespace = 0xd3513285aff031fdaf625e19377e13d81dbd9cd96f1fa54f13a43458477c2800n;
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const inner = ethers.keccak256(coder.encode(["address", "uint256"], [storefront.address, namespace + 4n]));
+      const slot = ethers.keccak256(coder.encode(["uint40", "bytes32"], [aliceId, inner]));
+      const word = async () => BigInt(await ethers.provider.getStorage(await escrow.getAddress(), slot));
+      const terms = await word();
+      // Rate 10% in bits 0-15: the word really is the enrolment.
+      expect(terms & 0xffffn).to.equal((await escrow.termsOf(storefront.address, aliceId)).rateBps);
+
       await record(escrow, storefront, 1n, ALICE, 100n * USD, usd);
-      const uncapped = await gasOf(2n);
+      await record(escrow, storefront, 2n, ALICE, 100n * USD, usd);
+      expect(await word()).to.equal(terms);
+
       await escrow.connect(storefront).setReferralCap(1_000n, ONE_DAY);
-      await gasOf(3n); // the period's first referral
-      const capped = await gasOf(4n);
-      // The counter shares the terms' slot, which recording reads anyway: capping adds about one warm write.
-      expect(capped - uncapped).to.be.greaterThan(2_000n);
-      expect(capped - uncapped).to.be.lessThan(4_000n);
+      await record(escrow, storefront, 3n, ALICE, 100n * USD, usd);
+      const counted = await word();
+      // periodCount in bits 152-183 is 1; the terms below bit 112 are kept.
+      expect((counted >> 152n) & 0xffffffffn).to.equal(1n);
+      expect(counted & ((1n << 112n) - 1n)).to.equal(terms & ((1n << 112n) - 1n));
     });
   });
 
