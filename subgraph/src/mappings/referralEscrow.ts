@@ -274,6 +274,8 @@ export function handleReferralVoided(event: ReferralVoided): void {
   let referral = loadReferral(event.params.storefront, event.params.orderId, "ReferralVoided");
   if (referral == null) return;
   referral.commissionRemaining = ZERO;
+  // As voidReferral stores it: a void is a full refund (referralOf(...).refundedBps reads 10,000).
+  referral.refundedBps = FULL_REFUND_BPS;
   referral.status = "Voided";
   referral.save();
 
