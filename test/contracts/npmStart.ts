@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -8,18 +7,7 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
 import { ethers } from "./fixtures.js";
-
-/** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+import { freePort } from "../support/freePort.js";
 
 describe("npm start: the whole system on a local node", function () {
   it("starts a node, deploys every contract, records them, and a demo storefront can issue", async function () {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,22 +9,11 @@ import { JsonRpcProvider } from "ethers";
 
 import type { Deployment } from "../../deploy/deployments.js";
 import { root } from "./deployFixtures.js";
+import { freePort } from "../support/freePort.js";
 
 const require = createRequire(import.meta.url);
 /** Hardhat's CLI, run with the Node that runs the tests (the project's Node 22). */
 const HARDHAT_CLI = join(require.resolve("hardhat/package.json"), "..", "dist", "src", "cli.js");
-
-/** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function answers(url: string): Promise<boolean> {
   try {
