@@ -1,0 +1,44 @@
+/**
+ * The SQL connection the store and the GraphQL planner share: an embedded PostgreSQL (PGlite) in a directory,
+ * or in memory when no directory is given. Everything above it speaks plain PostgreSQL through this interface.
+ */
+import { PGlite, types } from "@electric-sql/pglite";
+
+export interface QueryResult<Row> {
+  rows: Row[];
+}
+
+/** A PostgreSQL connection, or a transaction on one. */
+export interface Db {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  /** Runs several statements without parameters. */
+  exec(sql: string): Promise<void>;
+  /** Runs `work` in one transaction: all of it is committed, or none of it on a throw. */
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Opens an embedded PostgreSQL: in `directory` (created if missing) so that it survives restarts, or in memory. */
+export async function openPglite(directory?: string): Promise<Db> {
+  // int8 as bigint: Int8 and Timestamp values overflow a JS number.
+  const pg = await PGlite.create(directory ?? "memory://", { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+  return wrap(pg, pg);
+}
+
+type Queryable = Pick<PGlite, "query" | "exec">;
+
+function wrap(connection: Queryable, root: PGlite): Db {
+  return {
+    async query<Row>(sql: string, params: unknown[] = []) {
+      const result = await connection.query<Row>(sql, params);
+      return { rows: result.rows };
+    },
+    async exec(sql: string) {
+      await connection.exec(sql);
+    },
+    transaction<T>(work: (tx: Db) => Promise<T>) {
+      return root.transaction((tx) => work(wrap(tx as unknown as Queryable, root)));
+    },
+    close: () => root.close(),
+  };
+}
