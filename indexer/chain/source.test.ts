@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestClient, createWalletClient, http, pad, publicActions, toHex } from "viem";
+import { foundry } from "viem/chains";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { type Anvil, PING_CREATION_CODE, PING_TOPIC, startAnvil } from "../testing/anvil.ts";
+import { ChainError, ChainSource } from "./source.ts";
+
+const account = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+
+describe("ChainSource on a real node", () => {
+  let anvil: Anvil;
+  let ping: `0x${string}`;
+  let other: `0x${string}`;
+  let wallet: ReturnType<typeof makeWallet>;
+
+  function makeWallet(url: string) {
+    return createWalletClient({ account, chain: foundry, transport: http(url) }).extend(publicActions);
+  }
+
+  async function deploy(): Promise<`0x${string}`> {
+    const hash = await wallet.sendTransaction({ data: PING_CREATION_CODE });
+    return (await wallet.waitForTransactionReceipt({ hash })).contractAddress!.toLowerCase() as `0x${string}`;
+  }
+
+  async function sendPing(to: `0x${string}`, value: bigint) {
+    const hash = await wallet.sendTransaction({ to, data: pad(toHex(value)) });
+    return wallet.waitForTransactionReceipt({ hash });
+  }
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+    wallet = makeWallet(anvil.url);
+    ping = await deploy();
+    other = await deploy();
+    for (let i = 1n; i <= 5n; i++) await sendPing(i % 2n ? ping : other, i);
+  });
+  afterAll(async () => anvil?.stop());
+
+  it("reads the head, headers and full blocks", async () => {
+    const source = new ChainSource({ url: anvil.url, filter: { addresses: [ping], topics0: [PING_TOPIC] } });
+    expect(await source.chainId()).toBe(31_337);
+    const head = await source.headNumber();
+    expect(head).toBe(7);
+    const header = await source.header(head);
+    const parent = await source.header(head - 1);
+    expect(header!.parentHash).toBe(parent!.hash);
+    expect(await source.header(head + 10)).toBeNull();
+    const block = await source.fullBlock(head);
+    expect(block.transactions).toHaveLength(1);
+    expect(block.transactions[0]!.from.toLowerCase()).toBe(account.address.toLowerCase());
+  });
+
+  it("returns only the filter's logs, in chain order, whatever the range size", async () => {
+    for (const maxRange of [1, 2, 1_000]) {
+      const source = new ChainSource({ url: anvil.url, filter: { addresses: [ping], topics0: [PING_TOPIC] }, maxRange });
+      const logs = await source.logs(0, await source.headNumber());
+      expect(logs.map((l) => BigInt(l.data))).toEqual([1n, 3n, 5n]);
+      expect(logs.every((l) => l.address === ping)).toBe(true);
+      const blocks = logs.map((l) => Number(l.blockNumber));
+      expect(blocks).toEqual([...blocks].sort((a, b) => a - b));
+    }
+    const both = new ChainSource({ url: anvil.url, filter: { addresses: [ping, other], topics0: [PING_TOPIC] } });
+    expect((await both.logs(0, 7)).map((l) => BigInt(l.data))).toEqual([1n, 2n, 3n, 4n, 5n]);
+    const everyContract = new ChainSource({ url: anvil.url, filter: { addresses: [], topics0: [PING_TOPIC] } });
+    expect(await everyContract.logs(0, 7)).toHaveLength(5);
+    const otherEvent = new ChainSource({ url: anvil.url, filter: { addresses: [ping], topics0: [pad("0x01")] } });
+    expect(await otherEvent.logs(0, 7)).toHaveLength(0);
+  });
+
+  it("sees a reorg: the same height gets another hash after a revert", async () => {
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) });
+    const source = new ChainSource({ url: anvil.url, filter: { addresses: [ping], topics0: [PING_TOPIC] } });
+    const snapshot = await test.snapshot();
+    await sendPing(ping, 100n);
+    const first = await source.header(8);
+    await test.revert({ id: snapshot });
+    await test.mine({ blocks: 1 });
+    const second = await source.header(8);
+    expect(second!.hash).not.toBe(first!.hash);
+    expect(await source.logs(8, 8)).toHaveLength(0);
+  });
+
+  it("fails with a ChainError naming the endpoint when nothing answers", async () => {
+    const source = new ChainSource({ url: "http://127.0.0.1:9", filter: { addresses: [], topics0: [PING_TOPIC] }, retryCount: 0 });
+    await expect(source.headNumber()).rejects.toThrow(ChainError);
+    await expect(source.headNumber()).rejects.toThrow("http://127.0.0.1:9");
+  });
+});

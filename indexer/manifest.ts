@@ -1,0 +1,169 @@
+/**
+ * A built subgraph (the folder `graph build` writes): its manifest `subgraph.yaml`, schema, ABIs and WASM,
+ * read and checked before anything runs, so that a manifest this indexer cannot honour fails at start with a
+ * `ManifestError` that says what and where, instead of silently indexing nothing.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+import { type Abi, type AbiEvent, toEventSelector } from "viem";
+import { parse as parseYaml } from "yaml";
+
+import { parseSchema, type SchemaModel } from "./schema.ts";
+
+/** One event handler of a data source, matched by its log's first topic. */
+export interface EventHandlerSpec {
+  /** The signature as the manifest writes it, `Transfer(indexed address,indexed address,uint256)`. */
+  signature: string;
+  handler: string;
+  /** keccak256 of the signature without `indexed`: the log's topic0. */
+  topic0: `0x${string}`;
+  abiEvent: AbiEvent;
+}
+
+/** One `ethereum/contract` data source. */
+export interface DataSourceSpec {
+  name: string;
+  network: string;
+  /** Lowercase address, or null for a data source that listens to every contract. */
+  address: string | null;
+  startBlock: number;
+  apiVersion: string;
+  abi: Abi;
+  wasmPath: string;
+  eventHandlers: EventHandlerSpec[];
+}
+
+export interface SubgraphBuild {
+  directory: string;
+  specVersion: string;
+  description?: string;
+  schema: SchemaModel;
+  dataSources: DataSourceSpec[];
+  /** A content hash of the manifest, schema, ABIs and WASM in IPFS's CIDv0 form (`Qm…`): what changes when the build changes. */
+  deployment: string;
+}
+
+/** A build this indexer cannot run, with the reason. */
+export class ManifestError extends Error {
+  override name = "ManifestError";
+}
+
+const SUPPORTED_API_VERSIONS = new Set(["0.0.7", "0.0.8", "0.0.9"]);
+
+/** Reads and checks the build in `directory` (a folder holding `subgraph.yaml`, or the manifest's own path). */
+export function loadSubgraph(directory: string): SubgraphBuild {
+  const manifestPath = directory.endsWith(".yaml") ? resolve(directory) : resolve(directory, "subgraph.yaml");
+  const root = dirname(manifestPath);
+  if (!existsSync(manifestPath)) {
+    throw new ManifestError(`${manifestPath} does not exist: point the indexer at the folder \`graph build\` wrote (e.g. subgraph/build)`);
+  }
+  const hash = createHash("sha256");
+  const read = (file: string, what: string): Buffer => {
+    const path = join(root, file);
+    if (!existsSync(path)) throw new ManifestError(`${what}: ${path} does not exist`);
+    const bytes = readFileSync(path);
+    hash.update(file).update(bytes);
+    return bytes;
+  };
+
+  const manifestText = read("subgraph.yaml", "manifest").toString("utf8");
+  let manifest: any;
+  try {
+    manifest = parseYaml(manifestText);
+  } catch (error) {
+    throw new ManifestError(`${manifestPath} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (!manifest || typeof manifest !== "object") throw new ManifestError(`${manifestPath} is empty`);
+  if (manifest.templates?.length) throw new ManifestError("data source templates are not supported by this indexer yet");
+  if (!manifest.schema?.file) throw new ManifestError("the manifest names no schema file (schema.file)");
+  const schema = parseSchema(read(manifest.schema.file, "schema").toString("utf8"));
+  if (!Array.isArray(manifest.dataSources) || manifest.dataSources.length === 0) {
+    throw new ManifestError("the manifest has no dataSources");
+  }
+
+  const dataSources = manifest.dataSources.map((source: any, index: number): DataSourceSpec => {
+    const where = `dataSources[${index}] (${source?.name ?? "unnamed"})`;
+    if (source.kind !== "ethereum/contract" && source.kind !== "ethereum") {
+      throw new ManifestError(`${where}: kind ${source.kind} is not supported (only ethereum/contract)`);
+    }
+    const mapping = source.mapping ?? {};
+    if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
+      throw new ManifestError(`${where}: apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
+    }
+    if (mapping.blockHandlers?.length || mapping.callHandlers?.length) {
+      throw new ManifestError(`${where}: block and call handlers are not supported by this indexer yet (event handlers are)`);
+    }
+    const abiName = source.source?.abi;
+    const abiFile = (mapping.abis ?? []).find((a: any) => a.name === abiName)?.file;
+    if (!abiFile) throw new ManifestError(`${where}: source.abi ${abiName} is not among mapping.abis`);
+    let abi: Abi;
+    try {
+      abi = JSON.parse(read(abiFile, `${where} ABI`).toString("utf8"));
+    } catch (error) {
+      if (error instanceof ManifestError) throw error;
+      throw new ManifestError(`${where}: ABI ${abiFile} is not JSON`);
+    }
+    if (!Array.isArray(abi)) throw new ManifestError(`${where}: ABI ${abiFile} is not an array`);
+    if (!mapping.file) throw new ManifestError(`${where}: mapping.file (the WASM) is missing`);
+    read(mapping.file, `${where} WASM`);
+
+    const eventHandlers = (mapping.eventHandlers ?? []).map((entry: any): EventHandlerSpec => {
+      const signature = String(entry.event).replace(/\s+/g, " ").trim();
+      const plain = signature.replace(/indexed /g, "").replace(/ /g, "");
+      const name = plain.slice(0, plain.indexOf("("));
+      const topic0 = toEventSelector(plain);
+      const abiEvent = abi.find((item): item is AbiEvent => item.type === "event" && item.name === name && toEventSelector(item) === topic0);
+      if (!abiEvent) throw new ManifestError(`${where}: the ABI has no event ${signature}`);
+      if (entry.topic1 || entry.topic2 || entry.topic3) {
+        throw new ManifestError(`${where}: topic filters on ${signature} are not supported by this indexer yet`);
+      }
+      if (typeof entry.handler !== "string") throw new ManifestError(`${where}: ${signature} has no handler`);
+      return { signature, handler: entry.handler, topic0, abiEvent };
+    });
+    if (eventHandlers.length === 0) throw new ManifestError(`${where}: no eventHandlers`);
+    const address = source.source?.address;
+    if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(String(address))) {
+      throw new ManifestError(`${where}: source.address ${address} is not an address`);
+    }
+    const startBlock = Number(source.source?.startBlock ?? 0);
+    if (!Number.isSafeInteger(startBlock) || startBlock < 0) throw new ManifestError(`${where}: startBlock ${source.source?.startBlock} is not a block number`);
+    return {
+      name: String(source.name),
+      network: String(source.network),
+      address: address ? String(address).toLowerCase() : null,
+      startBlock,
+      apiVersion: String(mapping.apiVersion),
+      abi,
+      wasmPath: join(root, mapping.file),
+      eventHandlers,
+    };
+  });
+
+  const networks = new Set(dataSources.map((s: DataSourceSpec) => s.network));
+  if (networks.size > 1) throw new ManifestError(`the data sources name several networks (${[...networks].join(", ")}); one indexer follows one chain`);
+
+  return {
+    directory: root,
+    specVersion: String(manifest.specVersion),
+    description: manifest.description,
+    schema,
+    dataSources,
+    deployment: cidV0(hash.digest()),
+  };
+}
+
+const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** A sha2-256 digest as an IPFS CIDv0 string. */
+function cidV0(digest: Buffer): string {
+  const bytes = Buffer.concat([Buffer.from([0x12, 0x20]), digest]);
+  let value = BigInt(`0x${bytes.toString("hex")}`);
+  let out = "";
+  while (value > 0n) {
+    out = BASE58[Number(value % 58n)] + out;
+    value /= 58n;
+  }
+  return out;
+}
