@@ -114,8 +114,8 @@ export function loadSubgraph(directory: string): SubgraphBuild {
       const plain = signature.replace(/indexed /g, "").replace(/ /g, "");
       const name = plain.slice(0, plain.indexOf("("));
       const topic0 = toEventSelector(plain);
-      const abiEvent = abi.find((item): item is AbiEvent => item.type === "event" && item.name === name && toEventSelector(item) === topic0);
-      if (!abiEvent) throw new ManifestError(`${where}: the ABI has no event ${signature}`);
+      const abiEvent = abi.find((item): item is AbiEvent => item.type === "event" && item.name === name && manifestSignature(item) === signature.replace(/, /g, ","));
+      if (!abiEvent) throw new ManifestError(`${where}: the ABI has no event ${signature} (the manifest must say which parameters are indexed, as the ABI does)`);
       if (entry.topic1 || entry.topic2 || entry.topic3) {
         throw new ManifestError(`${where}: topic filters on ${signature} are not supported by this indexer yet`);
       }
@@ -152,6 +152,13 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     dataSources,
     deployment: cidV0(hash.digest()),
   };
+}
+
+/** An ABI event written as manifests write it: `Name(indexed address,uint256,(uint8,bytes)[])`. */
+function manifestSignature(event: AbiEvent): string {
+  const type = (parameter: { type: string; components?: readonly any[] }): string =>
+    parameter.type.startsWith("tuple") ? `(${parameter.components!.map(type).join(",")})${parameter.type.slice(5)}` : parameter.type;
+  return `${event.name}(${event.inputs.map((input) => `${input.indexed ? "indexed " : ""}${type(input)}`).join(",")})`;
 }
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";

@@ -1,0 +1,82 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { describe, expect, it } from "vitest";
+import { keccak256, toHex } from "viem";
+
+import { loadSubgraph, ManifestError } from "./manifest.ts";
+
+const fixture = join(dirname(fileURLToPath(import.meta.url)), "testing", "ping-subgraph");
+const ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+/** A build folder as `graph build` lays it out, with `edit` applied to the manifest text. */
+function buildFolder(edit: (manifest: string) => string = (m) => m, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "manifest-test-"));
+  const manifest = readFileSync(join(fixture, "subgraph.template.yaml"), "utf8")
+    .replace("{{address}}", ADDRESS)
+    .replace("{{startBlock}}", "7")
+    .replace("./abis/Pinger.json", "Pinger/Pinger.json")
+    .replace("./src/mapping.ts", "Pinger/Pinger.wasm")
+    .replace("./schema.graphql", "schema.graphql");
+  const all: Record<string, string> = {
+    "subgraph.yaml": edit(manifest),
+    "schema.graphql": readFileSync(join(fixture, "schema.graphql"), "utf8"),
+    "Pinger/Pinger.json": readFileSync(join(fixture, "abis", "Pinger.json"), "utf8"),
+    "Pinger/Pinger.wasm": "\0asm",
+    ...files,
+  };
+  for (const [name, text] of Object.entries(all)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+describe("loadSubgraph", () => {
+  it("reads data sources, handlers by topic0 and the schema", () => {
+    const build = loadSubgraph(buildFolder());
+    expect(build.specVersion).toBe("1.1.0");
+    expect(build.dataSources).toHaveLength(1);
+    const [source] = build.dataSources;
+    expect(source).toMatchObject({ name: "Pinger", network: "anvil", address: ADDRESS.toLowerCase(), startBlock: 7, apiVersion: "0.0.9" });
+    expect(source!.eventHandlers).toEqual([
+      expect.objectContaining({ handler: "handlePing", topic0: keccak256(toHex("Ping(address,uint256)")), signature: "Ping(indexed address,uint256)" }),
+    ]);
+    expect(source!.wasmPath.endsWith(join("Pinger", "Pinger.wasm"))).toBe(true);
+    expect([...build.schema.entities.keys()]).toEqual(["Sender", "PingEvent", "PingPoint", "PingStat"]);
+    expect(build.deployment).toMatch(/^Qm[1-9A-HJ-NP-Za-km-z]{44}$/);
+  });
+
+  it("gives a new deployment id when any file of the build changes, and the same one otherwise", () => {
+    const a = loadSubgraph(buildFolder()).deployment;
+    expect(loadSubgraph(buildFolder()).deployment).toBe(a);
+    expect(loadSubgraph(buildFolder((m) => m, { "Pinger/Pinger.wasm": "\0asm\u0001" })).deployment).not.toBe(a);
+    expect(loadSubgraph(buildFolder((m) => m.replace("startBlock: 7", "startBlock: 8"))).deployment).not.toBe(a);
+  });
+
+  it.each([
+    ["a missing folder", () => join(tmpdir(), "no-such-build"), /does not exist/],
+    ["an event the ABI lacks", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")), /no event Pong/],
+    ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,uint256)")), /no event Ping\(address,uint256\)/],
+    ["an unsupported apiVersion", () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.4")), /apiVersion 0\.0\.4/],
+    ["block handlers", () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: handleBlock\n      eventHandlers:")), /block and call handlers/],
+    ["templates", () => buildFolder((m) => `${m}templates:\n  - kind: ethereum/contract\n    name: T\n`), /templates/],
+    ["a missing WASM file", () => buildFolder((m) => m.replace("Pinger/Pinger.wasm", "Pinger/Missing.wasm")), /Missing\.wasm does not exist/],
+    ["a bad address", () => buildFolder((m) => m.replace(ADDRESS, "0x1234")), /0x1234 is not an address/],
+    ["invalid YAML", () => buildFolder(() => "dataSources: [\n"), /not valid YAML/],
+    ["a schema that does not parse", () => buildFolder((m) => m, { "schema.graphql": "type {" }), /does not parse/],
+  ])("refuses %s with a ManifestError or SchemaError that says what", (_, folder, message) => {
+    expect(() => loadSubgraph(folder())).toThrow(message);
+    try {
+      loadSubgraph(folder());
+    } catch (error) {
+      expect((error as Error).name).toMatch(/ManifestError|SchemaError/);
+    }
+  });
+
+  it("is a ManifestError class users can catch", () => {
+    expect(() => loadSubgraph(buildFolder((m) => m.replace("kind: ethereum/contract", "kind: near")))).toThrow(ManifestError);
+  });
+});
