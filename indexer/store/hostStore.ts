@@ -12,6 +12,6 @@ export interface HostStore {
   /** Writes the full entity (the host has validated and merged it). */
   set(entityType: string, id: string, entity: Entity): void;
   remove(entityType: string, id: string): void;
-  /** The entities whose `field` (a reference) points at `id` of `entityType`: a `@derivedFrom` field's value. */
+  /** The value of `entityType`'s `@derivedFrom` field named `field` for entity `id`: the entities whose reference points at it. */
   loadRelated(entityType: string, id: string, field: string): Entity[];
 }

@@ -1,0 +1,225 @@
+/**
+ * The AssemblyScript memory ABI graph-ts objects use (AssemblyScript ≥ 0.19, subgraph apiVersion ≥ 0.0.5):
+ * every object is preceded by a 20-byte header `[mmInfo, gcInfo, gcInfo2, rtId, rtSize]`, and a pointer points
+ * just past it. Strings are UTF-16LE with their byte length in `rtSize`; `Uint8Array` is `[buffer, dataStart,
+ * byteLength]`; `Array<T>` is `[buffer, dataStart, byteLength, length]`; class instances are their fields in
+ * order. Enum-like values (StoreValue, ethereum.Value, JSONValue) are `{ kind: i32, data: u64 }`.
+ */
+import { MappingModuleError } from "./errors.ts";
+
+/** graph-node's `IndexForAscTypeId`: the type indices a module's `id_of_type` maps to its runtime ids. */
+export const TypeIndex = {
+  String: 0,
+  ArrayBuffer: 1,
+  Uint8Array: 6,
+  BigDecimal: 12,
+  ArrayEthereumValue: 15,
+  ArrayStoreValue: 16,
+  ArrayJsonValue: 17,
+  ArrayString: 18,
+  ArrayEventParam: 19,
+  ArrayTypedMapEntryStringJsonValue: 20,
+  ArrayTypedMapEntryStringStoreValue: 21,
+  EventParam: 23,
+  EthereumTransaction: 24,
+  EthereumBlock: 25,
+  WrappedBool: 28,
+  WrappedJsonValue: 29,
+  EthereumValue: 30,
+  StoreValue: 31,
+  JsonValue: 32,
+  EthereumEvent: 33,
+  TypedMapEntryStringStoreValue: 34,
+  TypedMapEntryStringJsonValue: 35,
+  TypedMapStringStoreValue: 36,
+  TypedMapStringJsonValue: 37,
+  ResultJsonValueBool: 40,
+  ArrayTypedMapStringStoreValue: 1004,
+} as const;
+export type TypeName = keyof typeof TypeIndex;
+
+/** The runtime exports the host needs from a graph-cli module. */
+export interface RuntimeExports {
+  memory: WebAssembly.Memory;
+  __new(size: number, rtId: number): number;
+  id_of_type(index: number): number;
+}
+
+/** Reads and writes AssemblyScript objects in one instance's memory. */
+export class AscHeap {
+  readonly #exports: RuntimeExports;
+  readonly #rtIds = new Map<number, number>();
+
+  constructor(exports: WebAssembly.Exports) {
+    for (const name of ["memory", "__new", "id_of_type"]) {
+      if (!(name in exports)) {
+        throw new MappingModuleError(`the WASM module does not export \`${name}\`: build it with graph-cli (asc --exportRuntime)`);
+      }
+    }
+    this.#exports = exports as unknown as RuntimeExports;
+  }
+
+  #buffer: ArrayBuffer | undefined;
+  #dataView: DataView | undefined;
+  #byteView: Uint8Array | undefined;
+
+  // An allocation may grow memory, which replaces the buffer and detaches views of the old one.
+  #refresh(): void {
+    const buffer = this.#exports.memory.buffer;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
+      this.#dataView = new DataView(buffer);
+      this.#byteView = new Uint8Array(buffer);
+    }
+  }
+  get #view(): DataView {
+    this.#refresh();
+    return this.#dataView!;
+  }
+  get #bytes(): Uint8Array {
+    this.#refresh();
+    return this.#byteView!;
+  }
+
+  u32(ptr: number): number {
+    return this.#view.getUint32(ptr, true);
+  }
+  setU32(ptr: number, value: number): void {
+    this.#view.setUint32(ptr, value, true);
+  }
+
+  /** The module's runtime id of a graph-node type index. */
+  rtId(type: TypeName): number {
+    const index = TypeIndex[type];
+    let id = this.#rtIds.get(index);
+    if (id === undefined) {
+      id = this.#exports.id_of_type(index);
+      this.#rtIds.set(index, id);
+    }
+    return id;
+  }
+
+  /** A new object of `size` bytes (zeroed) of the given type. */
+  allocate(size: number, type: TypeName): number {
+    const ptr = this.#exports.__new(size, this.rtId(type));
+    this.#bytes.fill(0, ptr, ptr + size);
+    return ptr;
+  }
+
+  // ─── Strings ───────────────────────────────────────────────────────────────────────────────────────
+
+  readString(ptr: number): string {
+    if (ptr === 0) throw new TypeError("null string pointer");
+    const size = this.u32(ptr - 4);
+    return Buffer.from(this.#exports.memory.buffer, ptr, size).toString("utf16le");
+  }
+
+  readNullableString(ptr: number): string | null {
+    return ptr === 0 ? null : this.readString(ptr);
+  }
+
+  writeString(value: string): number {
+    const encoded = Buffer.from(value, "utf16le");
+    const ptr = this.allocate(encoded.length, "String");
+    this.#bytes.set(encoded, ptr);
+    return ptr;
+  }
+
+  // ─── Bytes (Uint8Array) ────────────────────────────────────────────────────────────────────────────
+
+  readBytes(ptr: number): Uint8Array {
+    const start = this.u32(ptr + 4);
+    const length = this.u32(ptr + 8);
+    return this.#bytes.slice(start, start + length);
+  }
+
+  writeBytes(bytes: Uint8Array): number {
+    const buffer = this.allocate(bytes.length, "ArrayBuffer");
+    this.#bytes.set(bytes, buffer);
+    const ptr = this.allocate(12, "Uint8Array");
+    this.setU32(ptr, buffer);
+    this.setU32(ptr + 4, buffer);
+    this.setU32(ptr + 8, bytes.length);
+    return ptr;
+  }
+
+  /** A graph-ts BigInt: a Uint8Array holding signed little-endian two's complement. */
+  readBigInt(ptr: number): bigint {
+    return signedFromLittleEndian(this.readBytes(ptr));
+  }
+
+  writeBigInt(value: bigint): number {
+    return this.writeBytes(signedToLittleEndian(value));
+  }
+
+  // ─── Arrays and classes ────────────────────────────────────────────────────────────────────────────
+
+  /** The element pointers of an `Array<T>` of references. */
+  readPointerArray(ptr: number): number[] {
+    const start = this.u32(ptr + 4);
+    const length = this.u32(ptr + 12);
+    const out: number[] = [];
+    for (let i = 0; i < length; i++) out.push(this.u32(start + 4 * i));
+    return out;
+  }
+
+  writePointerArray(pointers: number[], type: TypeName): number {
+    const buffer = this.allocate(pointers.length * 4, "ArrayBuffer");
+    pointers.forEach((p, i) => this.setU32(buffer + 4 * i, p));
+    const ptr = this.allocate(16, type);
+    this.setU32(ptr, buffer);
+    this.setU32(ptr + 4, buffer);
+    this.setU32(ptr + 8, pointers.length * 4);
+    this.setU32(ptr + 12, pointers.length);
+    return ptr;
+  }
+
+  /** A class instance whose fields are all references (or u32s), in declaration order. */
+  writeStruct(fields: number[], type: TypeName): number {
+    const ptr = this.allocate(fields.length * 4, type);
+    fields.forEach((p, i) => this.setU32(ptr + 4 * i, p));
+    return ptr;
+  }
+
+  /** An enum-like value: its kind and its 64-bit payload (a pointer, a number, or a boolean). */
+  readEnum(ptr: number): { kind: number; payload: bigint } {
+    const view = this.#view;
+    return { kind: view.getInt32(ptr, true), payload: view.getBigUint64(ptr + 8, true) };
+  }
+
+  writeEnum(kind: number, payload: bigint | number, type: TypeName): number {
+    const ptr = this.allocate(16, type);
+    const view = this.#view;
+    view.setInt32(ptr, kind, true);
+    view.setBigUint64(ptr + 8, BigInt.asUintN(64, BigInt(payload)), true);
+    return ptr;
+  }
+
+  /** `Wrapped<bool>`: a one-field class holding a bool. */
+  writeWrappedBool(value: boolean): number {
+    const ptr = this.allocate(4, "WrappedBool");
+    this.#view.setUint8(ptr, value ? 1 : 0);
+    return ptr;
+  }
+}
+
+/** Signed little-endian two's complement bytes to a bigint (empty is 0). */
+export function signedFromLittleEndian(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+  if (bytes.length > 0 && bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(8 * bytes.length);
+  return value;
+}
+
+/** The shortest signed little-endian two's complement bytes of a bigint (as num-bigint's `to_signed_bytes_le`). */
+export function signedToLittleEndian(value: bigint): Uint8Array {
+  const out: number[] = [];
+  let rest = value;
+  for (;;) {
+    const byte = Number(rest & 0xffn);
+    out.push(byte);
+    rest >>= 8n;
+    if ((rest === 0n && !(byte & 0x80)) || (rest === -1n && byte & 0x80)) break;
+  }
+  return Uint8Array.from(out);
+}

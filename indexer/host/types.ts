@@ -1,0 +1,79 @@
+/** The trigger and environment types a caller hands to `MappingModule.runEvent`. */
+import type { AbiParameter } from "viem";
+import type { Entity } from "../store/layout.ts";
+import type { HostStore } from "../store/hostStore.ts";
+import type { BlockIdSequence } from "./idSequence.ts";
+
+/** A block header as `ethereum.Block` carries it (hashes and addresses as 0x hex). */
+export interface BlockData {
+  hash: string;
+  parentHash: string;
+  unclesHash: string;
+  author: string;
+  stateRoot: string;
+  transactionsRoot: string;
+  receiptsRoot: string;
+  number: bigint;
+  gasUsed: bigint;
+  gasLimit: bigint;
+  timestamp: bigint;
+  difficulty: bigint;
+  totalDifficulty: bigint;
+  size: bigint | null;
+  baseFeePerGas: bigint | null;
+}
+
+/** A transaction as `ethereum.Transaction` carries it. */
+export interface TransactionData {
+  hash: string;
+  index: bigint;
+  from: string;
+  to: string | null;
+  value: bigint;
+  gasLimit: bigint;
+  gasPrice: bigint;
+  input: string;
+  nonce: bigint;
+}
+
+/**
+ * One decoded log: params in ABI order, values as viem's decodeEventLog gives them (addresses as strings, ints as
+ * bigint, bytes as hex, tuples as arrays or objects, arrays). `type` is the ABI parameter JSON (with components).
+ */
+export interface EventTrigger {
+  handler: string;
+  address: string;
+  logIndex: bigint;
+  transactionLogIndex: bigint;
+  logType: string | null;
+  block: BlockData;
+  transaction: TransactionData;
+  params: { name: string; type: AbiParameter; value: unknown }[];
+}
+
+/** A block handler's trigger: graph-node passes the block header. */
+export interface BlockTrigger {
+  handler: string;
+  block: BlockData;
+}
+
+/** The data source whose handler runs. */
+export interface DataSourceInfo {
+  name: string;
+  address: string;
+  network: string;
+  context: Entity | null;
+}
+
+/** What a handler reaches outside its instance. */
+export interface MappingEnv {
+  store: HostStore;
+  dataSource: DataSourceInfo;
+  /** Mapping logs, levels as graph-ts `log.Level`: 1 error, 2 warning, 3 info, 4 debug (0, critical, fails the handler). */
+  log(level: number, message: string): void;
+  /**
+   * Ids for timeseries data points and `auto` ids; one sequence per block, shared by every data source's
+   * handlers in that block. When absent, a process-wide sequence for the trigger's block is used.
+   */
+  ids?: BlockIdSequence;
+}
