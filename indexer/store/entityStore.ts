@@ -1,0 +1,189 @@
+/**
+ * The entity store of one deployment: block-ranged entity tables in PostgreSQL (the source of truth), the
+ * current entities in memory for the WASM host's synchronous reads, one atomic commit per block, reverts for
+ * reorgs, and the fatal error that stops indexing.
+ */
+import type { SchemaModel } from "../schema.ts";
+import { rollupsOf, type Rollup } from "./aggregation.ts";
+import { effectiveChanges, writeBlock } from "./blockCommit.ts";
+import type { BlockPtr } from "./blockPtr.ts";
+import { BlockCache, type BlockContent, type BlockWriter } from "./blockWriter.ts";
+import type { Db } from "./db.ts";
+import { createMetaSql, createTablesSql, entityTable } from "./layout.ts";
+import { readBlock, readBlockAtOrBefore, readMeta, REVERTIBLE_BLOCKS, setFatalError, setHead } from "./meta.ts";
+import { EntityMirror } from "./mirror.ts";
+import { revertTables } from "./revert.ts";
+import { qualified } from "./rows.ts";
+import { StoreError } from "./storeError.ts";
+
+/** Which database, schema and deployment `EntityStore.open` opens. */
+export interface EntityStoreOptions {
+  db: Db;
+  schema: SchemaModel;
+  /** The PostgreSQL schema that holds the deployment's tables. */
+  namespace: string;
+  /** The deployment (subgraph id) the tables belong to; a database of another deployment is refused. */
+  deployment: string;
+}
+
+/** One deployment's entities: open it, write blocks through `startBlock`, revert, and record failure. */
+export class EntityStore {
+  readonly db: Db;
+  readonly schema: SchemaModel;
+  readonly namespace: string;
+  readonly deployment: string;
+  private readonly rollups: Rollup[];
+  private mirror: EntityMirror;
+  private nextTimeseriesIds: Map<string, bigint>;
+  private currentHead: BlockPtr | null;
+  private currentFatalError: string | null;
+  /** Set while a commit, revert or failure is being written: they run one at a time. */
+  private busy = false;
+
+  private constructor(
+    options: EntityStoreOptions,
+    state: { head: BlockPtr | null; fatalError: string | null; mirror: EntityMirror; nextTimeseriesIds: Map<string, bigint> },
+  ) {
+    this.db = options.db;
+    this.schema = options.schema;
+    this.namespace = options.namespace;
+    this.deployment = options.deployment;
+    this.rollups = rollupsOf(options.schema, options.namespace);
+    this.mirror = state.mirror;
+    this.nextTimeseriesIds = state.nextTimeseriesIds;
+    this.currentHead = state.head;
+    this.currentFatalError = state.fatalError;
+  }
+
+  /**
+   * Opens the deployment's store: creates its tables when missing, refuses a database that belongs to another
+   * deployment, and loads the head, the fatal error, the current entities and the next timeseries ids.
+   */
+  static async open(options: EntityStoreOptions): Promise<EntityStore> {
+    const { db, schema, namespace, deployment } = options;
+    await db.exec(`${createMetaSql(namespace)}\n${createTablesSql(schema, namespace)}`);
+    const meta = await readMeta(db, namespace, deployment);
+    if (meta.deployment !== deployment) {
+      throw new StoreError(`namespace ${namespace} holds deployment ${meta.deployment}, not ${deployment}`);
+    }
+    return new EntityStore(options, {
+      head: meta.head,
+      fatalError: meta.fatalError,
+      mirror: await EntityMirror.load(db, schema, namespace),
+      nextTimeseriesIds: await loadNextTimeseriesIds(db, schema, namespace),
+    });
+  }
+
+  /** The last committed block; null before the first. */
+  get head(): BlockPtr | null {
+    return this.currentHead;
+  }
+
+  /** The fatal (deterministic) indexing error recorded by `fail`, if any. */
+  get fatalError(): string | null {
+    return this.currentFatalError;
+  }
+
+  /** The hash of committed block `number`, while it is one of the last 250 (for reorg detection). */
+  async blockHash(number: number): Promise<string | null> {
+    return (await readBlock(this.db, this.namespace, number))?.hash ?? null;
+  }
+
+  /** The entity cache for `block`, which must come after the head; blocks without triggers may be skipped. */
+  startBlock(block: BlockPtr): BlockWriter {
+    if (this.currentFatalError !== null) {
+      throw new StoreError(`deployment ${this.deployment} has failed (${this.currentFatalError}): revert before indexing on`);
+    }
+    this.assertAfterHead(block);
+    const head = this.currentHead;
+    return new BlockCache({
+      block,
+      schema: this.schema,
+      mirror: this.mirror,
+      nextTimeseriesIds: this.nextTimeseriesIds,
+      commit: (content) => this.commitBlock(content, head),
+    });
+  }
+
+  /** Moves the head to `block` without entity changes (and rolls up the buckets it closes). */
+  advanceHead(block: BlockPtr): Promise<void> {
+    return this.startBlock(block).commit();
+  }
+
+  /**
+   * Reverts to the state as of block `number` (inclusive): what later blocks wrote is undone and the head
+   * becomes that block (or the last committed one before it; null when there is none). Blocks down to 250
+   * before the head can be reverted to.
+   * A recorded fatal error is cleared, since the block that failed is undone.
+   */
+  async revertTo(number: number): Promise<void> {
+    await this.exclusively(async () => {
+      const head = this.currentHead;
+      if (head === null || number >= head.number) return;
+      if (number < head.number - REVERTIBLE_BLOCKS) {
+        throw new StoreError(`cannot revert to block ${number}: only the last ${REVERTIBLE_BLOCKS} blocks before head ${head.number} can be reverted`);
+      }
+      const newHead = await readBlockAtOrBefore(this.db, this.namespace, number);
+      // No committed block at or before `number` (pruning keeps one): nothing was committed by then.
+      await this.db.transaction(async (tx) => {
+        await revertTables(tx, this.schema, this.namespace, number);
+        await setHead(tx, this.namespace, newHead);
+        await setFatalError(tx, this.namespace, null);
+      });
+      this.mirror = await EntityMirror.load(this.db, this.schema, this.namespace);
+      this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
+      this.currentHead = newHead;
+      this.currentFatalError = null;
+    });
+  }
+
+  /** Records a fatal (deterministic) indexing error at `block` in `_meta`; indexing stops until a revert. */
+  async fail(message: string, block: BlockPtr): Promise<void> {
+    await this.exclusively(async () => {
+      this.assertAfterHead(block);
+      await setFatalError(this.db, this.namespace, message);
+      this.currentFatalError = message;
+    });
+  }
+
+  private async commitBlock(content: BlockContent, headAtStart: BlockPtr | null): Promise<void> {
+    await this.exclusively(async () => {
+      if (this.currentHead !== headAtStart) {
+        throw new StoreError(`block ${content.block.number} was started at another head: the store moved on since`);
+      }
+      const changes = effectiveChanges(this.schema, this.mirror, content.changes);
+      const layout = { schema: this.schema, namespace: this.namespace, rollups: this.rollups };
+      await this.db.transaction((tx) => writeBlock(tx, layout, content, changes, this.mirror, headAtStart));
+      this.mirror.apply(changes);
+      this.nextTimeseriesIds = new Map(content.nextTimeseriesIds);
+      this.currentHead = content.block;
+    });
+  }
+
+  private assertAfterHead(block: BlockPtr): void {
+    if (this.currentHead !== null && block.number <= this.currentHead.number) {
+      throw new StoreError(`block ${block.number} is not after the head, block ${this.currentHead.number}`);
+    }
+  }
+
+  private async exclusively(work: () => Promise<void>): Promise<void> {
+    if (this.busy) throw new StoreError("another commit, revert or failure of this store is still being written");
+    this.busy = true;
+    try {
+      await work();
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+/** The id the next data point of each timeseries gets: one more than the largest stored. */
+async function loadNextTimeseriesIds(db: Db, schema: SchemaModel, namespace: string): Promise<Map<string, bigint>> {
+  const next = new Map<string, bigint>();
+  for (const entity of schema.entities.values()) {
+    if (entity.kind !== "timeseries") continue;
+    const { rows } = await db.query<{ max: bigint | string | null }>(`SELECT max(id) AS max FROM ${qualified(namespace, entityTable(entity))}`);
+    next.set(entity.name, BigInt(rows[0]?.max ?? 0) + 1n);
+  }
+  return next;
+}

@@ -1,0 +1,106 @@
+/**
+ * The store's own records in `_meta` (deployment, head block, fatal error) and `_blocks` (the hashes of the
+ * blocks that can still be reverted).
+ */
+import type { BlockPtr } from "./blockPtr.ts";
+import type { Db } from "./db.ts";
+import { bytesToHex, hexToBytes, quote } from "./layout.ts";
+
+/**
+ * How far back before the head a revert can reach. `_blocks` keeps the rows of these blocks, and the latest
+ * row before them, so that the state at any block in reach has the committed block it equals.
+ */
+export const REVERTIBLE_BLOCKS = 250;
+
+/** What `_meta` says. */
+export interface MetaRow {
+  deployment: string;
+  head: BlockPtr | null;
+  fatalError: string | null;
+}
+
+const metaTable = (namespace: string) => `${quote(namespace)}."_meta"`;
+const blocksTable = (namespace: string) => `${quote(namespace)}."_blocks"`;
+
+/** Inserts the `_meta` row for `deployment` when there is none, and reads it (with the head's parent hash). */
+export async function readMeta(db: Db, namespace: string, deployment: string): Promise<MetaRow> {
+  await db.query(`INSERT INTO ${metaTable(namespace)} (deployment) VALUES ($1) ON CONFLICT (singleton) DO NOTHING`, [deployment]);
+  const { rows } = await db.query<{
+    deployment: string;
+    head_number: number | null;
+    head_hash: Uint8Array | null;
+    head_timestamp: bigint | null;
+    fatal_error: string | null;
+  }>(`SELECT deployment, head_number, head_hash, head_timestamp, fatal_error FROM ${metaTable(namespace)}`);
+  const row = rows[0]!;
+  let head: BlockPtr | null = null;
+  if (row.head_number !== null) {
+    head = (await readBlock(db, namespace, row.head_number)) ?? {
+      number: row.head_number,
+      hash: row.head_hash ? bytesToHex(row.head_hash) : "0x",
+      parentHash: "0x",
+      timestamp: Number(row.head_timestamp ?? 0n),
+    };
+  }
+  return { deployment: row.deployment, head, fatalError: row.fatal_error };
+}
+
+/** The `_blocks` row of block `number`. */
+export async function readBlock(db: Db, namespace: string, number: number): Promise<BlockPtr | null> {
+  const { rows } = await db.query<BlockRow>(`SELECT number, hash, parent_hash, timestamp FROM ${blocksTable(namespace)} WHERE number = $1`, [number]);
+  return rows[0] ? toBlockPtr(rows[0]) : null;
+}
+
+/** The latest `_blocks` row at or before block `number`. */
+export async function readBlockAtOrBefore(db: Db, namespace: string, number: number): Promise<BlockPtr | null> {
+  const { rows } = await db.query<BlockRow>(
+    `SELECT number, hash, parent_hash, timestamp FROM ${blocksTable(namespace)} WHERE number <= $1 ORDER BY number DESC LIMIT 1`,
+    [number],
+  );
+  return rows[0] ? toBlockPtr(rows[0]) : null;
+}
+
+/** Records `block` as committed and the new head; forgets blocks too old to revert. */
+export async function writeHead(db: Db, namespace: string, block: BlockPtr): Promise<void> {
+  await db.query(`INSERT INTO ${blocksTable(namespace)} (number, hash, parent_hash, timestamp) VALUES ($1, $2, $3, $4)`, [
+    block.number,
+    hexToBytes(block.hash),
+    hexToBytes(block.parentHash),
+    block.timestamp,
+  ]);
+  await db.query(
+    `DELETE FROM ${blocksTable(namespace)} WHERE number < (SELECT max(number) FROM ${blocksTable(namespace)} WHERE number <= $1)`,
+    [block.number - REVERTIBLE_BLOCKS],
+  );
+  await setHead(db, namespace, block);
+}
+
+/** Sets `_meta`'s head (null: nothing committed). */
+export async function setHead(db: Db, namespace: string, block: BlockPtr | null): Promise<void> {
+  await db.query(`UPDATE ${metaTable(namespace)} SET head_number = $1, head_hash = $2, head_timestamp = $3`, [
+    block?.number ?? null,
+    block ? hexToBytes(block.hash) : null,
+    block?.timestamp ?? null,
+  ]);
+}
+
+/** Deletes the `_blocks` rows after block `number`. */
+export async function forgetBlocksAfter(db: Db, namespace: string, number: number): Promise<void> {
+  await db.query(`DELETE FROM ${blocksTable(namespace)} WHERE number > $1`, [number]);
+}
+
+/** Records (or, with null, clears) the fatal error that stopped indexing. */
+export async function setFatalError(db: Db, namespace: string, message: string | null): Promise<void> {
+  await db.query(`UPDATE ${metaTable(namespace)} SET has_errors = $1, fatal_error = $2`, [message !== null, message]);
+}
+
+interface BlockRow {
+  number: number;
+  hash: Uint8Array;
+  parent_hash: Uint8Array;
+  timestamp: bigint;
+}
+
+function toBlockPtr(row: BlockRow): BlockPtr {
+  return { number: row.number, hash: bytesToHex(row.hash), parentHash: bytesToHex(row.parent_hash), timestamp: Number(row.timestamp) };
+}
