@@ -1,0 +1,52 @@
+/**
+ * The `block` argument (`{ number }`, `{ hash }`, `{ number_gte }`) as the block number a query reads at,
+ * checked against what the indexer has committed, and the `subgraphError` policy.
+ */
+import { QueryError } from "./errors.ts";
+import { readBlock, readMeta, type MetaState, type PlannerSource } from "./planner.ts";
+
+/** The `Block_height` input. */
+export interface BlockHeight {
+  number?: number | null;
+  hash?: string | null;
+  number_gte?: number | null;
+}
+
+/** Where a query reads: the block number (null before anything was indexed) and the deployment's state. */
+export interface ReadPoint {
+  block: number | null;
+  meta: MetaState | null;
+}
+
+function notYetIndexed(meta: MetaState | null, wanted: number): QueryError {
+  const head = meta?.headNumber;
+  const name = meta?.deployment ?? "the subgraph";
+  return new QueryError(
+    head === null || head === undefined
+      ? `subgraph ${name} has not indexed any block yet, so data for block number ${wanted} is not yet available`
+      : `subgraph ${name} has only indexed up to block number ${head} and data for block number ${wanted} is therefore not yet available`,
+  );
+}
+
+/** The block a query with this `block` argument reads at; refuses blocks not indexed yet or unknown hashes. */
+export async function resolveReadPoint(source: Pick<PlannerSource, "db" | "namespace">, height: BlockHeight | null | undefined, errorPolicy?: string | null): Promise<ReadPoint> {
+  const meta = await readMeta(source);
+  if (meta?.hasErrors && errorPolicy !== "allow") {
+    throw new QueryError("indexing_error: the subgraph has indexing errors; query with `subgraphError: allow` to read its data anyway");
+  }
+  const head = meta?.headNumber ?? null;
+  if (height?.hash !== undefined && height.hash !== null) {
+    const found = await readBlock(source, { hash: height.hash });
+    if (!found) throw new QueryError(`no block with hash ${height.hash} is known to the subgraph`);
+    return { block: found.number, meta };
+  }
+  if (height?.number !== undefined && height.number !== null) {
+    if (height.number < 0) throw new QueryError(`block number ${height.number} is negative`);
+    if (head === null || height.number > head) throw notYetIndexed(meta, height.number);
+    return { block: height.number, meta };
+  }
+  if (height?.number_gte !== undefined && height.number_gte !== null) {
+    if (head === null || head < height.number_gte) throw notYetIndexed(meta, height.number_gte);
+  }
+  return { block: head, meta };
+}

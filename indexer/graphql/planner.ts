@@ -1,0 +1,234 @@
+/**
+ * Field selections as SQL over the layout of `store/layout.ts`: a collection with its filter, order and
+ * page; one entity by id; the entities a batch of references points to; and the children of a batch of
+ * parents (derived fields and lists of references), each parent's page cut in SQL by a window function.
+ * Every query reads the versions that hold at one block.
+ */
+import type { EntityModel, FieldModel, ScalarType, SchemaModel } from "../schema.ts";
+import type { Db } from "../store/db.ts";
+import { bytesToHex, fromSql, quote, type Entity } from "../store/layout.ts";
+import { QueryError } from "./errors.ts";
+import { filterSql, type FilterContext } from "./filters.ts";
+import { blockCondition, col, qualifiedTable, scalarParam, scalarSqlType, SqlParams, type TableRef } from "./sql.ts";
+
+/** The largest `first` and `skip` a query may ask for, as graph-node's defaults. */
+export const MAX_FIRST = 1000;
+export const MAX_SKIP = 5000;
+export const DEFAULT_FIRST = 100;
+
+/** What the planner reads from. */
+export interface PlannerSource {
+  schema: SchemaModel;
+  db: Db;
+  namespace: string;
+}
+
+/** The arguments of a collection field. */
+export interface CollectionArgs {
+  first?: number | null;
+  skip?: number | null;
+  orderBy?: string | null;
+  orderDirection?: "asc" | "desc" | null;
+  where?: Record<string, unknown> | null;
+}
+
+/** The block an entity was read at, so that its references are read at the same block. */
+export const READ_AT_BLOCK: unique symbol = Symbol("readAtBlock");
+
+/** An entity as resolvers see it: its stored fields, and the block it was read at. */
+export type EntityRow = Entity & { [READ_AT_BLOCK]?: number | null };
+
+/** An id value as a map key. */
+export const idKey = (id: unknown): string => String(id);
+
+function context(source: PlannerSource, params: SqlParams, block: number | null): FilterContext {
+  let aliases = 0;
+  return { schema: source.schema, namespace: source.namespace, params, block, nextAlias: () => `t${++aliases}` };
+}
+
+/** Checks `first`/`skip` against graph-node's limits. */
+export function pageOf(args: CollectionArgs): { first: number; skip: number } {
+  const first = args.first ?? DEFAULT_FIRST;
+  const skip = args.skip ?? 0;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
+    throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
+  }
+  if (!Number.isInteger(skip) || skip < 0 || skip > MAX_SKIP) {
+    throw new QueryError(`The \`skip\` argument must be between 0 and ${MAX_SKIP}, but is ${skip}`);
+  }
+  return { first, skip };
+}
+
+/**
+ * The ORDER BY terms: the chosen field (or `parent__child`, read from the referenced entity at the same
+ * block), then the id in the same direction so that ties have a stable order. Without `orderBy`, entities
+ * go by id ascending; aggregations newest bucket first (timestamp, then id, descending), as graph-node does.
+ */
+function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
+  const direction = args.orderDirection === "desc" ? "DESC" : "ASC";
+  // Like graph-node, the default order ignores orderDirection.
+  if (!args.orderBy) {
+    if (ref.interval) return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
+    return `${col(alias, "id")} ASC`;
+  }
+  const [parentName, childName] = args.orderBy.split("__");
+  const field = ref.entity.field.get(parentName!);
+  if (!field || field.derivedFrom || (field.list && childName !== undefined)) throw new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
+  let key: string;
+  if (childName === undefined) {
+    key = col(alias, field);
+  } else {
+    const target = field.reference ? ctx.schema.entities.get(field.reference) : undefined;
+    const child = target?.field.get(childName);
+    if (!target || !child || child.derivedFrom || child.list || child.reference) throw new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
+    const inner = ctx.nextAlias();
+    key = `(SELECT ${col(inner, child)} FROM ${qualifiedTable(ctx.namespace, { entity: target })} ${inner} WHERE ${col(inner, "id")} = ${col(alias, field)} AND ${blockCondition(ctx.params, inner, ctx.block)} LIMIT 1)`;
+  }
+  return field.name === "id" && childName === undefined ? `${key} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
+}
+
+/** A database row as an entity read at `block`. */
+function toEntity(entity: EntityModel, row: Record<string, unknown>, block: number | null): EntityRow {
+  const out: EntityRow = {};
+  for (const field of entity.fields) {
+    if (!field.derivedFrom) out[field.name] = fromSql(field, row[field.name]);
+  }
+  out[READ_AT_BLOCK] = block;
+  return out;
+}
+
+/** A page of `ref`'s entities at `block` (a root collection field). */
+export async function queryCollection(source: PlannerSource, ref: TableRef, block: number | null, args: CollectionArgs): Promise<EntityRow[]> {
+  const { first, skip } = pageOf(args);
+  const params = new SqlParams();
+  const ctx = context(source, params, block);
+  const where = filterSql(ctx, ref.entity, "c", args.where);
+  const order = orderSql(ctx, ref, "c", args);
+  const sql = `SELECT c.* FROM ${qualifiedTable(source.namespace, ref)} c WHERE ${blockCondition(params, "c", block)} AND ${where} ORDER BY ${order} LIMIT ${params.add(first, "int4")} OFFSET ${params.add(skip, "int4")}`;
+  const { rows } = await source.db.query(sql, params.values);
+  return rows.map((row) => toEntity(ref.entity, row, block));
+}
+
+/** One entity by id at `block`, or null. */
+export async function queryById(source: PlannerSource, entity: EntityModel, id: unknown, block: number | null): Promise<EntityRow | null> {
+  const found = await loadByIds(source, entity, [id], block);
+  return found.get(idKey(id)) ?? null;
+}
+
+/** The entities with these ids at `block`, by id key. */
+export async function loadByIds(source: PlannerSource, entity: EntityModel, ids: unknown[], block: number | null): Promise<Map<string, EntityRow>> {
+  const params = new SqlParams();
+  const idList = params.add(scalarParam(entity.idType, ids), scalarSqlType(entity.idType, true));
+  const sql = `SELECT c.* FROM ${qualifiedTable(source.namespace, { entity })} c WHERE c.id = ANY(${idList}) AND ${blockCondition(params, "c", block)}`;
+  const { rows } = await source.db.query(sql, params.values);
+  const out = new Map<string, EntityRow>();
+  for (const row of rows) {
+    const loaded = toEntity(entity, row, block);
+    out.set(idKey(loaded.id), loaded);
+  }
+  return out;
+}
+
+/**
+ * The children of each parent through `field` of `parentEntity`, one page per parent: the entities deriving
+ * from the parent (`@derivedFrom`), or those a stored list of references names. `parents` are parent ids
+ * for a derived field and id lists for a stored list. Answers one list per parent, in `parents`' order.
+ */
+export async function loadChildren(
+  source: PlannerSource,
+  parentEntity: EntityModel,
+  field: FieldModel,
+  parents: unknown[],
+  block: number | null,
+  args: CollectionArgs,
+): Promise<EntityRow[][]> {
+  const { first, skip } = pageOf(args);
+  const target = source.schema.entities.get(field.reference!)!;
+  const params = new SqlParams();
+  const ctx = context(source, params, block);
+  let from: string;
+  let join: string;
+  if (field.derivedFrom) {
+    const back = target.field.get(field.derivedFrom)!;
+    const distinct = [...new Map(parents.map((id) => [idKey(id), id])).values()];
+    from = `unnest(${params.add(scalarParam(parentEntity.idType, distinct), scalarSqlType(parentEntity.idType, true))}) AS p(parent)`;
+    join = back.list ? `p.parent = ANY(${col("c", back)})` : `${col("c", back)} = p.parent`;
+  } else {
+    const indexes: number[] = [];
+    const childIds: unknown[] = [];
+    parents.forEach((ids, index) => {
+      for (const id of (ids as unknown[] | null) ?? []) {
+        indexes.push(index);
+        childIds.push(id);
+      }
+    });
+    from = `unnest(${params.add(indexes, "int4[]")}, ${params.add(scalarParam(target.idType, childIds), scalarSqlType(target.idType, true))}) AS p(parent, child)`;
+    join = `${col("c", "id")} = p.child`;
+  }
+  const where = filterSql(ctx, target, "c", args.where);
+  const order = orderSql(ctx, { entity: target }, "c", args);
+  const sql = `SELECT * FROM (SELECT p.parent AS "__parent", c.*, row_number() OVER (PARTITION BY p.parent ORDER BY ${order}) AS "__rank" FROM ${from} JOIN ${qualifiedTable(source.namespace, { entity: target })} c ON ${join} WHERE ${blockCondition(params, "c", block)} AND ${where}) s WHERE "__rank" > ${params.add(skip, "int8")} AND "__rank" <= ${params.add(skip + first, "int8")} ORDER BY "__parent", "__rank"`;
+  const { rows } = await source.db.query(sql, params.values);
+
+  const byParent = new Map<string, EntityRow[]>();
+  // A derived list's rows carry the parent's id; a stored list's rows the parent's index in `parents`.
+  const parentKeyType: ScalarType = field.derivedFrom ? parentEntity.idType : "Int";
+  const parentKeyField: FieldModel = { name: "__parent", typeName: parentKeyType, scalar: parentKeyType, list: false, required: true };
+  for (const row of rows) {
+    const key = idKey(fromSql(parentKeyField, row.__parent));
+    let list = byParent.get(key);
+    if (!list) byParent.set(key, (list = []));
+    list.push(toEntity(target, row, block));
+  }
+  return parents.map((parent, index) => byParent.get(field.derivedFrom ? idKey(parent) : idKey(index)) ?? []);
+}
+
+/** The deployment's state from `_meta`, and the parent hash of its head block. */
+export interface MetaState {
+  deployment: string;
+  headNumber: number | null;
+  headHash: string | null;
+  headTimestamp: bigint | null;
+  /** Errors the indexer skipped over (`subgraphError: deny` refuses queries then). */
+  hasErrors: boolean;
+  /** The error that stopped indexing, if any; data up to the head is still served. */
+  fatalError: string | null;
+}
+
+/** Reads `_meta` (null when the indexer has not written it yet). */
+export async function readMeta(source: Pick<PlannerSource, "db" | "namespace">): Promise<MetaState | null> {
+  const { rows } = await source.db.query<Record<string, unknown>>(
+    `SELECT deployment, head_number, head_hash, head_timestamp, has_errors, fatal_error FROM ${quote(source.namespace)}."_meta" LIMIT 1`,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    deployment: row.deployment as string,
+    headNumber: row.head_number === null ? null : Number(row.head_number),
+    headHash: row.head_hash ? bytesToHex(row.head_hash as Uint8Array) : null,
+    headTimestamp: row.head_timestamp === null ? null : BigInt(row.head_timestamp as bigint),
+    hasErrors: row.has_errors === true,
+    fatalError: (row.fatal_error as string | null) ?? null,
+  };
+}
+
+/** A committed block's hash and parent hash by number, or by hash; null when `_blocks` does not hold it. */
+export async function readBlock(
+  source: Pick<PlannerSource, "db" | "namespace">,
+  by: { number: number } | { hash: string },
+): Promise<{ number: number; hash: string; parentHash: string; timestamp: bigint } | null> {
+  const params = new SqlParams();
+  const condition = "number" in by ? `number = ${params.add(by.number, "int4")}` : `hash = ${params.add(scalarParam("Bytes", by.hash), "bytea")}`;
+  const { rows } = await source.db.query<Record<string, unknown>>(
+    `SELECT number, hash, parent_hash, timestamp FROM ${quote(source.namespace)}."_blocks" WHERE ${condition} LIMIT 1`,
+    params.values,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    number: Number(row.number),
+    hash: bytesToHex(row.hash as Uint8Array),
+    parentHash: bytesToHex(row.parent_hash as Uint8Array),
+    timestamp: BigInt(row.timestamp as bigint),
+  };
+}

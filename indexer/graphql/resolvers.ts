@@ -1,0 +1,108 @@
+/**
+ * Resolvers of the query schema: root fields read at the block their `block` argument names; references
+ * and child lists of an entity read at the block the entity was read at, batched per request so that a
+ * list of N entities costs one query per field, not N.
+ */
+import type { GraphQLFieldResolver } from "graphql/index.js";
+import type { AggregationInterval, EntityModel, FieldModel } from "../schema.ts";
+import { batchesOf } from "./batches.ts";
+import { resolveReadPoint, type BlockHeight } from "./block.ts";
+import { QueryError } from "./errors.ts";
+import {
+  idKey, loadByIds, loadChildren, queryById, queryCollection, readBlock, READ_AT_BLOCK,
+  type CollectionArgs, type EntityRow, type PlannerSource,
+} from "./planner.ts";
+import { normaliseHex } from "./scalars.ts";
+
+type Resolver = GraphQLFieldResolver<any, unknown, any>;
+
+interface RootArgs extends CollectionArgs {
+  block?: BlockHeight | null;
+  subgraphError?: string | null;
+  id?: string;
+  interval?: AggregationInterval;
+  current?: "ignore" | "include";
+}
+
+/** The `id` argument (always an `ID` string) as the entity's id type. */
+function entityId(entity: EntityModel, id: string): unknown {
+  if (entity.idType === "Bytes") {
+    const hex = normaliseHex(id);
+    if (hex === undefined) throw new QueryError(`argument \`id\`: ${JSON.stringify(id)} is not a hex id of ${entity.name}`);
+    return hex;
+  }
+  if (entity.idType === "Int8") {
+    if (!/^-?[0-9]+$/.test(id)) throw new QueryError(`argument \`id\`: ${JSON.stringify(id)} is not an Int8 id of ${entity.name}`);
+    return BigInt(id);
+  }
+  return id;
+}
+
+/** `<entity>(id, block, subgraphError)`. */
+export function singleResolver(source: PlannerSource, entity: EntityModel): Resolver {
+  return async (_root, args: RootArgs) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    return queryById(source, entity, entityId(entity, args.id!), block);
+  };
+}
+
+/** `<entities>(first, skip, orderBy, orderDirection, where, block, subgraphError)`, and aggregations with `interval`. */
+export function collectionResolver(source: PlannerSource, entity: EntityModel): Resolver {
+  return async (_root, args: RootArgs) => {
+    if (args.interval && !entity.aggregation?.intervals.includes(args.interval)) {
+      throw new QueryError(`${entity.name} is not aggregated by ${args.interval}: its intervals are ${entity.aggregation?.intervals.join(", ")}`);
+    }
+    if (args.current === "include") throw new QueryError("`current: include` is not supported: aggregations answer closed buckets only");
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    return queryCollection(source, { entity, interval: args.interval }, block, args);
+  };
+}
+
+const blockOf = (row: EntityRow): number | null => row[READ_AT_BLOCK] ?? null;
+
+/** A stored reference: the referenced entity at the parent's block, batched over siblings. */
+export function referenceResolver(source: PlannerSource, field: FieldModel): Resolver {
+  const target = source.schema.entities.get(field.reference!)!;
+  return (parent: EntityRow, _args, context) => {
+    const id = parent[field.name];
+    if (id === null || id === undefined) return null;
+    const block = blockOf(parent);
+    return batchesOf(context).load(`ref:${target.name}:${block}`, id, async (ids) => {
+      const found = await loadByIds(source, target, ids, block);
+      return ids.map((one) => found.get(idKey(one)) ?? null);
+    });
+  };
+}
+
+/** A derived field or a stored list of references: a page of children per parent, batched over siblings. */
+export function childrenResolver(source: PlannerSource, parentEntity: EntityModel, field: FieldModel): Resolver {
+  return async (parent: EntityRow, args: CollectionArgs, context) => {
+    const key = field.derivedFrom ? parent.id : parent[field.name];
+    if (!field.derivedFrom && (key === null || key === undefined)) return null;
+    const block = blockOf(parent);
+    const batchKey = `children:${parentEntity.name}.${field.name}:${block}:${JSON.stringify(args)}`;
+    const children = await batchesOf(context).load(batchKey, key, (parents) =>
+      loadChildren(source, parentEntity, field, parents, block, field.list ? args : { first: 1 }),
+    );
+    return field.list ? children : (children[0] ?? null);
+  };
+}
+
+/** `_meta(block)`: the block a query at that height reads, the deployment, and whether indexing failed. */
+export function metaResolver(source: PlannerSource): Resolver {
+  return async (_root, args: { block?: BlockHeight | null }) => {
+    const { block, meta } = await resolveReadPoint(source, args.block, "allow");
+    const known = block === null ? null : await readBlock(source, { number: block });
+    const isHead = block !== null && block === meta?.headNumber;
+    return {
+      block: {
+        number: block ?? 0,
+        hash: known?.hash ?? (isHead ? meta?.headHash : null) ?? null,
+        parentHash: known?.parentHash ?? null,
+        timestamp: known ? Number(known.timestamp) : isHead && meta?.headTimestamp !== null && meta?.headTimestamp !== undefined ? Number(meta.headTimestamp) : null,
+      },
+      deployment: meta?.deployment ?? "",
+      hasIndexingErrors: meta ? meta.hasErrors || meta.fatalError !== null : false,
+    };
+  };
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, printSchema, type GraphQLSchema } from "graphql/index.js";
+import type { Db } from "../store/db.ts";
+import { buildQuerySchema } from "./index.ts";
+import { NAMESPACE, openFixture } from "./testFixture.ts";
+
+let db: Db;
+let schema: GraphQLSchema;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  const fixture = await openFixture();
+  db = fixture.db;
+  // Counts the statements the resolvers send.
+  const counting: Db = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) };
+  schema = buildQuerySchema({ schema: fixture.schema, db: counting, namespace: NAMESPACE });
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe("the query schema", () => {
+  it("has graph-node's root fields, filter inputs and orderBy enums", () => {
+    const query = schema.getQueryType()!.getFields();
+    const signature = (name: string) => `${query[name]!.args.map((a) => `${a.name}: ${a.type}`).join(", ")} -> ${query[name]!.type}`;
+    expect(signature("shop")).toBe("id: ID!, block: Block_height, subgraphError: _SubgraphErrorPolicy_! -> Shop");
+    expect(signature("shops")).toBe(
+      "skip: Int, first: Int, orderBy: Shop_orderBy, orderDirection: OrderDirection, where: Shop_filter, block: Block_height, subgraphError: _SubgraphErrorPolicy_! -> [Shop!]!",
+    );
+    expect(signature("stats")).toMatch(/^interval: Aggregation_interval!, current: Aggregation_current, skip: Int, first: Int/);
+    expect(query.stat).toBeUndefined();
+    expect(query.shops!.args.find((a) => a.name === "first")!.defaultValue).toBe(100);
+    const text = printSchema(schema);
+    expect(text).toMatch(/owner_: Owner_filter/);
+    expect(text).toMatch(/sales_: Sale_filter/);
+    expect(text).toMatch(/name_not_ends_with_nocase: String/);
+    expect(text).toMatch(/owner__name/);
+    expect(text).toMatch(/id_in: \[Bytes!\]/);
+    expect(text).toMatch(/tags_contains_nocase: \[String!\]/);
+  });
+
+  it("answers a nested selection with one statement per level, not one per row", async () => {
+    statements.length = 0;
+    const result = await graphql({
+      schema,
+      source: `{ shops { id owner { name } sales { amount items { label } } } }`,
+      contextValue: {},
+    });
+    expect(result.errors).toBeUndefined();
+    expect((result.data as any).shops).toHaveLength(3);
+    // _meta for the block, shops, owners, sales, items.
+    expect(statements).toHaveLength(5);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * graph-node's query endpoint over HTTP: `POST /subgraphs/name/<name>` (GET opens GraphiQL). Queries the
+ * API refuses (bad syntax, unknown fields, bad arguments) answer 400 with `{ errors: [{ message }] }`;
+ * other paths answer 404; internal failures reach clients as a bare message, never a stack trace.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ExecutionResult } from "graphql/index.js";
+import { createYoga, maskError, type Plugin } from "graphql-yoga";
+import type { SchemaModel } from "../schema.ts";
+import type { Db } from "../store/db.ts";
+import { buildQuerySchema } from "./schemaBuilder.ts";
+
+/** A running GraphQL endpoint. */
+export interface GraphQLServer {
+  /** `http://host:port/subgraphs/name/<name>`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** What to serve, and where. */
+export interface GraphQLServerOptions {
+  schema: SchemaModel;
+  db: Db;
+  namespace: string;
+  subgraphName: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8000; 0 picks any free port. */
+  port?: number;
+  /** Told of every internal failure that clients see only as "Unexpected error."; default: stderr. */
+  onInternalError?: (error: unknown) => void;
+}
+
+/**
+ * A query with errors answers 400 (a refused query: bad syntax, unknown field, bad argument, block not yet
+ * indexed), or 500 when the cause was internal; yoga would answer 200 to `application/json` clients.
+ */
+const refusedQueriesAre400: Plugin = {
+  onResultProcess({ result, setResult }) {
+    if (Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
+    const single = result as ExecutionResult;
+    if (!single.errors?.length) return;
+    const internal = single.errors.some((error) => error.extensions?.unexpected === true || error.extensions?.code === "INTERNAL_SERVER_ERROR");
+    setResult({ ...single, extensions: { ...single.extensions, http: { status: internal ? 500 : 400 } } });
+  },
+};
+
+/** Starts the endpoint; resolves once it listens. */
+export async function startGraphQLServer(options: GraphQLServerOptions): Promise<GraphQLServer> {
+  const host = options.host ?? "127.0.0.1";
+  const endpoint = `/subgraphs/name/${options.subgraphName}`;
+  const reportInternal = options.onInternalError ?? ((error: unknown) => console.error(`GraphQL ${endpoint}: internal error:`, error));
+  const yoga = createYoga({
+    schema: buildQuerySchema(options),
+    graphqlEndpoint: endpoint,
+    graphiql: { title: options.subgraphName },
+    landingPage: false,
+    maskedErrors: {
+      isDev: false,
+      maskError: (error, message) => {
+        const masked = maskError(error, message, false);
+        if (masked !== error) reportInternal(error);
+        return masked;
+      },
+    },
+    logging: false,
+    plugins: [refusedQueriesAre400],
+  });
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? "/").split("?")[0]!.replace(/\/+$/, "");
+    if (path !== endpoint) {
+      response.writeHead(404, { "content-type": "application/json" });
+      const name = path.startsWith("/subgraphs/name/") ? path.slice("/subgraphs/name/".length) : undefined;
+      response.end(JSON.stringify({ errors: [{ message: name ? `subgraph \`${name}\` not found` : `no endpoint at ${path || "/"}` }] }));
+      return;
+    }
+    void yoga.handle(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8000, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}${endpoint}`,
+    port,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}
