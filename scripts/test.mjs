@@ -23,7 +23,15 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
-    name: "contracts (Solidity fuzz and invariant tests, Mocha + ethers tests)",
+    name: "local indexer (vitest: manifest, chain source on anvil, WASM host, store on PGlite, GraphQL over HTTP)",
+    command: ["vitest", "run"],
+    counts: (output) => {
+      const line = [...output.matchAll(/^\s*Tests\s+(.*)$/gm)].pop()?.[1] ?? "";
+      return { passed: Number(line.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(line.match(/(\d+) failed/)?.[1] ?? 0) };
+    },
+  },
+  {
+    name: "contracts and subgraph (Solidity fuzz and invariant tests; Mocha + ethers tests; the subgraph in the local indexer)",
     command: ["hardhat", "test"],
     counts: (output) => ({
       passed: lastNumber(output, /^(\d+) passing\b/gm),

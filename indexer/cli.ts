@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * dcrm-indexer: runs a graph-cli subgraph build against a JSON-RPC chain and serves graph-node's GraphQL API.
+ *
+ *   node indexer/cli.ts --subgraph subgraph/build --rpc http://127.0.0.1:8545 [--name dcrm] [--port 8000]
+ *                       [--host 127.0.0.1] [--db .dcrm/indexer | --db memory] [--fresh] [--poll 500]
+ */
+import { parseArgs } from "node:util";
+
+import { ManifestError } from "./manifest.ts";
+import { SchemaError } from "./schema.ts";
+import { startLocalIndexer } from "./service.ts";
+
+const USAGE = `usage: node indexer/cli.ts --subgraph <build dir> [--rpc <url>] [--name <subgraph name>] [--port <n>] [--host <addr>]
+                          [--db <data dir> | --db memory] [--fresh] [--poll <ms>]`;
+
+function fail(message: string): never {
+  console.error(`indexer: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      subgraph: { type: "string" },
+      rpc: { type: "string", default: "http://127.0.0.1:8545" },
+      name: { type: "string", default: "dcrm" },
+      port: { type: "string", default: "8000" },
+      host: { type: "string", default: "127.0.0.1" },
+      db: { type: "string", default: ".dcrm/indexer" },
+      fresh: { type: "boolean", default: false },
+      poll: { type: "string", default: "500" },
+      help: { type: "boolean", default: false },
+    },
+  }));
+} catch (error) {
+  fail((error as Error).message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (!values.subgraph) fail("--subgraph is required (the folder `graph build` wrote)");
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a port number, got ${values.port}`);
+const poll = Number(values.poll);
+if (!Number.isInteger(poll) || poll < 10) fail(`--poll must be milliseconds (≥ 10), got ${values.poll}`);
+if (!/^[\w-]+(\/[\w-]+)?$/.test(values.name!)) fail(`--name must look like name or account/name, got ${values.name}`);
+
+try {
+  const local = await startLocalIndexer({
+    subgraph: values.subgraph,
+    rpcUrl: values.rpc!,
+    dataDir: values.db === "memory" ? undefined : values.db,
+    fresh: values.fresh,
+    subgraphName: values.name!,
+    host: values.host,
+    port,
+    pollInterval: poll,
+  });
+  console.log(`indexer: ${local.build.deployment} (${local.build.dataSources.map((d) => d.name).join(", ")}) from ${values.rpc}`);
+  console.log(`indexer: GraphQL at ${local.server.url}`);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    console.log("indexer: stopping after the current block…");
+    await local.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+} catch (error) {
+  if (error instanceof ManifestError || error instanceof SchemaError) fail(error.message);
+  console.error(`indexer: ${(error as Error).message}`);
+  process.exit(1);
+}

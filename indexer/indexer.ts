@@ -1,0 +1,203 @@
+/**
+ * The indexing loop: follows the chain from the last committed block to its head, runs every trigger of a
+ * block through the WASM handlers into that block's entity cache, and commits the block atomically (entities
+ * and position together), so a crash loses nothing committed and a restart resumes at the next block. A chain
+ * whose committed block changed (a reorg) is reverted to the last block both agree on. A handler that fails
+ * is a deterministic error: the indexer records it, stops indexing and keeps serving what it has.
+ */
+import { readFileSync } from "node:fs";
+
+import { ChainSource, type BlockHeader } from "./chain/source.ts";
+import { BlockIdSequence, MappingError, MappingModule } from "./host/index.ts";
+import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
+import type { EntityStore } from "./store/index.ts";
+import { TriggerError, TriggerMatcher, toEventTrigger } from "./triggers.ts";
+
+export interface IndexerOptions {
+  build: SubgraphBuild;
+  chain: ChainSource;
+  store: EntityStore;
+  /** Progress and handler log lines. */
+  log?: (line: string) => void;
+  /** How long to wait at the chain head before asking again (ms). */
+  pollInterval?: number;
+  /** Blocks per pass (one eth_getLogs range). */
+  rangeSize?: number;
+}
+
+export type IndexerStatus = "syncing" | "synced" | "failed" | "stopped";
+
+/** One pass's work, for progress output and tests. */
+export interface PassReport {
+  from: number;
+  to: number;
+  blocksWithTriggers: number;
+  triggers: number;
+}
+
+export class Indexer {
+  readonly build: SubgraphBuild;
+  readonly store: EntityStore;
+  private readonly chain: ChainSource;
+  private readonly modules = new Map<string, MappingModule>();
+  private readonly matcher: TriggerMatcher;
+  private readonly log: (line: string) => void;
+  private readonly pollInterval: number;
+  private readonly rangeSize: number;
+  private readonly startBlock: number;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  status: IndexerStatus = "syncing";
+
+  constructor(options: IndexerOptions) {
+    this.build = options.build;
+    this.chain = options.chain;
+    this.store = options.store;
+    this.log = options.log ?? (() => {});
+    this.pollInterval = options.pollInterval ?? 1_000;
+    this.rangeSize = options.rangeSize ?? 2_000;
+    this.matcher = new TriggerMatcher(this.build.dataSources);
+    this.startBlock = Math.min(...this.build.dataSources.map((d) => d.startBlock));
+    for (const dataSource of this.build.dataSources) {
+      this.modules.set(
+        dataSource.name,
+        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema }),
+      );
+    }
+    if (this.store.fatalError) this.status = "failed";
+  }
+
+  /** The union of the data sources' addresses and events, for the chain source's eth_getLogs. */
+  static logFilter(dataSources: DataSourceSpec[]) {
+    const addresses = dataSources.some((d) => d.address === null) ? [] : [...new Set(dataSources.map((d) => d.address!))];
+    const topics0 = [...new Set(dataSources.flatMap((d) => d.eventHandlers.map((h) => h.topic0)))];
+    return { addresses, topics0 };
+  }
+
+  /** Indexes up to the chain's current head; returns what it did (null when there was nothing new). */
+  async syncOnce(): Promise<PassReport | null> {
+    if (this.status === "failed") return null;
+    await this.handleReorg();
+    const chainHead = await this.chain.headNumber();
+    const from = Math.max((this.store.head?.number ?? this.startBlock - 1) + 1, this.startBlock);
+    if (from > chainHead) {
+      this.status = "synced";
+      return null;
+    }
+    const to = Math.min(chainHead, from + this.rangeSize - 1);
+    const logs = await this.chain.logs(from, to);
+    const byBlock = new Map<number, typeof logs>();
+    for (const log of logs) {
+      const number = Number(log.blockNumber);
+      if (!byBlock.has(number)) byBlock.set(number, []);
+      byBlock.get(number)!.push(log);
+    }
+    const report: PassReport = { from, to, blocksWithTriggers: 0, triggers: 0 };
+    for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
+      if (this.stopping) return report;
+      const block = await this.chain.fullBlock(number);
+      if (blockLogs.some((log) => log.blockHash && log.blockHash !== block.hash!.toLowerCase())) {
+        // The chain moved under us between eth_getLogs and the block: the next pass sees it settled.
+        this.log(`block ${number} changed while it was read; reading it again`);
+        return report;
+      }
+      const header: BlockHeader = { number, hash: block.hash!.toLowerCase(), parentHash: block.parentHash.toLowerCase(), timestamp: Number(block.timestamp) };
+      const writer = this.store.startBlock(header);
+      // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
+      const ids = new BlockIdSequence(number);
+      for (const log of blockLogs) {
+        for (const matched of this.matcher.match(log)) {
+          const dataSource = matched.dataSource;
+          try {
+            const trigger = toEventTrigger(matched, block);
+            this.modules.get(dataSource.name)!.runEvent(trigger, {
+              store: writer,
+              dataSource: { name: dataSource.name, address: dataSource.address ?? log.address, network: dataSource.network, context: null },
+              log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
+              ids,
+            });
+            report.triggers += 1;
+          } catch (error) {
+            if (error instanceof MappingError || error instanceof TriggerError) {
+              const message = `${dataSource.name}.${matched.handler.handler} failed at block ${number}, log ${log.logIndex}: ${error.message}`;
+              await this.store.fail(message, header);
+              this.status = "failed";
+              this.log(`indexing stopped: ${message}`);
+              return report;
+            }
+            throw error;
+          }
+        }
+      }
+      await writer.commit();
+      report.blocksWithTriggers += 1;
+    }
+    // Record progress through the blocks without triggers too (and close finished aggregation buckets).
+    if ((this.store.head?.number ?? -1) < to) {
+      const header = await this.chain.header(to);
+      if (header) await this.store.advanceHead(header);
+    }
+    this.status = to >= chainHead ? "synced" : "syncing";
+    return report;
+  }
+
+  /** Runs passes until `stop()`: at the head it waits `pollInterval` between passes. */
+  async run(): Promise<void> {
+    while (!this.stopping) {
+      const startedAt = Date.now();
+      const report = await this.syncOnce();
+      if (report && (report.triggers > 0 || report.to - report.from >= 100)) {
+        this.log(
+          `indexed blocks ${report.from}..${report.to}: ${report.triggers} triggers in ${report.blocksWithTriggers} blocks (${Date.now() - startedAt} ms), head ${this.store.head?.number}`,
+        );
+      }
+      if (this.stopping) break;
+      if (!report || this.status === "synced" || this.status === "failed") {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollInterval);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+    this.status = "stopped";
+  }
+
+  /** Asks the loop to finish the block it is on and return. */
+  stop(): void {
+    this.stopping = true;
+    this.wake?.();
+  }
+
+  /** Reverts the store to the last block the chain still has, if a committed block is no longer on it. */
+  private async handleReorg(): Promise<void> {
+    const head = this.store.head;
+    if (!head) return;
+    const onChain = await this.chain.header(head.number);
+    if (onChain?.hash === head.hash) return;
+    for (let number = head.number - 1; number >= Math.max(0, head.number - 250); number--) {
+      const stored = await this.store.blockHash(number);
+      if (stored === null) continue;
+      const chainBlock = await this.chain.header(number);
+      if (chainBlock?.hash === stored) {
+        this.log(`reorg: block ${head.number} is no longer ${head.hash}; reverting to block ${number}`);
+        await this.store.revertTo(number);
+        return;
+      }
+    }
+    throw new ReorgError(
+      `the chain at ${this.chain.url} no longer holds the indexed block ${head.number} (${head.hash}) nor any of the last blocks before it: ` +
+        "it is another chain (a restarted local node?). Start the indexer on a fresh database.",
+    );
+  }
+}
+
+/** The chain no longer contains what was indexed, beyond what the store can revert. */
+export class ReorgError extends Error {
+  override name = "ReorgError";
+}
+
+const LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];

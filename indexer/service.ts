@@ -1,0 +1,99 @@
+/**
+ * The whole local indexer in one call: reads the build, opens the store, starts the GraphQL endpoint and the
+ * indexing loop. The CLI (cli.ts) and tests use this; `close()` stops the loop after the block it is on,
+ * then the server, then the database.
+ */
+import { rmSync } from "node:fs";
+
+import type { EIP1193Provider } from "viem";
+
+import { ChainSource } from "./chain/source.ts";
+import { startGraphQLServer, type GraphQLServer } from "./graphql/index.ts";
+import { Indexer } from "./indexer.ts";
+import { loadSubgraph, type SubgraphBuild } from "./manifest.ts";
+import { openPglite, type Db } from "./store/db.ts";
+import { EntityStore } from "./store/index.ts";
+
+export interface LocalIndexerOptions {
+  /** The folder `graph build` wrote. */
+  subgraph: string;
+  /** JSON-RPC endpoint of the chain. */
+  rpcUrl: string;
+  /** An EIP-1193 provider to read the chain through instead of `rpcUrl` (an in-process node). */
+  provider?: EIP1193Provider;
+  /** PGlite data directory; omitted: in memory (gone when the process ends). */
+  dataDir?: string;
+  /** Delete `dataDir` first. */
+  fresh?: boolean;
+  /** Served at /subgraphs/name/<subgraphName>. */
+  subgraphName: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  pollInterval?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalIndexer {
+  build: SubgraphBuild;
+  indexer: Indexer;
+  server: GraphQLServer;
+  db: Db;
+  /** Resolves when the indexer has committed `blockNumber` (or the chain head when omitted), or has failed. */
+  waitForBlock(blockNumber?: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The PostgreSQL schema the store's tables live in. */
+export const NAMESPACE = "subgraph";
+
+export async function startLocalIndexer(options: LocalIndexerOptions): Promise<LocalIndexer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const build = loadSubgraph(options.subgraph);
+  if (options.fresh && options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+  const db = await openPglite(options.dataDir);
+  let server: GraphQLServer | undefined;
+  try {
+    const store = await EntityStore.open({ db, schema: build.schema, namespace: NAMESPACE, deployment: build.deployment });
+    const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
+    const indexer = new Indexer({ build, chain, store, log, pollInterval: options.pollInterval });
+    server = await startGraphQLServer({
+      schema: build.schema,
+      db,
+      namespace: NAMESPACE,
+      subgraphName: options.subgraphName,
+      host: options.host,
+      port: options.port,
+    });
+    const running = indexer.run().catch((error) => {
+      indexer.status = "failed";
+      log(`indexer stopped: ${(error as Error).message}`);
+    });
+    const ready = server;
+    return {
+      build,
+      indexer,
+      server: ready,
+      db,
+      async waitForBlock(blockNumber, timeoutMs = 60_000) {
+        const target = blockNumber ?? (await chain.headNumber());
+        const deadline = Date.now() + timeoutMs;
+        while ((store.head?.number ?? -1) < target) {
+          if (indexer.status === "failed") throw new Error(`the indexer failed: ${store.fatalError ?? "see its log"}`);
+          if (Date.now() > deadline) throw new Error(`the indexer did not reach block ${target} within ${timeoutMs} ms (at ${store.head?.number ?? "none"})`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+      async close() {
+        indexer.stop();
+        await running;
+        await ready.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    await db.close();
+    throw error;
+  }
+}
