@@ -3,7 +3,7 @@
  * indexing loop. The CLI (cli.ts) and tests use this; `close()` stops the loop after the block it is on,
  * then the server, then the database.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 
 import type { EIP1193Provider } from "viem";
 
@@ -51,6 +51,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
   const log = options.log ?? ((line: string) => console.log(line));
   const build = loadSubgraph(options.subgraph);
   if (options.fresh && options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await openPglite(options.dataDir);
   let server: GraphQLServer | undefined;
   try {

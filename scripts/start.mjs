@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on this machine. Starts a local EVM node on 127.0.0.1:8545 (DCRM_PORT
 // changes the port), deploys the contracts to it with a demo storefront (`hardhat deploy`, from
-// deploy/config/localhost.json), and keeps the node running until
-// Ctrl-C or SIGTERM.
+// deploy/config/localhost.json), builds the subgraph for that deployment (subgraph/scripts/build.mjs
+// --network localhost), and runs the local indexer on it with its GraphQL endpoint on 127.0.0.1:8000
+// (DCRM_GRAPHQL_PORT changes the port; its data in .dcrm/indexer or DCRM_INDEXER_DIR, fresh on each start since
+// the node is too).
+// Keeps everything running until Ctrl-C or SIGTERM.
 import { spawn } from "node:child_process";
 
 const PORT = Number(process.env.DCRM_PORT ?? 8545);
@@ -11,6 +14,11 @@ if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65_535) {
   process.exit(2);
 }
 const RPC = `http://127.0.0.1:${PORT}`;
+const GRAPHQL_PORT = Number(process.env.DCRM_GRAPHQL_PORT ?? 8000);
+if (!Number.isInteger(GRAPHQL_PORT) || GRAPHQL_PORT < 1 || GRAPHQL_PORT > 65_535 || GRAPHQL_PORT === PORT) {
+  console.error(`start: DCRM_GRAPHQL_PORT must be a port number other than the node's, got ${JSON.stringify(process.env.DCRM_GRAPHQL_PORT)}`);
+  process.exit(2);
+}
 
 async function rpcReady() {
   try {
@@ -18,6 +26,19 @@ async function rpcReady() {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function graphqlReady(url) {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ _meta { block { number } } }" }),
     });
     return response.ok;
   } catch {
@@ -34,11 +55,21 @@ console.log(`start: starting a local EVM node (Hardhat) on 127.0.0.1:${PORT}…`
 const node = spawn("hardhat", ["node", "--hostname", "127.0.0.1", "--port", String(PORT)], {
   stdio: ["ignore", "ignore", "inherit"],
 });
-const stop = () => node.kill("SIGINT");
+/** @type {import("node:child_process").ChildProcess | undefined} */
+let indexer;
+const stop = () => {
+  indexer?.kill("SIGINT");
+  node.kill("SIGINT");
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-node.on("exit", (code) => {
+node.on("exit", async (code) => {
   console.log(`start: node stopped (${code ?? "signal"})`);
+  if (indexer && indexer.exitCode === null && indexer.signalCode === null) {
+    const indexerExited = new Promise((resolve) => indexer.once("exit", resolve));
+    indexer.kill("SIGINT");
+    await indexerExited;
+  }
   process.exit(code ?? 0);
 });
 
@@ -62,5 +93,35 @@ if (!deployed) {
   console.error("start: deployment failed; stopping the node");
   stop();
 } else {
-  console.log(`\nstart: ready. JSON-RPC ${RPC} (chain id 31337). Ctrl-C stops.`);
+  console.log("start: building the subgraph for this deployment (subgraph/build/)…");
+  const build = spawn("node", ["subgraph/scripts/build.mjs", "--network", "localhost"], { stdio: "inherit" });
+  const built = await new Promise((resolve) => build.on("exit", (code) => resolve(code === 0)));
+  if (!built) {
+    console.error("start: the subgraph build failed; stopping the node");
+    stop();
+  } else {
+    console.log("start: starting the local indexer…");
+    indexer = spawn(
+      "node",
+      ["indexer/cli.ts", "--subgraph", "subgraph/build", "--rpc", RPC, "--name", "dcrm", "--port", String(GRAPHQL_PORT), "--db", process.env.DCRM_INDEXER_DIR ?? ".dcrm/indexer", "--fresh"],
+      { stdio: ["ignore", "inherit", "inherit"] },
+    );
+    indexer.on("exit", (code) => {
+      if (code !== 0 && code !== null) {
+        console.error(`start: the indexer stopped (exit ${code}); stopping the node`);
+        node.kill("SIGINT");
+      }
+    });
+    const GRAPHQL = `http://127.0.0.1:${GRAPHQL_PORT}/subgraphs/name/dcrm`;
+    const indexerStartedAt = Date.now();
+    while (!(await graphqlReady(GRAPHQL))) {
+      if (indexer.exitCode !== null || Date.now() - indexerStartedAt > 60_000) {
+        console.error("start: the indexer's GraphQL endpoint did not answer within 60 s");
+        stop();
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (indexer.exitCode === null) console.log(`\nstart: ready. JSON-RPC ${RPC} (chain id 31337); GraphQL ${GRAPHQL}. Ctrl-C stops.`);
+  }
 }

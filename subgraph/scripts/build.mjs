@@ -5,8 +5,8 @@
 //      every contract, otherwise Hardhat's in-process network, deployed now (deployments/default.json),
 //   2. compiles the contracts when the artifacts are missing (npx hardhat build),
 //   3. prepare.mjs: abis/, networks.json, subgraph.yaml,
-//   4. graph codegen, then graph build --network <name>  →  subgraph/build/,
-//   5. scripts/smoke.mjs: runs the built WASM on a scripted event sequence and checks the entities.
+//   4. graph codegen, then graph build --network <name>  →  subgraph/build/.
+// The mappings are then tested in the local indexer on real transactions (test/subgraph/localIndexer.ts).
 // Runs graph-cli with GRAPH_SKIP_NEW_VERSION_CHECK=true so nothing reaches for the network.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -95,5 +95,3 @@ run(graph, ["codegen", "subgraph.yaml", "--output-dir", "generated", "--skip-mig
 step("codegen done (subgraph/generated/)");
 run(graph, ["build", "subgraph.yaml", "--network", network, "--network-file", "networks.json", "--output-dir", "build", "--skip-migrations"], subgraphDir);
 step(`built subgraph/build/ for ${network}`);
-run(process.execPath, [join(subgraphDir, "scripts", "smoke.mjs"), "--quiet"]);
-step("smoke run of the built mappings passed (scripts/smoke.mjs)");

@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 
 export const subgraphDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const root = join(subgraphDir, "..");
-const deploymentsDir = join(root, "deployments");
+// DCRM_DEPLOYMENTS_DIR: where `hardhat deploy` wrote its records when not in deployments/ (as deploy/ reads it).
+const deploymentsDir = process.env.DCRM_DEPLOYMENTS_DIR ?? join(root, "deployments");
 
 /** The data sources: contract, its artifact, its mapping file and the events it handles. */
 export const dataSources = [

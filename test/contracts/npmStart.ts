@@ -10,11 +10,20 @@ import { ethers } from "./fixtures.js";
 import { freePort } from "../support/freePort.js";
 
 describe("npm start: the whole system on a local node", function () {
-  it("starts a node, deploys every contract, records them, and a demo storefront can issue", async function () {
+  this.timeout(180_000);
+
+  it("starts a node, deploys every contract, records them, indexes them, and a demo storefront's issuance shows in GraphQL", async function () {
     const port = await freePort();
+    const graphqlPort = await freePort();
     const deployments = await mkdtemp(join(tmpdir(), "dcrm-start-"));
     const child = spawn(process.execPath, ["scripts/start.mjs"], {
-      env: { ...process.env, DCRM_PORT: String(port), DCRM_DEPLOYMENTS_DIR: deployments },
+      env: {
+        ...process.env,
+        DCRM_PORT: String(port),
+        DCRM_GRAPHQL_PORT: String(graphqlPort),
+        DCRM_DEPLOYMENTS_DIR: deployments,
+        DCRM_INDEXER_DIR: join(deployments, "indexer"),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -30,7 +39,7 @@ describe("npm start: the whole system on a local node", function () {
           resolve(value);
         };
         const poll = setInterval(() => output.includes("start: ready") && finish(true), 200);
-        const deadline = setTimeout(() => finish(false), 100_000);
+        const deadline = setTimeout(() => finish(false), 150_000);
         void exited.then(() => finish(false));
       });
       expect(ready, `npm start did not become ready:\n${output}`).to.equal(true);
@@ -58,16 +67,34 @@ describe("npm start: the whole system on a local node", function () {
       await (await token.issue(shopper, 1n, 10n ** 18n)).wait();
       expect(await token.balanceOf(shopper)).to.equal(10n ** 18n);
       provider.destroy();
+
+      // The local indexer picks the issuance up and serves it.
+      const graphql = `http://127.0.0.1:${graphqlPort}/subgraphs/name/dcrm`;
+      const query = `{ shopper(id: "${shopper.toLowerCase()}") { balance earned } _meta { hasIndexingErrors } }`;
+      let answer: { data?: { shopper: { balance: string; earned: string } | null; _meta: { hasIndexingErrors: boolean } } } = {};
+      const startedAt = Date.now();
+      while (!answer.data?.shopper && Date.now() - startedAt < 30_000) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const response = await fetch(graphql, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+        answer = (await response.json()) as typeof answer;
+      }
+      expect(answer.data?.shopper, `GraphQL never showed the shopper:\n${JSON.stringify(answer)}\n${output}`).to.deep.equal({
+        balance: String(10n ** 18n),
+        earned: String(10n ** 18n),
+      });
+      expect(answer.data?._meta.hasIndexingErrors).to.equal(false);
     } finally {
       child.kill("SIGTERM");
       await exited;
       await rm(deployments, { recursive: true, force: true });
     }
-    // Stopped means stopped: the port answers no more.
-    const stillAnswering = await fetch(`http://127.0.0.1:${port}`, { method: "POST" }).then(
-      () => true,
-      () => false,
-    );
-    expect(stillAnswering).to.equal(false);
+    // Stopped means stopped: neither port answers any more.
+    for (const stopped of [port, graphqlPort]) {
+      const stillAnswering = await fetch(`http://127.0.0.1:${stopped}`, { method: "POST" }).then(
+        () => true,
+        () => false,
+      );
+      expect(stillAnswering, `port ${stopped}`).to.equal(false);
+    }
   });
 });

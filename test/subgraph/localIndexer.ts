@@ -1,0 +1,342 @@
+/**
+ * The subgraph's mappings in the local indexer, on REAL transactions: deploys the system on its own in-process
+ * network, sends real transactions through every flow the mappings follow (issuance in its four forms,
+ * redemption, pending points under a return window: void, keeper release, clawback with a shortfall; expiry; a
+ * referral's lifecycle; consent; paid data access) over several days, then runs the local indexer (indexer/)
+ * on that chain with the built WASM, and checks over GraphQL what it indexed against the contracts' own views.
+ *
+ * Last, it runs the seven marketer queries of subgraph/README.md and compares each answer with the output the
+ * README shows. Every block has an explicit timestamp and the chain an explicit start date, so the answers are
+ * the same on every run. `npm run subgraph:examples` rewrites the README's outputs from this run.
+ *
+ * Needs subgraph/build/ (npm test builds it first; otherwise run `npm run subgraph:build`).
+ */
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { upgrades } from "@openzeppelin/hardhat-upgrades";
+import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
+import hre from "hardhat";
+import type { EIP1193Provider } from "viem";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+
+import { resolveDeployConfig } from "../../deploy/config.js";
+import { type DeploySystemResult, deploySystem } from "../../deploy/system.js";
+import { startLocalIndexer, type LocalIndexer } from "../../indexer/service.ts";
+import { compact, domainOf, voucherTypes } from "../contracts/fixtures.js";
+import { readReadmeQueries, writeReadmeOutputs } from "./readmeQueries.js";
+
+const root = hre.config.paths.root;
+const NETWORK = "default";
+const SUBGRAPH_BUILD = join(root, "subgraph", "build");
+const README = join(root, "subgraph", "README.md");
+const DATA_SOURCES = ["RewardToken", "ReferralEscrow", "ConsentRegistry", "DataAccessPayments"] as const;
+const STATUS = ["None", "Pending", "Voided", "Claimed"];
+const HOUR = 3_600;
+const DAY = 86_400;
+/** The chain starts at this date, and the scenario at 09:00 that day (UTC). */
+const GENESIS = "2026-11-02T00:00:00.000Z";
+const SCENARIO_START = Date.parse(GENESIS) / 1000 + 9 * HOUR;
+
+const pad32 = (n: bigint) => n.toString(16).padStart(64, "0");
+
+// A chain of its own, with a fixed start date: other tests' transactions and the wall clock change nothing here.
+const connection = await hre.network.create({ override: { initialDate: GENESIS } });
+const { ethers } = connection;
+
+describe("subgraph: the mappings in the local indexer, on real transactions", function () {
+  this.timeout(180_000);
+
+  let savedDir: string | undefined;
+  let dir = "";
+  let result: DeploySystemResult;
+  let local: LocalIndexer;
+  const indexerLog: string[] = [];
+  /** The timestamp of the next block the scenario sends. */
+  let clock = SCENARIO_START;
+
+  /** Sends in a block 12 seconds after the previous one, waits, checks success. */
+  async function send(pending: () => Promise<ContractTransactionResponse>) {
+    await connection.provider.request({ method: "evm_setNextBlockTimestamp", params: [clock] });
+    clock += 12;
+    const receipt = await (await pending()).wait();
+    if (!receipt || receipt.status !== 1) throw new Error("transaction failed");
+    return receipt;
+  }
+
+  async function gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const response = await fetch(local.server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+    if (response.status !== 200 || body.errors) throw new Error(`query failed (${response.status}): ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  }
+
+  const tally = { issued: 0n, redeemed: 0n, pending: 0n, voided: 0n, clawedBack: 0n, shortfall: 0n, issuanceCount: 0n };
+  let S: string, A: string, B: string, C: string, D: string, E: string, payout: string, consumer: string, buyer: string;
+  const code = ethers.id("partner-code");
+  const scope = ethers.id("scope:purchases");
+  const otherScope = ethers.id("scope:profile");
+  let contracts: Record<string, any>;
+  let partnerId: bigint;
+
+  before(async function () {
+    if (!existsSync(join(SUBGRAPH_BUILD, "RewardToken", "RewardToken.wasm"))) {
+      throw new Error("subgraph/build/ is missing: run `npm run subgraph:build` first (npm test builds it before the tests)");
+    }
+    savedDir = process.env.DCRM_DEPLOYMENTS_DIR;
+    dir = await mkdtemp(join(tmpdir(), "dcrm-subgraph-indexer-"));
+    process.env.DCRM_DEPLOYMENTS_DIR = dir;
+
+    const raw = JSON.parse(await readFile(join(root, "deploy", "config", "default.json"), "utf8")) as Record<string, unknown>;
+    const signers = await ethers.getSigners();
+    const config = resolveDeployConfig("default.json", NETWORK, raw, { accounts: signers.map((s) => s.address) });
+    const readAbi = async (name: string): Promise<unknown> => (await hre.artifacts.readArtifact(name)).abi;
+    const upgradesApi = await upgrades(hre, connection);
+    result = await deploySystem({ ethers, upgradesApi, readAbi, root, network: NETWORK, config });
+    const c = result.deployment.contracts;
+    const token = await ethers.getContractAt("RewardToken", c.RewardToken!.proxy);
+    const escrow = await ethers.getContractAt("ReferralEscrow", c.ReferralEscrow!.proxy);
+    const registry = await ethers.getContractAt("ConsentRegistry", c.ConsentRegistry!.proxy);
+    const payments = await ethers.getContractAt("DataAccessPayments", c.DataAccessPayments!.proxy);
+    const dollar = await ethers.getContractAt("TestToken", result.deployment.tokens!.DemoDollar!.address);
+    contracts = { token, escrow, registry, payments, dollar };
+
+    const [admin, storefront, a, b, cc, d, e, keeper, partnerOwner, payoutSigner, buyerSigner, consumerSigner] = signers;
+    if (!consumerSigner) throw new Error("needs twelve accounts");
+    [S, A, B, C, D, E] = [storefront!.address, a!.address, b!.address, cc!.address, d!.address, e!.address];
+    [payout, consumer, buyer] = [payoutSigner!.address, consumerSigner.address, buyerSigner!.address];
+    const asStorefront = token.connect(storefront!);
+
+    // ─── Day 1, 09:00. Issuance: single, batch, order range, voucher; redemption; a plain transfer ──────
+    await send(() => asStorefront.issue(A, 1n, 100n));
+    await send(() => asStorefront.issueBatch([A, B], [2n, 3n], [10n, 20n]));
+    await send(() => asStorefront.issueForOrderRange(10n, [B, C, E], [5n, 7n, 9n]));
+    const voucher = { shopper: D, amount: 30n, storefront: S, orderId: 20n, deadline: 2n ** 40n };
+    const signature = await storefront!.signTypedData(await domainOf(token as any), voucherTypes, voucher);
+    await send(() => token.connect(d!).claimVoucher(voucher, ...compact(signature)));
+    tally.issued += 100n + 10n + 20n + 5n + 7n + 9n + 30n;
+    tally.issuanceCount += 7n;
+    await send(() => token.connect(a!).redeem(S, 30n, ethers.id("order-ref-1")));
+    tally.redeemed += 30n;
+    await send(() => token.connect(a!).transfer(B, 1n));
+
+    // ─── A return window: pending points, a partial void, a keeper's release (day 2), a clawback short of points
+    await send(() => asStorefront.setStorefrontPolicy(HOUR, true));
+    await send(() => asStorefront.issue(C, 30n, 50n));
+    await send(() => asStorefront.issueBatch([A, B], [31n, 32n], [40n, 60n]));
+    tally.pending += 50n + 40n + 60n;
+    tally.issuanceCount += 3n;
+    await send(() => asStorefront.voidPending(C, 30n, 10n));
+    tally.pending -= 10n;
+    tally.voided += 10n;
+    clock = SCENARIO_START + DAY; // day 2, 09:00
+    await send(() => token.connect(keeper!).release(S, [C, A, B], [30n, 31n, 32n]));
+    tally.issued += 40n + 40n + 60n;
+    tally.pending -= 140n;
+    const redeemedByB = (await token.balanceOf(B)) - 6n;
+    await send(() => token.connect(b!).redeem(S, redeemedByB, ethers.id("order-ref-2")));
+    tally.redeemed += redeemedByB;
+    await send(() => asStorefront.clawback(B, 32n, 50n)); // B holds 6: 6 burned, 44 short
+    tally.clawedBack += 6n;
+    tally.shortfall += 44n;
+
+    // ─── Expiry (day 3: more than a day without activity) ──────────────────────────────────────────────
+    await send(() => token.connect(admin!).setExpiryPeriod(DAY));
+    clock = SCENARIO_START + 2 * DAY + HOUR; // day 3, 10:00
+    await send(() => token.expire([E]));
+
+    // ─── Referrals: partner, enrolment, budget, three referrals, a partial refund, a void, a claim after the hold
+    await send(() => escrow.connect(partnerOwner!).registerPartner(code, payout));
+    partnerId = await escrow.partnerIdOf(code);
+    const asShop = escrow.connect(storefront!);
+    await send(() => asShop.enrolPartner(code, 500, 0n));
+    await send(() => asShop.setHoldPeriod(HOUR));
+    await send(() => dollar.mint(S, 10_000n));
+    await send(async () => dollar.connect(storefront!).approve(await escrow.getAddress(), 10_000n));
+    await send(async () => asShop.fundBudget(await dollar.getAddress(), 10_000n));
+    await send(async () => asShop.recordReferral(100n, code, 1_000n, await dollar.getAddress(), buyer));
+    await send(async () => asShop.recordReferral(101n, code, 2_000n, await dollar.getAddress(), buyer));
+    await send(async () => asShop.recordReferral(102n, code, 4_000n, await dollar.getAddress(), buyer));
+    await send(() => asShop.refundReferral(101n, 5_000));
+    await send(() => asShop.voidReferral(102n));
+    clock += HOUR + 1;
+    await send(() => escrow.connect(partnerOwner!).claimFrom(partnerId, S, [100n, 101n]));
+
+    // ─── Day 4: consent and paid data access; day 5: one more access, which closes day 4's buckets ───
+    clock = SCENARIO_START + 3 * DAY;
+    const expiresAt = BigInt(clock + 365 * DAY);
+    await send(() => registry.connect(a!).grant(consumer, scope, 10n, expiresAt));
+    await send(() => registry.connect(b!).grant(consumer, scope, 12n, expiresAt));
+    await send(() => registry.connect(a!).grant(consumer, otherScope, 5n, expiresAt));
+    await send(() => registry.connect(b!).revoke(consumer, scope));
+    await send(() => registry.connect(cc!).anchorRecord(scope, ethers.id("record")));
+    await send(() => dollar.mint(consumer, 1_000n));
+    await send(async () => dollar.connect(consumerSigner).approve(await payments.getAddress(), 1_000n));
+    await send(() => payments.connect(consumerSigner).deposit(1_000n));
+    await send(() => payments.connect(consumerSigner).recordAccess(A, scope, 10n));
+    clock = SCENARIO_START + 4 * DAY;
+    await send(() => payments.connect(consumerSigner).recordAccess(A, otherScope, 5n));
+
+    // ─── The local indexer on this chain, with the built WASM and a manifest for this deployment ────────
+    const build = join(dir, "build");
+    await cp(SUBGRAPH_BUILD, build, { recursive: true });
+    const manifest = parseYaml(await readFile(join(build, "subgraph.yaml"), "utf8"));
+    for (const source of manifest.dataSources) {
+      const deployed = c[source.name as (typeof DATA_SOURCES)[number]]!;
+      source.network = "hardhat";
+      source.source.address = deployed.proxy;
+      source.source.startBlock = deployed.deploymentBlock;
+    }
+    await writeFile(join(build, "subgraph.yaml"), stringifyYaml(manifest));
+    local = await startLocalIndexer({
+      subgraph: build,
+      rpcUrl: "hardhat in-process network",
+      provider: connection.provider as unknown as EIP1193Provider,
+      subgraphName: "dcrm",
+      port: 0,
+      pollInterval: 20,
+      log: (line) => indexerLog.push(line),
+    });
+    await local.waitForBlock(await ethers.provider.getBlockNumber(), 120_000);
+  });
+
+  after(async function () {
+    await local?.close();
+    if (savedDir === undefined) delete process.env.DCRM_DEPLOYMENTS_DIR;
+    else process.env.DCRM_DEPLOYMENTS_DIR = savedDir;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("indexes every block without an indexing error or a handler's error log", async function () {
+    const { _meta } = await gql(`{ _meta { block { number } hasIndexingErrors deployment } }`);
+    expect(_meta.hasIndexingErrors).to.equal(false);
+    expect(_meta.block.number).to.equal(await ethers.provider.getBlockNumber());
+    expect(_meta.deployment).to.equal(local.build.deployment);
+    expect(indexerLog.filter((line) => /^(CRITICAL|ERROR|WARNING)/.test(line))).to.deep.equal([]);
+  });
+
+  it("keeps each shopper's balance equal to balanceOf, and the total supply", async function () {
+    const { shoppers, program } = await gql(`{
+      shoppers(first: 1000) { id balance expired clawedBack pending earned }
+      program(id: "0x00") { totalSupply }
+    }`);
+    expect(shoppers.length).to.be.greaterThanOrEqual(5);
+    for (const shopper of shoppers) {
+      expect(BigInt(shopper.balance), `Shopper ${shopper.id} balance`).to.equal(await contracts.token.balanceOf(shopper.id));
+    }
+    const byId = Object.fromEntries(shoppers.map((s: { id: string }) => [s.id, s]));
+    for (const address of [A, B, C, D, E]) expect(byId[address.toLowerCase()], address).to.not.equal(undefined);
+    expect(BigInt(program.totalSupply)).to.equal(await contracts.token.totalSupply());
+    expect(byId[E.toLowerCase()].expired).to.equal("9");
+    expect(byId[B.toLowerCase()].clawedBack).to.equal("6");
+    expect(byId[C.toLowerCase()].pending).to.equal("0");
+    expect(byId[C.toLowerCase()].earned).to.equal(String(7n + 40n));
+  });
+
+  it("sums the storefront's issuance, redemption, pending, void and clawback as the transactions did", async function () {
+    const { storefront, issuances, releases } = await gql(`query ($s: ID!) {
+      storefront(id: $s) { issued redeemed pending voided clawedBack clawbackShortfall issuanceCount redemptionCount returnWindow capPerPeriod }
+      issuances(first: 1000) { id }
+      releases(first: 1000) { amount shopper { id } transfer { value to } }
+    }`, { s: S.toLowerCase() });
+    expect(storefront).to.deep.equal({
+      issued: String(tally.issued),
+      redeemed: String(tally.redeemed),
+      pending: String(tally.pending),
+      voided: String(tally.voided),
+      clawedBack: String(tally.clawedBack),
+      clawbackShortfall: String(tally.shortfall),
+      issuanceCount: String(tally.issuanceCount),
+      redemptionCount: "2",
+      returnWindow: String(HOUR),
+      capPerPeriod: String(10n ** 24n),
+    });
+    expect(issuances).to.have.length(Number(tally.issuanceCount));
+    expect(releases).to.have.length(3);
+    // Each release pairs with the mint just before it in the same transaction.
+    for (const release of releases) {
+      expect(release.transfer.value).to.equal(release.amount);
+      expect(release.transfer.to).to.equal(release.shopper.id);
+    }
+  });
+
+  it("follows the referrals and the partner as the escrow's views do", async function () {
+    for (const orderId of [100n, 101n, 102n]) {
+      const onChain = await contracts.escrow.referralOf(S, orderId);
+      const { referral } = await gql(`query ($id: ID!) { referral(id: $id) { status refundedBps buyer } }`, {
+        id: S.toLowerCase() + pad32(orderId),
+      });
+      expect(referral.status, `referral ${orderId}`).to.equal(STATUS[Number(onChain.status)]);
+      expect(referral.refundedBps, `referral ${orderId} refundedBps`).to.equal(Number(onChain.refundedBps));
+      expect(referral.buyer, `referral ${orderId} buyer`).to.equal(buyer.toLowerCase());
+    }
+    const id = "0x" + partnerId.toString(16).padStart(10, "0");
+    const budgetId = S.toLowerCase() + (await contracts.dollar.getAddress()).slice(2).toLowerCase();
+    const { partner, budget, payouts } = await gql(`query ($p: ID!, $b: ID!) {
+      partner(id: $p) { claimed pending }
+      budget(id: $b) { available }
+      payouts { id }
+    }`, { p: id, b: budgetId });
+    expect(BigInt(partner.claimed), "claimed = paid to the payout address").to.equal(await contracts.dollar.balanceOf(payout));
+    expect(partner.pending).to.equal("0");
+    expect(BigInt(budget.available)).to.equal(await contracts.escrow.budgetOf(S, await contracts.dollar.getAddress()));
+    expect(payouts).to.have.length(1);
+  });
+
+  it("keeps the consents' active flags as the registry has them", async function () {
+    for (const [shopper, s] of [[A, scope], [B, scope], [A, otherScope]] as const) {
+      const id = shopper.toLowerCase() + consumer.slice(2).toLowerCase() + s.slice(2);
+      const { consent } = await gql(`query ($id: ID!) { consent(id: $id) { active } }`, { id });
+      expect(consent.active, `${shopper} ${s}`).to.equal(await contracts.registry.isConsentActive(shopper, consumer, s));
+    }
+    const { consentScope } = await gql(`query ($id: ID!) { consentScope(id: $id) { activeConsents shoppers } }`, { id: scope });
+    expect(consentScope).to.deep.equal({ activeConsents: "1", shoppers: "3" });
+  });
+
+  it("records the paid data access as the payments contract did", async function () {
+    const { shopper, dataConsumer, dataAccesses } = await gql(`query ($a: ID!, $c: ID!) {
+      shopper(id: $a) { dataEarnings }
+      dataConsumer(id: $c) { deposited spent }
+      dataAccesses { id }
+    }`, { a: A.toLowerCase(), c: consumer.toLowerCase() });
+    expect(BigInt(shopper.dataEarnings)).to.equal(await contracts.payments.earningsOf(A));
+    expect(dataConsumer.deposited).to.equal("1000");
+    expect(BigInt(dataConsumer.spent)).to.equal(1_000n - (await contracts.payments.depositOf(consumer)));
+    expect(dataAccesses).to.have.length(2);
+  });
+
+  it("rolls the day's statistics up per storefront, and they add up to the storefront's totals", async function () {
+    const { storefrontStats } = await gql(`{ storefrontStats(interval: day, first: 1000) { timestamp storefront { id } issued redeemed } }`);
+    const days = storefrontStats.map((row: { timestamp: string }) => Number(BigInt(row.timestamp) / 1_000_000n));
+    expect(days).to.deep.equal([...days].sort((x, y) => y - x)); // newest first
+    expect(days.every((day: number) => day % DAY === 0)).to.equal(true);
+    const sum = (field: string) => storefrontStats.reduce((total: bigint, row: Record<string, string>) => total + BigInt(row[field]!), 0n);
+    // Every issuance and redemption happened on days 1–2, which day 5's block closed.
+    expect(sum("issued")).to.equal(tally.issued);
+    expect(sum("redeemed")).to.equal(tally.redeemed);
+  });
+
+  it("answers the README's seven marketer queries with the outputs the README shows", async function () {
+    const sections = await readReadmeQueries(README);
+    expect(sections.map((s) => s.title)).to.have.length(7);
+    const answers: string[] = [];
+    for (const section of sections) {
+      const variables = section.variables ? JSON.parse(section.variables) : undefined;
+      answers.push(JSON.stringify({ data: await gql(section.query, variables) }, null, 2));
+    }
+    if (process.env.DCRM_UPDATE_QUERY_OUTPUTS === "1") {
+      await writeReadmeOutputs(README, answers);
+      return;
+    }
+    sections.forEach((section, i) => {
+      expect(section.output, `README output of "${section.title}" (refresh with npm run subgraph:examples)`).to.equal(answers[i]);
+    });
+  });
+});
