@@ -73,6 +73,8 @@ try {
   process.on("SIGTERM", shutdown);
 } catch (error) {
   if (error instanceof ManifestError || error instanceof SchemaError) fail(error.message);
-  console.error(`indexer: ${(error as Error).message}`);
+  const message = (error as Error).message;
+  const hint = /holds deployment/.test(message) ? ` (the data directory ${values.db} holds another build: start with --fresh or use another --db)` : "";
+  console.error(`indexer: ${message}${hint}`);
   process.exit(1);
 }

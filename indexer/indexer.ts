@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 
-import { ChainSource, type BlockHeader } from "./chain/source.ts";
+import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
 import { BlockIdSequence, MappingError, MappingModule } from "./host/index.ts";
 import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import type { EntityStore } from "./store/index.ts";
@@ -141,29 +141,47 @@ export class Indexer {
     return report;
   }
 
-  /** Runs passes until `stop()`: at the head it waits `pollInterval` between passes. */
+  /**
+   * Runs passes until `stop()`: at the head it waits `pollInterval` between passes. A chain that cannot be read
+   * is asked again, less and less often (up to every 30 s), with a line each time; nothing is lost meanwhile.
+   */
   async run(): Promise<void> {
+    let retryDelay = 0;
     while (!this.stopping) {
       const startedAt = Date.now();
-      const report = await this.syncOnce();
+      let report: PassReport | null;
+      try {
+        report = await this.syncOnce();
+        if (retryDelay > 0) this.log("the chain answers again");
+        retryDelay = 0;
+      } catch (error) {
+        if (!(error instanceof ChainError)) throw error;
+        retryDelay = Math.min(30_000, Math.max(1_000, retryDelay * 2));
+        this.log(`${error.message}; trying again in ${retryDelay / 1000} s`);
+        await this.sleep(retryDelay);
+        continue;
+      }
       if (report && (report.triggers > 0 || report.to - report.from >= 100)) {
         this.log(
           `indexed blocks ${report.from}..${report.to}: ${report.triggers} triggers in ${report.blocksWithTriggers} blocks (${Date.now() - startedAt} ms), head ${this.store.head?.number}`,
         );
       }
       if (this.stopping) break;
-      if (!report || this.status === "synced" || this.status === "failed") {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollInterval);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
+      if (!report || this.status === "synced" || this.status === "failed") await this.sleep(this.pollInterval);
     }
     this.status = "stopped";
+  }
+
+  /** Waits `ms`, or less if `stop()` is called. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
   }
 
   /** Asks the loop to finish the block it is on and return. */
