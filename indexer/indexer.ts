@@ -27,13 +27,22 @@ export interface IndexerOptions {
 
 export type IndexerStatus = "syncing" | "synced" | "failed" | "stopped";
 
-/** One pass's work, for progress output and tests. */
+/** One pass's work, for progress output and tests; times in milliseconds. */
 export interface PassReport {
   from: number;
   to: number;
   blocksWithTriggers: number;
   triggers: number;
+  /** Reading logs, blocks and headers from the chain. */
+  readMs: number;
+  /** Decoding triggers and running handlers. */
+  handlerMs: number;
+  /** Committing blocks to the store. */
+  commitMs: number;
 }
+
+/** What the indexer has done since it started: the sums of its passes. */
+export type IndexerTotals = Omit<PassReport, "from" | "to">;
 
 export class Indexer {
   readonly build: SubgraphBuild;
@@ -48,6 +57,7 @@ export class Indexer {
   private stopping = false;
   private wake: (() => void) | null = null;
   status: IndexerStatus = "syncing";
+  readonly totals: IndexerTotals = { blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
 
   constructor(options: IndexerOptions) {
     this.build = options.build;
@@ -85,17 +95,31 @@ export class Indexer {
       return null;
     }
     const to = Math.min(chainHead, from + this.rangeSize - 1);
+    const report: PassReport = { from, to, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
+    try {
+      return await this.indexRange(report, chainHead);
+    } finally {
+      for (const key of Object.keys(this.totals) as (keyof IndexerTotals)[]) this.totals[key] += report[key];
+    }
+  }
+
+  private async indexRange(report: PassReport, chainHead: number): Promise<PassReport> {
+    const { from, to } = report;
+    let started = performance.now();
     const logs = await this.chain.logs(from, to);
+    report.readMs += performance.now() - started;
     const byBlock = new Map<number, typeof logs>();
     for (const log of logs) {
       const number = Number(log.blockNumber);
       if (!byBlock.has(number)) byBlock.set(number, []);
       byBlock.get(number)!.push(log);
     }
-    const report: PassReport = { from, to, blocksWithTriggers: 0, triggers: 0 };
     for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
       if (this.stopping) return report;
+      started = performance.now();
       const block = await this.chain.fullBlock(number);
+      report.readMs += performance.now() - started;
+      started = performance.now();
       if (blockLogs.some((log) => log.blockHash && log.blockHash !== block.hash!.toLowerCase())) {
         // The chain moved under us between eth_getLogs and the block: the next pass sees it settled.
         this.log(`block ${number} changed while it was read; reading it again`);
@@ -129,13 +153,20 @@ export class Indexer {
           }
         }
       }
+      report.handlerMs += performance.now() - started;
+      started = performance.now();
       await writer.commit();
+      report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
     }
     // Record progress through the blocks without triggers too (and close finished aggregation buckets).
     if ((this.store.head?.number ?? -1) < to) {
+      started = performance.now();
       const header = await this.chain.header(to);
+      report.readMs += performance.now() - started;
+      started = performance.now();
       if (header) await this.store.advanceHead(header);
+      report.commitMs += performance.now() - started;
     }
     this.status = to >= chainHead ? "synced" : "syncing";
     return report;
@@ -162,8 +193,10 @@ export class Indexer {
         continue;
       }
       if (report && (report.triggers > 0 || report.to - report.from >= 100)) {
+        const ms = (value: number) => `${Math.round(value)} ms`;
         this.log(
-          `indexed blocks ${report.from}..${report.to}: ${report.triggers} triggers in ${report.blocksWithTriggers} blocks (${Date.now() - startedAt} ms), head ${this.store.head?.number}`,
+          `indexed blocks ${report.from}..${report.to}: ${report.triggers} triggers in ${report.blocksWithTriggers} blocks in ${ms(Date.now() - startedAt)} ` +
+            `(chain ${ms(report.readMs)}, handlers ${ms(report.handlerMs)}, store ${ms(report.commitMs)}), head ${this.store.head?.number}`,
         );
       }
       if (this.stopping) break;

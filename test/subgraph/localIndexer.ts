@@ -12,7 +12,7 @@
  * Needs subgraph/build/ (npm test builds it first; otherwise run `npm run subgraph:build`).
  */
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -21,11 +21,11 @@ import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
 import hre from "hardhat";
 import type { EIP1193Provider } from "viem";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 
 import { resolveDeployConfig } from "../../deploy/config.js";
 import { type DeploySystemResult, deploySystem } from "../../deploy/system.js";
 import { startLocalIndexer, type LocalIndexer } from "../../indexer/service.ts";
+import { retargetBuild } from "../../subgraph/scripts/retarget.mjs";
 import { compact, domainOf, voucherTypes } from "../contracts/fixtures.js";
 import { readReadmeQueries, writeReadmeOutputs } from "./readmeQueries.js";
 
@@ -185,16 +185,8 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     await send(() => payments.connect(consumerSigner).recordAccess(A, otherScope, 5n));
 
     // ─── The local indexer on this chain, with the built WASM and a manifest for this deployment ────────
-    const build = join(dir, "build");
-    await cp(SUBGRAPH_BUILD, build, { recursive: true });
-    const manifest = parseYaml(await readFile(join(build, "subgraph.yaml"), "utf8"));
-    for (const source of manifest.dataSources) {
-      const deployed = c[source.name as (typeof DATA_SOURCES)[number]]!;
-      source.network = "hardhat";
-      source.source.address = deployed.proxy;
-      source.source.startBlock = deployed.deploymentBlock;
-    }
-    await writeFile(join(build, "subgraph.yaml"), stringifyYaml(manifest));
+    const targets = Object.fromEntries(DATA_SOURCES.map((name) => [name, { address: c[name]!.proxy, startBlock: c[name]!.deploymentBlock }]));
+    const build = await retargetBuild(SUBGRAPH_BUILD, join(dir, "build"), targets, "hardhat");
     local = await startLocalIndexer({
       subgraph: build,
       rpcUrl: "hardhat in-process network",
