@@ -3,16 +3,18 @@
  * dcrm-indexer: runs a graph-cli subgraph build against a JSON-RPC chain and serves graph-node's GraphQL API.
  *
  *   node indexer/cli.ts --subgraph subgraph/build --rpc http://127.0.0.1:8545 [--name dcrm] [--port 8000]
- *                       [--host 127.0.0.1] [--db .dcrm/indexer | --db memory] [--fresh] [--poll 500]
+ *                       [--host 127.0.0.1] [--db .dcrm/indexer | --db memory | --db postgres://user:pass@host/db]
+ *                       [--fresh] [--poll 500]
  */
 import { parseArgs } from "node:util";
 
 import { ManifestError } from "./manifest.ts";
 import { SchemaError } from "./schema.ts";
 import { startLocalIndexer } from "./service.ts";
+import { describeLocation, isPostgresUrl } from "./store/open.ts";
 
 const USAGE = `usage: node indexer/cli.ts --subgraph <build dir> [--rpc <url>] [--name <subgraph name>] [--port <n>] [--host <addr>]
-                          [--db <data dir> | --db memory] [--fresh] [--poll <ms>]`;
+                          [--db <data dir> | --db memory | --db postgres://user:pass@host:port/db] [--fresh] [--poll <ms>]`;
 
 function fail(message: string): never {
   console.error(`indexer: ${message}\n${USAGE}`);
@@ -48,11 +50,12 @@ const poll = Number(values.poll);
 if (!Number.isInteger(poll) || poll < 10) fail(`--poll must be milliseconds (≥ 10), got ${values.poll}`);
 if (!/^[\w-]+(\/[\w-]+)?$/.test(values.name!)) fail(`--name must look like name or account/name, got ${values.name}`);
 
+const database = values.db === "memory" ? undefined : values.db;
 try {
   const local = await startLocalIndexer({
     subgraph: values.subgraph,
     rpcUrl: values.rpc!,
-    dataDir: values.db === "memory" ? undefined : values.db,
+    database,
     fresh: values.fresh,
     subgraphName: values.name!,
     host: values.host,
@@ -60,6 +63,7 @@ try {
     pollInterval: poll,
   });
   console.log(`indexer: ${local.build.deployment} (${local.build.dataSources.map((d) => d.name).join(", ")}) from ${values.rpc}`);
+  console.log(`indexer: entities in ${describeLocation(database)}`);
   console.log(`indexer: GraphQL at ${local.server.url}`);
   let closing = false;
   const shutdown = async () => {
@@ -74,7 +78,8 @@ try {
 } catch (error) {
   if (error instanceof ManifestError || error instanceof SchemaError) fail(error.message);
   const message = (error as Error).message;
-  const hint = /holds deployment/.test(message) ? ` (the data directory ${values.db} holds another build: start with --fresh or use another --db)` : "";
+  const where = isPostgresUrl(database) ? `the schema subgraph on ${describeLocation(database)}` : `the data directory ${values.db}`;
+  const hint = /holds deployment/.test(message) ? ` (${where} holds another build: start with --fresh or use another --db)` : "";
   console.error(`indexer: ${message}${hint}`);
   process.exit(1);
 }

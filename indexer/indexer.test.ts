@@ -13,6 +13,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 
 import { startLocalIndexer, type LocalIndexer } from "./service.ts";
+import { startTestPostgres, type TestPostgres } from "./store/testPostgres.ts";
 import { type Anvil, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
 import { buildPingSubgraph } from "./testing/pingSubgraph.ts";
 
@@ -22,7 +23,19 @@ const alice = mnemonicToAccount(MNEMONIC, { addressIndex: 0 });
 const bob = mnemonicToAccount(MNEMONIC, { addressIndex: 1 });
 const HOUR = 3_600;
 
-describe("the local indexer on a real chain", () => {
+/** Where the indexer keeps its entities: a PGlite directory, or a database on a real PostgreSQL server. */
+const databases: { name: string; open(): Promise<{ location: string; close(): Promise<void> }> }[] = [
+  { name: "PGlite", open: async () => ({ location: mkdtempSync(join(tmpdir(), "indexer-test-")), close: async () => {} }) },
+  {
+    name: "PostgreSQL",
+    open: async () => {
+      const server: TestPostgres = await startTestPostgres();
+      return { location: await server.createDatabase(), close: () => server.stop() };
+    },
+  },
+];
+
+describe.each(databases)("the local indexer on a real chain, entities in $name", (database) => {
   let anvil: Anvil;
   let pinger: Hex;
   let build: string;
@@ -30,7 +43,7 @@ describe("the local indexer on a real chain", () => {
   let nextTime: number;
   /** The hour bucket the first pings fall in. */
   let firstHour: number;
-  const dataDir = mkdtempSync(join(tmpdir(), "indexer-test-"));
+  let storage: Awaited<ReturnType<(typeof databases)[number]["open"]>>;
 
   const wallets = () => ({
     alice: createWalletClient({ account: alice, chain: foundry, transport: http(anvil.url) }).extend(publicActions),
@@ -57,10 +70,11 @@ describe("the local indexer on a real chain", () => {
   }
 
   async function start() {
-    local = await startLocalIndexer({ subgraph: build, rpcUrl: anvil.url, dataDir, subgraphName: "test/ping", port: 0, pollInterval: 20, log: () => {} });
+    local = await startLocalIndexer({ subgraph: build, rpcUrl: anvil.url, database: storage.location, subgraphName: "test/ping", port: 0, pollInterval: 20, log: () => {} });
   }
 
   beforeAll(async () => {
+    storage = await database.open();
     anvil = await startAnvil();
     const { alice: wallet } = wallets();
     const latest = await wallet.getBlock();
@@ -77,6 +91,7 @@ describe("the local indexer on a real chain", () => {
   afterAll(async () => {
     await local?.close();
     await anvil?.stop();
+    await storage?.close();
   });
 
   it("indexes events into entities, derived lists and hourly aggregations", async () => {

@@ -3,16 +3,15 @@
  * indexing loop. The CLI (cli.ts) and tests use this; `close()` stops the loop after the block it is on,
  * then the server, then the database.
  */
-import { mkdirSync, rmSync } from "node:fs";
-
 import type { EIP1193Provider } from "viem";
 
 import { ChainSource } from "./chain/source.ts";
 import { startGraphQLServer, type GraphQLServer } from "./graphql/index.ts";
 import { Indexer } from "./indexer.ts";
 import { loadSubgraph, type SubgraphBuild } from "./manifest.ts";
-import { openPglite, type Db } from "./store/db.ts";
+import type { Db } from "./store/db.ts";
 import { EntityStore } from "./store/index.ts";
+import { openDb } from "./store/open.ts";
 
 export interface LocalIndexerOptions {
   /** The folder `graph build` wrote. */
@@ -21,9 +20,12 @@ export interface LocalIndexerOptions {
   rpcUrl: string;
   /** An EIP-1193 provider to read the chain through instead of `rpcUrl` (an in-process node). */
   provider?: EIP1193Provider;
-  /** PGlite data directory; omitted: in memory (gone when the process ends). */
-  dataDir?: string;
-  /** Delete `dataDir` first. */
+  /**
+   * Where entities are stored: a PostgreSQL server (`postgres://user:password@host:port/db`), or a PGlite data
+   * directory; omitted: PGlite in memory (gone when the process ends).
+   */
+  database?: string;
+  /** Start from nothing: delete the PGlite directory, or drop the schema `subgraph` on the PostgreSQL server. */
   fresh?: boolean;
   /** Served at /subgraphs/name/<subgraphName>. */
   subgraphName: string;
@@ -50,9 +52,7 @@ export const NAMESPACE = "subgraph";
 export async function startLocalIndexer(options: LocalIndexerOptions): Promise<LocalIndexer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const build = loadSubgraph(options.subgraph);
-  if (options.fresh && options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await openPglite(options.dataDir);
+  const db = await openDb(options.database, { fresh: options.fresh, namespace: NAMESPACE });
   let server: GraphQLServer | undefined;
   try {
     const store = await EntityStore.open({ db, schema: build.schema, namespace: NAMESPACE, deployment: build.deployment });

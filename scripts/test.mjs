@@ -23,7 +23,7 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
-    name: "local indexer (vitest: manifest, chain source on anvil, WASM host, store on PGlite, GraphQL over HTTP)",
+    name: "local indexer (vitest: manifest, chain source on anvil, WASM host, store on PGlite and PostgreSQL, GraphQL over HTTP)",
     command: ["vitest", "run"],
     counts: (output) => {
       const line = [...output.matchAll(/^\s*Tests\s+(.*)$/gm)].pop()?.[1] ?? "";

@@ -1,6 +1,7 @@
 /**
  * The SQL connection the store and the GraphQL planner share: an embedded PostgreSQL (PGlite) in a directory,
- * or in memory when no directory is given. Everything above it speaks plain PostgreSQL through this interface.
+ * or in memory when no directory is given; `postgres.ts` implements it on a PostgreSQL server, and `open.ts`
+ * picks one. Everything above it speaks plain PostgreSQL through this interface.
  */
 import { PGlite, types } from "@electric-sql/pglite";
 

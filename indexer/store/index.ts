@@ -6,4 +6,6 @@ export type { HostStore } from "./hostStore.ts";
 export { StoreError } from "./storeError.ts";
 export { REVERTIBLE_BLOCKS } from "./meta.ts";
 export { openPglite, type Db } from "./db.ts";
+export { openPostgres, PostgresConnectionError } from "./postgres.ts";
+export { openDb, isPostgresUrl, describeLocation, type OpenDbOptions } from "./open.ts";
 export type { Entity, Value } from "./layout.ts";

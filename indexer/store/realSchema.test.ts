@@ -3,10 +3,10 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseSchema, storedFields, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
-import { openPglite, type Db } from "./db.ts";
+import type { Db } from "./db.ts";
 import { EntityStore } from "./entityStore.ts";
 import type { Entity, Value } from "./layout.ts";
-import { testBlock } from "./testSupport.ts";
+import { testBlock, testDatabases } from "./testSupport.ts";
 
 // The project's own subgraph schema, read at run time as a fixture.
 const SCHEMA_URL = new URL("../../subgraph/schema.graphql", import.meta.url);
@@ -14,15 +14,11 @@ const DAY = 19_675 * 86_400;
 const HOUR = 3_600;
 const NAMESPACE = "sgd42";
 
+const databases = testDatabases();
 let schema: SchemaModel;
-let db: Db;
 
 beforeAll(async () => {
   schema = parseSchema(await readFile(SCHEMA_URL, "utf8"));
-  db = await openPglite();
-});
-afterAll(async () => {
-  await db.close();
 });
 
 /** A value of the field's type, different for each `n`. */
@@ -56,7 +52,15 @@ function sampleEntity(model: EntityModel, n: number): Entity {
   return entity;
 }
 
-describe("the store on the subgraph's schema", () => {
+describe.each(databases)("the store on the subgraph's schema, on $name", (database) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await database.open();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
   it("stores every entity type and reads every field back the same after a reopen", async () => {
     const store = await EntityStore.open({ db, schema, namespace: NAMESPACE, deployment: "QmDcrm" });
     const entityTypes = [...schema.entities.values()].filter((e) => e.kind === "entity");
