@@ -55,8 +55,10 @@ export async function writeReadmeOutputs(path: string, outputs: string[]): Promi
   for (let i = sections.length - 1; i >= 0; i--) {
     const { start, end, title } = sections[i]!;
     const body = text.slice(start, end);
-    const replaced = body.replace(/^Output:\s*\n\n?```json\n[\s\S]*?^```$/m, `Output:\n\n\`\`\`json\n${outputs[i]}\n\`\`\``);
-    if (replaced === body) throw new Error(`README section "${title}" has no Output: block to replace`);
+    const block = /^Output:\s*\n\n?```json\n[\s\S]*?^```$/m;
+    if (!block.test(body)) throw new Error(`README section "${title}" has no Output: block to replace`);
+    // A function, so that `$` in an answer is not read as a replacement pattern.
+    const replaced = body.replace(block, () => `Output:\n\n\`\`\`json\n${outputs[i]}\n\`\`\``);
     text = text.slice(0, start) + replaced + text.slice(end);
   }
   await writeFile(path, text);
