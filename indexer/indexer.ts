@@ -106,8 +106,12 @@ export class Indexer {
   private async indexRange(report: PassReport, chainHead: number): Promise<PassReport> {
     const { from, to } = report;
     let started = performance.now();
+    // The range's last block before and after reading it: the same hash means the chain up to it did not change
+    // meanwhile (a block's hash covers its ancestors), so the logs and blocks read in between belong together.
+    const target = await this.chain.header(to);
     const logs = await this.chain.logs(from, to);
     report.readMs += performance.now() - started;
+    if (!target) return report; // the chain got shorter under us: the next pass sees it settled
     const byBlock = new Map<number, typeof logs>();
     for (const log of logs) {
       const number = Number(log.blockNumber);
@@ -159,13 +163,19 @@ export class Indexer {
       report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
     }
+    started = performance.now();
+    const settled = await this.chain.header(to);
+    report.readMs += performance.now() - started;
+    if (settled?.hash !== target.hash) {
+      // A reorg during the pass: keep what was committed (each block was checked against its logs) and let the
+      // next pass's reorg check compare the head with the chain.
+      this.log(`the chain changed at block ${to} while blocks ${from}..${to} were read; checking again`);
+      return report;
+    }
     // Record progress through the blocks without triggers too (and close finished aggregation buckets).
     if ((this.store.head?.number ?? -1) < to) {
       started = performance.now();
-      const header = await this.chain.header(to);
-      report.readMs += performance.now() - started;
-      started = performance.now();
-      if (header) await this.store.advanceHead(header);
+      await this.store.advanceHead(target);
       report.commitMs += performance.now() - started;
     }
     this.status = to >= chainHead ? "synced" : "syncing";
