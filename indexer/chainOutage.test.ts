@@ -2,8 +2,6 @@
  * A chain endpoint that stops answering (a node restarting, a provider's outage) is waited for, not fatal:
  * the indexer says so, asks again less and less often, and catches up when the endpoint is back.
  */
-import { createServer, type Server } from "node:http";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWalletClient, http, pad, publicActions, toHex, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
@@ -12,32 +10,13 @@ import { foundry } from "viem/chains";
 import { startLocalIndexer, type LocalIndexer } from "./service.ts";
 import { type Anvil, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
 import { buildPingSubgraph } from "./testing/pingSubgraph.ts";
+import { type Relay, startRelay } from "./testing/relay.ts";
 
 const account = mnemonicToAccount("test test test test test test test test test test test junk");
 
-/** A JSON-RPC relay to `target` that can be switched off (it then answers 503). */
-async function startRelay(target: string): Promise<{ url: string; up: boolean; close(): Promise<void> }> {
-  const relay = { url: "", up: false, close: async () => {} };
-  const server: Server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (!relay.up) {
-      response.writeHead(503).end("down");
-      return;
-    }
-    const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
-    response.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  relay.url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  relay.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return relay;
-}
-
 describe("the local indexer when the chain stops answering", () => {
   let anvil: Anvil;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let relay: Relay;
   let local: LocalIndexer | undefined;
   let pinger: Hex;
   let build: string;
@@ -46,6 +25,7 @@ describe("the local indexer when the chain stops answering", () => {
   beforeAll(async () => {
     anvil = await startAnvil();
     relay = await startRelay(anvil.url);
+    relay.up = false;
     const wallet = createWalletClient({ account, chain: foundry, transport: http(anvil.url) }).extend(publicActions);
     const receipt = await wallet.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ data: PING_CREATION_CODE }) });
     pinger = receipt.contractAddress!.toLowerCase() as Hex;
@@ -71,6 +51,6 @@ describe("the local indexer when the chain stops answering", () => {
     await local.waitForBlock(undefined, 40_000);
     const after = await (await fetch(local.server.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ senders { total } }"}' })).json();
     expect(after).toEqual({ data: { senders: [{ total: "7" }] } });
-    await expect.poll(() => log.includes("the chain answers again"), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => log.includes("the chain works again"), { timeout: 5_000 }).toBe(true);
   }, 90_000);
 });

@@ -75,6 +75,13 @@ try {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  // Indexing that cannot go on (another chain under the same data) ends the process: a supervisor sees it.
+  void local.stopped.then(async (error) => {
+    if (!error || closing) return;
+    closing = true;
+    await local.close();
+    process.exit(1);
+  });
 } catch (error) {
   if (error instanceof ManifestError || error instanceof SchemaError) fail(error.message);
   const message = (error as Error).message;

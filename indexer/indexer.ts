@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
 import { BlockIdSequence, MappingError, MappingModule } from "./host/index.ts";
 import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
-import type { EntityStore } from "./store/index.ts";
+import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import { TriggerError, TriggerMatcher, toEventTrigger } from "./triggers.ts";
 
 export interface IndexerOptions {
@@ -56,6 +56,8 @@ export class Indexer {
   private readonly startBlock: number;
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** What failed last ("the chain", "the store"), for the line that says it works again. */
+  private lastFailure = "the chain";
   status: IndexerStatus = "syncing";
   readonly totals: IndexerTotals = { blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
 
@@ -94,7 +96,11 @@ export class Indexer {
       this.status = "synced";
       return null;
     }
-    const to = Math.min(chainHead, from + this.rangeSize - 1);
+    let to = Math.min(chainHead, from + this.rangeSize - 1);
+    // A pass that would leap into the blocks a reorg can still replace stops where they begin, so that a block
+    // hash is kept there for the reorg check to find the common ancestor by.
+    const reorgable = chainHead - REVERTIBLE_BLOCKS;
+    if (from < reorgable && to > reorgable) to = reorgable;
     const report: PassReport = { from, to, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
     try {
       return await this.indexRange(report, chainHead);
@@ -146,7 +152,13 @@ export class Indexer {
             });
             report.triggers += 1;
           } catch (error) {
-            if (error instanceof MappingError || error instanceof TriggerError) {
+            if (error instanceof TriggerError) {
+              // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
+              // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
+              this.log(`DEBUG ${dataSource.name}: ${error.message}; skipped`);
+              continue;
+            }
+            if (error instanceof MappingError) {
               const message = `${dataSource.name}.${matched.handler.handler} failed at block ${number}, log ${log.logIndex}: ${error.message}`;
               await this.store.fail(message, header);
               this.status = "failed";
@@ -183,8 +195,9 @@ export class Indexer {
   }
 
   /**
-   * Runs passes until `stop()`: at the head it waits `pollInterval` between passes. A chain that cannot be read
-   * is asked again, less and less often (up to every 30 s), with a line each time; nothing is lost meanwhile.
+   * Runs passes until `stop()`: at the head it waits `pollInterval` between passes. A chain or a database that
+   * fails is asked again, less and less often (up to every 30 s), with a line each time; nothing is lost
+   * meanwhile, since a block is committed whole or not at all. Only a `ReorgError` (another chain) ends it.
    */
   async run(): Promise<void> {
     let retryDelay = 0;
@@ -193,12 +206,17 @@ export class Indexer {
       let report: PassReport | null;
       try {
         report = await this.syncOnce();
-        if (retryDelay > 0) this.log("the chain answers again");
+        if (retryDelay > 0) this.log(`${this.lastFailure} works again`);
         retryDelay = 0;
       } catch (error) {
-        if (!(error instanceof ChainError)) throw error;
+        if (error instanceof ReorgError) {
+          this.status = "failed";
+          throw error;
+        }
+        if (this.stopping) break;
+        this.lastFailure = error instanceof ChainError ? "the chain" : "the store";
         retryDelay = Math.min(30_000, Math.max(1_000, retryDelay * 2));
-        this.log(`${error.message}; trying again in ${retryDelay / 1000} s`);
+        this.log(`${(error as Error).message}; trying again in ${retryDelay / 1000} s`);
         await this.sleep(retryDelay);
         continue;
       }
@@ -217,6 +235,7 @@ export class Indexer {
 
   /** Waits `ms`, or less if `stop()` is called. */
   private async sleep(ms: number): Promise<void> {
+    if (this.stopping) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
@@ -239,7 +258,8 @@ export class Indexer {
     if (!head) return;
     const onChain = await this.chain.header(head.number);
     if (onChain?.hash === head.hash) return;
-    for (let number = head.number - 1; number >= Math.max(0, head.number - 250); number--) {
+    const oldest = Math.max(this.startBlock - 1, head.number - REVERTIBLE_BLOCKS);
+    for (let number = head.number - 1; number >= Math.max(0, oldest); number--) {
       const stored = await this.store.blockHash(number);
       if (stored === null) continue;
       const chainBlock = await this.chain.header(number);
@@ -248,6 +268,12 @@ export class Indexer {
         await this.store.revertTo(number);
         return;
       }
+    }
+    if (oldest < this.startBlock) {
+      // Nothing committed is known to be on the chain, and everything is still revertible: start over.
+      this.log(`reorg: no committed block is on the chain any more; indexing again from block ${this.startBlock}`);
+      await this.store.revertTo(this.startBlock - 1);
+      return;
     }
     throw new ReorgError(
       `the chain at ${this.chain.url} no longer holds the indexed block ${head.number} (${head.hash}) nor any of the last blocks before it: ` +

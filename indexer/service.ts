@@ -41,6 +41,8 @@ export interface LocalIndexer {
   indexer: Indexer;
   server: GraphQLServer;
   db: Db;
+  /** Settles when the indexing loop ends: with the error that ended it (another chain), or undefined after `close()`. */
+  stopped: Promise<Error | undefined>;
   /** Resolves when the indexer has committed `blockNumber` (or the chain head when omitted), or has failed. */
   waitForBlock(blockNumber?: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -66,16 +68,21 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
       host: options.host,
       port: options.port,
     });
-    const running = indexer.run().catch((error) => {
-      indexer.status = "failed";
-      log(`indexer stopped: ${(error as Error).message}`);
-    });
+    const running: Promise<Error | undefined> = indexer.run().then(
+      () => undefined,
+      (error: Error) => {
+        indexer.status = "failed";
+        log(`indexer stopped: ${error.message}`);
+        return error;
+      },
+    );
     const ready = server;
     return {
       build,
       indexer,
       server: ready,
       db,
+      stopped: running,
       async waitForBlock(blockNumber, timeoutMs = 60_000) {
         const target = blockNumber ?? (await chain.headNumber());
         const deadline = Date.now() + timeoutMs;

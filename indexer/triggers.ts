@@ -21,14 +21,15 @@ export class TriggerError extends Error {
 
 /** Finds data source and handler for logs by (address, topic0). */
 export class TriggerMatcher {
-  private readonly byKey = new Map<string, { dataSource: DataSourceSpec; handler: EventHandlerSpec }[]>();
+  private readonly byKey = new Map<string, { dataSource: DataSourceSpec; handler: EventHandlerSpec; order: number }[]>();
 
   constructor(dataSources: DataSourceSpec[]) {
+    let order = 0;
     for (const dataSource of dataSources) {
       for (const handler of dataSource.eventHandlers) {
         const key = `${dataSource.address ?? "*"}:${handler.topic0}`;
         const list = this.byKey.get(key) ?? [];
-        list.push({ dataSource, handler });
+        list.push({ dataSource, handler, order: order++ });
         this.byKey.set(key, list);
       }
     }
@@ -42,7 +43,8 @@ export class TriggerMatcher {
     const blockNumber = Number(log.blockNumber);
     return [...(this.byKey.get(`${address}:${topic0}`) ?? []), ...(this.byKey.get(`*:${topic0}`) ?? [])]
       .filter(({ dataSource }) => blockNumber >= dataSource.startBlock)
-      .map((entry) => ({ ...entry, log }));
+      .sort((a, b) => a.order - b.order)
+      .map(({ dataSource, handler }) => ({ dataSource, handler, log }));
   }
 }
 

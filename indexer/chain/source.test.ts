@@ -4,6 +4,7 @@ import { foundry } from "viem/chains";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { type Anvil, PING_CREATION_CODE, PING_TOPIC, startAnvil } from "../testing/anvil.ts";
+import { startRelay } from "../testing/relay.ts";
 import { ChainError, ChainSource } from "./source.ts";
 
 const account = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
@@ -85,5 +86,45 @@ describe("ChainSource on a real node", () => {
     const source = new ChainSource({ url: "http://127.0.0.1:9", filter: { addresses: [], topics0: [PING_TOPIC] }, retryCount: 0 });
     await expect(source.headNumber()).rejects.toThrow(ChainError);
     await expect(source.headNumber()).rejects.toThrow("http://127.0.0.1:9");
+  });
+
+  it("splits eth_getLogs ranges a provider refuses as too large, and grows them back", async () => {
+    const relay = await startRelay(anvil.url);
+    const spans: number[] = [];
+    relay.intercept = ({ method, params }) => {
+      if (method !== "eth_getLogs") return undefined;
+      const { fromBlock, toBlock } = params[0] as { fromBlock: string; toBlock: string };
+      const span = Number(toBlock) - Number(fromBlock) + 1;
+      spans.push(span);
+      return span > 2 ? { status: 200, body: { error: { code: -32005, message: "query returned more than 10000 results" } } } : undefined;
+    };
+    try {
+      const source = new ChainSource({ url: relay.url, filter: { addresses: [ping], topics0: [PING_TOPIC] }, maxRange: 8, retryCount: 0 });
+      expect((await source.logs(0, 7)).map((l) => BigInt(l.data))).toEqual([1n, 3n, 5n]);
+      expect(spans[0]).toBe(8);
+      expect(Math.max(...spans.slice(-3))).toBeLessThanOrEqual(4); // after a success it tries twice the range, then halves again
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("does not take a rate limit or an endpoint answering 404 for a range or a block that is not there", async () => {
+    const relay = await startRelay(anvil.url);
+    try {
+      let getLogsCalls = 0;
+      relay.intercept = ({ method }) => {
+        if (method === "eth_getLogs") getLogsCalls += 1;
+        return method === "eth_getLogs" ? { status: 429, body: { error: "Too Many Requests" } } : undefined;
+      };
+      const limited = new ChainSource({ url: relay.url, filter: { addresses: [ping], topics0: [PING_TOPIC] }, retryCount: 0 });
+      await expect(limited.logs(0, 7)).rejects.toThrow(ChainError);
+      expect(getLogsCalls).toBe(1);
+
+      relay.intercept = () => ({ status: 404, body: { error: "Not Found" } });
+      const broken = new ChainSource({ url: relay.url, filter: { addresses: [ping], topics0: [PING_TOPIC] }, retryCount: 0 });
+      await expect(broken.header(1)).rejects.toThrow(ChainError);
+    } finally {
+      await relay.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import {
   type Block,
+  BlockNotFoundError,
   createPublicClient,
   custom,
   type EIP1193Provider,
@@ -41,8 +42,9 @@ export class ChainSource {
   readonly url: string;
   private readonly client: PublicClient;
   private readonly filter: LogFilter;
-  /** The largest range one eth_getLogs asks for; halved when the node refuses a range. */
+  /** The largest range one eth_getLogs asks for: halved when the node refuses a range as too large, grown back after successes. */
   private maxRange: number;
+  private readonly rangeLimit: number;
 
   /**
    * `url`: a JSON-RPC endpoint over HTTP. `provider`: an EIP-1193 provider instead (an in-process node); `url`
@@ -51,7 +53,7 @@ export class ChainSource {
   constructor(options: { url: string; provider?: EIP1193Provider; filter: LogFilter; maxRange?: number; retryCount?: number }) {
     this.url = options.url;
     this.filter = options.filter;
-    this.maxRange = options.maxRange ?? 2_000;
+    this.maxRange = this.rangeLimit = options.maxRange ?? 2_000;
     const retry = { retryCount: options.retryCount ?? 5, retryDelay: 250 };
     this.client = createPublicClient({
       transport: options.provider ? custom(options.provider, retry) : http(options.url, { ...retry, timeout: 30_000 }),
@@ -72,7 +74,8 @@ export class ChainSource {
   async header(number: number): Promise<BlockHeader | null> {
     const block = await this.call(`eth_getBlockByNumber(${number})`, () =>
       this.client.getBlock({ blockNumber: BigInt(number) }).catch((error) => {
-        if (/could not be found|not found/i.test(String(error?.message))) return null;
+        // Only the node's own "no such block"; an endpoint answering 404 is an outage, not a short chain.
+        if (error instanceof BlockNotFoundError) return null;
         throw error;
       }),
     );
@@ -106,12 +109,14 @@ export class ChainSource {
         });
         out.push(...(logs as unknown[]).map(normalizeLog));
         start = end + 1;
+        this.maxRange = Math.min(this.rangeLimit, this.maxRange * 2);
       } catch (error) {
-        const message = String((error as Error)?.message ?? error);
-        if (end > start && /range|too many|limit|exceed|size/i.test(message)) {
+        const details = String((error as { details?: string })?.details ?? (error as Error)?.message ?? error);
+        if (end > start && rangeTooLarge(details)) {
           this.maxRange = Math.max(1, Math.floor((end - start + 1) / 2));
           continue;
         }
+        const message = String((error as Error)?.message ?? error);
         throw new ChainError(`eth_getLogs ${start}..${end} at ${this.url} failed: ${firstLine(message)}`);
       }
     }
@@ -152,3 +157,12 @@ function normalizeLog(raw: any): Log {
 }
 
 const firstLine = (text: string): string => text.split("\n")[0]!.trim();
+
+/**
+ * Whether a node refused eth_getLogs because the range or its result was too large (worded differently by each
+ * node and provider), as opposed to a rate limit, which a smaller range would not cure.
+ */
+function rangeTooLarge(details: string): boolean {
+  if (/rate.?limit|too many requests|\b429\b/i.test(details)) return false;
+  return /block range|range (is )?too (large|wide|big)|too many (results|logs|blocks)|more than \d+ (results|logs)|query returned more than|exceed(s|ed)? .*(range|results|logs|blocks|size)|response (is )?too (large|big)|limit.*(results|logs|blocks)/i.test(details);
+}

@@ -1,0 +1,53 @@
+/**
+ * A reorg that replaces every block the indexer kept a hash of (the chain went back before its first committed
+ * block, as `evm_revert` does in a test flow): everything is still revertible, so it starts over instead of
+ * taking the chain for another one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestClient, createWalletClient, http, pad, publicActions, toHex, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+
+import { startLocalIndexer, type LocalIndexer } from "./service.ts";
+import { type Anvil, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
+import { buildPingSubgraph } from "./testing/pingSubgraph.ts";
+
+const account = mnemonicToAccount("test test test test test test test test test test test junk");
+
+describe("the local indexer when a reorg replaces every block it knows", () => {
+  let anvil: Anvil;
+  let local: LocalIndexer | undefined;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    anvil = await startAnvil();
+  });
+  afterAll(async () => {
+    await local?.close();
+    await anvil?.stop();
+  });
+
+  it("starts over from the data sources' start block", async () => {
+    const wallet = createWalletClient({ account, chain: foundry, transport: http(anvil.url) }).extend(publicActions);
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) });
+    const deployed = await wallet.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ data: PING_CREATION_CODE }) });
+    const pinger = deployed.contractAddress!.toLowerCase() as Hex;
+    const build = buildPingSubgraph(pinger, Number(deployed.blockNumber));
+    const snapshot = await test.snapshot();
+    await test.mine({ blocks: 2 });
+    local = await startLocalIndexer({ subgraph: build, rpcUrl: anvil.url, subgraphName: "ping", port: 0, pollInterval: 20, log: (line) => log.push(line) });
+    await local.waitForBlock();
+    const indexedHead = Number(await wallet.getBlockNumber());
+
+    await test.revert({ id: snapshot });
+    await test.mine({ blocks: 3 });
+    const ping = await wallet.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: pinger, data: pad(toHex(42n)) }) });
+    expect(Number(ping.blockNumber)).toBeGreaterThan(indexedHead);
+    await local.waitForBlock(Number(ping.blockNumber));
+
+    const response = await fetch(local.server.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ senders { total } }"}' });
+    expect(await response.json()).toEqual({ data: { senders: [{ total: "42" }] } });
+    expect(log.some((line) => /no committed block is on the chain any more/.test(line))).toBe(true);
+    expect(local.indexer.status).not.toBe("failed");
+  }, 90_000);
+});
