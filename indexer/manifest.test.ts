@@ -59,7 +59,12 @@ describe("loadSubgraph", () => {
   it.each([
     ["a missing folder", () => join(tmpdir(), "no-such-build"), /does not exist/],
     ["an event the ABI lacks", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")), /no event Pong/],
-    ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,uint256)")), /no event Ping\(address,uint256\)/],
+    ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,indexed uint256)")), /no event Ping\(address,indexed uint256\)/],
+    ["a receipt handler", () => buildFolder((m) => m.replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")), /receipt: true/],
+    ["an end block", () => buildFolder((m) => m.replace("startBlock: 7", "startBlock: 7\n      endBlock: 9")), /endBlock/],
+    ["grafting", () => buildFolder((m) => `${m}graft:\n  base: Qm\n  block: 1\n`), /graft/],
+    ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],
+    ["two data sources of one name", () => buildFolder((m) => m.replace("dataSources:\n", "dataSources:\n" + m.slice(m.indexOf("  - kind:")))), /two data sources are named Pinger/],
     ["an unsupported apiVersion", () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.4")), /apiVersion 0\.0\.4/],
     ["block handlers", () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: handleBlock\n      eventHandlers:")), /block and call handlers/],
     ["templates", () => buildFolder((m) => `${m}templates:\n  - kind: ethereum/contract\n    name: T\n`), /templates/],
@@ -74,6 +79,11 @@ describe("loadSubgraph", () => {
     } catch (error) {
       expect((error as Error).name).toMatch(/ManifestError|SchemaError/);
     }
+  });
+
+  it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {
+    const build = loadSubgraph(buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,uint256)")));
+    expect(build.dataSources[0]!.eventHandlers[0]!.abiEvent.inputs[0]!.indexed).toBe(true);
   });
 
   it("is a ManifestError class users can catch", () => {

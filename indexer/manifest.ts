@@ -77,6 +77,10 @@ export function loadSubgraph(directory: string): SubgraphBuild {
   }
   if (!manifest || typeof manifest !== "object") throw new ManifestError(`${manifestPath} is empty`);
   if (manifest.templates?.length) throw new ManifestError("data source templates are not supported by this indexer yet");
+  if (manifest.graft) throw new ManifestError("grafting (graft:) is not supported by this indexer");
+  if (Array.isArray(manifest.features) && manifest.features.length) {
+    throw new ManifestError(`features ${manifest.features.join(", ")} are not supported by this indexer yet`);
+  }
   if (!manifest.schema?.file) throw new ManifestError("the manifest names no schema file (schema.file)");
   const schema = parseSchema(read(manifest.schema.file, "schema").toString("utf8"));
   if (!Array.isArray(manifest.dataSources) || manifest.dataSources.length === 0) {
@@ -114,8 +118,13 @@ export function loadSubgraph(directory: string): SubgraphBuild {
       const plain = signature.replace(/indexed /g, "").replace(/ /g, "");
       const name = plain.slice(0, plain.indexOf("("));
       const topic0 = toEventSelector(plain);
-      const abiEvent = abi.find((item): item is AbiEvent => item.type === "event" && item.name === name && manifestSignature(item) === signature.replace(/, /g, ","));
+      const sameName = abi.filter((item): item is AbiEvent => item.type === "event" && item.name === name);
+      // As graph-node: the exact signature, or without `indexed` when the ABI has one event of that name.
+      const abiEvent =
+        sameName.find((item) => manifestSignature(item) === signature.replace(/, /g, ",")) ??
+        (sameName.length === 1 && !signature.includes("indexed ") && toEventSelector(sameName[0]!) === topic0 ? sameName[0] : undefined);
       if (!abiEvent) throw new ManifestError(`${where}: the ABI has no event ${signature} (the manifest must say which parameters are indexed, as the ABI does)`);
+      if (entry.receipt === true) throw new ManifestError(`${where}: ${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
       if (entry.topic1 || entry.topic2 || entry.topic3) {
         throw new ManifestError(`${where}: topic filters on ${signature} are not supported by this indexer yet`);
       }
@@ -127,6 +136,7 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(String(address))) {
       throw new ManifestError(`${where}: source.address ${address} is not an address`);
     }
+    if (source.source?.endBlock !== undefined) throw new ManifestError(`${where}: source.endBlock is not supported by this indexer yet`);
     const startBlock = Number(source.source?.startBlock ?? 0);
     if (!Number.isSafeInteger(startBlock) || startBlock < 0) throw new ManifestError(`${where}: startBlock ${source.source?.startBlock} is not a block number`);
     return {
@@ -141,6 +151,9 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     };
   });
 
+  const names = dataSources.map((s: DataSourceSpec) => s.name);
+  const repeated = names.find((name: string, i: number) => names.indexOf(name) !== i);
+  if (repeated) throw new ManifestError(`two data sources are named ${repeated}: names must be unique`);
   const networks = new Set(dataSources.map((s: DataSourceSpec) => s.network));
   if (networks.size > 1) throw new ManifestError(`the data sources name several networks (${[...networks].join(", ")}); one indexer follows one chain`);
 
