@@ -224,6 +224,7 @@ describe("store", () => {
       ratio: "0.25",
       data: "0xabcd",
       owner: "0x01",
+      color: "Blue",
     });
     expect(store.get("Owner", "0x01")).toEqual({ id: "0x01" });
     expect(run("updateItem", store)).toEqual(["first 4 no amount", "0.25 0xabcd", "missing", "1 a", "in block"]);
@@ -244,6 +245,7 @@ describe("store", () => {
   it("refuses values of the wrong type, missing required fields, conflicting ids, derived fields and aggregations", () => {
     expect(failure("wrongType").message).toContain("Entity Item[b]: the value `1` for field `name` must have type String! but has type Int");
     expect(failure("missingField").message).toContain("Entity Item[c]: missing value for non-nullable field `name`");
+    expect(failure("badEnum").message).toContain("Entity Item[g]: `Green` is not a value of enum Color (field `color`: Red, Blue)");
     expect(failure("idMismatch").message).toContain("Value of Item attribute 'id' conflicts with ID passed to `store.set()`: d != e");
     expect(failure("derivedField").message).toContain("Entity Owner[0x02]: field `items` is derived and can not be set");
     expect(failure("getAggregation").message).toContain("Cannot get entity of type `Stat`. The type must be an @entity type");

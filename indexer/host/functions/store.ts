@@ -132,12 +132,23 @@ function fieldUpdates(context: HostContext, entity: EntityModel, id: string, dat
     }
     try {
       updates[name] = fieldValue(field, tagged);
+      if (field.enumName) checkEnumValue(context, entity, id, field.name, field.enumName, updates[name]!);
     } catch (error) {
       if (error instanceof StoreValueTypeError) throw new MappingError(`Entity ${entity.name}[${id}]: ${error.message}`, { cause: error });
       throw error;
     }
   }
   return updates;
+}
+
+/** An enum field holds one of its enum's values (graph-node's enum columns refuse anything else). */
+function checkEnumValue(context: HostContext, entity: EntityModel, id: string, fieldName: string, enumName: string, value: Value): void {
+  const allowed = context.schema.enums.get(enumName)?.values ?? [];
+  for (const item of Array.isArray(value) ? value : [value]) {
+    if (item !== null && !allowed.includes(item as string)) {
+      throw new MappingError(`Entity ${entity.name}[${id}]: \`${String(item)}\` is not a value of enum ${enumName} (field \`${fieldName}\`: ${allowed.join(", ")})`);
+    }
+  }
 }
 
 /** The whole entity after `updates`: every stored field, from the updates or else the stored version. */
