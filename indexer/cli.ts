@@ -86,7 +86,7 @@ try {
   if (error instanceof ManifestError || error instanceof SchemaError) fail(error.message);
   const message = (error as Error).message;
   const where = isPostgresUrl(database) ? `the schema subgraph on ${describeLocation(database)}` : `the data directory ${values.db}`;
-  const hint = /holds deployment/.test(message) ? ` (${where} holds another build: start with --fresh or use another --db)` : "";
+  const hint = /holds deployment/.test(message) ? ` (${where})` : "";
   console.error(`indexer: ${message}${hint}`);
   process.exit(1);
 }

@@ -57,6 +57,9 @@ export interface SchemaModel {
   source: string;
 }
 
+/** The columns every entity table has besides its fields (`store/layout.ts`): no field may take their names. */
+export const SYSTEM_COLUMNS: readonly string[] = ["vid", "block_start", "block_end"];
+
 /** A schema the indexer cannot serve, with where it is wrong. */
 export class SchemaError extends Error {
   override name = "SchemaError";
@@ -194,6 +197,11 @@ function readField(
     if (type.kind !== Kind.NAMED_TYPE) throw new SchemaError(`${typeName}.${node.name.value}: nested lists are not supported`);
   }
   const named = (type as { name: { value: string } }).name.value;
+  if (SYSTEM_COLUMNS.includes(node.name.value)) {
+    throw new SchemaError(
+      `${typeName}.${node.name.value}: the field name ${node.name.value} is reserved (every entity table has the columns ${SYSTEM_COLUMNS.join(", ")}); rename the field`,
+    );
+  }
   const field: FieldModel = {
     name: node.name.value,
     typeName: named,

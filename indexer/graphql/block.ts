@@ -2,6 +2,7 @@
  * The `block` argument (`{ number }`, `{ hash }`, `{ number_gte }`) as the block number a query reads at,
  * checked against what the indexer has committed, and the `subgraphError` policy.
  */
+import { REVERTIBLE_BLOCKS } from "../store/meta.ts";
 import { QueryError } from "./errors.ts";
 import { readBlock, readMeta, type MetaState, type PlannerSource } from "./planner.ts";
 
@@ -37,7 +38,12 @@ export async function resolveReadPoint(source: Pick<PlannerSource, "db" | "names
   const head = meta?.headNumber ?? null;
   if (height?.hash !== undefined && height.hash !== null) {
     const found = await readBlock(source, { hash: height.hash });
-    if (!found) throw new QueryError(`no block with hash ${height.hash} is known to the subgraph`);
+    if (!found) {
+      // `_blocks` keeps only the blocks a reorg can still revert: an older block's hash is not known.
+      throw new QueryError(
+        `no block with hash ${height.hash} is known to the subgraph: only the last ${REVERTIBLE_BLOCKS} blocks it indexed can be looked up by hash; query an older block by number instead`,
+      );
+    }
     return { block: found.number, meta };
   }
   if (height?.number !== undefined && height.number !== null) {

@@ -49,6 +49,15 @@ export function parseFilterKey(entity: EntityModel, key: string): { field: Field
 /** The SQL condition of `where` over rows of `entity` aliased `alias` (`TRUE` for an empty filter). */
 export function filterSql(context: FilterContext, entity: EntityModel, alias: string, where: Record<string, unknown> | null | undefined): string {
   if (!where) return "TRUE";
+  if (where.or !== undefined) {
+    // graph-node refuses `or` beside column filters (`and` may mix): they belong inside each `or` branch.
+    const columns = Object.keys(where).filter((key) => key !== "or" && key !== "and" && where[key] !== undefined).sort();
+    if (columns.length > 0) {
+      throw new QueryError(
+        `Cannot mix column filters with 'or' operator at the same level. Found column filter(s) ${columns.map((key) => `'${key}'`).join(", ")} alongside 'or' operator.`,
+      );
+    }
+  }
   const parts: string[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;

@@ -66,23 +66,36 @@ export function pageOf(args: CollectionArgs): { first: number; skip: number } {
  */
 function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
   const direction = args.orderDirection === "desc" ? "DESC" : "ASC";
-  // Like graph-node, the default order ignores orderDirection.
-  if (!args.orderBy) {
-    if (ref.interval) return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
-    return `${col(alias, "id")} ASC`;
+  // Like graph-node, the default order ignores orderDirection; aggregations have no orderBy.
+  if (ref.interval) {
+    if (args.orderBy) throw new QueryError(`Type \`${ref.entity.name}\` is an aggregation: its buckets come newest first and cannot be ordered by \`${args.orderBy}\``);
+    return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
   }
+  if (!args.orderBy) return `${col(alias, "id")} ASC`;
+  const refused = () => new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
   const [parentName, childName] = args.orderBy.split("__");
   const field = ref.entity.field.get(parentName!);
-  if (!field || field.derivedFrom || (field.list && childName !== undefined)) throw new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
+  if (!field || (field.list && (childName !== undefined || field.derivedFrom))) throw refused();
   let key: string;
-  if (childName === undefined) {
+  if (childName === undefined && !field.derivedFrom) {
     key = col(alias, field);
   } else {
     const target = field.reference ? ctx.schema.entities.get(field.reference) : undefined;
-    const child = target?.field.get(childName);
-    if (!target || !child || child.derivedFrom || child.list || child.reference) throw new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
+    // `derived` alone orders by the deriving entity's id, `derived__child` and `reference__child` by its field.
+    const child = target?.field.get(childName ?? "id");
+    if (!target || !child || child.derivedFrom || child.list || child.reference) throw refused();
     const inner = ctx.nextAlias();
-    key = `(SELECT ${col(inner, child)} FROM ${qualifiedTable(ctx.namespace, { entity: target })} ${inner} WHERE ${col(inner, "id")} = ${col(alias, field)} AND ${blockCondition(ctx.params, inner, ctx.block)} LIMIT 1)`;
+    const table = `${qualifiedTable(ctx.namespace, { entity: target })} ${inner}`;
+    const block = blockCondition(ctx.params, inner, ctx.block);
+    if (field.derivedFrom) {
+      // The entity whose back reference names this one; of several, the one with the smallest id, which is
+      // the one the field resolves to.
+      const back = target.field.get(field.derivedFrom)!;
+      const join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
+      key = `(SELECT ${col(inner, child)} FROM ${table} WHERE ${join} AND ${block} ORDER BY ${col(inner, "id")} LIMIT 1)`;
+    } else {
+      key = `(SELECT ${col(inner, child)} FROM ${table} WHERE ${col(inner, "id")} = ${col(alias, field)} AND ${block} LIMIT 1)`;
+    }
   }
   return field.name === "id" && childName === undefined ? `${key} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
 }

@@ -33,4 +33,14 @@ describe("graph-node scalars", () => {
     expect(normaliseHex("nope")).toBeUndefined();
     expect(normaliseHex("0x1")).toBeUndefined();
   });
+
+  it("refuse BigDecimals PostgreSQL's numeric cannot hold: over 131072 digits before the point or 16383 after", () => {
+    for (const ok of ["1e131071", "-1e131071", "0.1e131072", "1e-16383", ".5e-16382", "0e999999", "123456789e-1010", "1.5"]) {
+      expect(BigDecimalScalar.parseValue(ok)).toBe(ok);
+    }
+    for (const tooBig of ["1e999999", "1e131072", "10e131071", "1e-16384", "1.5e-16383", "1e-999999", "1e99999999999999999999999"]) {
+      expect(() => BigDecimalScalar.parseValue(tooBig)).toThrow(new RegExp(`BigDecimal value ${tooBig.replace(/[.+]/g, "\\$&")} is out of range`));
+      expect(() => BigDecimalScalar.parseLiteral({ kind: Kind.STRING, value: tooBig })).toThrow(/out of range/);
+    }
+  });
 });

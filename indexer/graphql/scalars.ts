@@ -14,7 +14,8 @@ export class ScalarInputError extends TypeError {
 }
 
 const INTEGER = /^-?[0-9]+$/;
-const DECIMAL = /^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
+/** A decimal: its integer digits, fraction digits and exponent. */
+const DECIMAL_PARTS = /^-?(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([-+]?[0-9]+))?$/;
 const HEX = /^(0x)?[0-9a-fA-F]*$/;
 
 /**
@@ -74,9 +75,27 @@ export function normaliseDecimal(text: string): string {
   return trimmed === "-0" || trimmed === "" ? "0" : trimmed;
 }
 
+/** PostgreSQL's numeric holds at most this many digits before the decimal point, and after it. */
+const NUMERIC_MAX_INTEGER_DIGITS = 131_072n;
+const NUMERIC_MAX_FRACTION_DIGITS = 16_383n;
+
 function bigDecimalInput(value: unknown): string {
   const text = typeof value === "number" ? String(value) : value;
-  if (typeof text !== "string" || !DECIMAL.test(text)) throw new ScalarInputError(`BigDecimal expects a decimal number, not ${JSON.stringify(value)}`);
+  const match = typeof text === "string" ? DECIMAL_PARTS.exec(text) : null;
+  if (typeof text !== "string" || !match) throw new ScalarInputError(`BigDecimal expects a decimal number, not ${JSON.stringify(value)}`);
+  // The digits the value needs either side of the point, as PostgreSQL's numeric would store them.
+  const [, integer = "", pointFraction, bareFraction, exponentText] = match;
+  const fraction = pointFraction ?? bareFraction ?? "";
+  const exponent = exponentText === undefined ? 0n : BigInt(exponentText);
+  const digits = `${integer}${fraction}`;
+  const firstSignificant = digits.search(/[1-9]/);
+  const scale = BigInt(fraction.length) - exponent;
+  const integerDigits = firstSignificant < 0 ? 0n : BigInt(integer.length - firstSignificant) + exponent;
+  if (integerDigits > NUMERIC_MAX_INTEGER_DIGITS || scale > NUMERIC_MAX_FRACTION_DIGITS) {
+    throw new ScalarInputError(
+      `BigDecimal value ${text} is out of range: at most ${NUMERIC_MAX_INTEGER_DIGITS} digits before the decimal point and ${NUMERIC_MAX_FRACTION_DIGITS} after it`,
+    );
+  }
   return text;
 }
 

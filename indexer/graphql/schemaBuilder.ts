@@ -28,11 +28,22 @@ const TEXT = [
 ];
 const LIST_OPS = ["", "_not", "_contains", "_contains_nocase", "_not_contains", "_not_contains_nocase"];
 
-/** The filter suffixes of a single-valued field, by its type as graph-node chooses them. */
-function filterSuffixes(field: FieldModel): string[] {
-  if (field.enumName || field.typeName === "Boolean") return ["", "_not", "_in", "_not_in"];
-  if (field.typeName === "String") return [...COMPARISON, ...TEXT];
-  if (field.typeName === "Bytes") return [...COMPARISON, "_contains", "_not_contains"];
+/** Which filters an aggregation's numeric and Timestamp fields take (graph-node's `FilterOps::Aggregation`). */
+const AGGREGATION_NUMERIC = ["", "_gt", "_lt", "_gte", "_lte", "_in"];
+const NUMERIC_TYPES = ["Int", "Int8", "BigInt", "BigDecimal", "Timestamp"];
+const ENUM_OPS = ["", "_not", "_in", "_not_in"];
+
+/**
+ * The filter suffixes of a single-valued field, by its type (`typeName`: a scalar, `ID`, or for a
+ * reference the scalar its id is filtered as) as graph-node chooses them. An aggregation's fields take
+ * fewer: numeric and Timestamp fields equality, comparisons and `_in`; others equality only.
+ */
+function filterSuffixes(field: FieldModel, typeName: string, aggregation: boolean): string[] {
+  if (field.enumName) return ENUM_OPS;
+  if (aggregation) return NUMERIC_TYPES.includes(typeName) ? AGGREGATION_NUMERIC : [""];
+  if (typeName === "Boolean") return ENUM_OPS;
+  if (typeName === "String") return [...COMPARISON, ...TEXT];
+  if (typeName === "Bytes") return [...COMPARISON, "_contains", "_not_contains"];
   return COMPARISON;
 }
 
@@ -85,9 +96,19 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
     orderDirection: { type: orderDirection },
     where: { type: filters.get(target.name)! },
   });
+  // Aggregations take an interval and are not ordered: they answer the newest bucket first.
+  const aggregationArgs = (target: EntityModel): GraphQLFieldConfigArgumentMap => ({
+    skip: { type: GraphQLInt, defaultValue: 0 },
+    first: { type: GraphQLInt, defaultValue: 100 },
+    interval: { type: new GraphQLNonNull(interval) },
+    where: { type: filters.get(target.name)! },
+    current: { type: current, defaultValue: "ignore" },
+  });
 
   for (const entity of model.entities.values()) {
-    orderBys.set(entity.name, new GraphQLEnumType({ name: `${entity.name}_orderBy`, values: orderByValues(model, entity) }));
+    if (entity.kind !== "aggregation") {
+      orderBys.set(entity.name, new GraphQLEnumType({ name: `${entity.name}_orderBy`, values: orderByValues(model, entity) }));
+    }
     filters.set(entity.name, new GraphQLInputObjectType({
       name: `${entity.name}_filter`,
       fields: () => filterFields(entity),
@@ -112,6 +133,7 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
 
   function filterFields(entity: EntityModel): GraphQLInputFieldConfigMap {
     const fields: GraphQLInputFieldConfigMap = {};
+    const aggregation = entity.kind === "aggregation";
     const add = (name: string, suffixes: string[], type: GraphQLInputType, listType: GraphQLInputType) => {
       for (const suffix of suffixes) fields[`${name}${suffix}`] = { type: suffix === "_in" || suffix === "_not_in" ? listType : type };
     };
@@ -122,7 +144,7 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
           const idInput = model.entities.get(field.reference)!.idType === "Int8" ? GraphQLInt : GraphQLString;
           const idList = new GraphQLList(new GraphQLNonNull(idInput));
           if (field.list) add(field.name, LIST_OPS, idList, idList);
-          else add(field.name, idInput === GraphQLInt ? COMPARISON : [...COMPARISON, ...TEXT], idInput, idList);
+          else add(field.name, filterSuffixes(field, idInput.name, aggregation), idInput, idList);
         }
         fields[`${field.name}_`] = { type: filters.get(field.reference)! };
         continue;
@@ -130,7 +152,7 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
       const base = scalarType(field);
       const list = new GraphQLList(new GraphQLNonNull(base));
       if (field.list) add(field.name, LIST_OPS, list, list);
-      else add(field.name, filterSuffixes(field), base, list);
+      else add(field.name, filterSuffixes(field, field.typeName, aggregation), base, list);
     }
     fields._change_block = { type: blockChanged, description: "Filter for the block changed event." };
     fields.and = { type: new GraphQLList(filters.get(entity.name)!) };
@@ -149,7 +171,7 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
     if (entity.kind === "aggregation") {
       queryFields[collectionFieldName(entity.name)] = {
         type: list,
-        args: { interval: { type: new GraphQLNonNull(interval) }, current: { type: current, defaultValue: "ignore" }, ...collectionArgs(entity), ...blockArgs },
+        args: { ...aggregationArgs(entity), ...blockArgs },
         resolve: collectionResolver(source, entity),
       };
       continue;

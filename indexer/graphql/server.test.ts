@@ -139,6 +139,16 @@ describe("where filters", () => {
     expect(await ids(`{ sales(where: { at_gte: "2000000" }) { id } }`)).toEqual(["s2", "s3"]);
   });
 
+  it("refuses column filters beside `or` at the same level, as graph-node does, and allows them beside `and`", async () => {
+    expect(await refused(`{ shops(where: { name: "Gamma", or: [{ rank: 3 }, { open: false }] }) { id } }`)).toBe(
+      "Cannot mix column filters with 'or' operator at the same level. Found column filter(s) 'name' alongside 'or' operator.",
+    );
+    expect(await refused(`{ shops(where: { open: true, rank_gt: 1, or: [{ rank: 3 }] }) { id } }`)).toMatch(/Found column filter\(s\) 'open', 'rank_gt' alongside 'or'/);
+    expect(await refused(`{ sales(where: { shop_: { name: "Gamma", or: [{ rank: 3 }] } }) { id } }`)).toMatch(/Found column filter\(s\) 'name' alongside 'or'/);
+    expect(await ids(`{ shops(where: { or: [{ name: "Gamma", rank: 2 }, { rank: 3 }] }) { id } }`)).toEqual(["0x01", "0x03"]);
+    expect(await ids(`{ shops(where: { open: true, and: [{ rank: 2 }] }) { id } }`)).toEqual(["0x03"]);
+  });
+
   it("takes filter values from variables", async () => {
     const result = await data(`query($min: BigInt!) { shops(where: { revenue_gt: $min }) { id } }`, { min: "150" });
     expect(result.shops.map((s: { id: string }) => s.id)).toEqual(["0x02", "0x03"]);
@@ -162,6 +172,18 @@ describe("ordering", () => {
     expect(await ids(`{ shops(orderBy: rank, orderDirection: desc) { id } }`)).toEqual(["0x01", "0x03", "0x02"]);
   });
 
+  it("orders by a single @derivedFrom field (its entity's id) and by its fields (derived__child)", async () => {
+    expect(await ids(`{ owners(orderBy: profile__score) { id } }`)).toEqual(["o2", "o1"]);
+    expect(await ids(`{ owners(orderBy: profile, orderDirection: desc) { id } }`)).toEqual(["o2", "o1"]);
+    expect(await ids(`{ owners(orderBy: profile) { id } }`)).toEqual(["o1", "o2"]);
+    // At block 1, o2 is named by two profiles: it resolves to, and is ordered by, the one with the smallest id.
+    const atBlock1 = await data(`{ owners(block: { number: 1 }, orderBy: profile__score) { id profile { id score } } }`);
+    expect(atBlock1.owners).toEqual([
+      { id: "o1", profile: { id: "p1", score: 5 } },
+      { id: "o2", profile: { id: "p0", score: 9 } },
+    ]);
+  });
+
   it("orders by a field of a referenced entity (parent__child)", async () => {
     expect(await ids(`{ sales(orderBy: shop__revenue, orderDirection: desc) { id } }`)).toEqual(["s3", "s2", "s1"]);
     expect(await ids(`{ shops(orderBy: owner__name, orderDirection: asc, where: { owner_not: null }) { id } }`)).toEqual(["0x01", "0x02"]);
@@ -179,6 +201,8 @@ describe("time travel", () => {
   it("reads at a block hash", async () => {
     expect((await data(`{ shop(id: "0x01", block: { hash: "0xaa02" }) { revenue } }`)).shop).toEqual({ revenue: "50" });
     expect(await refused(`{ shops(block: { hash: "0xbb" }) { id } }`)).toMatch(/no block with hash 0xbb/);
+    // A block older than the last 250 has left `_blocks`: the answer says why, and what to do instead.
+    expect(await refused(`{ shops(block: { hash: "0xbb" }) { id } }`)).toMatch(/only the last 250 blocks it indexed can be looked up by hash; query an older block by number instead/);
   });
 
   it("reads references and derived lists at the parent's block", async () => {
@@ -231,10 +255,20 @@ describe("aggregations", () => {
     expect((await data(`{ stats(interval: day) { id timestamp total } }`)).stats).toEqual([{ id: "4", timestamp: "0", total: "12" }]);
   });
 
-  it("filters by dimension and timestamp, and orders on request", async () => {
+  it("filters by dimension and timestamp, and reads at a block", async () => {
     expect(await ids(`{ stats(interval: hour, where: { shop: "0x01", timestamp_gte: "${HOUR}" }) { id } }`)).toEqual(["2"]);
-    expect(await ids(`{ stats(interval: hour, orderBy: total) { id } }`)).toEqual(["3", "1", "2"]);
+    expect(await ids(`{ stats(interval: hour, where: { total_in: ["4", "5"] }) { id } }`)).toEqual(["3", "1"]);
+    expect(await ids(`{ stats(interval: hour, where: { total_gt: "4", timestamp_lt: "${HOUR}" }) { id } }`)).toEqual(["1"]);
+    expect(await ids(`{ stats(interval: hour, where: { shop_: { name: "beta store" } }) { id } }`)).toEqual(["3"]);
     expect(await ids(`{ stats(interval: hour, block: { number: 2 }) { id } }`)).toEqual(["1"]);
+  });
+
+  it("take graph-node's aggregation arguments and filters only: no orderBy, comparisons on numbers and timestamps", async () => {
+    expect(await refused(`{ stats(interval: hour, orderBy: total) { id } }`)).toMatch(/Unknown argument "orderBy"/);
+    expect(await refused(`{ stats(interval: hour, orderDirection: asc) { id } }`)).toMatch(/Unknown argument "orderDirection"/);
+    for (const filter of [`total_not: "4"`, `total_not_in: ["4"]`, `timestamp_not: "0"`, `shop_not: "0x01"`, `shop_in: ["0x01"]`, `shop_gt: "0x01"`, `shop_starts_with: "0x0"`]) {
+      expect(await refused(`{ stats(interval: hour, where: { ${filter} }) { id } }`)).toMatch(/is not defined by type "Stat_filter"/);
+    }
   });
 
   it("requires one of the aggregation's intervals", async () => {
@@ -284,6 +318,8 @@ describe("HTTP", () => {
   it("answers 400 naming the problem, and keeps serving", async () => {
     expect(await refused(`{ shops { nope } }`)).toMatch(/Cannot query field "nope" on type "Shop"/);
     expect(await refused(`{ shops(where: { revenue_gt: "abc" }) { id } }`)).toMatch(/BigInt.*"abc"/);
+    expect(await refused(`{ shops(where: { rate_gt: "1e999999" }) { id } }`)).toMatch(/BigDecimal.*"1e999999".*out of range/);
+    expect(await refused(`query($rate: BigDecimal!) { shops(where: { rate_gt: $rate }) { id } }`, { rate: "1e999999" })).toMatch(/\$rate.*1e999999.*out of range/);
     expect(await refused(`{ shops(where: { nope: 1 }) { id } }`)).toMatch(/"nope"/);
     expect(await refused(`{ shop(id: "xyz") { id } }`)).toMatch(/argument `id`: "xyz" is not a hex id/);
     expect(await refused(`{ shops(orderBy: nope) { id } }`)).toMatch(/Shop_orderBy/);

@@ -28,6 +28,12 @@ type Owner @entity(immutable: false) {
   id: ID!
   name: String!
   shops: [Shop!]! @derivedFrom(field: "owner")
+  profile: Profile @derivedFrom(field: "owner")
+}
+type Profile @entity(immutable: false) {
+  id: ID!
+  owner: Owner!
+  score: Int!
 }
 type Sale @entity(immutable: true) {
   id: ID!
@@ -86,6 +92,9 @@ export async function openFixture(): Promise<{ db: Db; schema: SchemaModel }> {
 
   await put("Owner", { id: "o1", name: "Alice" }, 1);
   await put("Owner", { id: "o2", name: "bob" }, 1);
+  await put("Profile", { id: "p1", owner: "o1", score: 5 }, 1);
+  await put("Profile", { id: "p2", owner: "o2", score: 1 }, 1);
+  await put("Profile", { id: "p0", owner: "o2", score: 9 }, 1, 2);
   const shop1 = { id: "0x01", name: "Alpha Shop", rate: "0.5", big: 1n, open: true, color: "Red", tags: ["a", "B"], code: "0x0a0b0c", owner: "o1" };
   await put("Shop", { ...shop1, rank: 1, revenue: 50n }, 1, 3);
   await put("Shop", { ...shop1, rank: 3, revenue: 100n }, 3);

@@ -17,4 +17,29 @@ describe("openPglite", () => {
     expect((await db.query("SELECT * FROM t")).rows).toHaveLength(0);
     await db.close();
   });
+
+  it("joins the open transaction when a transaction handle starts one", async () => {
+    const db = await openPglite();
+    await db.exec("CREATE TABLE t (n int4)");
+    const joined = db.transaction(async (tx) => {
+      await tx.query("INSERT INTO t VALUES (1)");
+      return tx.transaction(async (inner) => {
+        await inner.query("INSERT INTO t VALUES (2)");
+        return (await inner.query<{ n: number }>("SELECT n FROM t ORDER BY n")).rows.map((row) => row.n);
+      });
+    });
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("the nested transaction waits forever")), 3_000));
+    await expect(Promise.race([joined, timeout])).resolves.toEqual([1, 2]);
+    // One transaction: a throw in the nested work rolls back the outer writes too.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO t VALUES (3)");
+        await tx.transaction(async () => {
+          throw new Error("boom");
+        });
+      }),
+    ).rejects.toThrow("boom");
+    expect((await db.query<{ n: number }>("SELECT n FROM t ORDER BY n")).rows.map((row) => row.n)).toEqual([1, 2]);
+    await db.close();
+  });
 });

@@ -38,6 +38,8 @@ function wrap(connection: Queryable, root: PGlite): Db {
       await connection.exec(sql);
     },
     transaction<T>(work: (tx: Db) => Promise<T>) {
+      // Already in one: join it (a new root transaction would wait for this one to end, forever).
+      if (connection !== root) return work(wrap(connection, root));
       return root.transaction((tx) => work(wrap(tx as unknown as Queryable, root)));
     },
     close: () => root.close(),

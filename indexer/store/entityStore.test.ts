@@ -349,6 +349,26 @@ describe.each(databases)("on $name", (database) => {
     });
   });
 
+  describe("EntityStore.open", () => {
+    it("refuses another deployment's database before touching its tables, and says to start with --fresh", async () => {
+      const store = await open();
+      const writer = store.startBlock(block(1));
+      writer.set("Account", A, account(A, 1n));
+      await writer.commit();
+      // Another build: Account lost `owner` and gained an index on a new reference, and a type is new.
+      const other = parseSchema(`
+        type Account @entity { id: Bytes!, balance: BigInt!, holder: Holder }
+        type Holder @entity { id: ID!, name: String! }
+      `);
+      await expect(EntityStore.open({ db: db!, schema: other, namespace: "sgd1", deployment: "QmOther" })).rejects.toThrow(
+        /holds deployment QmTest, not QmOther: start with --fresh .*or use another database/,
+      );
+      const { rows } = await db!.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'sgd1' AND table_name = 'holder'`);
+      expect(rows).toEqual([]);
+      expect(await accountsAt(1)).toEqual([{ id: A.slice(2), balance: "1" }]);
+    });
+  });
+
   describe("EntityStore on disk", () => {
     it("resumes after a restart with exactly the committed state", async () => {
       const location = await database.create({ reopenable: true });

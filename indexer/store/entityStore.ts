@@ -61,11 +61,16 @@ export class EntityStore {
    */
   static async open(options: EntityStoreOptions): Promise<EntityStore> {
     const { db, schema, namespace, deployment } = options;
-    await db.exec(`${createMetaSql(namespace)}\n${createTablesSql(schema, namespace)}`);
+    // The deployment is checked before any entity table is touched: another deployment's tables may have
+    // other columns, and creating this schema's tables beside them would fail or leave empty tables behind.
+    await db.exec(createMetaSql(namespace));
     const meta = await readMeta(db, namespace, deployment);
     if (meta.deployment !== deployment) {
-      throw new StoreError(`namespace ${namespace} holds deployment ${meta.deployment}, not ${deployment}`);
+      throw new StoreError(
+        `namespace ${namespace} holds deployment ${meta.deployment}, not ${deployment}: start with --fresh to index ${deployment} from nothing, or use another database`,
+      );
     }
+    await db.exec(createTablesSql(schema, namespace));
     return new EntityStore(options, {
       head: meta.head,
       fatalError: meta.fatalError,

@@ -8,6 +8,8 @@
  * entities are written once: their `block_end` stays NULL. A query "at block B" reads the versions with
  * `block_start <= B AND (block_end IS NULL OR block_end > B)`.
  */
+import { createHash } from "node:crypto";
+
 import { INTERVAL_SECONDS, storedFields, type AggregationInterval, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
 
 /**
@@ -48,12 +50,38 @@ export function columnType(field: FieldModel): string {
   return field.list ? `${base}[]` : base;
 }
 
+/**
+ * A column's type as its table declares it: text columns (String, enums, references to String ids) and
+ * lists of them compare and sort byte-wise, in the C collation, as graph-node requires, whatever the
+ * database's default collation is (PGlite's is C; a PostgreSQL server's often a language's).
+ */
+export function columnDdlType(field: FieldModel): string {
+  const type = columnType(field);
+  return SQL_TYPES[field.scalar] === "text" ? `${type} COLLATE "C"` : type;
+}
+
+/** The longest identifier PostgreSQL keeps (it cuts longer ones silently, which could make two names one). */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * The name of an index of `table`. The indexer's own indexes are `<table>__<what>` (id, block_start,
+ * current, timestamp); a field's is `<table>_attr_<field>`, so that no field name can take a system index's
+ * name (which `CREATE INDEX IF NOT EXISTS` would silently skip). A name over 63 bytes keeps its start and
+ * ends in a hash of the whole name.
+ */
+export function indexName(table: string, index: { system: "id" | "block_start" | "current" | "timestamp" } | { field: string }): string {
+  const name = "system" in index ? `${table}__${index.system}` : `${table}_attr_${index.field}`;
+  if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 10);
+  return `${Buffer.from(name).subarray(0, MAX_IDENTIFIER_BYTES - hash.length - 1).toString()}_${hash}`;
+}
+
 /** The DDL for every table of the schema inside PostgreSQL schema `namespace` (idempotent). */
 export function createTablesSql(schema: SchemaModel, namespace: string): string {
   const ns = quote(namespace);
   const statements = [`CREATE SCHEMA IF NOT EXISTS ${ns};`];
   for (const entity of schema.entities.values()) {
-    const columns = storedFields(entity).map((f) => `${quote(column(f))} ${columnType(f)}${f.required && !(entity.kind === "aggregation") ? " NOT NULL" : ""}`);
+    const columns = storedFields(entity).map((f) => `${quote(column(f))} ${columnDdlType(f)}${f.required && !(entity.kind === "aggregation") ? " NOT NULL" : ""}`);
     const tables = entity.kind === "aggregation"
       ? entity.aggregation!.intervals.map((interval) => aggregationTable(entity, interval))
       : [entityTable(entity)];
@@ -61,16 +89,16 @@ export function createTablesSql(schema: SchemaModel, namespace: string): string 
       const t = `${ns}.${quote(table)}`;
       statements.push(
         `CREATE TABLE IF NOT EXISTS ${t} (vid bigserial PRIMARY KEY, block_start int4 NOT NULL, block_end int4, ${columns.join(", ")});`,
-        `CREATE INDEX IF NOT EXISTS ${quote(`${table}_id`)} ON ${t} (id, block_start);`,
-        `CREATE INDEX IF NOT EXISTS ${quote(`${table}_block_start`)} ON ${t} (block_start);`,
-        `CREATE INDEX IF NOT EXISTS ${quote(`${table}_current`)} ON ${t} (id) WHERE block_end IS NULL;`,
+        `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "id" }))} ON ${t} (id, block_start);`,
+        `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "block_start" }))} ON ${t} (block_start);`,
+        `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "current" }))} ON ${t} (id) WHERE block_end IS NULL;`,
       );
       if (entity.kind !== "entity") {
-        statements.push(`CREATE INDEX IF NOT EXISTS ${quote(`${table}_timestamp`)} ON ${t} (timestamp);`);
+        statements.push(`CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "timestamp" }))} ON ${t} (timestamp);`);
       }
       for (const field of storedFields(entity)) {
         if (field.reference && !field.list) {
-          statements.push(`CREATE INDEX IF NOT EXISTS ${quote(`${table}_${field.name}`)} ON ${t} (${quote(column(field))});`);
+          statements.push(`CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { field: field.name }))} ON ${t} (${quote(column(field))});`);
         }
       }
     }

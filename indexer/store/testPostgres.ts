@@ -21,8 +21,11 @@ export class TestPostgresError extends Error {
 export interface TestPostgres {
   /** The URL of database `name` on the server (`postgres` always exists). */
   url(name?: string): string;
-  /** Creates a new, empty database and returns its URL. */
-  createDatabase(): Promise<string>;
+  /**
+   * Creates a new, empty database and returns its URL; with `icuLocale` (e.g. `en`), its default collation
+   * is that language's ICU collation rather than the cluster's.
+   */
+  createDatabase(options?: { icuLocale?: string }): Promise<string>;
   /** Stops the server and deletes its files. */
   stop(): Promise<void>;
 }
@@ -83,12 +86,14 @@ async function startOnce(): Promise<TestPostgres> {
   let databases = 0;
   return {
     url,
-    async createDatabase() {
+    async createDatabase(options) {
       const name = `test_${++databases}`;
       const client = new pg.Client({ connectionString: url() });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${name}`);
+        const locale = options?.icuLocale;
+        if (locale !== undefined && !/^[A-Za-z0-9-]+$/.test(locale)) throw new TestPostgresError(`not an ICU locale: ${locale}`);
+        await client.query(locale === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${locale}'`);
       } finally {
         await client.end();
       }

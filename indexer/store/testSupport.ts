@@ -30,8 +30,9 @@ export interface TestDatabase {
   /**
    * Where a new, empty database is, for `openDb`: a new database on the test PostgreSQL server, or PGlite in
    * memory (undefined), or in a temporary directory when it must be closed and opened again (`reopenable`).
+   * `icuLocale` gives a server's database that language's default collation; PGlite's is always C.
    */
-  create(options?: { reopenable?: boolean }): Promise<string | undefined>;
+  create(options?: { reopenable?: boolean; icuLocale?: string }): Promise<string | undefined>;
   /** Opens a new, empty database (`create` then `openDb`). */
   open(): Promise<Db>;
 }
@@ -59,9 +60,9 @@ export function testDatabases(): TestDatabase[] {
   };
   const postgres: TestDatabase = {
     name: "PostgreSQL",
-    async create() {
+    async create(options) {
       server ??= startTestPostgres();
-      return (await server).createDatabase();
+      return (await server).createDatabase({ icuLocale: options?.icuLocale });
     },
     open: async () => openDb(await postgres.create()),
   };
