@@ -88,7 +88,7 @@ export class Indexer {
 
   /** Indexes up to the chain's current head; returns what it did (null when there was nothing new). */
   async syncOnce(): Promise<PassReport | null> {
-    if (this.status === "failed") return null;
+    if (this.status === "failed" && !(await this.failureUndone())) return null;
     await this.handleReorg();
     const chainHead = await this.chain.headNumber();
     const from = Math.max((this.store.head?.number ?? this.startBlock - 1) + 1, this.startBlock);
@@ -250,6 +250,21 @@ export class Indexer {
   stop(): void {
     this.stopping = true;
     this.wake?.();
+  }
+
+  /**
+   * Whether a reorg replaced the block whose handler failed: then the failure is undone (as graph-node unfails a
+   * subgraph) and indexing goes on from the head.
+   */
+  private async failureUndone(): Promise<boolean> {
+    const failed = this.store.fatalBlock;
+    if (!failed) return false;
+    const onChain = await this.chain.header(failed.number);
+    if (onChain?.hash === failed.hash) return false;
+    this.log(`the block that failed (${failed.number}, ${failed.hash}) is no longer on the chain; indexing again`);
+    await this.store.revertTo(this.store.head?.number ?? this.startBlock - 1);
+    this.status = "syncing";
+    return true;
   }
 
   /** Reverts the store to the last block the chain still has, if a committed block is no longer on it. */

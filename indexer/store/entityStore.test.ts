@@ -339,12 +339,14 @@ describe.each(databases)("on $name", (database) => {
       await store.advanceHead(block(2));
       await store.fail("handler panicked: division by zero", block(3));
       expect(store.fatalError).toBe("handler panicked: division by zero");
-      const { rows } = await db!.query("SELECT has_errors, fatal_error FROM sgd1._meta");
-      expect(rows).toEqual([{ has_errors: true, fatal_error: "handler panicked: division by zero" }]);
+      const { rows } = await db!.query("SELECT has_errors, fatal_error, fatal_block FROM sgd1._meta");
+      // A fatal error is not `has_errors` (errors indexing went past): what came before stays queryable.
+      expect(rows).toEqual([{ has_errors: false, fatal_error: "handler panicked: division by zero", fatal_block: 3 }]);
+      expect(store.fatalBlock).toEqual({ number: 3, hash: block(3).hash });
       expect(() => store.startBlock(block(3))).toThrow(/has failed/);
       await store.revertTo(1);
       expect(store.fatalError).toBeNull();
-      expect((await db!.query("SELECT has_errors FROM sgd1._meta")).rows).toEqual([{ has_errors: false }]);
+      expect((await db!.query("SELECT fatal_error, fatal_block FROM sgd1._meta")).rows).toEqual([{ fatal_error: null, fatal_block: null }]);
       expect(store.startBlock(block(2)).block.number).toBe(2);
     });
   });
@@ -396,8 +398,10 @@ describe.each(databases)("on $name", (database) => {
       store = await EntityStore.open({ db: disk, schema, namespace: "sgd7", deployment: "QmDisk" });
       expect(store.head).toEqual(block(2));
       expect(store.fatalError).toBe("boom");
-      await store.revertTo(2); // the head itself: nothing to undo, the error stays
-      expect(store.fatalError).toBe("boom");
+      expect(store.fatalBlock).toEqual({ number: 3, hash: block(3).hash });
+      await store.revertTo(2); // the head itself: nothing committed to undo, but the failed block after it is undone
+      expect(store.fatalError).toBeNull();
+      expect(store.fatalBlock).toBeNull();
       await store.revertTo(1);
       writer = store.startBlock(block(2));
       expect(writer.get("Account", A)).toEqual({ id: A, owner: "alice", balance: 123456789012345678901234567890n, tags: ["x", "y"] });

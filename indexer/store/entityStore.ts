@@ -37,12 +37,19 @@ export class EntityStore {
   private nextTimeseriesIds: Map<string, bigint>;
   private currentHead: BlockPtr | null;
   private currentFatalError: string | null;
+  private currentFatalBlock: { number: number; hash: string } | null;
   /** Set while a commit, revert or failure is being written: they run one at a time. */
   private busy = false;
 
   private constructor(
     options: EntityStoreOptions,
-    state: { head: BlockPtr | null; fatalError: string | null; mirror: EntityMirror; nextTimeseriesIds: Map<string, bigint> },
+    state: {
+      head: BlockPtr | null;
+      fatalError: string | null;
+      fatalBlock: { number: number; hash: string } | null;
+      mirror: EntityMirror;
+      nextTimeseriesIds: Map<string, bigint>;
+    },
   ) {
     this.db = options.db;
     this.schema = options.schema;
@@ -53,6 +60,7 @@ export class EntityStore {
     this.nextTimeseriesIds = state.nextTimeseriesIds;
     this.currentHead = state.head;
     this.currentFatalError = state.fatalError;
+    this.currentFatalBlock = state.fatalBlock;
   }
 
   /**
@@ -74,6 +82,7 @@ export class EntityStore {
     return new EntityStore(options, {
       head: meta.head,
       fatalError: meta.fatalError,
+      fatalBlock: meta.fatalBlock,
       mirror: await EntityMirror.load(db, schema, namespace),
       nextTimeseriesIds: await loadNextTimeseriesIds(db, schema, namespace),
     });
@@ -87,6 +96,11 @@ export class EntityStore {
   /** The fatal (deterministic) indexing error recorded by `fail`, if any. */
   get fatalError(): string | null {
     return this.currentFatalError;
+  }
+
+  /** The block whose handler failed, while `fatalError` is set: if a reorg replaces it, the failure is undone. */
+  get fatalBlock(): { number: number; hash: string } | null {
+    return this.currentFatalBlock;
   }
 
   /** The hash of committed block `number`, while it is one of the last 250 (for reorg detection). */
@@ -124,7 +138,15 @@ export class EntityStore {
   async revertTo(number: number): Promise<void> {
     await this.exclusively(async () => {
       const head = this.currentHead;
-      if (head === null || number >= head.number) return;
+      if (head === null || number >= head.number) {
+        // Nothing committed to undo; the failed block (after the head) is undone all the same.
+        if (this.currentFatalError !== null) {
+          await setFatalError(this.db, this.namespace, null);
+          this.currentFatalError = null;
+          this.currentFatalBlock = null;
+        }
+        return;
+      }
       if (number < head.number - REVERTIBLE_BLOCKS) {
         throw new StoreError(`cannot revert to block ${number}: only the last ${REVERTIBLE_BLOCKS} blocks before head ${head.number} can be reverted`);
       }
@@ -139,6 +161,7 @@ export class EntityStore {
       this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
       this.currentHead = newHead;
       this.currentFatalError = null;
+      this.currentFatalBlock = null;
     });
   }
 
@@ -146,8 +169,9 @@ export class EntityStore {
   async fail(message: string, block: BlockPtr): Promise<void> {
     await this.exclusively(async () => {
       this.assertAfterHead(block);
-      await setFatalError(this.db, this.namespace, message);
+      await setFatalError(this.db, this.namespace, { message, block });
       this.currentFatalError = message;
+      this.currentFatalBlock = { number: block.number, hash: block.hash };
     });
   }
 

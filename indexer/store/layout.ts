@@ -172,14 +172,17 @@ export const secondsToTimestamp = (seconds: number | bigint): bigint => BigInt(s
 
 /**
  * The indexer's own tables in `namespace`: `_meta` (one row: the deployment, the head block it has committed,
- * and the fatal error that stopped it, if any) and `_blocks` (the hash of every committed block that can still
+ * the fatal error that stopped it and the block it failed at, if any; `has_errors` is for errors indexing went past, which
+ * this indexer does not make) and `_blocks` (the hash of every committed block that can still
  * be reverted, for reorg detection).
  */
 export function createMetaSql(namespace: string): string {
   const ns = quote(namespace);
   return [
     `CREATE SCHEMA IF NOT EXISTS ${ns};`,
-    `CREATE TABLE IF NOT EXISTS ${ns}."_meta" (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), deployment text NOT NULL, head_number int4, head_hash bytea, head_timestamp int8, has_errors boolean NOT NULL DEFAULT false, fatal_error text);`,
+    `CREATE TABLE IF NOT EXISTS ${ns}."_meta" (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), deployment text NOT NULL, head_number int4, head_hash bytea, head_timestamp int8, has_errors boolean NOT NULL DEFAULT false, fatal_error text, fatal_block int4, fatal_hash bytea);`,
+    // Databases made before the failed block was recorded.
+    `ALTER TABLE ${ns}."_meta" ADD COLUMN IF NOT EXISTS fatal_block int4, ADD COLUMN IF NOT EXISTS fatal_hash bytea;`,
     `CREATE TABLE IF NOT EXISTS ${ns}."_blocks" (number int4 PRIMARY KEY, hash bytea NOT NULL, parent_hash bytea NOT NULL, timestamp int8 NOT NULL);`,
   ].join("\n");
 }

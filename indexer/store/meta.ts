@@ -17,6 +17,8 @@ export interface MetaRow {
   deployment: string;
   head: BlockPtr | null;
   fatalError: string | null;
+  /** The block whose handler failed. */
+  fatalBlock: { number: number; hash: string } | null;
 }
 
 const metaTable = (namespace: string) => `${quote(namespace)}."_meta"`;
@@ -31,7 +33,9 @@ export async function readMeta(db: Db, namespace: string, deployment: string): P
     head_hash: Uint8Array | null;
     head_timestamp: bigint | null;
     fatal_error: string | null;
-  }>(`SELECT deployment, head_number, head_hash, head_timestamp, fatal_error FROM ${metaTable(namespace)}`);
+    fatal_block: number | null;
+    fatal_hash: Uint8Array | null;
+  }>(`SELECT deployment, head_number, head_hash, head_timestamp, fatal_error, fatal_block, fatal_hash FROM ${metaTable(namespace)}`);
   const row = rows[0]!;
   let head: BlockPtr | null = null;
   if (row.head_number !== null) {
@@ -42,7 +46,8 @@ export async function readMeta(db: Db, namespace: string, deployment: string): P
       timestamp: Number(row.head_timestamp ?? 0n),
     };
   }
-  return { deployment: row.deployment, head, fatalError: row.fatal_error };
+  const fatalBlock = row.fatal_block !== null && row.fatal_hash ? { number: row.fatal_block, hash: bytesToHex(row.fatal_hash) } : null;
+  return { deployment: row.deployment, head, fatalError: row.fatal_error, fatalBlock };
 }
 
 /** The `_blocks` row of block `number`. */
@@ -89,9 +94,16 @@ export async function forgetBlocksAfter(db: Db, namespace: string, number: numbe
   await db.query(`DELETE FROM ${blocksTable(namespace)} WHERE number > $1`, [number]);
 }
 
-/** Records (or, with null, clears) the fatal error that stopped indexing. */
-export async function setFatalError(db: Db, namespace: string, message: string | null): Promise<void> {
-  await db.query(`UPDATE ${metaTable(namespace)} SET has_errors = $1, fatal_error = $2`, [message !== null, message]);
+/**
+ * Records the fatal error that stopped indexing and the block it failed at, or with null clears both. A fatal error
+ * is not `has_errors` (errors indexing went past): data up to the block before it stays queryable, as graph-node serves it.
+ */
+export async function setFatalError(db: Db, namespace: string, error: { message: string; block: { number: number; hash: string } } | null): Promise<void> {
+  await db.query(`UPDATE ${metaTable(namespace)} SET fatal_error = $1, fatal_block = $2, fatal_hash = $3`, [
+    error?.message ?? null,
+    error?.block.number ?? null,
+    error ? hexToBytes(error.block.hash) : null,
+  ]);
 }
 
 interface BlockRow {
