@@ -100,6 +100,9 @@ export function parseSchema(source: string): SchemaModel {
   for (const object of objects) {
     const entityDirective = object.directives.find((d) => d.name.value === "entity");
     const aggregationDirective = object.directives.find((d) => d.name.value === "aggregation");
+    if (object.name === "_Schema_") {
+      throw new SchemaError("type _Schema_: @fulltext search is not supported by this indexer yet");
+    }
     if (!entityDirective && !aggregationDirective) {
       throw new SchemaError(`type ${object.name}: needs @entity or @aggregation`);
     }
