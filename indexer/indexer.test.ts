@@ -9,18 +9,15 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClient, createWalletClient, http, pad, publicActions, toHex, type Hex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 
 import { startLocalIndexer, type LocalIndexer } from "./service.ts";
 import { startTestPostgres, type TestPostgres } from "./store/testPostgres.ts";
-import { type Anvil, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
+import { type Anvil, anvilAccount, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
 import { buildPingSubgraph } from "./testing/pingSubgraph.ts";
 
-// anvil's funded accounts 0 and 1.
-const MNEMONIC = "test test test test test test test test test test test junk";
-const alice = mnemonicToAccount(MNEMONIC, { addressIndex: 0 });
-const bob = mnemonicToAccount(MNEMONIC, { addressIndex: 1 });
+const alice = anvilAccount(0);
+const bob = anvilAccount(1);
 const HOUR = 3_600;
 
 /** Where the indexer keeps its entities: a PGlite directory, or a database on a real PostgreSQL server. */

@@ -11,7 +11,7 @@ import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
 import { BlockIdSequence, MappingError, MappingModule } from "./host/index.ts";
 import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
-import { TriggerError, TriggerMatcher, toEventTrigger } from "./triggers.ts";
+import { TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
   build: SubgraphBuild;
@@ -152,7 +152,7 @@ export class Indexer {
             });
             report.triggers += 1;
           } catch (error) {
-            if (error instanceof TriggerError) {
+            if (error instanceof UndecodableLogError) {
               // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
               // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
               this.log(`DEBUG ${dataSource.name}: ${error.message}; skipped`);

@@ -6,15 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClient, createWalletClient, http, pad, publicActions, toHex, type Hex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 
 import { startLocalIndexer, type LocalIndexer } from "./service.ts";
-import { type Anvil, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
+import { type Anvil, anvilAccount, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
 import { buildPingSubgraph } from "./testing/pingSubgraph.ts";
 import { startRelay } from "./testing/relay.ts";
 
-const account = mnemonicToAccount("test test test test test test test test test test test junk");
+const account = anvilAccount(0);
 
 describe("the local indexer when a reorg replaces every block it knows", () => {
   let anvil: Anvil;

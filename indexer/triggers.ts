@@ -1,13 +1,13 @@
 /**
  * From a raw log to the trigger a handler runs on: the data source whose address and event match it, and the
- * event's parameters decoded with that data source's ABI. A log of a watched contract whose data does not
- * decode is an error naming block, log and event: a chain and an ABI that disagree must not be skipped.
+ * event's parameters decoded with that data source's ABI. As in graph-node, a log whose data the handler's ABI
+ * cannot decode is not that handler's trigger (an ERC-721 Transfer shares an ERC-20 Transfer's topic0).
  */
 import { decodeEventLog, type Log } from "viem";
 
 import type { BlockData, EventTrigger, TransactionData } from "./host/index.ts";
 import type { DataSourceSpec, EventHandlerSpec } from "./manifest.ts";
-import type { FullBlock } from "./chain/source.ts";
+import { ChainError, type FullBlock } from "./chain/source.ts";
 
 export interface MatchedLog {
   dataSource: DataSourceSpec;
@@ -15,8 +15,9 @@ export interface MatchedLog {
   log: Log;
 }
 
-export class TriggerError extends Error {
-  override name = "TriggerError";
+/** A log the handler's ABI cannot decode: not this handler's trigger (graph-node skips it too). */
+export class UndecodableLogError extends Error {
+  override name = "UndecodableLogError";
 }
 
 /** Finds data source and handler for logs by (address, topic0). */
@@ -55,7 +56,7 @@ export function toEventTrigger(matched: MatchedLog, block: FullBlock): EventTrig
   try {
     ({ args } = decodeEventLog({ abi: [handler.abiEvent], data: log.data, topics: log.topics as [`0x${string}`, ...`0x${string}`[]], strict: true }));
   } catch (error) {
-    throw new TriggerError(
+    throw new UndecodableLogError(
       `block ${log.blockNumber}, log ${log.logIndex}: ${handler.signature} of ${matched.dataSource.name} does not decode: ${(error as Error).message.split("\n")[0]}`,
     );
   }
@@ -65,8 +66,11 @@ export function toEventTrigger(matched: MatchedLog, block: FullBlock): EventTrig
     type: input,
     value: Array.isArray(args) ? args[i] : (args as Record<string, unknown>)[input.name ?? String(i)],
   }));
-  const transaction = block.transactions.find((tx) => tx.hash.toLowerCase() === log.transactionHash?.toLowerCase());
-  if (!transaction) throw new TriggerError(`block ${block.number}: transaction ${log.transactionHash} of log ${log.logIndex} is not in the block`);
+  // By index: a block of thousands of transactions is not searched once per log.
+  const byIndex = log.transactionIndex === null ? undefined : block.transactions[log.transactionIndex];
+  const transaction = byIndex?.hash.toLowerCase() === log.transactionHash?.toLowerCase() ? byIndex : undefined;
+  // The node answered a log and a block that disagree: read again, as for any chain failure.
+  if (!transaction) throw new ChainError(`block ${block.number}: transaction ${log.transactionHash} of log ${log.logIndex} is not in the block`);
   return {
     handler: handler.handler,
     address: log.address.toLowerCase(),

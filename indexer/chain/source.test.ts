@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClient, createWalletClient, http, pad, publicActions, toHex } from "viem";
 import { foundry } from "viem/chains";
-import { privateKeyToAccount } from "viem/accounts";
 
-import { type Anvil, PING_CREATION_CODE, PING_TOPIC, startAnvil } from "../testing/anvil.ts";
+import { type Anvil, anvilAccount, PING_CREATION_CODE, PING_TOPIC, startAnvil } from "../testing/anvil.ts";
 import { startRelay } from "../testing/relay.ts";
 import { ChainError, ChainSource } from "./source.ts";
 
-const account = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const account = anvilAccount(0);
 
 describe("ChainSource on a real node", () => {
   let anvil: Anvil;

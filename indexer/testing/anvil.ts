@@ -4,10 +4,12 @@
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 
 import { keccak256, toHex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+import { freePort } from "./freePort.ts";
 
 export interface Anvil {
   url: string;
@@ -46,16 +48,9 @@ export async function startAnvil(): Promise<Anvil> {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
+/** anvil's funded account `index` (its default mnemonic). */
+export const anvilAccount = (index: number) =>
+  mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
 
 /** topic0 of `Ping(address,uint256)`. */
 export const PING_TOPIC = keccak256(toHex("Ping(address,uint256)"));

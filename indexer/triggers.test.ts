@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { encodeAbiParameters, pad, toEventSelector, type AbiEvent, type Log } from "viem";
+
+import type { FullBlock } from "./chain/source.ts";
+import type { DataSourceSpec } from "./manifest.ts";
+import { PING_ABI, PING_TOPIC } from "./testing/anvil.ts";
+import { toEventTrigger, TriggerMatcher, UndecodableLogError } from "./triggers.ts";
+
+const PINGER = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+const SENDER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+const ping = PING_ABI[0] as AbiEvent;
+
+function dataSource(name: string, address: string | null, startBlock = 0): DataSourceSpec {
+  return {
+    name,
+    network: "anvil",
+    address,
+    startBlock,
+    apiVersion: "0.0.9",
+    abi: PING_ABI,
+    wasmPath: `${name}.wasm`,
+    eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), abiEvent: ping }],
+  };
+}
+
+function log(overrides: Partial<Log> = {}): Log {
+  return {
+    address: PINGER,
+    topics: [PING_TOPIC, pad(SENDER)],
+    data: encodeAbiParameters([{ type: "uint256" }], [7n]),
+    blockHash: `0x${"11".repeat(32)}`,
+    blockNumber: 5n,
+    transactionHash: `0x${"22".repeat(32)}`,
+    transactionIndex: 1,
+    logIndex: 3,
+    removed: false,
+    ...overrides,
+  } as Log;
+}
+
+const transaction = (hash: string, index: number) =>
+  ({ hash, transactionIndex: index, from: SENDER, to: PINGER, value: 0n, gas: 21_000n, gasPrice: 1n, input: "0x", nonce: index });
+
+const block = {
+  hash: `0x${"11".repeat(32)}`,
+  parentHash: `0x${"10".repeat(32)}`,
+  sha3Uncles: "0x",
+  miner: SENDER,
+  stateRoot: "0x",
+  transactionsRoot: "0x",
+  receiptsRoot: "0x",
+  number: 5n,
+  gasUsed: 0n,
+  gasLimit: 0n,
+  timestamp: 1_700_000_000n,
+  difficulty: 0n,
+  totalDifficulty: 0n,
+  size: 0n,
+  baseFeePerGas: 1n,
+  transactions: [transaction(`0x${"21".repeat(32)}`, 0), transaction(`0x${"22".repeat(32)}`, 1)],
+} as unknown as FullBlock;
+
+describe("TriggerMatcher", () => {
+  it("matches by address and topic0, address-less data sources too, in manifest order, from their start blocks", () => {
+    const matcher = new TriggerMatcher([dataSource("Any", null), dataSource("Late", PINGER, 6), dataSource("Pinger", PINGER)]);
+    expect(matcher.match(log()).map((m) => m.dataSource.name)).toEqual(["Any", "Pinger"]);
+    expect(matcher.match(log({ blockNumber: 6n })).map((m) => m.dataSource.name)).toEqual(["Any", "Late", "Pinger"]);
+    expect(matcher.match(log({ address: SENDER })).map((m) => m.dataSource.name)).toEqual(["Any"]);
+    expect(matcher.match(log({ topics: [pad("0x01")] }))).toEqual([]);
+  });
+});
+
+describe("toEventTrigger", () => {
+  const [matched] = new TriggerMatcher([dataSource("Pinger", PINGER)]).match(log());
+
+  it("decodes the parameters in ABI order and finds the log's transaction by its index", () => {
+    const trigger = toEventTrigger(matched!, block);
+    expect(trigger.params.map((p) => [p.name, p.value])).toEqual([
+      ["sender", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"],
+      ["value", 7n],
+    ]);
+    expect(trigger.transaction.hash).toBe(`0x${"22".repeat(32)}`);
+    expect(trigger).toMatchObject({ handler: "handlePinger", address: PINGER, logIndex: 3n });
+  });
+
+  it("refuses a log whose data the handler's ABI cannot decode, as not this handler's trigger", () => {
+    // The same topic0 without the indexed sender: ERC-721 vs ERC-20 Transfer, in miniature.
+    expect(() => toEventTrigger({ ...matched!, log: log({ topics: [PING_TOPIC] }) }, block)).toThrow(UndecodableLogError);
+  });
+
+  it("takes a log whose transaction the block does not hold for a chain failure, to be read again", () => {
+    expect(() => toEventTrigger({ ...matched!, log: log({ transactionIndex: 0 }) }, block)).toThrow(/is not in the block/);
+    expect(() => toEventTrigger({ ...matched!, log: log({ transactionIndex: 0 }) }, block)).toThrow(expect.objectContaining({ name: "ChainError" }));
+  });
+});
