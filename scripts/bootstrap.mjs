@@ -17,12 +17,14 @@ const bin = join(root, "node_modules", ".bin");
 const stampFile = join(root, "node_modules", ".dcrm-install-stamp");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
+/** What an install depends on: the dependency fields of package.json (not its scripts) and the lockfile. */
 function fingerprint() {
   const hash = createHash("sha256");
-  for (const file of ["package.json", "package-lock.json"]) {
-    const path = join(root, file);
-    if (existsSync(path)) hash.update(readFileSync(path));
-  }
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const fields = ["dependencies", "devDependencies", "optionalDependencies", "overrides", "workspaces", "engines"];
+  hash.update(JSON.stringify(fields.map((field) => manifest[field] ?? null)));
+  const lockfile = join(root, "package-lock.json");
+  if (existsSync(lockfile)) hash.update(readFileSync(lockfile));
   return hash.digest("hex");
 }
 

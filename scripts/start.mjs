@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: the whole system on this machine. Starts a local EVM node on 127.0.0.1:8545 (DCRM_PORT
+// `npm start`: the whole system on this machine. Compiles the contracts when they are missing or stale
+// (scripts/build-contracts.mjs), starts a local EVM node on 127.0.0.1:8545 (DCRM_PORT
 // changes the port), deploys the contracts to it with a demo storefront (`hardhat deploy`, from
 // deploy/config/localhost.json), builds the subgraph for that deployment (subgraph/scripts/build.mjs
 // --network localhost), and runs the local indexer on it with its GraphQL endpoint on 127.0.0.1:8000
@@ -7,6 +8,8 @@
 // the node is too).
 // Keeps everything running until Ctrl-C or SIGTERM.
 import { spawn } from "node:child_process";
+
+import { ensureContracts } from "./build-contracts.mjs";
 
 const PORT = Number(process.env.DCRM_PORT ?? 8545);
 if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65_535) {
@@ -47,10 +50,23 @@ async function graphqlReady(url) {
 }
 
 if (await rpcReady()) {
-  console.error(`start: something already answers at ${RPC}; stop it first (another 'npm start' or 'hardhat node').`);
+  console.error(`start: something already answers at ${RPC}; stop it first (another 'npm start' or 'hardhat node'), or use another port: DCRM_PORT=8546 npm start`);
   process.exit(1);
 }
 
+const began = Date.now();
+/** Seconds since `since`, for each phase's progress line. */
+const took = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+try {
+  const { built } = ensureContracts({ log: (line) => console.log(`start: ${line}`) });
+  if (!built) console.log("start: contracts up to date");
+} catch (error) {
+  console.error(`start: ${error.message}`);
+  process.exit(1);
+}
+
+let phase = Date.now();
 console.log(`start: starting a local EVM node (Hardhat) on 127.0.0.1:${PORT}…`);
 const node = spawn("hardhat", ["node", "--hostname", "127.0.0.1", "--port", String(PORT)], {
   stdio: ["ignore", "ignore", "inherit"],
@@ -83,6 +99,8 @@ while (!(await rpcReady())) {
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
+console.log(`start: node up (${took(phase)})`);
+phase = Date.now();
 console.log("start: deploying contracts (deploy/config/localhost.json)…");
 const deploy = spawn("hardhat", ["deploy", "--network", "localhost"], {
   stdio: "inherit",
@@ -93,6 +111,8 @@ if (!deployed) {
   console.error("start: deployment failed; stopping the node");
   stop();
 } else {
+  console.log(`start: deployed (${took(phase)})`);
+  phase = Date.now();
   console.log("start: building the subgraph for this deployment (subgraph/build/)…");
   const build = spawn("node", ["subgraph/scripts/build.mjs", "--network", "localhost"], { stdio: "inherit" });
   const built = await new Promise((resolve) => build.on("exit", (code) => resolve(code === 0)));
@@ -100,6 +120,8 @@ if (!deployed) {
     console.error("start: the subgraph build failed; stopping the node");
     stop();
   } else {
+    console.log(`start: subgraph ready (${took(phase)})`);
+    phase = Date.now();
     console.log("start: starting the local indexer…");
     indexer = spawn(
       "node",
@@ -122,6 +144,6 @@ if (!deployed) {
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    if (indexer.exitCode === null) console.log(`\nstart: ready. JSON-RPC ${RPC} (chain id 31337); GraphQL ${GRAPHQL}. Ctrl-C stops.`);
+    if (indexer.exitCode === null) console.log(`start: indexer up (${took(phase)})\n\nstart: ready in ${took(began)}. JSON-RPC ${RPC} (chain id 31337); GraphQL ${GRAPHQL}. Ctrl-C stops.`);
   }
 }
