@@ -62,12 +62,12 @@ export function contractsCurrent() {
 export function ensureContracts({ log = (line) => console.log(line) } = {}) {
   const started = Date.now();
   if (contractsCurrent()) return { built: false, seconds: 0 };
-  log(existsSync(stampFile) ? "build: contracts changed: compiling (hardhat build)…" : "build: compiling the contracts and generating TypeChain types (first build: about a minute)…");
+  log(existsSync(stampFile) ? "build: contracts changed: compiling (hardhat build)…" : "build: compiling the contracts and generating TypeChain types (the first build takes a few minutes)…");
   const bin = join(root, "node_modules", ".bin");
   const hardhat = join(bin, "hardhat");
   if (!existsSync(hardhat)) throw new Error("Hardhat is not installed: run `npm install` (or `node scripts/bootstrap.mjs`) first");
   const fingerprint = contractsFingerprint();
-  const result = spawnSync(hardhat, ["build", "--quiet"], {
+  const result = spawnSync(hardhat, ["build"], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` },
