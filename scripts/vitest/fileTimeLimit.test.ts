@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 describe("the per-file time limit", () => {
   it("stops a file whose test never finishes and names the file, the test and what it waited on", () => {
-    const run = spawnSync("vitest", ["run", "--config", "test/support/fixtures/stuck.vitest.config.ts"], {
+    const run = spawnSync("vitest", ["run", "--config", "scripts/vitest/fixtures/stuck.vitest.config.ts"], {
       encoding: "utf8",
       env: { ...process.env, DCRM_TEST_FILE_TIMEOUT_MS: "3000", CI: "true" },
       timeout: 120_000,

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
 
 /** The README files of the repository (tracked by git), relative to the root. */
@@ -29,12 +29,12 @@ function commandsIn(readme: string): Command[] {
   const text = readFileSync(join(root, readme), "utf8");
   const found: string[] = [];
   for (const block of text.matchAll(/```(?:bash|sh|shell|console)\n([\s\S]*?)```/g)) {
-    for (const line of block[1].split("\n")) {
+    for (const line of (block[1] ?? "").split("\n")) {
       const command = line.replace(/^\$\s*/, "").replace(/\s+#.*$/, "").trim();
       if (/^(npm|npx|node) /.test(command)) found.push(command);
     }
   }
-  for (const span of text.matchAll(/`((?:npm|npx|node) [^`]+)`/g)) found.push(span[1]);
+  for (const span of text.matchAll(/`((?:npm|npx|node) [^`]+)`/g)) found.push(span[1]!);
   return [...new Set(found)].map((command) => ({ readme, text: command }));
 }
 
@@ -42,13 +42,13 @@ function commandsIn(readme: string): Command[] {
 function linksIn(readme: string): string[] {
   const text = readFileSync(join(root, readme), "utf8");
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
-    .map((match) => match[1].split("#")[0])
+    .map((match) => match[1]!.split("#")[0]!)
     .filter((target) => target !== "" && !/^[a-z]+:/.test(target));
 }
 
 /** `--flags` of a command line, without placeholders such as `<url>`. */
 function flagsOf(words: string[]): string[] {
-  return words.filter((word) => /^--[a-z][\w-]*/.test(word)).map((word) => word.split("=")[0].replace(/[\]\[]/g, ""));
+  return words.filter((word) => /^--[a-z][\w-]*/.test(word)).map((word) => word.split("=")[0]!.replace(/[\]\[]/g, ""));
 }
 
 const helpCache = new Map<string, string>();
@@ -80,12 +80,13 @@ function checkNpmRun(script: string, extra: string[]): string[] {
   if (flags.length === 0) return problems;
   // The flags go to the last command of the script's chain.
   const last = body.split("&&").pop()!.trim().split(/\s+/);
-  if (last[0] === "hardhat") {
-    const help = hardhatHelp(last[1]);
-    for (const flag of flags) if (!help.includes(flag)) problems.push(`\`hardhat ${last[1]}\` takes no ${flag} (see its --help)`);
-  } else if (last[0] === "node") {
-    const known = nodeScriptOptions(last[1]);
-    for (const flag of flags) if (!known.includes(flag)) problems.push(`${last[1]} takes no ${flag}`);
+  const [program = "", target = ""] = last;
+  if (program === "hardhat") {
+    const help = hardhatHelp(target);
+    for (const flag of flags) if (!help.includes(flag)) problems.push(`\`hardhat ${target}\` takes no ${flag} (see its --help)`);
+  } else if (program === "node") {
+    const known = nodeScriptOptions(target);
+    for (const flag of flags) if (!known.includes(flag)) problems.push(`${target} takes no ${flag}`);
   }
   return problems;
 }
@@ -93,27 +94,25 @@ function checkNpmRun(script: string, extra: string[]): string[] {
 /** The problems with one README command, or none. */
 function problemsOf(command: Command): string[] {
   const words = command.text.split(/\s+/);
-  if (words[0] === "npm") {
-    if (words[1] === "start" || words[1] === "test") return checkNpmRun(words[1], words.slice(2));
-    if (words[1] === "install" || (words[1] === "run" && words.length === 2)) return [];
-    if (words[1] === "run") {
+  const [program, first = "", second = ""] = words;
+  if (program === "npm") {
+    if (first === "start" || first === "test") return checkNpmRun(first, words.slice(2));
+    if (first === "install" || (first === "run" && words.length === 2)) return [];
+    if (first === "run") {
       const separator = words.indexOf("--");
-      return checkNpmRun(words[2], separator === -1 ? [] : words.slice(separator + 1));
+      return checkNpmRun(second, separator === -1 ? [] : words.slice(separator + 1));
     }
     return [`unknown npm command: ${command.text}`];
   }
-  if (words[0] === "npx") {
-    const tool = words[1];
-    if (!existsSync(join(root, "node_modules", ".bin", tool))) return [`npx ${tool}: not a dependency of the project`];
-    if (tool === "hardhat") {
-      const task = words[2];
-      const help = hardhatHelp(task);
-      const problems = flagsOf(words.slice(3))
+  if (program === "npx") {
+    if (!existsSync(join(root, "node_modules", ".bin", first))) return [`npx ${first}: not a dependency of the project`];
+    if (first === "hardhat") {
+      const help = hardhatHelp(second);
+      return flagsOf(words.slice(3))
         .filter((flag) => !help.includes(flag))
-        .map((flag) => `\`hardhat ${task}\` takes no ${flag}`);
-      return problems;
+        .map((flag) => `\`hardhat ${second}\` takes no ${flag}`);
     }
-    if (tool === "vitest") {
+    if (first === "vitest") {
       return words
         .slice(3)
         .filter((word) => !word.startsWith("-") && /[/.]/.test(word))
@@ -122,10 +121,7 @@ function problemsOf(command: Command): string[] {
     }
     return [];
   }
-  if (words[0] === "node") {
-    const file = words[1];
-    return existsSync(join(root, file)) ? [] : [`node: no such file ${file}`];
-  }
+  if (program === "node") return existsSync(join(root, first)) ? [] : [`node: no such file ${first}`];
   return [];
 }
 
