@@ -39,3 +39,19 @@ export async function snapshot(client: PublicClient): Promise<() => Promise<void
     await client.request({ method: "evm_revert" as never, params: [id] as never });
   };
 }
+
+const mintAbi = [{ type: "function", name: "mint", stateMutability: "nonpayable", inputs: [{ name: "to", type: "address" }, { name: "amount", type: "uint256" }], outputs: [] }] as const;
+
+/** Mints the local deployment's stand-in stablecoin (DemoDollar, a test token anyone may mint) to `to`. */
+export async function mintDemoDollars(to: `0x${string}`, amount: bigint): Promise<`0x${string}`> {
+  const token = inject("deployment").tokens!.DemoDollar!.address as `0x${string}`;
+  const wallet = createWalletClient({ account: testAccount(0), chain: foundry, transport: http(inject("rpcUrl")) });
+  const hash = await wallet.writeContract({ abi: mintAbi, address: token, functionName: "mint", args: [to, amount] });
+  await publicClientOf().waitForTransactionReceipt({ hash });
+  return token;
+}
+
+/** The chain's latest block time. */
+export async function now(): Promise<bigint> {
+  return (await publicClientOf().getBlock()).timestamp;
+}
