@@ -1,4 +1,5 @@
-import { type AbiError, encodeErrorResult, toFunctionSelector } from "viem";
+import type { AbiError } from "abitype";
+import { encodeErrorResult, toFunctionSelector } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { consentRegistryAbi, dataAccessPaymentsAbi, referralEscrowAbi, rewardTokenAbi } from "../generated/contracts.js";

@@ -4,7 +4,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { inject } from "vitest";
 
-import { createDcrmClient, type DcrmClient } from "../client/createDcrmClient.js";
+import { createDcrmClient, type CreateDcrmClientReturnType } from "../client/createDcrmClient.js";
 
 /** anvil's funded account `index` (its default mnemonic; the deploy config's `account:N`). */
 export const testAccount = (index: number) => mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
@@ -17,7 +17,7 @@ export function publicClientOf(): PublicClient {
 }
 
 /** A dCRM client acting as anvil account `index`. */
-export function dcrmAs(index: number): Promise<DcrmClient> {
+export function dcrmAs(index: number): Promise<CreateDcrmClientReturnType> {
   const transport = http(inject("rpcUrl"));
   return createDcrmClient({
     publicClient: publicClientOf(),
