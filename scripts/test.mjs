@@ -11,6 +11,12 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
+    name: "SDK generation (@wagmi/cli ABIs and hooks, typed errors) from the artifacts",
+    command: ["node", "sdk/scripts/generate.mjs"],
+    // Generation: a failure fails the run; a clean run adds no count.
+    counts: () => ({ passed: 0, failed: 0 }),
+  },
+  {
     name: "typecheck",
     command: ["tsc", "--noEmit", "-p", "tsconfig.json"],
     // A type error fails the run; it is not a test, so a clean check adds no count.
@@ -24,11 +30,13 @@ const steps = [
   },
   {
     name: "local indexer (vitest: manifest, chain source on anvil, WASM host, store on PGlite and PostgreSQL, GraphQL over HTTP)",
-    command: ["vitest", "run"],
-    counts: (output) => {
-      const line = [...output.matchAll(/^\s*Tests\s+(.*)$/gm)].pop()?.[1] ?? "";
-      return { passed: Number(line.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(line.match(/(\d+) failed/)?.[1] ?? 0) };
-    },
+    command: ["vitest", "run", "--project", "indexer"],
+    counts: vitestCounts,
+  },
+  {
+    name: "SDK (vitest: every action, typed errors, hooks in a React tree, marketer queries; anvil with the system deployed by hardhat deploy)",
+    command: ["vitest", "run", "--project", "sdk"],
+    counts: vitestCounts,
   },
   {
     name: "contracts and subgraph (Solidity fuzz and invariant tests; Mocha + ethers tests; the subgraph in the local indexer)",
@@ -39,6 +47,11 @@ const steps = [
     }),
   },
 ];
+
+function vitestCounts(output) {
+  const line = [...output.matchAll(/^\s*Tests\s+(.*)$/gm)].pop()?.[1] ?? "";
+  return { passed: Number(line.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(line.match(/(\d+) failed/)?.[1] ?? 0) };
+}
 
 function lastNumber(output, pattern) {
   const matches = [...output.matchAll(pattern)];
