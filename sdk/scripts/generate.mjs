@@ -5,7 +5,9 @@
 // 2. runs `@wagmi/cli` (sdk/wagmi.config.ts): ABIs, per-chain addresses, React hooks;
 // 3. writes the typed error classes of every custom error in the ABIs (src/generated/errors.ts), with the
 //    NatSpec notice of each as its message;
-// 4. writes the deployments of public networks by name (src/generated/deployments.ts).
+// 4. writes the deployments of public networks by name (src/generated/deployments.ts);
+// 5. writes the subgraph's query API (as graph-node serves it) as a gql.tada introspection, and each marketer
+//    query of subgraph/queries/*.graphql as a typed document (src/generated/graphql-env.ts, marketerQueries.ts).
 // Everything it writes lives in sdk/src/generated/, is gitignored and never edited by hand.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -158,4 +160,26 @@ writeFileSync(
 export const knownDeployments: Readonly<Record<string, DeploymentRecord>> = ${JSON.stringify(deployments, null, 2)};
 `,
 );
-console.log(`sdk:generate: ${errors.size} error classes, ${Object.keys(deployments).length} public deployments, ABIs and hooks in sdk/src/generated/`);
+// 5. Typed marketer queries. The query API is printed by a subgraph tool (run, not imported: the SDK reaches
+// the subgraph over HTTP only).
+const apiSchemaPath = join(generated, "subgraph-api.graphql");
+run("node", [join(root, "subgraph", "scripts", "querySchema.ts"), apiSchemaPath], root);
+const { buildSchema, introspectionFromSchema } = await import("graphql");
+const { outputIntrospectionFile, minifyIntrospection } = await import("@gql.tada/internal");
+const introspection = minifyIntrospection(introspectionFromSchema(buildSchema(readFileSync(apiSchemaPath, "utf8"))));
+// Types only, kept to the SDK: without the global \`setupSchema\` augmentation, which would retype the app's own gql.tada.
+const introspectionTypes = outputIntrospectionFile(introspection, { fileType: ".d.ts", shouldPreprocess: true }).split("import * as gqlTada")[0];
+writeFileSync(join(generated, "graphql-env.ts"), `${HEADER}${introspectionTypes}`);
+const queriesDir = join(root, "subgraph", "queries");
+const queryFiles = readdirSync(queriesDir).filter((file) => file.endsWith(".graphql")).sort();
+let queries = `${HEADER}import { graphql } from "../marketer/graphql.js";
+`;
+for (const file of queryFiles) {
+  const text = readFileSync(join(queriesDir, file), "utf8");
+  const title = text.match(/^#\s*(.+)$/m)?.[1] ?? file;
+  const literal = text.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
+  queries += `\n/** ${title} (subgraph/queries/${file}) */\nexport const ${file.replace(/\.graphql$/, "")}Query = graphql(\`\n${literal}\`);\n`;
+}
+writeFileSync(join(generated, "marketerQueries.ts"), queries);
+
+console.log(`sdk:generate: ${errors.size} error classes, ${queryFiles.length} marketer queries, ${Object.keys(deployments).length} public deployments, ABIs and hooks in sdk/src/generated/`);

@@ -16,3 +16,7 @@ export { consentRegistryAbi, dataAccessPaymentsAbi, referralEscrowAbi, rewardTok
 export { knownDeployments } from "./generated/deployments.js";
 export * from "./rewardToken/typedData.js";
 export * from "./consent/typedData.js";
+export { graphql, type FragmentOf, type ResultOf, type VariablesOf } from "./marketer/graphql.js";
+export { querySubgraph, SubgraphQueryError, type QuerySubgraphParameters } from "./marketer/querySubgraph.js";
+export { createMarketerClient, type CreateMarketerClientParameters, type MarketerClient } from "./marketer/createMarketerClient.js";
+export * from "./generated/marketerQueries.js";
