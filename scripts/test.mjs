@@ -19,6 +19,13 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
+    name: "SDK generation (@wagmi/cli ABIs and hooks, typed errors) from the artifacts",
+    command: ["node", "sdk/scripts/generate.mjs"],
+    limitMinutes: 10,
+    // Generation: a failure fails the run; a clean run adds no count.
+    counts: () => ({ passed: 0, failed: 0 }),
+  },
+  {
     name: "typecheck",
     command: ["tsc", "--noEmit", "-p", "tsconfig.json"],
     limitMinutes: 10,
@@ -33,13 +40,16 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
-    name: "local indexer (vitest: manifest, chain source on anvil, WASM host, store on PGlite and PostgreSQL, GraphQL over HTTP)",
-    command: ["vitest", "run"],
+    name: "local indexer and scripts (vitest: manifest, chain source on anvil, WASM host, store on PGlite and PostgreSQL, GraphQL over HTTP)",
+    command: ["vitest", "run", "--project", "indexer"],
     limitMinutes: 30,
-    counts: (output) => {
-      const line = [...output.matchAll(/^\s*Tests\s+(.*)$/gm)].pop()?.[1] ?? "";
-      return { passed: Number(line.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(line.match(/(\d+) failed/)?.[1] ?? 0) };
-    },
+    counts: vitestCounts,
+  },
+  {
+    name: "SDK (vitest: every action, typed errors, hooks in a React tree, marketer queries; anvil with the system deployed by hardhat deploy)",
+    command: ["vitest", "run", "--project", "sdk"],
+    limitMinutes: 20,
+    counts: vitestCounts,
   },
   {
     name: "contracts and subgraph (Solidity fuzz and invariant tests; Mocha + ethers tests; the subgraph in the local indexer)",
@@ -51,6 +61,11 @@ const steps = [
     }),
   },
 ];
+
+function vitestCounts(output) {
+  const line = [...output.matchAll(/^\s*Tests\s+(.*)$/gm)].pop()?.[1] ?? "";
+  return { passed: Number(line.match(/(\d+) passed/)?.[1] ?? 0), failed: Number(line.match(/(\d+) failed/)?.[1] ?? 0) };
+}
 
 function lastNumber(output, pattern) {
   const matches = [...output.matchAll(pattern)];

@@ -1,0 +1,112 @@
+import { keccak256, toHex } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { CreateDcrmClientReturnType } from "../../client/createDcrmClient.js";
+import { AccountRequiredError } from "../../errors/clientErrors.js";
+import { ConsentsRemainError, ERC20InsufficientBalanceError, InvalidAccountNonceError, InvalidShopperSignatureError } from "../../generated/errors.js";
+import { read, transact } from "../../internal/transact.js";
+import { dcrmAs, mintDemoDollars, now, publicClientOf, snapshot, testAccount } from "../../testing/clients.js";
+import { createDcrmClient } from "../../client/createDcrmClient.js";
+import { inject } from "vitest";
+
+describe("shopper actions", () => {
+  let store: CreateDcrmClientReturnType;
+  let shopperClient: CreateDcrmClientReturnType;
+  let relayer: CreateDcrmClientReturnType;
+  let consumer: CreateDcrmClientReturnType;
+  let revert: () => Promise<void>;
+  const shopper = testAccount(4).address;
+  const friend = testAccount(5).address;
+  const scope = keccak256(toHex("purchase-history"));
+
+  beforeAll(async () => {
+    revert = await snapshot(publicClientOf());
+    [store, shopperClient, relayer, consumer] = await Promise.all([dcrmAs(1), dcrmAs(4), dcrmAs(6), dcrmAs(7)]);
+  });
+  afterAll(() => revert());
+
+  it("reads balances and the history of issuance, transfer and redemption", async () => {
+    await store.checkout({ orderId: 1n, shopper, points: 300n });
+    await store.checkout({ orderId: 2n, shopper, points: 200n });
+    const token = { abi: (await import("../../generated/contracts.js")).rewardTokenAbi, address: shopperClient.deployment.contracts.RewardToken.address };
+    const hash = await shopperClient.walletClient!.writeContract({ ...token, functionName: "transfer", args: [friend, 50n], chain: null });
+    await publicClientOf().waitForTransactionReceipt({ hash });
+    await shopperClient.redeemPoints({ storefront: store.account!, points: 100n, ref: "coupon-1" });
+
+    const balances = await shopperClient.getBalances();
+    expect(balances).toMatchObject({ spendable: 350n, pending: 0n, pendingOrders: [], expiresAt: undefined });
+    const history = await shopperClient.getHistory();
+    expect(history.map(({ kind, points, storefront, counterparty }) => ({ kind, points, storefront, counterparty }))).toEqual([
+      { kind: "earned", points: 300n, storefront: store.account, counterparty: undefined },
+      { kind: "earned", points: 200n, storefront: store.account, counterparty: undefined },
+      { kind: "sent", points: 50n, storefront: undefined, counterparty: friend },
+      { kind: "redeemed", points: 100n, storefront: store.account, counterparty: undefined },
+    ]);
+    expect(history.every((entry) => entry.timestamp > 0n)).toBe(true);
+    await expect(shopperClient.redeemPoints({ storefront: store.account!, points: 10_000n, ref: "coupon-2" })).rejects.toThrow(ERC20InsufficientBalanceError);
+  });
+
+  it("grants and revokes consent by signature, submitted by a relayer (no gas for the shopper)", async () => {
+    const publicClient = publicClientOf();
+    const shopperBalance = await publicClient.getBalance({ address: shopper });
+    const deadline = (await now()) + 3_600n;
+    const grant = await shopperClient.signConsentGrant({ consumer: consumer.account!, scope: "purchase-history", pricePerAccess: 10n, expiresAt: (await now()) + 86_400n * 30n, deadline });
+    await relayer.submitConsent(grant);
+    expect(await consumer.checkConsent({ shopper, scope })).toMatchObject({ active: true, pricePerAccess: 10n });
+    // A signature is used once.
+    await expect(relayer.submitConsent(grant)).rejects.toThrow(InvalidAccountNonceError);
+    // A grant whose message was changed is not the shopper's.
+    const other = await shopperClient.signConsentGrant({ consumer: consumer.account!, scope: "purchase-history", pricePerAccess: 10n, expiresAt: (await now()) + 86_400n, deadline });
+    await expect(relayer.submitConsent({ ...other, message: { ...other.message, pricePerAccess: 0n } })).rejects.toThrow(InvalidShopperSignatureError);
+
+    const revocation = await shopperClient.signConsentRevocation({ consumer: consumer.account!, scope: "purchase-history", deadline });
+    await relayer.submitConsent(revocation);
+    expect((await consumer.checkConsent({ shopper, scope })).active).toBe(false);
+    expect(await publicClient.getBalance({ address: shopper })).toBe(shopperBalance);
+  });
+
+  it("anchors a record and erases it, revoking the consents that stand", async () => {
+    const record = keccak256(toHex("encrypted blob"));
+    await shopperClient.anchorDataRecord({ scope: "purchase-history", record });
+    expect(await read(store, "ConsentRegistry", "recordOf", [shopper, scope])).toBe(record);
+    const grant = await shopperClient.signConsentGrant({ consumer: consumer.account!, scope: "purchase-history", pricePerAccess: 1n, expiresAt: (await now()) + 86_400n, deadline: (await now()) + 600n });
+    await relayer.submitConsent(grant);
+    // The contract refuses an erasure that leaves a consent standing; the action names them all.
+    const refused = await transact(shopperClient, "ConsentRegistry", "eraseRecord", [scope, []]).catch((e) => e);
+    expect(refused).toBeInstanceOf(ConsentsRemainError);
+    expect(refused).toMatchObject({ shopper, scope, remaining: 1n });
+    const erased = await shopperClient.eraseDataRecord({ scope: "purchase-history" });
+    expect(erased.revokedConsumers).toEqual([consumer.account]);
+    expect(await read(store, "ConsentRegistry", "recordOf", [shopper, scope])).toBe(`0x${"0".repeat(64)}`);
+    expect((await consumer.checkConsent({ shopper, scope })).active).toBe(false);
+  });
+
+  it("withdraws data earnings", async () => {
+    await mintDemoDollars(consumer.account!, 1_000n);
+    await consumer.depositForAccess({ amount: 1_000n });
+    const grant = await shopperClient.signConsentGrant({ consumer: consumer.account!, scope: "purchase-history", pricePerAccess: 40n, expiresAt: (await now()) + 86_400n, deadline: (await now()) + 600n });
+    await relayer.submitConsent(grant);
+    await consumer.recordAccessBatch({ scope: "purchase-history", shoppers: [shopper], maxPricePerAccess: 40n });
+    const earned = await read(store, "DataAccessPayments", "earningsOf", [shopper]);
+    expect(earned).toBe(38n); // 40 less the 5% platform fee
+    const { amount } = await shopperClient.withdrawDataEarnings();
+    expect(amount).toBe(38n);
+    expect(await read(store, "DataAccessPayments", "earningsOf", [shopper])).toBe(0n);
+  });
+
+  it("tells when points expire once the admin switches expiry on", async () => {
+    const admin = await dcrmAs(0);
+    const token = { abi: (await import("../../generated/contracts.js")).rewardTokenAbi, address: admin.deployment.contracts.RewardToken.address };
+    const hash = await admin.walletClient!.writeContract({ ...token, functionName: "setExpiryPeriod", args: [86_400n * 365n], chain: null });
+    await publicClientOf().waitForTransactionReceipt({ hash });
+    await store.checkout({ orderId: 3n, shopper, points: 1n });
+    const { expiresAt } = await shopperClient.getBalances();
+    expect(expiresAt).toBeGreaterThan((await now()) + 86_400n * 364n);
+  });
+
+  it("needs a wallet to send or sign", async () => {
+    const readOnly = await createDcrmClient({ publicClient: publicClientOf(), deployment: inject("deployment") });
+    await expect(readOnly.redeemPoints({ storefront: store.account!, points: 1n, ref: "x" })).rejects.toThrow(AccountRequiredError);
+    expect((await readOnly.getBalances({ shopper })).spendable).toBeGreaterThan(0n);
+  });
+});
