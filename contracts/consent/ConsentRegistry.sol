@@ -18,7 +18,11 @@ import {IConsentRegistry} from "./IConsentRegistry.sol";
 /// @dev Erasing a scope's record revokes every consent for it. To keep a paid access at one storage read (the
 /// consent's slot), consents carry no scope epoch; instead the registry counts the standing consents per
 /// shopper and scope (expired ones too, until revoked), and `eraseRecord` must name every consumer that has
-/// one: it reverts otherwise.
+/// one: it reverts otherwise. Named consumers without a standing consent are skipped, so a shopper names
+/// the consumers of every grant it signed that may still be submitted, and a held grant or revocation
+/// landing just before the erasure cannot make it revert. Erasing then moves the shopper's nonce to the next
+/// multiple of `NONCE_ERA`: every grant and revocation signed before it stops working. A shopper cancels a
+/// signed, unsubmitted grant or revocation with `invalidateNonces`.
 /// There is no pause: nothing may ever stop a shopper from revoking consent.
 contract ConsentRegistry is
     IConsentRegistry,
@@ -29,6 +33,9 @@ contract ConsentRegistry is
 {
     /// @notice The flag of an active consent in `quotes`; the low 96 bits are its price.
     uint256 public constant QUOTE_ACTIVE = 1 << 255;
+    /// @notice How far one call may move a shopper's nonce ahead; erasing a record moves it to the next
+    /// multiple of it, past any signature made before.
+    uint256 public constant NONCE_ERA = 1 << 64;
     /// @notice The role that upgrades the implementation.
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
     /// @notice The EIP-712 domain name of signed consents and revocations.
@@ -49,6 +56,11 @@ contract ConsentRegistry is
         bool anchored;
     }
 
+    /// @dev The layout of OpenZeppelin's NoncesUpgradeable storage, written only by `_invalidateNonces`.
+    struct OpenZeppelinNonces {
+        mapping(address account => uint256) nonces;
+    }
+
     /// @custom:storage-location erc7201:dcrm.storage.ConsentRegistry
     struct ConsentRegistryStorage {
         /// Consumer and scope first: a batch of accesses (one consumer, one scope) hashes them once.
@@ -60,6 +72,10 @@ contract ConsentRegistry is
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ConsentRegistry")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant CONSENT_REGISTRY_STORAGE =
         0x16001264958a4cb33bba51350b7c2bd546adbcb93a30369b6b7a69c072932800;
+
+    // keccak256(abi.encode(uint256(keccak256("openzeppelin.storage.Nonces")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant OPENZEPPELIN_NONCES_STORAGE =
+        0x5ab42ced628888259c08ac98db1eb0cf702fc1501344311d8b100cd1bfe4bb00;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -115,15 +131,30 @@ contract ConsentRegistry is
 
     /// @inheritdoc IConsentRegistry
     function eraseRecord(bytes32 scope, address[] calldata consumers) external {
-        for (uint256 i; i < consumers.length; ++i) {
-            _revoke(msg.sender, consumers[i], scope);
-        }
         ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        for (uint256 i; i < consumers.length; ++i) {
+            address consumer = consumers[i];
+            // A consumer without a standing consent is skipped: a held revocation submitted just before the
+            // erasure, or a consumer named in case a held grant lands first, must not make it revert.
+            if ($.consents[consumer][scope][msg.sender].granted) _revoke(msg.sender, consumer, scope);
+        }
         uint256 remaining = $.scopes[msg.sender][scope].standingConsents;
         if (remaining != 0) revert ConsentsRemain(msg.sender, scope, remaining);
         delete $.records[msg.sender][scope];
         delete $.scopes[msg.sender][scope];
         emit DataRecordErased(msg.sender, scope);
+        _invalidateNonces(msg.sender, (nonces(msg.sender) / NONCE_ERA + 1) * NONCE_ERA);
+    }
+
+    // ─── Signatures ─────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IConsentRegistry
+    function invalidateNonces(uint256 nextNonce) external {
+        uint256 current = nonces(msg.sender);
+        if (nextNonce <= current || nextNonce - current > NONCE_ERA) {
+            revert NextNonceOutOfRange(current, nextNonce);
+        }
+        _invalidateNonces(msg.sender, nextNonce);
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
@@ -164,6 +195,11 @@ contract ConsentRegistry is
     }
 
     /// @inheritdoc IConsentRegistry
+    function nonces(address shopper) public view override(IConsentRegistry, NoncesUpgradeable) returns (uint256) {
+        return super.nonces(shopper);
+    }
+
+    /// @inheritdoc IConsentRegistry
     function standingConsents(address shopper, bytes32 scope) external view returns (uint256) {
         return _getConsentRegistryStorage().scopes[shopper][scope].standingConsents;
     }
@@ -193,6 +229,18 @@ contract ConsentRegistry is
             --$.scopes[shopper][scope].standingConsents;
         }
         emit ConsentRevoked(shopper, consumer, scope);
+    }
+
+    /// @dev Sets the shopper's next nonce, which OpenZeppelin's Nonces otherwise only increments, in its own
+    /// namespaced storage: every signature with a lower nonce stops working.
+    function _invalidateNonces(address shopper, uint256 nextNonce) private {
+        uint256 current = nonces(shopper);
+        OpenZeppelinNonces storage n;
+        assembly {
+            n.slot := OPENZEPPELIN_NONCES_STORAGE
+        }
+        n.nonces[shopper] = nextNonce;
+        emit NoncesInvalidated(shopper, current, nextNonce);
     }
 
     /// @dev Checks the deadline, spends the nonce (a replay reverts with InvalidAccountNonce) and checks that
