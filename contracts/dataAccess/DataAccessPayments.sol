@@ -182,8 +182,11 @@ contract DataAccessPayments is
         _setFee(feeRecipient, feeBps);
     }
 
-    /// @notice Pays the accrued platform fees to the fee recipient; anyone may trigger it.
-    function withdrawFees() external whenNotPaused nonReentrant {
+    /// @notice Pays the accrued platform fees to the fee recipient; only the admin triggers it.
+    /// @dev Admin only, so that nobody can front-run a change of fee recipient (`setFee`) and send the fees to
+    /// the recipient being replaced, whose key may have leaked: the admin changes the recipient, then
+    /// withdraws. The recipient itself cannot trigger it for the same reason.
+    function withdrawFees() external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused nonReentrant {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         uint256 amount = $.accruedFees;
         if (amount == 0) revert ZeroAmount();

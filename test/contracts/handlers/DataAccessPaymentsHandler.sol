@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
+import {ICommonErrors} from "../../../contracts/common/ICommonErrors.sol";
 import {ConsentRegistry} from "../../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../../contracts/consent/IConsentRegistry.sol";
 import {DataAccessPayments} from "../../../contracts/dataAccess/DataAccessPayments.sol";
 import {IDataAccessPayments} from "../../../contracts/dataAccess/IDataAccessPayments.sol";
-import {ICommonErrors} from "../../../contracts/common/ICommonErrors.sol";
 import {TestToken} from "../../../contracts/mocks/tokens/TestToken.sol";
 import {FuzzBounds} from "../utils/FuzzBounds.sol";
 import {PredictedOutcomes} from "./PredictedOutcomes.sol";
@@ -16,7 +17,7 @@ import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 /// @notice The actions an invariant run performs on DataAccessPayments and its ConsentRegistry, with bounded
 /// inputs: two consumers, four shoppers and two scopes. Shoppers grant and revoke consent (pranked on the
 /// registry), time moves forward, consumers deposit, withdraw deposits and record accesses singly and in
-/// batches, shoppers withdraw earnings, anyone withdraws fees and the admin sets the fee; the handler keeps a
+/// batches, shoppers withdraw earnings, the admin withdraws fees and sets the fee; the handler keeps a
 /// model of consents, deposits, earnings and fees.
 /// @dev Every action predicts from the model whether the call must succeed and, if not, which errors may
 /// reject it, then calls in `try`. A call against the prediction is counted in `ghostUnexpectedOutcomes`; a
@@ -249,14 +250,17 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         }
     }
 
-    /// @notice Anyone pays the accrued fees to the fee recipient (refused when none accrued).
+    /// @notice The admin pays the accrued fees to the fee recipient (refused when none accrued); anyone else
+    /// is refused.
     function withdrawFees(uint256 callerSeed) external atCurrentTime {
         Expectation memory expectation;
-        if (ghostAccruedFees == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
+        address caller = callerSeed % 3 == 0 ? admin : callerSeed % 3 == 1 ? shopperAt(callerSeed >> 2) : consumerAt(callerSeed >> 2);
+        if (caller != admin) _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
+        else if (ghostAccruedFees == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         address recipient = ghostFeeRecipient;
         uint256 amount = ghostAccruedFees;
         uint256 before = token.balanceOf(recipient);
-        vm.prank(callerSeed % 2 == 0 ? shopperAt(callerSeed >> 1) : consumerAt(callerSeed >> 1));
+        vm.prank(caller);
         try payments.withdrawFees() {
             if (_asPredicted(expectation, true, "", "withdrawFees")) {
                 ghostFeesWithdrawn += amount;
