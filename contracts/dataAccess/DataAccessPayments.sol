@@ -104,7 +104,7 @@ contract DataAccessPayments is
 
     // ─── Consumers ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Deposits `amount` of the payment token for the caller's accesses (credited by what arrived).
+    /// @inheritdoc IDataAccessPayments
     function deposit(uint256 amount) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
@@ -116,7 +116,7 @@ contract DataAccessPayments is
         emit Deposited(msg.sender, received);
     }
 
-    /// @notice Withdraws `amount` of the caller's unspent deposit to `to`.
+    /// @inheritdoc IDataAccessPayments
     function withdrawDeposit(uint256 amount, address to) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
@@ -128,8 +128,7 @@ contract DataAccessPayments is
         emit DepositWithdrawn(msg.sender, to, amount);
     }
 
-    /// @notice Records one access by the caller to `shopper`'s `scope`, paying the consent's price (at most
-    /// `maxPricePerAccess`).
+    /// @inheritdoc IDataAccessPayments
     function recordAccess(address shopper, bytes32 scope, uint256 maxPricePerAccess) external whenNotPaused {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         (IConsentRegistry registry, uint256 feeBps) = ($.registry, $.feeBps);
@@ -143,8 +142,7 @@ contract DataAccessPayments is
         emit AccessRecorded(msg.sender, shopper, scope, price, fee);
     }
 
-    /// @notice Records accesses by the caller to `scope` of each of `shoppers`, in one transaction; any access
-    /// without active consent, or priced above `maxPricePerAccess`, reverts the batch.
+    /// @inheritdoc IDataAccessPayments
     function recordAccesses(bytes32 scope, address[] calldata shoppers, uint256 maxPricePerAccess)
         external
         whenNotPaused
@@ -154,12 +152,12 @@ contract DataAccessPayments is
 
     // ─── Shoppers ───────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Withdraws `amount` of the caller's earnings to the caller.
+    /// @inheritdoc IDataAccessPayments
     function withdrawEarnings(uint256 amount) external whenNotPaused nonReentrant {
         _withdrawEarnings(msg.sender, msg.sender, amount);
     }
 
-    /// @notice Withdraws a shopper's earnings to the address the shopper signed for; anyone may submit it.
+    /// @inheritdoc IDataAccessPayments
     function withdrawEarningsBySignature(EarningsWithdrawal calldata withdrawal, bytes calldata signature)
         external
         whenNotPaused
@@ -176,13 +174,12 @@ contract DataAccessPayments is
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Sets the platform fee (at most `MAX_FEE_BPS`) and who earns it, for accesses from now on;
-    /// fees accrued so far go to the new recipient too.
+    /// @inheritdoc IDataAccessPayments
     function setFee(address feeRecipient, uint16 feeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setFee(feeRecipient, feeBps);
     }
 
-    /// @notice Pays the accrued platform fees to the fee recipient; only the admin triggers it.
+    /// @inheritdoc IDataAccessPayments
     /// @dev Admin only, so that nobody can front-run a change of fee recipient (`setFee`) and send the fees to
     /// the recipient being replaced, whose key may have leaked: the admin changes the recipient, then
     /// withdraws. The recipient itself cannot trigger it for the same reason.
@@ -196,7 +193,7 @@ contract DataAccessPayments is
         emit FeesWithdrawn(recipient, amount);
     }
 
-    /// @notice Stops deposits, accesses and withdrawals. No funds move.
+    /// @inheritdoc IDataAccessPayments
     function pause() external onlyRole(PAUSER_ROLE) {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         if ($.paused) revert EnforcedPause();
@@ -204,7 +201,7 @@ contract DataAccessPayments is
         emit Paused(_msgSender());
     }
 
-    /// @notice Resumes everything `pause` stopped.
+    /// @inheritdoc IDataAccessPayments
     function unpause() external onlyRole(PAUSER_ROLE) {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         if (!$.paused) revert ExpectedPause();
@@ -212,24 +209,24 @@ contract DataAccessPayments is
         emit Unpaused(_msgSender());
     }
 
-    /// @notice Whether deposits, accesses and withdrawals are stopped.
+    /// @inheritdoc IDataAccessPayments
     function paused() external view returns (bool) {
         return _getDataAccessPaymentsStorage().paused;
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice The consumer's unspent deposit.
+    /// @inheritdoc IDataAccessPayments
     function depositOf(address consumer) external view returns (uint256) {
         return _getDataAccessPaymentsStorage().deposits[consumer];
     }
 
-    /// @notice The account's withdrawable earnings.
+    /// @inheritdoc IDataAccessPayments
     function earningsOf(address account) external view returns (uint256) {
         return _getDataAccessPaymentsStorage().earnings[account];
     }
 
-    /// @notice The registry, the payment token, the fee recipient and the fee.
+    /// @inheritdoc IDataAccessPayments
     function settings()
         external
         view
@@ -239,7 +236,12 @@ contract DataAccessPayments is
         return ($.registry, $.paymentToken, $.feeRecipient, $.feeBps);
     }
 
-    /// @notice Platform fees accrued and not yet withdrawn.
+    /// @inheritdoc IDataAccessPayments
+    function nonces(address shopper) public view override(IDataAccessPayments, NoncesUpgradeable) returns (uint256) {
+        return super.nonces(shopper);
+    }
+
+    /// @inheritdoc IDataAccessPayments
     function accruedFees() external view returns (uint256) {
         return _getDataAccessPaymentsStorage().accruedFees;
     }
