@@ -21,7 +21,7 @@ import {IConsentRegistry} from "./IConsentRegistry.sol";
 /// one: it reverts otherwise. Named consumers without a standing consent are skipped, so a shopper names
 /// the consumers of every grant it signed that may still be submitted, and a held grant or revocation
 /// landing just before the erasure cannot make it revert. Erasing then moves the shopper's nonce to the next
-/// multiple of `NONCE_ERA`: every grant and revocation signed before it stops working. A shopper cancels a
+/// multiple of 2^64: every grant and revocation signed before it stops working. A shopper cancels a
 /// signed, unsubmitted grant or revocation with `invalidateNonces`.
 /// There is no pause: nothing may ever stop a shopper from revoking consent.
 contract ConsentRegistry is
@@ -33,9 +33,10 @@ contract ConsentRegistry is
 {
     /// @notice The flag of an active consent in `quotes`; the low 96 bits are its price.
     uint256 public constant QUOTE_ACTIVE = 1 << 255;
-    /// @notice How far one call may move a shopper's nonce ahead; erasing a record moves it to the next
-    /// multiple of it, past any signature made before.
-    uint256 public constant NONCE_ERA = 1 << 64;
+    /// @dev How far one call may move a shopper's nonce ahead (2^64); erasing a record moves it to the next
+    /// multiple of it, past any signature made before. Private: a getter's selector would cost `revoke` a
+    /// dispatch comparison (22 gas).
+    uint256 private constant NONCE_ERA = 1 << 64;
     /// @notice The role that upgrades the implementation.
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
     /// @notice The EIP-712 domain name of signed consents and revocations.

@@ -81,7 +81,7 @@ interface IConsentRegistry is ICommonErrors {
     /// @notice Erasing would leave consents standing for the scope: all of them must be named.
     error ConsentsRemain(address shopper, bytes32 scope, uint256 remaining);
 
-    /// @notice The next nonce must be above the current one and at most `NONCE_ERA` past it.
+    /// @notice The next nonce must be above the current one and at most 2^64 past it.
     error NextNonceOutOfRange(uint256 current, uint256 nextNonce);
 
     /// @notice Grants `consumer` consent to read the caller's `scope` at `pricePerAccess` until `expiresAt`
@@ -101,8 +101,7 @@ interface IConsentRegistry is ICommonErrors {
     function anchorRecord(bytes32 scope, bytes32 record) external;
 
     /// @notice Erases the caller's record for `scope`, revokes the consents of `consumers` and invalidates
-    /// every grant and revocation the caller signed before (its nonce moves to the next multiple of
-    /// `NONCE_ERA`).
+    /// every grant and revocation the caller signed before (its nonce moves to the next multiple of 2^64).
     /// @dev `consumers` must include every consumer with a standing consent for the scope (else
     /// `ConsentsRemain`); those without one are skipped. Naming the consumers of grants signed but perhaps not
     /// yet submitted keeps a grant submitted just before the erasure from making it revert.
@@ -111,7 +110,7 @@ interface IConsentRegistry is ICommonErrors {
     /// @notice Cancels the caller's signed, unsubmitted grants and revocations: every one with a nonce below
     /// `nextNonce` stops working, and the next signature uses `nextNonce`.
     /// @dev To cancel the signature with nonce `n`, pass `n + 1`. Reverts with `NextNonceOutOfRange` unless
-    /// `nextNonce` is above the current nonce and at most `NONCE_ERA` past it.
+    /// `nextNonce` is above the current nonce and at most 2^64 past it.
     function invalidateNonces(uint256 nextNonce) external;
 
     /// @notice The nonce the shopper's next signed grant or revocation must carry.
