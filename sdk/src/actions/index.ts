@@ -19,6 +19,7 @@ export * from "./shopper/signConsent.js";
 export * from "./shopper/submitConsent.js";
 export * from "./shopper/anchorDataRecord.js";
 export * from "./shopper/eraseDataRecord.js";
+export * from "./shopper/cancelConsentSignatures.js";
 export * from "./shopper/withdrawDataEarnings.js";
 export * from "./partner/registerPartner.js";
 export * from "./partner/setPayoutAddress.js";

@@ -65,6 +65,15 @@ describe("shopper actions", () => {
     expect(await publicClient.getBalance({ address: shopper })).toBe(shopperBalance);
   });
 
+  it("cancels a signed grant that nobody has submitted", async () => {
+    const deadline = (await now()) + 3_600n;
+    const grant = await shopperClient.signConsentGrant({ consumer: consumer.account!, scope: "profile", pricePerAccess: 3n, expiresAt: (await now()) + 86_400n, deadline });
+    const { nextNonce } = await shopperClient.cancelConsentSignatures();
+    expect(nextNonce).toBe(grant.message.nonce + 1n);
+    await expect(relayer.submitConsent(grant)).rejects.toThrow(InvalidAccountNonceError);
+    expect(await read(store, "ConsentRegistry", "nonces", [shopper])).toBe(nextNonce);
+  });
+
   it("anchors a record and erases it, revoking the consents that stand", async () => {
     const record = keccak256(toHex("encrypted blob"));
     await shopperClient.anchorDataRecord({ scope: "purchase-history", record });
