@@ -108,15 +108,18 @@ interface IRewardPolicies {
 
     /// @notice Releases the pending points of the storefront's orders `orderIds[i]` to `shoppers[i]`: anyone
     /// may once an order's return window has closed (a keeper in batches, a shopper for its own orders), the
-    /// storefront at any time. Any order that cannot be released reverts the whole call.
+    /// storefront at any time while it holds the issuer role (a revoked storefront releases as anyone does).
+    /// Any order that cannot be released reverts the whole call.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external;
 
-    /// @notice Voids `amount` of the pending points of the caller's order (in full or in part).
+    /// @notice Voids `amount` of the pending points of the caller's order (in full or in part). The caller must
+    /// hold the issuer role now: revoking a storefront's key ends its power over its orders.
     function voidPending(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Takes back `amount` points of the caller's released order, issued while the caller allowed
     /// clawback: burns what the shopper still holds, up to `amount`, and reports the rest as shortfall.
-    /// `amount` counts against the order in full, so the order's points are never clawed back twice.
+    /// `amount` counts against the order in full, so the order's points are never clawed back twice. The
+    /// caller must hold the issuer role now.
     function clawback(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Burns all points of each holder whose inactivity deadline has passed; anyone may call it.

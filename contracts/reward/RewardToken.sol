@@ -235,8 +235,10 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
+    /// @dev Needs the live issuer role: revoking a storefront's key ends its power over its orders.
     function voidPending(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
+        _issuerSlot(msg.sender);
         RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
         (uint256 points, bool released) = (order.points, order.released);
         if (points == 0 || released) revert OrderNotPending(msg.sender, shopper, orderId);
@@ -250,8 +252,10 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
+    /// @dev Needs the live issuer role, as `voidPending`.
     function clawback(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
+        _issuerSlot(msg.sender);
         RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
         (uint256 points, bool released) = (order.points, order.released);
         if (points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
@@ -481,7 +485,8 @@ contract RewardToken is
         RecordedOrder memory order = orders[orderId];
         points = order.points;
         if (points == 0 || order.released) revert OrderNotPending(storefront, shopper, orderId);
-        if (block.timestamp < order.releaseTime && msg.sender != storefront) {
+        // Early release is the storefront's power, so it needs the live issuer role; read only when used.
+        if (block.timestamp < order.releaseTime && !_isLiveIssuer(storefront)) {
             revert ReturnWindowOpen(storefront, shopper, orderId, order.releaseTime);
         }
         if (order.clawbackAllowed) orders[orderId].released = true;
@@ -543,6 +548,11 @@ contract RewardToken is
     function _issuerSlot(address storefront) private view returns (StorefrontIssuanceSlot issuance) {
         issuance = _getRewardTokenStorage().storefronts[storefront];
         if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
+    }
+
+    /// @dev Whether the caller is `storefront` and holds the issuer role now.
+    function _isLiveIssuer(address storefront) private view returns (bool) {
+        return msg.sender == storefront && _getRewardTokenStorage().storefronts[storefront].isIssuer();
     }
 
     /// @dev Counts `amount` against the storefront's cap: one write of the word read by `_issuerSlot`.

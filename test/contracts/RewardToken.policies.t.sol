@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 import {IRewardPolicies} from "../../contracts/reward/IRewardPolicies.sol";
@@ -122,13 +123,21 @@ contract RewardTokenPoliciesFuzzTest is RewardTokenDeployment, Assertions {
         assertEq(token.recordedOrder(storefront, shopper, ORDER_ID).points, pending, "pending after the rejected void");
     }
 
-    /// @notice Only the storefront voids its orders: another account's call finds no pending order of its own.
-    function testFuzz_voidPending_bySomeoneElse_findsNoPendingOrder(address caller, uint256 amountSeed) public {
-        vm.assume(caller != storefront);
+    /// @notice Only the storefront voids its orders: an account without the issuer role is refused for that, and
+    /// another issuer finds no pending order of its own.
+    function testFuzz_voidPending_bySomeoneElse_isRefused(address caller, uint256 amountSeed) public {
+        vm.assume(caller != storefront && caller != address(0));
         uint256 issued = amountSeed.bound(1, MAX_AMOUNT);
         _setPolicy(1 days, false);
         _issue(ORDER_ID, issued);
 
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, token.ISSUER_ROLE())
+        );
+        vm.prank(caller);
+        token.voidPending(shopper, ORDER_ID, 1);
+
+        enableStorefront(token, admin, caller, UNLIMITED_CAP, ONE_DAY);
         vm.expectRevert(abi.encodeWithSelector(IRewardPolicies.OrderNotPending.selector, caller, shopper, ORDER_ID));
         vm.prank(caller);
         token.voidPending(shopper, ORDER_ID, 1);

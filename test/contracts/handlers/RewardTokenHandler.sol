@@ -510,7 +510,9 @@ contract RewardTokenHandler is PredictedOutcomes {
         _checkMovement(token.totalSupply() - supplyBefore, total, "release: minted");
         for (uint256 i; i < count; ++i) {
             PolicyOrder storage order = policyOrder[storefront][orderIds[i]];
-            if (currentTime < order.releaseTime && caller != storefront) ++ghostEarlyReleasesByOthers;
+            if (currentTime < order.releaseTime && (caller != storefront || !ghostIsIssuer[storefront])) {
+                ++ghostEarlyReleasesByOthers;
+            }
             order.isReleased = true;
             order.released = pending[i];
             ++order.releaseCount;
@@ -531,6 +533,7 @@ contract RewardTokenHandler is PredictedOutcomes {
 
         Expectation memory expectation = _none();
         if (amount == 0) _allow(expectation, IRewardToken.ZeroAmount.selector);
+        else if (!ghostIsIssuer[storefront]) _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
         else if (pending == 0) _allow(expectation, IRewardPolicies.OrderNotPending.selector);
         else if (amount > pending) _allow(expectation, IRewardPolicies.VoidExceedsPending.selector);
 
@@ -567,7 +570,9 @@ contract RewardTokenHandler is PredictedOutcomes {
         }
         Expectation memory expectation = _none();
         if (call.amount == 0) _allow(expectation, IRewardToken.ZeroAmount.selector);
-        else if (call.stillPending) _allow(expectation, IRewardPolicies.OrderStillPending.selector);
+        else if (!ghostIsIssuer[call.storefront]) {
+            _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
+        } else if (call.stillPending) _allow(expectation, IRewardPolicies.OrderStillPending.selector);
         else if (call.open == 0) _allow(expectation, IRewardPolicies.OrderNotClawbackable.selector);
         else if (call.amount > call.open) _allow(expectation, IRewardPolicies.ClawbackExceedsOrder.selector);
 
@@ -916,7 +921,8 @@ contract RewardTokenHandler is PredictedOutcomes {
                 _allow(expectation, IRewardPolicies.OrderNotPending.selector);
                 return (expectation, 0);
             }
-            if (currentTime < policyOrder[storefront][orderIds[i]].releaseTime && caller != storefront) {
+            bool early = currentTime < policyOrder[storefront][orderIds[i]].releaseTime;
+            if (early && (caller != storefront || !ghostIsIssuer[storefront])) {
                 _allow(expectation, IRewardPolicies.ReturnWindowOpen.selector);
                 return (expectation, 0);
             }
