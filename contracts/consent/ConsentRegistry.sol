@@ -4,10 +4,9 @@ pragma solidity ^0.8.28;
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
-import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {ConstantEIP712} from "../common/ConstantEIP712.sol";
 import {IConsentRegistry} from "./IConsentRegistry.sol";
 
 /// @title ConsentRegistry
@@ -24,7 +23,7 @@ import {IConsentRegistry} from "./IConsentRegistry.sol";
 contract ConsentRegistry is
     IConsentRegistry,
     AccessControlUpgradeable,
-    EIP712Upgradeable,
+    ConstantEIP712,
     NoncesUpgradeable,
     UUPSUpgradeable
 {
@@ -34,13 +33,8 @@ contract ConsentRegistry is
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
     /// @notice The EIP-712 domain name of signed consents and revocations.
     string public constant DOMAIN_NAME = "dCRM ConsentRegistry";
-    /// @notice The EIP-712 domain version.
-    string public constant DOMAIN_VERSION = "1";
 
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
-    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
     bytes32 private constant CONSENT_GRANT_TYPEHASH = keccak256(
         "ConsentGrant(address shopper,address consumer,bytes32 scope,uint96 pricePerAccess,uint40 expiresAt,uint256 nonce,uint256 deadline)"
     );
@@ -75,7 +69,7 @@ contract ConsentRegistry is
     /// @notice Sets up the proxy with `admin` as admin and upgrader.
     function initialize(address admin) external initializer {
         __AccessControl_init();
-        __EIP712_init(DOMAIN_NAME, DOMAIN_VERSION);
+        __ConstantEIP712_init();
         __Nonces_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(UPGRADER_ROLE, admin);
@@ -179,7 +173,7 @@ contract ConsentRegistry is
     function _grant(address shopper, address consumer, bytes32 scope, uint96 pricePerAccess, uint40 expiresAt)
         private
     {
-        if (consumer == address(0)) revert InvalidConsumer();
+        if (consumer == address(0)) revert ZeroAddress();
         if (scope == bytes32(0)) revert InvalidScope();
         if (expiresAt <= block.timestamp) revert ExpiryInPast(expiresAt, block.timestamp);
         ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
@@ -221,19 +215,12 @@ contract ConsentRegistry is
         return consent.granted && block.timestamp < consent.expiresAt;
     }
 
-    /// @dev The same digest as OpenZeppelin's, from constant name and version hashes (no storage reads).
-    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
-        bytes32 domainSeparator =
-            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
-        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
-    }
-
     function _EIP712Name() internal pure override returns (string memory) {
         return DOMAIN_NAME;
     }
 
-    function _EIP712Version() internal pure override returns (string memory) {
-        return DOMAIN_VERSION;
+    function _domainNameHash() internal pure override returns (bytes32) {
+        return DOMAIN_NAME_HASH;
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IConsentRegistry
 /// @notice Shoppers grant and revoke consent per data consumer and scope (directly or by signature), and
 /// anchor the hash or CID of their encrypted data record per scope. Every change is an event: the audit
 /// trail that proves consent.
-interface IConsentRegistry {
+interface IConsentRegistry is ICommonErrors {
     /// @notice The terms of one consent, in one storage slot (the slot a paid access reads).
     /// @param granted Whether the consent stands (until revoked, or its scope's record is erased).
     /// @param expiresAt The first timestamp at which the consent no longer applies.
@@ -57,9 +59,6 @@ interface IConsentRegistry {
     /// @notice `shopper` erased the scope's record (right to be forgotten); every consent for it was revoked.
     event DataRecordErased(address indexed shopper, bytes32 indexed scope);
 
-    /// @notice The zero address as consumer.
-    error InvalidConsumer();
-
     /// @notice The zero scope.
     error InvalidScope();
 
@@ -71,9 +70,6 @@ interface IConsentRegistry {
 
     /// @notice No consent stands for this shopper, consumer and scope.
     error ConsentNotGranted(address shopper, address consumer, bytes32 scope);
-
-    /// @notice The signature's deadline has passed.
-    error SignatureExpired(uint256 deadline, uint256 timestamp);
 
     /// @notice The signature is not the shopper's.
     error InvalidShopperSignature(address shopper);

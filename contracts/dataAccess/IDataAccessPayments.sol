@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IDataAccessPayments
 /// @notice Data consumers prepay a deposit and pay per consented access; shoppers earn the price less a
 /// platform fee and withdraw their earnings.
-interface IDataAccessPayments {
+interface IDataAccessPayments is ICommonErrors {
     /// @notice A withdrawal of earnings to another address, as the shopper signs it (EIP-712).
     struct EarningsWithdrawal {
         address shopper;
@@ -69,9 +71,6 @@ interface IDataAccessPayments {
     /// @notice A fee above `MAX_FEE_BPS`.
     error FeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
 
-    /// @notice The zero address where an account is needed.
-    error InvalidAddress();
-
     /// @notice Accrued fees would not fit 96 bits; withdraw them first.
     error FeesOverflow(uint256 accrued);
 
@@ -80,12 +79,6 @@ interface IDataAccessPayments {
 
     /// @notice Payments are not paused.
     error ExpectedPause();
-
-    /// @notice A zero amount, or an empty batch.
-    error ZeroAmount();
-
-    /// @notice The signature's deadline has passed.
-    error SignatureExpired(uint256 deadline, uint256 timestamp);
 
     /// @notice The signature is not the shopper's.
     error InvalidShopperSignature(address shopper);

@@ -74,7 +74,7 @@ describe("DataAccessPayments: deposits and accesses", function () {
       await expect(payments.connect(consumer).withdrawDeposit(unspent + 1n, consumer.address))
         .to.be.revertedWithCustomError(payments, "InsufficientDeposit").withArgs(consumer.address, unspent, unspent + 1n);
       await expect(payments.connect(consumer).withdrawDeposit(0n, consumer.address)).to.be.revertedWithCustomError(payments, "ZeroAmount");
-      await expect(payments.connect(consumer).withdrawDeposit(1n, ethers.ZeroAddress)).to.be.revertedWithCustomError(payments, "InvalidAddress");
+      await expect(payments.connect(consumer).withdrawDeposit(1n, ethers.ZeroAddress)).to.be.revertedWithCustomError(payments, "ZeroAddress");
       // Someone else's deposit is not the caller's.
       await expect(payments.connect(stranger).withdrawDeposit(1n, stranger.address))
         .to.be.revertedWithCustomError(payments, "InsufficientDeposit").withArgs(stranger.address, 0n, 1n);
@@ -188,9 +188,9 @@ describe("DataAccessPayments: deposits and accesses", function () {
       expect(await payments.accruedFees()).to.equal(fee);
     });
 
-    it("refuses an empty batch with ZeroAmount", async function () {
+    it("refuses an empty batch with EmptyBatch", async function () {
       const { payments, consumer } = await loadFixture(deployDataAccessFixture);
-      await expect(payments.connect(consumer).recordAccesses(SCOPE, [], ALICE_PRICE)).to.be.revertedWithCustomError(payments, "ZeroAmount");
+      await expect(payments.connect(consumer).recordAccesses(SCOPE, [], ALICE_PRICE)).to.be.revertedWithCustomError(payments, "EmptyBatch");
     });
 
     const withoutConsent: [string, (f: Awaited<ReturnType<typeof deployDataAccessFixture>>) => Promise<void>][] = [

@@ -113,7 +113,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       const base = { shopper: alice.address, to: relayer.address, amount: 1_000n, nonce: 0n, deadline: await inAnHour() };
       const toZero = { ...base, to: ethers.ZeroAddress };
       await expect(payments.connect(relayer).withdrawEarningsBySignature(toZero, await signWithdrawal(payments, alice, toZero)))
-        .to.be.revertedWithCustomError(payments, "InvalidAddress");
+        .to.be.revertedWithCustomError(payments, "ZeroAddress");
       const tooMuch = { ...base, amount: ALICE_EARNED + 1n };
       await expect(payments.connect(relayer).withdrawEarningsBySignature(tooMuch, await signWithdrawal(payments, alice, tooMuch)))
         .to.be.revertedWithCustomError(payments, "InsufficientEarnings").withArgs(alice.address, ALICE_EARNED, ALICE_EARNED + 1n);
@@ -146,7 +146,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       await expect(payments.connect(admin).setFee(stranger.address, MAX_FEE_BPS + 1n))
         .to.be.revertedWithCustomError(payments, "FeeTooHigh").withArgs(MAX_FEE_BPS + 1n, MAX_FEE_BPS);
       await expect(payments.connect(admin).setFee(ethers.ZeroAddress, 100))
-        .to.be.revertedWithCustomError(payments, "InvalidAddress");
+        .to.be.revertedWithCustomError(payments, "ZeroAddress");
       const registry = (await payments.settings())[0];
       expect([...(await payments.settings())]).to.deep.equal([registry, await token.getAddress(), feeRecipient.address, FEE_BPS]);
 
@@ -169,7 +169,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       const { registry, token, admin } = await loadFixture(deployDataAccessFixture);
       const factory = await ethers.getContractFactory("DataAccessPayments");
       const args = [admin.address, await registry.getAddress(), await token.getAddress(), admin.address, 500];
-      for (const [index, value, error] of [[1, ethers.ZeroAddress, "InvalidAddress"], [2, ethers.ZeroAddress, "InvalidAddress"], [3, ethers.ZeroAddress, "InvalidAddress"]] as const) {
+      for (const [index, value, error] of [[1, ethers.ZeroAddress, "ZeroAddress"], [2, ethers.ZeroAddress, "ZeroAddress"], [3, ethers.ZeroAddress, "ZeroAddress"]] as const) {
         const bad = [...args];
         bad[index] = value;
         await expect(upgradesApi.deployProxy(factory, bad, { kind: "uups" })).to.be.revertedWithCustomError(factory, error);

@@ -6,6 +6,7 @@ import {ConsentRegistry} from "../../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../../contracts/consent/IConsentRegistry.sol";
 import {DataAccessPayments} from "../../../contracts/dataAccess/DataAccessPayments.sol";
 import {IDataAccessPayments} from "../../../contracts/dataAccess/IDataAccessPayments.sol";
+import {ICommonErrors} from "../../../contracts/common/ICommonErrors.sol";
 import {TestToken} from "../../../contracts/mocks/tokens/TestToken.sol";
 import {FuzzBounds} from "../utils/FuzzBounds.sol";
 import {PredictedOutcomes} from "./PredictedOutcomes.sol";
@@ -164,7 +165,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         vm.prank(consumer);
         token.approve(address(payments), amount);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         uint256 before = token.balanceOf(address(payments));
         vm.prank(consumer);
         try payments.deposit(amount) {
@@ -184,7 +185,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         uint256 amount = amountSeed.bound(0, available + 10e18);
         address to = _named("consumer treasury", 0);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         else if (amount > available) _allow(expectation, IDataAccessPayments.InsufficientDeposit.selector);
         uint256 before = token.balanceOf(to);
         vm.prank(consumer);
@@ -233,7 +234,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         uint256 available = ghostEarnings[shopper];
         uint256 amount = amountSeed.bound(0, available + 1e18);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         else if (amount > available) _allow(expectation, IDataAccessPayments.InsufficientEarnings.selector);
         uint256 before = token.balanceOf(shopper);
         vm.prank(shopper);
@@ -251,7 +252,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
     /// @notice Anyone pays the accrued fees to the fee recipient (refused when none accrued).
     function withdrawFees(uint256 callerSeed) external atCurrentTime {
         Expectation memory expectation;
-        if (ghostAccruedFees == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (ghostAccruedFees == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         address recipient = ghostFeeRecipient;
         uint256 amount = ghostAccruedFees;
         uint256 before = token.balanceOf(recipient);
@@ -362,7 +363,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
     function _predictRecording(RecordPlan memory plan) private returns (Expectation memory expectation) {
         uint256 length = plan.shoppers.length;
         plan.credits = new uint256[](length);
-        if (length == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (length == 0) _allow(expectation, ICommonErrors.EmptyBatch.selector);
         for (uint256 i; i < length && expectation.count == 0; ++i) {
             GhostConsent memory consent = ghostConsents[plan.shoppers[i]][plan.consumer][plan.scope];
             if (!(consent.granted && currentTime < consent.expiresAt)) {
