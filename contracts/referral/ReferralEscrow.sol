@@ -280,8 +280,9 @@ contract ReferralEscrow is
 
     /// @notice Voids a referral of the caller's within its hold period (a full refund or return): all that
     /// remains of the commission after any partial refunds goes back to the caller's budget; the referral
-    /// becomes Voided with 10,000 refunded basis points.
-    function voidReferral(uint256 orderId) external whenNotPaused {
+    /// becomes Voided with 10,000 refunded basis points. Works while the escrow is paused: hold periods keep
+    /// running under a pause, and a refund that arrives during one must still void the commission.
+    function voidReferral(uint256 orderId) external {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
         ReferralSlot referral = referrals[orderId];
@@ -296,8 +297,8 @@ contract ReferralEscrow is
     /// more of the sale (basis points) was refunded, so that part of the commission goes back to the caller's
     /// budget. The commission voided is floor(commission * newCumulative / 10,000) - floor(commission *
     /// oldCumulative / 10,000), so refunds adding up to 10,000 void exactly the whole commission; at 10,000 the
-    /// referral becomes Voided.
-    function refundReferral(uint256 orderId, uint16 refundBps) external whenNotPaused {
+    /// referral becomes Voided. Works while the escrow is paused, like `voidReferral`.
+    function refundReferral(uint256 orderId, uint16 refundBps) external {
         if (refundBps == 0) revert ZeroAmount();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
@@ -384,7 +385,8 @@ contract ReferralEscrow is
         _setMaxCommissionRate(maxRateBps);
     }
 
-    /// @notice Stops funding, withdrawing, recording, voiding, releasing and claiming. No funds move.
+    /// @notice Stops funding, withdrawing, recording, releasing early and claiming: no funds leave the escrow.
+    /// Voids and refunds go on, so that a storefront never loses its return window to a pause.
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }

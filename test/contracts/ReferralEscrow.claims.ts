@@ -6,6 +6,7 @@ import {
   BOB_FIXED,
   BUDGET,
   BUYER,
+  ONE_DAY,
   Status,
   USD,
   atNextBlock,
@@ -268,7 +269,7 @@ describe("ReferralEscrow: claims", function () {
   });
 
   describe("global pause", function () {
-    it("stops recording, voiding, releasing, claiming, funding and withdrawing until unpaused", async function () {
+    it("stops recording, releasing, claiming, funding and withdrawing until unpaused, but never voids", async function () {
       const { escrow, usd, admin, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
       const token = await usd.getAddress();
       await usd.mint(storefront.address, USD);
@@ -282,7 +283,6 @@ describe("ReferralEscrow: claims", function () {
       const sf = escrow.connect(storefront);
       await expect(sf.recordReferral(30n, ALICE, USD, token, BUYER)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.recordReferrals(token, [{ orderId: 30n, code: ALICE, saleAmount: USD, buyer: BUYER }])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
-      await expect(sf.voidReferral(20n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.releaseEarly(21n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(escrow.claimFrom(aliceId, storefront.address, [1n])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
@@ -291,12 +291,38 @@ describe("ReferralEscrow: claims", function () {
 
       await expect(escrow.connect(admin).unpause()).to.emit(escrow, "Unpaused").withArgs(admin.address);
       await record(escrow, storefront, 30n, ALICE, USD, usd);
-      await expect(sf.voidReferral(20n)).to.emit(escrow, "ReferralVoided").withArgs(storefront.address, 20n, 10n * USD);
       await expect(sf.releaseEarly(21n)).to.emit(escrow, "ReferralReleasedEarly");
       await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
       await expect(escrow.claimFrom(aliceId, storefront.address, [21n])).to.changeTokenBalance(ethers, usd, alicePayout, 10n * USD);
       await expect(sf.fundBudget(token, USD)).to.emit(escrow, "BudgetFunded").withArgs(storefront.address, token, storefront.address, USD);
       await expect(sf.withdrawBudget(token, USD, storefront.address)).to.emit(escrow, "BudgetWithdrawn").withArgs(storefront.address, token, storefront.address, USD);
+    });
+
+    it("lets the storefront void and refund while paused, even when the pause outlasts the hold period", async function () {
+      const { escrow, usd, admin, storefront, aliceId } = await loadFixture(recordedFixture);
+      const token = await usd.getAddress();
+      const sf = escrow.connect(storefront);
+      const { releaseTime } = await record(escrow, storefront, 20n, ALICE, 100n * USD, usd);
+      await record(escrow, storefront, 21n, ALICE, 200n * USD, usd);
+      await record(escrow, storefront, 22n, ALICE, 300n * USD, usd);
+      const budget = await escrow.budgetOf(storefront.address, token);
+      await escrow.connect(admin).pause();
+      // A refund arrives in the incident, a day before the hold period (the return window) ends.
+      await moveTo(releaseTime - ONE_DAY);
+      await expect(sf.voidReferral(20n)).to.emit(escrow, "ReferralVoided").withArgs(storefront.address, 20n, 10n * USD);
+      await expect(sf.refundReferral(21n, 5_000n))
+        .to.emit(escrow, "ReferralRefunded").withArgs(storefront.address, 21n, 5_000n, 10n * USD, 10n * USD);
+      expect(await escrow.budgetOf(storefront.address, token)).to.equal(budget + 20n * USD);
+      // The pause outlasts the hold period: the release time passed, so voids end as they do unpaused.
+      await moveTo(releaseTime + 10n * ONE_DAY);
+      await expect(sf.voidReferral(22n)).to.be.revertedWithCustomError(escrow, "ReferralAlreadyReleased");
+      await expect(escrow.connect(storefront).withdrawBudget(token, USD, storefront.address)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await escrow.connect(admin).unpause();
+      // The partner is paid what remained: half of order 21 and all of order 22.
+      await expect(escrow.claimFrom(aliceId, storefront.address, [21n, 22n]))
+        .to.emit(escrow, "CommissionsClaimedFrom").withArgs(aliceId, token, storefront.address, 40n * USD, [21n, 22n]);
+      await expect(escrow.claimFrom(aliceId, storefront.address, [20n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 20n, Status.Voided);
     });
 
     it("lets only the pauser pause and unpause", async function () {
