@@ -254,7 +254,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
           const call = issuanceCall(orders);
           return publicClient.estimateContractGas({ abi: abis.RewardToken, address: rewardToken, functionName: call.functionName, args: call.args as never, account: lane.storefront });
         },
-        judgeIssuanceRevert({ contract: "RewardToken", functionName: "issueBatch" }),
+        judgeIssuanceRevert({ contract: "RewardToken" }),
       );
       for (const { item, error } of screened.rejected) settle(entryOf.get(item)!, { error });
       for (const order of screened.done) entryOf.get(order)!.rewardedBefore = true;
