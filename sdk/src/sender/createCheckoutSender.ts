@@ -387,6 +387,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
     const key = orderKey(order.storefront, order.orderId);
     const asReplay = (effects: CheckoutSenderEffects): CheckoutSenderEffects => ({ ...effects, replayed: true, transactions: [] });
     const known = open.get(key);
+    if (known || settled.has(key)) counters.replayed += 1;
     if (known) return { storefront: order.storefront, orderId: order.orderId, effects: known.effects.then(asReplay) };
     const done = settled.get(key);
     if (done) return { storefront: order.storefront, orderId: order.orderId, effects: Promise.resolve(asReplay(done)) };

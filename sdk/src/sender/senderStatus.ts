@@ -6,7 +6,7 @@ export interface CheckoutSenderStatus {
   inFlight: number;
   /** Orders issued by this sender (since it started). */
   confirmed: number;
-  /** Orders found rewarded before (duplicates, retries, restarts): answered with their original effects. */
+  /** Checkouts of orders rewarded before or already under way (duplicates, retries, restarts): answered with the original effects. */
   replayed: number;
   /** Orders refused by the contract, by the error's name (`IssuanceCapExceeded`, …). */
   failed: Record<string, number>;
