@@ -43,7 +43,9 @@ contract ReferralEscrow is
 
     uint256 private constant BPS = 10_000;
 
-    /// @dev A partner: where it is paid, and its code (the key of its `CodeEntry`, which holds its owner).
+    /// @dev A partner: its code (the key of its `CodeEntry`, which holds its owner). `payout` is where the first
+    /// version kept the payout address; partners registered since keep it in `payouts`, keyed by their owner, and
+    /// a partner of the first version moves there with its owner's next `setPayoutAddress`.
     struct Partner {
         address payout;
         bytes32 code;
@@ -109,6 +111,7 @@ contract ReferralEscrow is
         mapping(address token => uint32 tokenId) tokenIds;
         mapping(uint32 tokenId => address token) tokens;
         mapping(address storefront => mapping(uint256 orderId => ReferralSlot)) referrals;
+        mapping(address owner => mapping(uint40 partnerId => address payout)) payouts;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ReferralEscrow")) - 1)) & ~bytes32(uint256(0xff))
@@ -141,7 +144,8 @@ contract ReferralEscrow is
         if (holder != 0) revert CodeTaken(code, holder);
         partnerId = ++$.partnerCount;
         $.codes[code] = CodeEntry({partnerId: partnerId, owner: msg.sender, payoutTag: _payoutTag(payout)});
-        $.partners[partnerId] = Partner({payout: payout, code: code});
+        $.partners[partnerId].code = code;
+        $.payouts[msg.sender][partnerId] = payout;
         emit PartnerRegistered(partnerId, code, msg.sender, payout);
     }
 
@@ -154,7 +158,7 @@ contract ReferralEscrow is
         if (code == bytes32(0)) revert UnknownPartner(partnerId);
         CodeEntry storage entry = $.codes[code];
         if (entry.owner != msg.sender) revert NotPartnerOwner(partnerId, msg.sender);
-        partner.payout = payout;
+        $.payouts[msg.sender][partnerId] = payout;
         entry.payoutTag = _payoutTag(payout);
         emit PayoutAddressChanged(partnerId, payout);
     }
@@ -280,8 +284,9 @@ contract ReferralEscrow is
 
     /// @notice Voids a referral of the caller's within its hold period (a full refund or return): all that
     /// remains of the commission after any partial refunds goes back to the caller's budget; the referral
-    /// becomes Voided with 10,000 refunded basis points.
-    function voidReferral(uint256 orderId) external whenNotPaused {
+    /// becomes Voided with 10,000 refunded basis points. Works while the escrow is paused: hold periods keep
+    /// running under a pause, and a refund that arrives during one must still void the commission.
+    function voidReferral(uint256 orderId) external {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
         ReferralSlot referral = referrals[orderId];
@@ -296,8 +301,8 @@ contract ReferralEscrow is
     /// more of the sale (basis points) was refunded, so that part of the commission goes back to the caller's
     /// budget. The commission voided is floor(commission * newCumulative / 10,000) - floor(commission *
     /// oldCumulative / 10,000), so refunds adding up to 10,000 void exactly the whole commission; at 10,000 the
-    /// referral becomes Voided.
-    function refundReferral(uint256 orderId, uint16 refundBps) external whenNotPaused {
+    /// referral becomes Voided. Works while the escrow is paused, like `voidReferral`.
+    function refundReferral(uint256 orderId, uint16 refundBps) external {
         if (refundBps == 0) revert ZeroAmount();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
@@ -335,10 +340,11 @@ contract ReferralEscrow is
     }
 
     /// @notice Pays partner `partnerId` the released commissions of `keys` at its payout address, one transfer
-    /// per run of referrals in the same token. Anyone may trigger it: the money only goes to the partner.
+    /// per run of referrals in the same token. Only the partner's owner may: whoever holds an old payout key
+    /// could otherwise sweep released commissions to that address just before the owner's change of address.
     function claim(uint40 partnerId, ReferralKey[] calldata keys) external whenNotPaused nonReentrant {
         if (keys.length == 0) revert ZeroAmount();
-        address payout = _payoutOf(partnerId);
+        address payout = _payoutForOwner(partnerId);
         uint32 runToken = 0;
         uint256 runStart;
         uint256 runTotal;
@@ -361,7 +367,7 @@ contract ReferralEscrow is
         nonReentrant
     {
         if (orderIds.length == 0) revert ZeroAmount();
-        address payout = _payoutOf(partnerId);
+        address payout = _payoutForOwner(partnerId);
         mapping(uint256 => ReferralSlot) storage referrals = _getReferralEscrowStorage().referrals[storefront];
         uint256 runToken = 0;
         uint256 runStart;
@@ -384,7 +390,8 @@ contract ReferralEscrow is
         _setMaxCommissionRate(maxRateBps);
     }
 
-    /// @notice Stops funding, withdrawing, recording, voiding, releasing and claiming. No funds move.
+    /// @notice Stops funding, withdrawing, recording, releasing early and claiming: no funds leave the escrow.
+    /// Voids and refunds go on, so that a storefront never loses its return window to a pause.
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
@@ -415,9 +422,9 @@ contract ReferralEscrow is
     /// @notice The partner's owner and payout address.
     function partnerOf(uint40 partnerId) external view returns (address owner, address payout) {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        Partner memory partner = $.partners[partnerId];
         // An unknown partner has the zero code, which no partner can register: its owner reads as zero.
-        return ($.codes[partner.code].owner, partner.payout);
+        owner = $.codes[$.partners[partnerId].code].owner;
+        payout = _payoutOf($, owner, partnerId);
     }
 
     /// @notice The id of the partner with `code` (0: none).
@@ -552,7 +559,7 @@ contract ReferralEscrow is
         if (partnerId == 0) revert UnknownCode(code);
         if (buyer == address(uint160(word >> 40))) revert SelfReferral(partnerId, buyer);
         // The full payout address is read only when the low bits match.
-        if (uint56(word >> 200) == _payoutTag(buyer) && buyer == $.partners[partnerId].payout) {
+        if (uint56(word >> 200) == _payoutTag(buyer) && buyer == _payoutOf($, address(uint160(word >> 40)), partnerId)) {
             revert SelfReferral(partnerId, buyer);
         }
     }
@@ -691,9 +698,29 @@ contract ReferralEscrow is
         if (block.timestamp < releaseTime) revert ReferralNotReleased(storefront, orderId, releaseTime);
     }
 
-    function _payoutOf(uint40 partnerId) private view returns (address payout) {
-        payout = _getReferralEscrowStorage().partners[partnerId].payout;
-        if (payout == address(0)) revert UnknownPartner(partnerId);
+    /// @dev The payout address of the caller's partner `partnerId`, unless the caller is not its owner. A claim
+    /// reads one slot, keyed by the caller: a payout is stored there only for the partner's owner.
+    function _payoutForOwner(uint40 partnerId) private view returns (address payout) {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        payout = $.payouts[msg.sender][partnerId];
+        if (payout != address(0)) return payout;
+        // A partner of the first version, not yet moved to `payouts`.
+        Partner storage partner = $.partners[partnerId];
+        if ($.codes[partner.code].owner != msg.sender || partner.code == bytes32(0)) {
+            revert NotPartnerOwner(partnerId, msg.sender);
+        }
+        payout = partner.payout;
+    }
+
+    /// @dev The payout address of `owner`'s partner `partnerId` (zero when unknown).
+    function _payoutOf(ReferralEscrowStorage storage $, address owner, uint40 partnerId)
+        private
+        view
+        returns (address payout)
+    {
+        payout = $.payouts[owner][partnerId];
+        // A partner of the first version, not yet moved to `payouts`.
+        if (payout == address(0)) payout = $.partners[partnerId].payout;
     }
 
     function _partnerIdOf(bytes32 code) private view returns (uint40 partnerId) {

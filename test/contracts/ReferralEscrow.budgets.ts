@@ -132,7 +132,7 @@ describe("ReferralEscrow: budgets", function () {
 
   describe("tokens that misbehave", function () {
     it("credits a fee-on-transfer token by what arrived, and its balance covers budgets and escrow", async function () {
-      const { escrow, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(deployProgramFixture);
+      const { alice, escrow, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(deployProgramFixture);
       const fee = await ethers.deployContract("FeeOnTransferToken", [FEE_BPS]);
       const token = await fee.getAddress();
       const storefronts = [storefront.address, otherStorefront.address];
@@ -151,7 +151,7 @@ describe("ReferralEscrow: budgets", function () {
       h = await holdings(escrow, fee, storefronts);
       expect(h.balance).to.equal(h.budgets + commission);
       await passHold(escrow, storefront, 1n);
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
         .to.emit(escrow, "CommissionsClaimed").withArgs(aliceId, token, commission, [[storefront.address, 1n]]);
       expect(await fee.balanceOf(alicePayout.address)).to.equal(commission - (commission * FEE_BPS) / 10_000n);
       h = await holdings(escrow, fee, storefronts);
@@ -164,7 +164,7 @@ describe("ReferralEscrow: budgets", function () {
     });
 
     it("leaves no credit when a token's transfer returns false", async function () {
-      const { escrow, storefront, aliceId } = await loadFixture(deployProgramFixture);
+      const { alice, escrow, storefront, aliceId } = await loadFixture(deployProgramFixture);
       const bad = await ethers.deployContract("FalseReturningToken");
       const token = await bad.getAddress();
       await mintAndApprove(escrow, bad, storefront, 100n * USD);
@@ -187,7 +187,7 @@ describe("ReferralEscrow: budgets", function () {
       await bad.setFailTransfers(true);
       await expect(escrow.connect(storefront).withdrawBudget(token, 90n * USD, storefront.address))
         .to.be.revertedWithCustomError(escrow, "SafeERC20FailedOperation").withArgs(token);
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
         .to.be.revertedWithCustomError(escrow, "SafeERC20FailedOperation").withArgs(token);
       expect(await escrow.budgetOf(storefront.address, token)).to.equal(90n * USD);
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Pending);
@@ -228,11 +228,11 @@ describe("ReferralEscrow: budgets", function () {
       });
 
       it("refuses a second claim and a withdrawal during a claim", async function () {
-        const { escrow, evil, guard, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(reentrantFixture);
+        const { alice, escrow, evil, guard, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(reentrantFixture);
         const token = await evil.getAddress();
         const escrowAddress = await escrow.getAddress();
         await evil.arm(escrowAddress, escrow.interface.encodeFunctionData("claim", [aliceId, [key(otherStorefront, 1n)]]));
-        await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+        await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
           .to.emit(escrow, "CommissionsClaimed").withArgs(aliceId, token, 100n * USD, [[storefront.address, 1n]]);
         expect(await evil.attackSucceeded()).to.equal(false);
         expect(await evil.attackResult()).to.equal(guard);
@@ -240,7 +240,7 @@ describe("ReferralEscrow: budgets", function () {
         expect((await escrow.referralOf(otherStorefront.address, 1n)).status).to.equal(Status.Pending);
 
         await evil.arm(escrowAddress, escrow.interface.encodeFunctionData("withdrawBudget", [token, 1n, alicePayout.address]));
-        await escrow.claim(aliceId, [key(otherStorefront, 1n)]);
+        await escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n)]);
         expect(await evil.attempts()).to.equal(2n);
         expect(await evil.attackSucceeded()).to.equal(false);
         expect(await evil.attackResult()).to.equal(guard);
@@ -250,10 +250,10 @@ describe("ReferralEscrow: budgets", function () {
       });
 
       it("refuses a claimFrom during a claimFrom", async function () {
-        const { escrow, evil, guard, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(reentrantFixture);
+        const { alice, escrow, evil, guard, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(reentrantFixture);
         const escrowAddress = await escrow.getAddress();
         await evil.arm(escrowAddress, escrow.interface.encodeFunctionData("claimFrom", [aliceId, otherStorefront.address, [1n]]));
-        await expect(escrow.claimFrom(aliceId, storefront.address, [1n]))
+        await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n]))
           .to.emit(escrow, "CommissionsClaimedFrom").withArgs(aliceId, await evil.getAddress(), storefront.address, 100n * USD, [1n]);
         expect(await evil.attempts()).to.equal(1n);
         expect(await evil.attackSucceeded()).to.equal(false);

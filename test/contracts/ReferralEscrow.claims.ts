@@ -6,6 +6,7 @@ import {
   BOB_FIXED,
   BUDGET,
   BUYER,
+  ONE_DAY,
   Status,
   USD,
   atNextBlock,
@@ -53,9 +54,9 @@ describe("ReferralEscrow: claims", function () {
   });
 
   it("pays several referrals of one token, from several storefronts, in one transfer", async function () {
-    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+    const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
     const keys = [key(storefront, 2n), key(otherStorefront, 1n), key(storefront, 1n)];
-    const tx = escrow.claim(aliceId, keys);
+    const tx = escrow.connect(alice).claim(aliceId, keys);
     await expect(tx).to.emit(escrow, "CommissionsClaimed").withArgs(
       aliceId, await usd.getAddress(), 55n * USD,
       [[storefront.address, 2n], [otherStorefront.address, 1n], [storefront.address, 1n]],
@@ -70,7 +71,7 @@ describe("ReferralEscrow: claims", function () {
   });
 
   it("pays across two tokens with one transfer and one event per run of the same token", async function () {
-    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
     const eur = await ethers.deployContract("TestToken", ["Test Euro", "TEUR"]);
     await fundBudget(escrow, eur, storefront, 1_000n * USD);
     await record(escrow, storefront, 10n, ALICE, 70n * USD, eur); // 7 EUR
@@ -79,7 +80,7 @@ describe("ReferralEscrow: claims", function () {
     await passHold(escrow, storefront, 12n);
     const [usdAddress, eurAddress] = [await usd.getAddress(), await eur.getAddress()];
     const keys = [key(storefront, 1n), key(otherStorefront, 1n), key(storefront, 10n), key(storefront, 11n), key(storefront, 12n)];
-    const receipt = (await (await escrow.claim(aliceId, keys)).wait())!;
+    const receipt = (await (await escrow.connect(alice).claim(aliceId, keys)).wait())!;
 
     const claimed = receipt.logs
       .filter((log) => log.address === escrow.target)
@@ -106,20 +107,20 @@ describe("ReferralEscrow: claims", function () {
   it("pays the payout address current at claim time", async function () {
     const { escrow, usd, storefront, aliceId, alice, alicePayout, shopper } = await loadFixture(releasedFixture);
     await escrow.connect(alice).setPayoutAddress(aliceId, shopper.address);
-    await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
       .to.emit(escrow, "CommissionsClaimed").withArgs(aliceId, await usd.getAddress(), 40n * USD, [[storefront.address, 1n]]);
     expect(await usd.balanceOf(shopper.address)).to.equal(40n * USD);
     expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
   });
 
   it("never pays a referral twice, across calls or within one", async function () {
-    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
-    await escrow.claim(aliceId, [key(storefront, 1n)]);
-    await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+    const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+    await escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]);
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
-    await expect(escrow.claim(aliceId, [key(storefront, 2n), key(storefront, 1n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 2n), key(storefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
-    await expect(escrow.claim(aliceId, [key(otherStorefront, 1n), key(storefront, 2n), key(otherStorefront, 1n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n), key(storefront, 2n), key(otherStorefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(otherStorefront.address, 1n, Status.Claimed);
     expect(await usd.balanceOf(alicePayout.address)).to.equal(40n * USD);
     expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Pending);
@@ -127,61 +128,87 @@ describe("ReferralEscrow: claims", function () {
   });
 
   it("refuses voided and unknown referrals", async function () {
-    const { escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    const { alice, escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
     await escrow.connect(storefront).voidReferral(2n);
     await passHold(escrow, storefront, 2n);
-    await expect(escrow.claim(aliceId, [key(storefront, 2n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 2n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Voided);
-    await expect(escrow.claim(aliceId, [key(storefront, 1n), key(storefront, 99n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n), key(storefront, 99n)]))
       .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(storefront.address, 99n);
     expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
   });
 
   it("refuses a referral still in its hold period, until its release time", async function () {
-    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
     const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
     // The other storefront's referral is released after 3 days; the storefront's is not.
     await passHold(escrow, otherStorefront, 1n);
-    await expect(escrow.claim(aliceId, [key(otherStorefront, 1n), key(storefront, 1n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n), key(storefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
     await atNextBlock(releaseTime - 1n);
-    await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
     await atNextBlock(releaseTime);
-    await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
   });
 
   it("refuses another partner's referral, naming its partner", async function () {
-    const { escrow, usd, storefront, aliceId, bobId, bobPayout } = await loadFixture(releasedFixture);
-    await expect(escrow.claim(bobId, [key(storefront, 3n), key(storefront, 1n)]))
+    const { alice, bob, escrow, usd, storefront, aliceId, bobId, bobPayout } = await loadFixture(releasedFixture);
+    await expect(escrow.connect(bob).claim(bobId, [key(storefront, 3n), key(storefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 1n, aliceId);
-    await expect(escrow.claim(aliceId, [key(storefront, 3n)]))
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 3n)]))
       .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 3n, bobId);
     expect(await usd.balanceOf(bobPayout.address)).to.equal(0n);
-    await escrow.claim(bobId, [key(storefront, 3n)]);
+    await escrow.connect(bob).claim(bobId, [key(storefront, 3n)]);
     expect(await usd.balanceOf(bobPayout.address)).to.equal(BOB_FIXED);
   });
 
   it("refuses unknown partners and an empty list", async function () {
-    const { escrow, storefront, aliceId } = await loadFixture(releasedFixture);
-    await expect(escrow.claim(99n, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(99n);
-    await expect(escrow.claim(0n, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(0n);
-    await expect(escrow.claim(aliceId, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+    const { escrow, storefront, aliceId, alice } = await loadFixture(releasedFixture);
+    // Nobody owns an unknown partner.
+    await expect(escrow.connect(alice).claim(99n, [key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(99n, alice.address);
+    await expect(escrow.connect(alice).claim(0n, [key(storefront, 1n)]))
+      .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(0n, alice.address);
+    await expect(escrow.connect(alice).claim(aliceId, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
     expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Pending);
   });
 
-  it("lets anyone trigger a partner's claim, paying only its payout address", async function () {
-    const { escrow, usd, storefront, otherStorefront, aliceId, alicePayout, stranger } = await loadFixture(releasedFixture);
-    const tx = escrow.connect(stranger).claim(aliceId, [key(storefront, 1n), key(otherStorefront, 1n)]);
-    await expect(tx).to.changeTokenBalances(ethers, usd, [stranger, alicePayout, escrow], [0n, 45n * USD, -45n * USD]);
+  it("lets only the partner's owner trigger its claims, paying only its payout address", async function () {
+    const { escrow, usd, storefront, otherStorefront, alice, aliceId, alicePayout, stranger } = await loadFixture(releasedFixture);
+    for (const caller of [stranger, storefront, alicePayout]) {
+      await expect(escrow.connect(caller).claim(aliceId, [key(storefront, 1n)]))
+        .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(aliceId, caller.address);
+      await expect(escrow.connect(caller).claimFrom(aliceId, storefront.address, [1n]))
+        .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(aliceId, caller.address);
+    }
+    const tx = escrow.connect(alice).claim(aliceId, [key(storefront, 1n), key(otherStorefront, 1n)]);
+    await expect(tx).to.changeTokenBalances(ethers, usd, [alice, alicePayout, escrow], [0n, 45n * USD, -45n * USD]);
     await expect(tx).to.emit(escrow, "CommissionsClaimed")
       .withArgs(aliceId, await usd.getAddress(), 45n * USD, [[storefront.address, 1n], [otherStorefront.address, 1n]]);
-    // The storefront cannot redirect it either.
-    await expect(escrow.connect(storefront).claim(aliceId, [key(storefront, 2n)])).to.changeTokenBalances(ethers, usd, [storefront, alicePayout], [0n, 10n * USD]);
+  });
+
+  it("cannot be front-run onto an abandoned payout address by whoever holds its key", async function () {
+    const { escrow, usd, storefront, alice, aliceId, alicePayout, shopper } = await loadFixture(releasedFixture);
+    // The old payout key leaked; the owner moves the address. The key's holder races a claim ahead of it.
+    await networkHelpers.mine(); // settle automining before the race
+    await ethers.provider.send("evm_setAutomine", [false]);
+    try {
+      const race = await escrow.connect(alicePayout).claimFrom(aliceId, storefront.address, [1n, 2n], { gasLimit: 500_000n });
+      const change = await escrow.connect(alice).setPayoutAddress(aliceId, shopper.address, { gasLimit: 500_000n });
+      await networkHelpers.mine();
+      await expect(race.wait()).to.be.rejected;
+      expect((await change.wait())?.status).to.equal(1);
+    } finally {
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+    expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Pending);
+    await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 2n]))
+      .to.changeTokenBalances(ethers, usd, [alicePayout, shopper], [0n, 50n * USD]);
   });
 
   it("keeps paying after the storefront paused its program, withdrew its budget and removed the partner", async function () {
-    const { escrow, usd, storefront, aliceId, bobId, alicePayout, bobPayout } = await loadFixture(recordedFixture);
+    const { alice, bob, escrow, usd, storefront, aliceId, bobId, alicePayout, bobPayout } = await loadFixture(recordedFixture);
     const token = await usd.getAddress();
     await escrow.connect(storefront).setProgramPaused(true);
     const available = await escrow.budgetOf(storefront.address, token);
@@ -190,26 +217,26 @@ describe("ReferralEscrow: claims", function () {
     await escrow.connect(storefront).removePartner(BOB);
     expect(await escrow.budgetOf(storefront.address, token)).to.equal(0n);
     await passHold(escrow, storefront, 3n);
-    await expect(escrow.claim(aliceId, [key(storefront, 1n), key(storefront, 2n)])).to.changeTokenBalance(ethers, usd, alicePayout, 50n * USD);
-    await expect(escrow.claim(bobId, [key(storefront, 3n)])).to.changeTokenBalance(ethers, usd, bobPayout, BOB_FIXED);
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n), key(storefront, 2n)])).to.changeTokenBalance(ethers, usd, alicePayout, 50n * USD);
+    await expect(escrow.connect(bob).claim(bobId, [key(storefront, 3n)])).to.changeTokenBalance(ethers, usd, bobPayout, BOB_FIXED);
     // Only the other storefront's budget and Alice's unclaimed 5 USD there remain.
     expect(await usd.balanceOf(await escrow.getAddress())).to.equal(BUDGET);
   });
 
   describe("claimFrom: referrals of one storefront", function () {
     it("pays several orders in one transfer, with CommissionsClaimedFrom", async function () {
-      const { escrow, usd, storefront, aliceId, alicePayout, stranger } = await loadFixture(releasedFixture);
-      const tx = escrow.connect(stranger).claimFrom(aliceId, storefront.address, [2n, 1n]);
+      const { alice, escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+      const tx = escrow.connect(alice).claimFrom(aliceId, storefront.address, [2n, 1n]);
       await expect(tx).to.emit(escrow, "CommissionsClaimedFrom").withArgs(aliceId, await usd.getAddress(), storefront.address, 50n * USD, [2n, 1n]);
-      await expect(tx).to.changeTokenBalances(ethers, usd, [escrow, alicePayout, stranger], [-50n * USD, 50n * USD, 0n]);
+      await expect(tx).to.changeTokenBalances(ethers, usd, [escrow, alicePayout, alice], [-50n * USD, 50n * USD, 0n]);
       const receipt = (await (await tx).wait())!;
       expect(receipt.logs.filter((log) => log.address === usd.target)).to.have.length(1);
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Claimed);
       expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Claimed);
       // Claimed by either function, a referral is claimed for both.
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
         .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [2n]))
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [2n]))
         .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Claimed);
     });
 
@@ -222,7 +249,7 @@ describe("ReferralEscrow: claims", function () {
       await passHold(escrow, storefront, 11n);
       await escrow.connect(alice).setPayoutAddress(aliceId, shopper.address);
       const [usdAddress, eurAddress] = [await usd.getAddress(), await eur.getAddress()];
-      const receipt = (await (await escrow.claimFrom(aliceId, storefront.address, [1n, 10n, 11n, 2n])).wait())!;
+      const receipt = (await (await escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 10n, 11n, 2n])).wait())!;
       const claimed = receipt.logs
         .filter((log) => log.address === escrow.target)
         .map((log) => escrow.interface.parseLog(log)!)
@@ -243,33 +270,34 @@ describe("ReferralEscrow: claims", function () {
     });
 
     it("refuses what claim refuses, naming the storefront and order", async function () {
-      const { escrow, usd, storefront, otherStorefront, aliceId, bobId, alicePayout } = await loadFixture(recordedFixture);
+      const { alice, bob, escrow, usd, storefront, otherStorefront, aliceId, bobId, alicePayout } = await loadFixture(recordedFixture);
       const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
-      await expect(escrow.claimFrom(99n, storefront.address, [1n])).to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(99n);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [1n]))
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+      await expect(escrow.connect(alice).claimFrom(99n, storefront.address, [1n]))
+        .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(99n, alice.address);
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n]))
         .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
       await escrow.connect(storefront).voidReferral(2n);
       await moveTo(releaseTime + 1n);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [1n, 2n]))
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 2n]))
         .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Voided);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [1n, 1n]))
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 1n]))
         .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [1n, 3n]))
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 3n]))
         .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 3n, bobId);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [7n]))
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [7n]))
         .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(storefront.address, 7n);
       // Order 1 of the other storefront is not order 1 of this one.
-      await expect(escrow.claimFrom(bobId, otherStorefront.address, [3n]))
+      await expect(escrow.connect(bob).claimFrom(bobId, otherStorefront.address, [3n]))
         .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(otherStorefront.address, 3n);
       expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
-      await expect(escrow.claimFrom(aliceId, otherStorefront.address, [1n])).to.changeTokenBalance(ethers, usd, alicePayout, 5n * USD);
+      await expect(escrow.connect(alice).claimFrom(aliceId, otherStorefront.address, [1n])).to.changeTokenBalance(ethers, usd, alicePayout, 5n * USD);
     });
   });
 
   describe("global pause", function () {
-    it("stops recording, voiding, releasing, claiming, funding and withdrawing until unpaused", async function () {
-      const { escrow, usd, admin, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
+    it("stops recording, releasing, claiming, funding and withdrawing until unpaused, but never voids", async function () {
+      const { alice, escrow, usd, admin, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
       const token = await usd.getAddress();
       await usd.mint(storefront.address, USD);
       await usd.connect(storefront).approve(await escrow.getAddress(), USD);
@@ -282,21 +310,46 @@ describe("ReferralEscrow: claims", function () {
       const sf = escrow.connect(storefront);
       await expect(sf.recordReferral(30n, ALICE, USD, token, BUYER)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.recordReferrals(token, [{ orderId: 30n, code: ALICE, saleAmount: USD, buyer: BUYER }])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
-      await expect(sf.voidReferral(20n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.releaseEarly(21n)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
-      await expect(escrow.claimFrom(aliceId, storefront.address, [1n])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n])).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.fundBudget(token, USD)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
       await expect(sf.withdrawBudget(token, USD, storefront.address)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
 
       await expect(escrow.connect(admin).unpause()).to.emit(escrow, "Unpaused").withArgs(admin.address);
       await record(escrow, storefront, 30n, ALICE, USD, usd);
-      await expect(sf.voidReferral(20n)).to.emit(escrow, "ReferralVoided").withArgs(storefront.address, 20n, 10n * USD);
       await expect(sf.releaseEarly(21n)).to.emit(escrow, "ReferralReleasedEarly");
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
-      await expect(escrow.claimFrom(aliceId, storefront.address, [21n])).to.changeTokenBalance(ethers, usd, alicePayout, 10n * USD);
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [21n])).to.changeTokenBalance(ethers, usd, alicePayout, 10n * USD);
       await expect(sf.fundBudget(token, USD)).to.emit(escrow, "BudgetFunded").withArgs(storefront.address, token, storefront.address, USD);
       await expect(sf.withdrawBudget(token, USD, storefront.address)).to.emit(escrow, "BudgetWithdrawn").withArgs(storefront.address, token, storefront.address, USD);
+    });
+
+    it("lets the storefront void and refund while paused, even when the pause outlasts the hold period", async function () {
+      const { alice, escrow, usd, admin, storefront, aliceId } = await loadFixture(recordedFixture);
+      const token = await usd.getAddress();
+      const sf = escrow.connect(storefront);
+      const { releaseTime } = await record(escrow, storefront, 20n, ALICE, 100n * USD, usd);
+      await record(escrow, storefront, 21n, ALICE, 200n * USD, usd);
+      await record(escrow, storefront, 22n, ALICE, 300n * USD, usd);
+      const budget = await escrow.budgetOf(storefront.address, token);
+      await escrow.connect(admin).pause();
+      // A refund arrives in the incident, a day before the hold period (the return window) ends.
+      await moveTo(releaseTime - ONE_DAY);
+      await expect(sf.voidReferral(20n)).to.emit(escrow, "ReferralVoided").withArgs(storefront.address, 20n, 10n * USD);
+      await expect(sf.refundReferral(21n, 5_000n))
+        .to.emit(escrow, "ReferralRefunded").withArgs(storefront.address, 21n, 5_000n, 10n * USD, 10n * USD);
+      expect(await escrow.budgetOf(storefront.address, token)).to.equal(budget + 20n * USD);
+      // The pause outlasts the hold period: the release time passed, so voids end as they do unpaused.
+      await moveTo(releaseTime + 10n * ONE_DAY);
+      await expect(sf.voidReferral(22n)).to.be.revertedWithCustomError(escrow, "ReferralAlreadyReleased");
+      await expect(escrow.connect(storefront).withdrawBudget(token, USD, storefront.address)).to.be.revertedWithCustomError(escrow, "EnforcedPause");
+      await escrow.connect(admin).unpause();
+      // The partner is paid what remained: half of order 21 and all of order 22.
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [21n, 22n]))
+        .to.emit(escrow, "CommissionsClaimedFrom").withArgs(aliceId, token, storefront.address, 40n * USD, [21n, 22n]);
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [20n]))
+        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 20n, Status.Voided);
     });
 
     it("lets only the pauser pause and unpause", async function () {

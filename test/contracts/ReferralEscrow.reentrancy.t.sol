@@ -16,8 +16,8 @@ import {MintableToken, ReferralEscrowDeployment} from "./utils/ReferralEscrowDep
 /// exactly the state the same call leaves without the attack.
 /// @dev Every test builds two identical worlds (escrow and ReentrantToken), arms the token in one of them and runs
 /// the same outer call in both. Each nested call is one the token could make on its own: the token holds a budget
-/// of its own (it is a storefront too), an allowance for the escrow and tokens, and the claim names a second
-/// released referral. So outside the outer call the nested call succeeds, and only the lock can stop it.
+/// of its own (it is a storefront too), an allowance for the escrow and tokens, it owns the partner (only a
+/// partner's owner may claim), and the claim names a second released referral. So outside the outer call the nested call succeeds, and only the lock can stop it.
 contract ReferralEscrowReentrancyTest is ReferralEscrowDeployment, Assertions {
     /// @notice A money-moving entry point, as the outer call or the nested one.
     enum Entry {
@@ -47,7 +47,6 @@ contract ReferralEscrowReentrancyTest is ReferralEscrowDeployment, Assertions {
 
     address private immutable admin = account("admin");
     address private immutable storefront = account("storefront");
-    address private immutable partnerOwner = account("partner owner");
     address private immutable payout = account("payout");
     address private immutable treasury = account("treasury");
     address private immutable attackerSink = account("attacker sink");
@@ -239,7 +238,8 @@ contract ReferralEscrowReentrancyTest is ReferralEscrowDeployment, Assertions {
         world.escrow = deployReferralEscrow(admin, 10_000);
         world.token = new ReentrantToken();
         MintableToken token = MintableToken(address(world.token));
-        world.partnerId = registerPartner(world.escrow, partnerOwner, CODE, payout);
+        // The token owns the partner too, so a nested claim is one it could make on its own.
+        world.partnerId = registerPartner(world.escrow, address(world.token), CODE, payout);
         vm.prank(storefront);
         world.escrow.enrolPartner(CODE, 0, uint96(COMMISSION));
         fundBudget(world.escrow, token, storefront, STOREFRONT_BUDGET);
@@ -265,10 +265,10 @@ contract ReferralEscrowReentrancyTest is ReferralEscrowDeployment, Assertions {
             vm.prank(storefront);
             world.escrow.withdrawBudget(address(world.token), OUTER_WITHDRAW, treasury);
         } else if (outer == Entry.Claim) {
-            vm.prank(stranger);
+            vm.prank(address(world.token));
             world.escrow.claim(world.partnerId, _keys(FIRST_ORDER));
         } else {
-            vm.prank(stranger);
+            vm.prank(address(world.token));
             world.escrow.claimFrom(world.partnerId, storefront, _orderIds(FIRST_ORDER));
         }
     }

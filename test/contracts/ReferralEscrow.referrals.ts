@@ -277,10 +277,10 @@ describe("ReferralEscrow: referrals", function () {
     });
 
     it("refuses to void a claimed referral", async function () {
-      const { escrow, usd, storefront, aliceId } = await loadFixture(deployProgramFixture);
+      const { alice, escrow, usd, storefront, aliceId } = await loadFixture(deployProgramFixture);
       const { releaseTime } = await record(escrow, storefront, 1n, ALICE, 400n * USD, usd);
       await moveTo(releaseTime);
-      await escrow.claim(aliceId, [key(storefront, 1n)]);
+      await escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]);
       await expect(escrow.connect(storefront).voidReferral(1n))
         .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
     });
@@ -299,9 +299,9 @@ describe("ReferralEscrow: referrals", function () {
 
   describe("early release", function () {
     it("releases a referral now, with ReferralReleasedEarly, and its partner claims at once", async function () {
-      const { escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(deployProgramFixture);
+      const { alice, escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(deployProgramFixture);
       const { commission, releaseTime } = await record(escrow, storefront, 1n, ALICE, 400n * USD, usd);
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)]))
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
         .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
       const at = await pinNextBlock();
       await expect(escrow.connect(storefront).releaseEarly(1n)).to.emit(escrow, "ReferralReleasedEarly").withArgs(storefront.address, 1n, at);
@@ -309,7 +309,7 @@ describe("ReferralEscrow: referrals", function () {
       expect(referral.releaseTime).to.equal(at);
       expect(referral.status).to.equal(Status.Pending);
       expect(await escrow.isClaimable(storefront.address, 1n)).to.equal(true);
-      await expect(escrow.claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, commission);
+      await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, commission);
       expect(await escrow.budgetOf(storefront.address, await usd.getAddress())).to.equal(BUDGET - commission);
     });
 

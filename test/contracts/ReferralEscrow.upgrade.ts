@@ -42,7 +42,7 @@ describe("ReferralEscrow: upgrades", function () {
     await escrow.connect(storefront).refundReferral(1n, 2_500n); // a quarter of the sale refunded
     await escrow.connect(otherStorefront).setReferralCap(5n, 86_400n);
     await escrow.connect(storefront).releaseEarly(3n);
-    await escrow.claim(aliceId, [key(storefront, 3n)]);
+    await escrow.connect(alice).claim(aliceId, [key(storefront, 3n)]);
     await passHold(escrow, otherStorefront, 4n);
     await escrow.connect(alice).setPayoutAddress(aliceId, shopper.address);
     await escrow.connect(otherStorefront).setProgramPaused(true);
@@ -81,7 +81,7 @@ describe("ReferralEscrow: upgrades", function () {
 
   it("keeps partners, terms, budgets, referrals and their statuses, and token ids through upgradeProxy", async function () {
     const f = await loadFixture(usedEscrowFixture);
-    const { escrow, usd, eur, admin, storefront, otherStorefront, aliceId, shopper } = f;
+    const { alice, escrow, usd, eur, admin, storefront, otherStorefront, aliceId, shopper } = f;
     const address = await escrow.getAddress();
     const before = await snapshot(escrow, f);
     // What the fixture built, so the comparison below compares something.
@@ -108,9 +108,9 @@ describe("ReferralEscrow: upgrades", function () {
     await expect(upgraded.initializeV2("again")).to.be.revertedWithCustomError(upgraded, "InvalidInitialization");
 
     // The escrow goes on working on the old state.
-    await expect(upgraded.claim(aliceId, [key(otherStorefront, 4n)]))
+    await expect(upgraded.connect(alice).claim(aliceId, [key(otherStorefront, 4n)]))
       .to.emit(upgraded, "CommissionsClaimed").withArgs(aliceId, await eur.getAddress(), 10n * USD, [[otherStorefront.address, 4n]]);
-    await expect(upgraded.claim(aliceId, [key(storefront, 3n)]))
+    await expect(upgraded.connect(alice).claim(aliceId, [key(storefront, 3n)]))
       .to.be.revertedWithCustomError(upgraded, "ReferralNotPending").withArgs(storefront.address, 3n, Status.Claimed);
     await expect(upgraded.connect(storefront).recordReferral(1n, BOB, 0n, await usd.getAddress(), BUYER))
       .to.be.revertedWithCustomError(upgraded, "OrderAlreadyRecorded").withArgs(storefront.address, 1n);

@@ -479,8 +479,9 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         }
     }
 
-    /// @notice Anyone claims for a partner: mostly up to four released referrals of that partner (in any tokens,
-    /// from any storefronts), sometimes with one repeated, sometimes random referrals for a random partner.
+    /// @notice The partner's owner (or, refused, anyone) claims for a partner: mostly up to four released
+    /// referrals of that partner (in any tokens, from any storefronts), sometimes with one repeated, sometimes
+    /// random referrals for a random partner.
     function claim(uint256 partnerSeed, uint256 seed, uint256 lengthSeed, uint256 callerSeed) external atCurrentTime {
         _claim(_planClaim(partnerSeed, seed, 1 + lengthSeed % MAX_CLAIM_KEYS, false), callerSeed, false);
     }
@@ -824,7 +825,8 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             payoutBefore[t] = payout == address(0) ? 0 : tokens[t].balanceOf(payout);
         }
 
-        (bool succeeded, bytes memory reason) = _callClaim(plan, _anyActor(callerSeed), viaClaimFrom);
+        (bool succeeded, bytes memory reason) =
+            _callClaim(plan, _claimant(plan.partnerId, callerSeed, expectation), viaClaimFrom);
         if (!_asPredicted(expectation, succeeded, reason, action) || !succeeded) return;
         for (uint256 t; t < TOKEN_COUNT; ++t) {
             address token = address(tokens[t]);
@@ -838,6 +840,21 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             IReferralEscrow.ReferralKey memory key = plan.keys[i];
             ghostReferrals[key.storefront][key.orderId].status = IReferralEscrow.ReferralStatus.Claimed;
             ++ghostClaimCount[key.storefront][key.orderId];
+        }
+    }
+
+    /// @dev Who claims: mostly the partner's owner, the only account that may; sometimes anyone, and then the
+    /// claim must revert with `NotPartnerOwner` (`expectation` is rewritten to say so).
+    function _claimant(uint40 partnerId, uint256 callerSeed, Expectation memory expectation)
+        private
+        view
+        returns (address caller)
+    {
+        address owner = ghostOwner[partnerId];
+        caller = owner == address(0) || callerSeed % 4 == 0 ? _anyActor(callerSeed >> 2) : owner;
+        if (caller != owner) {
+            expectation.count = 0;
+            _allow(expectation, IReferralEscrow.NotPartnerOwner.selector);
         }
     }
 
@@ -960,7 +977,6 @@ contract ReferralEscrowHandler is PredictedOutcomes {
     /// @dev Lists every error that may reject the claim and, for a claim that must succeed, what it pays: one
     /// transfer per run of keys in the same token, each losing the token's fee on its way to the payout address.
     function _predictClaim(ClaimPlan memory plan) private view returns (Expectation memory expectation) {
-        if (ghostPayout[plan.partnerId] == address(0)) _allow(expectation, IReferralEscrow.UnknownPartner.selector);
         uint256 runToken;
         uint256 runTotal;
         for (uint256 i; i < plan.keys.length; ++i) {

@@ -17,7 +17,8 @@ export type { CheckoutErrorType as ClaimCommissionsErrorType } from "../storefro
 
 /**
  * Claims every referral of the partner that is claimable now, in one transaction; the commissions go to the
- * partner's payout address. Anyone may send it.
+ * partner's payout address. Only the partner's owner may send it (the escrow refuses anyone else with
+ * `NotPartnerOwner`), so a leaked old payout key cannot race a change of payout address.
  *
  * @example
  * const { claimed } = await claimCommissions(partnerClient, { partnerId: 7 });
