@@ -111,6 +111,35 @@ describe("Cross-contract: points as the escrow's budget token and the data-acces
     });
   });
 
+  describe("with expiry on", function () {
+    it("custodians kept active by their flows are skipped by a keeper's expiry batch, and their payouts keep working", async function () {
+      const system = await loadFixture(inFlightFixture);
+      const { points, escrow, payments, admin, storefront, consumer, shopper, partner, partnerId, keeper, referrals } = system;
+      await (await points.connect(admin).setExpiryPeriod(2n * ONE_DAY)).wait();
+      const custodians = [await payments.getAddress(), await escrow.getAddress()];
+      const held = await Promise.all(custodians.map((c) => points.balanceOf(c)));
+      await issue(system, storefront, storefront.address, 3n * POINTS);
+      // Each day a deposit into DataAccessPayments and a budget top-up at the escrow move points through both.
+      for (let day = 0; day < 3; ++day) {
+        await time.increase(ONE_DAY);
+        await (await payments.connect(consumer).deposit(POINTS)).wait();
+        await (await points.connect(storefront).approve(await escrow.getAddress(), POINTS)).wait();
+        await (await escrow.connect(storefront).fundBudget(await points.getAddress(), POINTS)).wait();
+      }
+      const tx = points.connect(keeper).expire(custodians);
+      await expect(tx).to.emit(points, "ExpirySkipped").withArgs(custodians[0], 1n);
+      await expect(tx).to.emit(points, "ExpirySkipped").withArgs(custodians[1], 1n);
+      expect(await points.balanceOf(custodians[0]!)).to.equal(held[0]! + 3n * POINTS);
+      expect(await points.balanceOf(custodians[1]!)).to.equal(held[1]! + 3n * POINTS);
+      await expectCustodiansCovered(system, referrals);
+      await expect(payments.connect(shopper).withdrawEarnings(PRICE - FEE)).to.changeTokenBalances(ethers, points, [shopper], [PRICE - FEE]);
+      await time.increase(HOLD);
+      await expect(escrow.connect(partner).claim(partnerId, [{ storefront: storefront.address, orderId: 1001n }]))
+        .to.changeTokenBalances(ethers, points, [system.partnerPayout], [COMMISSION]);
+      await expectCustodiansCovered(system, referrals);
+    });
+  });
+
   describe("role revocation mid-flow", function () {
     it("a storefront whose issuer role is revoked keeps its budget withdrawable, and its partner's commission claimable", async function () {
       const system = await loadFixture(inFlightFixture);
