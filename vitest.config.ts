@@ -11,7 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: "indexer", include: ["indexer/**/*.test.ts", "scripts/**/*.test.ts"] } },
+      { extends: true, test: { name: "indexer", include: ["indexer/**/*.test.ts", "scripts/**/*.test.ts", "cli/**/*.test.ts"] } },
       {
         extends: true,
         test: {

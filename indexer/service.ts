@@ -6,7 +6,7 @@
 import type { EIP1193Provider } from "viem";
 
 import { ChainSource } from "./chain/source.ts";
-import { startGraphQLServer, type GraphQLServer } from "./graphql/index.ts";
+import { startGraphQLServer, type ExampleQuery, type GraphQLServer } from "./graphql/index.ts";
 import { Indexer } from "./indexer.ts";
 import { loadSubgraph, type SubgraphBuild } from "./manifest.ts";
 import type { Db } from "./store/db.ts";
@@ -33,6 +33,8 @@ export interface LocalIndexerOptions {
   /** 0 picks a free port. */
   port?: number;
   pollInterval?: number;
+  /** Queries GraphiQL opens in its tabs. */
+  exampleQueries?: ExampleQuery[];
   log?: (line: string) => void;
 }
 
@@ -67,6 +69,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
       subgraphName: options.subgraphName,
       host: options.host,
       port: options.port,
+      exampleQueries: options.exampleQueries,
     });
     const running: Promise<Error | undefined> = indexer.run().then(
       () => undefined,

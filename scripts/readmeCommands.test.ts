@@ -61,6 +61,30 @@ function hardhatHelp(task: string): string {
   return helpCache.get(task)!;
 }
 
+/** The `--help` text of `dcrm <command>` (the root package's bin, cli/bin.mjs). */
+function dcrmHelp(command: string | undefined): string {
+  const key = `dcrm ${command ?? ""}`;
+  if (!helpCache.has(key)) {
+    const help = execFileSync(process.execPath, [join(root, "cli", "bin.mjs"), ...(command ? [command] : []), "--help"], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    helpCache.set(key, help);
+  }
+  return helpCache.get(key)!;
+}
+
+/** The problems with a `dcrm` command line's words (after `dcrm`): an unknown command or flag. */
+function checkDcrm(words: string[]): string[] {
+  const command = words.find((word) => !word.startsWith("-"));
+  let help: string;
+  try {
+    help = dcrmHelp(command);
+  } catch {
+    return [`dcrm has no command ${command}`];
+  }
+  return flagsOf(words)
+    .filter((flag) => !help.includes(flag))
+    .map((flag) => `\`dcrm ${command}\` takes no ${flag} (see its --help)`);
+}
+
 /**
  * The text that lists a Node script's options: its `--help` output when it has one (a wrapper's help is the
  * program's it starts), otherwise its source.
@@ -84,6 +108,8 @@ function checkNpmRun(script: string, extra: string[]): string[] {
   if (program === "hardhat") {
     const help = hardhatHelp(target);
     for (const flag of flags) if (!help.includes(flag)) problems.push(`\`hardhat ${target}\` takes no ${flag} (see its --help)`);
+  } else if (program === "node" && target === "cli/bin.mjs") {
+    problems.push(...checkDcrm([...last.slice(2), ...extra.filter((word) => word !== "--")]));
   } else if (program === "node") {
     const known = nodeScriptOptions(target);
     for (const flag of flags) if (!known.includes(flag)) problems.push(`${target} takes no ${flag}`);
@@ -105,6 +131,7 @@ function problemsOf(command: Command): string[] {
     return [`unknown npm command: ${command.text}`];
   }
   if (program === "npx") {
+    if (first === "dcrm") return checkDcrm(words.slice(2));
     if (!existsSync(join(root, "node_modules", ".bin", first))) return [`npx ${first}: not a dependency of the project`];
     if (first === "hardhat") {
       const help = hardhatHelp(second);
@@ -121,6 +148,7 @@ function problemsOf(command: Command): string[] {
     }
     return [];
   }
+  if (program === "node" && first === "cli/bin.mjs") return checkDcrm(words.slice(2));
   if (program === "node") return existsSync(join(root, first)) ? [] : [`node: no such file ${first}`];
   return [];
 }
@@ -155,6 +183,8 @@ describe("README commands", () => {
     expect(problemsOf({ readme: "x", text: "npm run no-such-script" })).toEqual(['package.json has no script "no-such-script"']);
     expect(problemsOf({ readme: "x", text: "npm run deploy -- --netwrok localhost" })).toEqual(["`hardhat deploy` takes no --netwrok (see its --help)"]);
     expect(problemsOf({ readme: "x", text: "npm run indexer -- --subgraph x --rpcc y" })).toEqual(["scripts/indexer.mjs takes no --rpcc"]);
+    expect(problemsOf({ readme: "x", text: "npm start -- --rest" })).toEqual(["`dcrm start` takes no --rest (see its --help)"]);
+    expect(problemsOf({ readme: "x", text: "npx dcrm strat" })).toEqual(["dcrm has no command strat"]);
     expect(problemsOf({ readme: "x", text: "node scripts/no-such-file.mjs" })).toEqual(["node: no such file scripts/no-such-file.mjs"]);
   }, 120_000);
 });

@@ -4,10 +4,9 @@ pragma solidity ^0.8.28;
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
-import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {ConstantEIP712} from "../common/ConstantEIP712.sol";
 import {IConsentRegistry} from "./IConsentRegistry.sol";
 
 /// @title ConsentRegistry
@@ -19,28 +18,30 @@ import {IConsentRegistry} from "./IConsentRegistry.sol";
 /// @dev Erasing a scope's record revokes every consent for it. To keep a paid access at one storage read (the
 /// consent's slot), consents carry no scope epoch; instead the registry counts the standing consents per
 /// shopper and scope (expired ones too, until revoked), and `eraseRecord` must name every consumer that has
-/// one: it reverts otherwise.
+/// one: it reverts otherwise. Named consumers without a standing consent are skipped, so a shopper names
+/// the consumers of every grant it signed that may still be submitted, and a held grant or revocation
+/// landing just before the erasure cannot make it revert. Erasing then moves the shopper's nonce to the next
+/// multiple of `NONCE_ERA`: every grant and revocation signed before it stops working. A shopper cancels a
+/// signed, unsubmitted grant or revocation with `invalidateNonces`.
 /// There is no pause: nothing may ever stop a shopper from revoking consent.
 contract ConsentRegistry is
     IConsentRegistry,
     AccessControlUpgradeable,
-    EIP712Upgradeable,
+    ConstantEIP712,
     NoncesUpgradeable,
     UUPSUpgradeable
 {
     /// @notice The flag of an active consent in `quotes`; the low 96 bits are its price.
     uint256 public constant QUOTE_ACTIVE = 1 << 255;
+    /// @notice How far one call may move a shopper's nonce ahead; erasing a record moves it to the next
+    /// multiple of it, past any signature made before.
+    uint256 public constant NONCE_ERA = 1 << 64;
     /// @notice The role that upgrades the implementation.
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
     /// @notice The EIP-712 domain name of signed consents and revocations.
     string public constant DOMAIN_NAME = "dCRM ConsentRegistry";
-    /// @notice The EIP-712 domain version.
-    string public constant DOMAIN_VERSION = "1";
 
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
-    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
     bytes32 private constant CONSENT_GRANT_TYPEHASH = keccak256(
         "ConsentGrant(address shopper,address consumer,bytes32 scope,uint96 pricePerAccess,uint40 expiresAt,uint256 nonce,uint256 deadline)"
     );
@@ -55,6 +56,11 @@ contract ConsentRegistry is
         bool anchored;
     }
 
+    /// @dev The layout of OpenZeppelin's NoncesUpgradeable storage, written only by `_invalidateNonces`.
+    struct OpenZeppelinNonces {
+        mapping(address account => uint256) nonces;
+    }
+
     /// @custom:storage-location erc7201:dcrm.storage.ConsentRegistry
     struct ConsentRegistryStorage {
         /// Consumer and scope first: a batch of accesses (one consumer, one scope) hashes them once.
@@ -67,6 +73,10 @@ contract ConsentRegistry is
     bytes32 private constant CONSENT_REGISTRY_STORAGE =
         0x16001264958a4cb33bba51350b7c2bd546adbcb93a30369b6b7a69c072932800;
 
+    // keccak256(abi.encode(uint256(keccak256("openzeppelin.storage.Nonces")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant OPENZEPPELIN_NONCES_STORAGE =
+        0x5ab42ced628888259c08ac98db1eb0cf702fc1501344311d8b100cd1bfe4bb00;
+
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _disableInitializers();
@@ -75,7 +85,7 @@ contract ConsentRegistry is
     /// @notice Sets up the proxy with `admin` as admin and upgrader.
     function initialize(address admin) external initializer {
         __AccessControl_init();
-        __EIP712_init(DOMAIN_NAME, DOMAIN_VERSION);
+        __ConstantEIP712_init();
         __Nonces_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(UPGRADER_ROLE, admin);
@@ -121,15 +131,30 @@ contract ConsentRegistry is
 
     /// @inheritdoc IConsentRegistry
     function eraseRecord(bytes32 scope, address[] calldata consumers) external {
-        for (uint256 i; i < consumers.length; ++i) {
-            _revoke(msg.sender, consumers[i], scope);
-        }
         ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
+        for (uint256 i; i < consumers.length; ++i) {
+            address consumer = consumers[i];
+            // A consumer without a standing consent is skipped: a held revocation submitted just before the
+            // erasure, or a consumer named in case a held grant lands first, must not make it revert.
+            if ($.consents[consumer][scope][msg.sender].granted) _revoke(msg.sender, consumer, scope);
+        }
         uint256 remaining = $.scopes[msg.sender][scope].standingConsents;
         if (remaining != 0) revert ConsentsRemain(msg.sender, scope, remaining);
         delete $.records[msg.sender][scope];
         delete $.scopes[msg.sender][scope];
         emit DataRecordErased(msg.sender, scope);
+        _invalidateNonces(msg.sender, (nonces(msg.sender) / NONCE_ERA + 1) * NONCE_ERA);
+    }
+
+    // ─── Signatures ─────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IConsentRegistry
+    function invalidateNonces(uint256 nextNonce) external {
+        uint256 current = nonces(msg.sender);
+        if (nextNonce <= current || nextNonce - current > NONCE_ERA) {
+            revert NextNonceOutOfRange(current, nextNonce);
+        }
+        _invalidateNonces(msg.sender, nextNonce);
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
@@ -170,6 +195,11 @@ contract ConsentRegistry is
     }
 
     /// @inheritdoc IConsentRegistry
+    function nonces(address shopper) public view override(IConsentRegistry, NoncesUpgradeable) returns (uint256) {
+        return super.nonces(shopper);
+    }
+
+    /// @inheritdoc IConsentRegistry
     function standingConsents(address shopper, bytes32 scope) external view returns (uint256) {
         return _getConsentRegistryStorage().scopes[shopper][scope].standingConsents;
     }
@@ -179,7 +209,7 @@ contract ConsentRegistry is
     function _grant(address shopper, address consumer, bytes32 scope, uint96 pricePerAccess, uint40 expiresAt)
         private
     {
-        if (consumer == address(0)) revert InvalidConsumer();
+        if (consumer == address(0)) revert ZeroAddress();
         if (scope == bytes32(0)) revert InvalidScope();
         if (expiresAt <= block.timestamp) revert ExpiryInPast(expiresAt, block.timestamp);
         ConsentRegistryStorage storage $ = _getConsentRegistryStorage();
@@ -199,6 +229,18 @@ contract ConsentRegistry is
             --$.scopes[shopper][scope].standingConsents;
         }
         emit ConsentRevoked(shopper, consumer, scope);
+    }
+
+    /// @dev Sets the shopper's next nonce, which OpenZeppelin's Nonces otherwise only increments, in its own
+    /// namespaced storage: every signature with a lower nonce stops working.
+    function _invalidateNonces(address shopper, uint256 nextNonce) private {
+        uint256 current = nonces(shopper);
+        OpenZeppelinNonces storage n;
+        assembly {
+            n.slot := OPENZEPPELIN_NONCES_STORAGE
+        }
+        n.nonces[shopper] = nextNonce;
+        emit NoncesInvalidated(shopper, current, nextNonce);
     }
 
     /// @dev Checks the deadline, spends the nonce (a replay reverts with InvalidAccountNonce) and checks that
@@ -221,19 +263,12 @@ contract ConsentRegistry is
         return consent.granted && block.timestamp < consent.expiresAt;
     }
 
-    /// @dev The same digest as OpenZeppelin's, from constant name and version hashes (no storage reads).
-    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
-        bytes32 domainSeparator =
-            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
-        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
-    }
-
     function _EIP712Name() internal pure override returns (string memory) {
         return DOMAIN_NAME;
     }
 
-    function _EIP712Version() internal pure override returns (string memory) {
-        return DOMAIN_VERSION;
+    function _domainNameHash() internal pure override returns (bytes32) {
+        return DOMAIN_NAME_HASH;
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IConsentRegistry
 /// @notice Shoppers grant and revoke consent per data consumer and scope (directly or by signature), and
 /// anchor the hash or CID of their encrypted data record per scope. Every change is an event: the audit
 /// trail that proves consent.
-interface IConsentRegistry {
+interface IConsentRegistry is ICommonErrors {
     /// @notice The terms of one consent, in one storage slot (the slot a paid access reads).
     /// @param granted Whether the consent stands (until revoked, or its scope's record is erased).
     /// @param expiresAt The first timestamp at which the consent no longer applies.
@@ -57,8 +59,9 @@ interface IConsentRegistry {
     /// @notice `shopper` erased the scope's record (right to be forgotten); every consent for it was revoked.
     event DataRecordErased(address indexed shopper, bytes32 indexed scope);
 
-    /// @notice The zero address as consumer.
-    error InvalidConsumer();
+    /// @notice Every grant and revocation `shopper` signed with a nonce from `fromNonce` to below `nextNonce`
+    /// stopped working: cancelled by the shopper, or by erasing a record.
+    event NoncesInvalidated(address indexed shopper, uint256 fromNonce, uint256 nextNonce);
 
     /// @notice The zero scope.
     error InvalidScope();
@@ -72,14 +75,14 @@ interface IConsentRegistry {
     /// @notice No consent stands for this shopper, consumer and scope.
     error ConsentNotGranted(address shopper, address consumer, bytes32 scope);
 
-    /// @notice The signature's deadline has passed.
-    error SignatureExpired(uint256 deadline, uint256 timestamp);
-
     /// @notice The signature is not the shopper's.
     error InvalidShopperSignature(address shopper);
 
     /// @notice Erasing would leave consents standing for the scope: all of them must be named.
     error ConsentsRemain(address shopper, bytes32 scope, uint256 remaining);
+
+    /// @notice The next nonce must be above the current one and at most `NONCE_ERA` past it.
+    error NextNonceOutOfRange(uint256 current, uint256 nextNonce);
 
     /// @notice Grants `consumer` consent to read the caller's `scope` at `pricePerAccess` until `expiresAt`
     /// (replacing the terms of a standing consent).
@@ -97,9 +100,22 @@ interface IConsentRegistry {
     /// @notice Anchors the caller's data record for `scope` (replacing the current anchor).
     function anchorRecord(bytes32 scope, bytes32 record) external;
 
-    /// @notice Erases the caller's record for `scope` and revokes the consents of `consumers`, which must be
-    /// every consumer with a standing consent for the scope.
+    /// @notice Erases the caller's record for `scope`, revokes the consents of `consumers` and invalidates
+    /// every grant and revocation the caller signed before (its nonce moves to the next multiple of
+    /// `NONCE_ERA`).
+    /// @dev `consumers` must include every consumer with a standing consent for the scope (else
+    /// `ConsentsRemain`); those without one are skipped. Naming the consumers of grants signed but perhaps not
+    /// yet submitted keeps a grant submitted just before the erasure from making it revert.
     function eraseRecord(bytes32 scope, address[] calldata consumers) external;
+
+    /// @notice Cancels the caller's signed, unsubmitted grants and revocations: every one with a nonce below
+    /// `nextNonce` stops working, and the next signature uses `nextNonce`.
+    /// @dev To cancel the signature with nonce `n`, pass `n + 1`. Reverts with `NextNonceOutOfRange` unless
+    /// `nextNonce` is above the current nonce and at most `NONCE_ERA` past it.
+    function invalidateNonces(uint256 nextNonce) external;
+
+    /// @notice The nonce the shopper's next signed grant or revocation must carry.
+    function nonces(address shopper) external view returns (uint256);
 
     /// @notice Whether `consumer` may read `shopper`'s `scope` now.
     function isConsentActive(address shopper, address consumer, bytes32 scope) external view returns (bool);

@@ -4,13 +4,12 @@ pragma solidity ^0.8.28;
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
-import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {ConstantEIP712} from "../common/ConstantEIP712.sol";
 import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
 import {IDataAccessPayments} from "./IDataAccessPayments.sol";
 
@@ -30,7 +29,7 @@ import {IDataAccessPayments} from "./IDataAccessPayments.sol";
 contract DataAccessPayments is
     IDataAccessPayments,
     AccessControlUpgradeable,
-    EIP712Upgradeable,
+    ConstantEIP712,
     NoncesUpgradeable,
     ReentrancyGuardTransient,
     UUPSUpgradeable
@@ -45,16 +44,11 @@ contract DataAccessPayments is
     uint16 public constant MAX_FEE_BPS = 2_000;
     /// @notice The EIP-712 domain name of signed withdrawals.
     string public constant DOMAIN_NAME = "dCRM DataAccessPayments";
-    /// @notice The EIP-712 domain version.
-    string public constant DOMAIN_VERSION = "1";
 
     uint256 private constant BPS = 10_000;
     /// @dev ConsentRegistry.QUOTE_ACTIVE.
     uint256 private constant QUOTE_ACTIVE = 1 << 255;
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
-    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
     bytes32 private constant EARNINGS_WITHDRAWAL_TYPEHASH =
         keccak256("EarningsWithdrawal(address shopper,address to,uint256 amount,uint256 nonce,uint256 deadline)");
 
@@ -95,9 +89,9 @@ contract DataAccessPayments is
         address feeRecipient,
         uint16 feeBps
     ) external initializer {
-        if (address(registry) == address(0) || address(paymentToken) == address(0)) revert InvalidAddress();
+        if (address(registry) == address(0) || address(paymentToken) == address(0)) revert ZeroAddress();
         __AccessControl_init();
-        __EIP712_init(DOMAIN_NAME, DOMAIN_VERSION);
+        __ConstantEIP712_init();
         __Nonces_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
@@ -110,7 +104,7 @@ contract DataAccessPayments is
 
     // ─── Consumers ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Deposits `amount` of the payment token for the caller's accesses (credited by what arrived).
+    /// @inheritdoc IDataAccessPayments
     function deposit(uint256 amount) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
@@ -122,10 +116,10 @@ contract DataAccessPayments is
         emit Deposited(msg.sender, received);
     }
 
-    /// @notice Withdraws `amount` of the caller's unspent deposit to `to`.
+    /// @inheritdoc IDataAccessPayments
     function withdrawDeposit(uint256 amount, address to) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        if (to == address(0)) revert InvalidAddress();
+        if (to == address(0)) revert ZeroAddress();
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         uint256 available = $.deposits[msg.sender];
         if (amount > available) revert InsufficientDeposit(msg.sender, available, amount);
@@ -134,8 +128,7 @@ contract DataAccessPayments is
         emit DepositWithdrawn(msg.sender, to, amount);
     }
 
-    /// @notice Records one access by the caller to `shopper`'s `scope`, paying the consent's price (at most
-    /// `maxPricePerAccess`).
+    /// @inheritdoc IDataAccessPayments
     function recordAccess(address shopper, bytes32 scope, uint256 maxPricePerAccess) external whenNotPaused {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         (IConsentRegistry registry, uint256 feeBps) = ($.registry, $.feeBps);
@@ -149,8 +142,7 @@ contract DataAccessPayments is
         emit AccessRecorded(msg.sender, shopper, scope, price, fee);
     }
 
-    /// @notice Records accesses by the caller to `scope` of each of `shoppers`, in one transaction; any access
-    /// without active consent, or priced above `maxPricePerAccess`, reverts the batch.
+    /// @inheritdoc IDataAccessPayments
     function recordAccesses(bytes32 scope, address[] calldata shoppers, uint256 maxPricePerAccess)
         external
         whenNotPaused
@@ -160,12 +152,12 @@ contract DataAccessPayments is
 
     // ─── Shoppers ───────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Withdraws `amount` of the caller's earnings to the caller.
+    /// @inheritdoc IDataAccessPayments
     function withdrawEarnings(uint256 amount) external whenNotPaused nonReentrant {
         _withdrawEarnings(msg.sender, msg.sender, amount);
     }
 
-    /// @notice Withdraws a shopper's earnings to the address the shopper signed for; anyone may submit it.
+    /// @inheritdoc IDataAccessPayments
     function withdrawEarningsBySignature(EarningsWithdrawal calldata withdrawal, bytes calldata signature)
         external
         whenNotPaused
@@ -182,14 +174,16 @@ contract DataAccessPayments is
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Sets the platform fee (at most `MAX_FEE_BPS`) and who earns it, for accesses from now on;
-    /// fees accrued so far go to the new recipient too.
+    /// @inheritdoc IDataAccessPayments
     function setFee(address feeRecipient, uint16 feeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setFee(feeRecipient, feeBps);
     }
 
-    /// @notice Pays the accrued platform fees to the fee recipient; anyone may trigger it.
-    function withdrawFees() external whenNotPaused nonReentrant {
+    /// @inheritdoc IDataAccessPayments
+    /// @dev Admin only, so that nobody can front-run a change of fee recipient (`setFee`) and send the fees to
+    /// the recipient being replaced, whose key may have leaked: the admin changes the recipient, then
+    /// withdraws. The recipient itself cannot trigger it for the same reason.
+    function withdrawFees() external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused nonReentrant {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         uint256 amount = $.accruedFees;
         if (amount == 0) revert ZeroAmount();
@@ -199,7 +193,7 @@ contract DataAccessPayments is
         emit FeesWithdrawn(recipient, amount);
     }
 
-    /// @notice Stops deposits, accesses and withdrawals. No funds move.
+    /// @inheritdoc IDataAccessPayments
     function pause() external onlyRole(PAUSER_ROLE) {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         if ($.paused) revert EnforcedPause();
@@ -207,7 +201,7 @@ contract DataAccessPayments is
         emit Paused(_msgSender());
     }
 
-    /// @notice Resumes everything `pause` stopped.
+    /// @inheritdoc IDataAccessPayments
     function unpause() external onlyRole(PAUSER_ROLE) {
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         if (!$.paused) revert ExpectedPause();
@@ -215,24 +209,24 @@ contract DataAccessPayments is
         emit Unpaused(_msgSender());
     }
 
-    /// @notice Whether deposits, accesses and withdrawals are stopped.
+    /// @inheritdoc IDataAccessPayments
     function paused() external view returns (bool) {
         return _getDataAccessPaymentsStorage().paused;
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice The consumer's unspent deposit.
+    /// @inheritdoc IDataAccessPayments
     function depositOf(address consumer) external view returns (uint256) {
         return _getDataAccessPaymentsStorage().deposits[consumer];
     }
 
-    /// @notice The account's withdrawable earnings.
+    /// @inheritdoc IDataAccessPayments
     function earningsOf(address account) external view returns (uint256) {
         return _getDataAccessPaymentsStorage().earnings[account];
     }
 
-    /// @notice The registry, the payment token, the fee recipient and the fee.
+    /// @inheritdoc IDataAccessPayments
     function settings()
         external
         view
@@ -242,7 +236,12 @@ contract DataAccessPayments is
         return ($.registry, $.paymentToken, $.feeRecipient, $.feeBps);
     }
 
-    /// @notice Platform fees accrued and not yet withdrawn.
+    /// @inheritdoc IDataAccessPayments
+    function nonces(address shopper) public view override(IDataAccessPayments, NoncesUpgradeable) returns (uint256) {
+        return super.nonces(shopper);
+    }
+
+    /// @inheritdoc IDataAccessPayments
     function accruedFees() external view returns (uint256) {
         return _getDataAccessPaymentsStorage().accruedFees;
     }
@@ -250,7 +249,7 @@ contract DataAccessPayments is
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
     function _recordAccesses(bytes32 scope, address[] memory shoppers, uint256 maxPricePerAccess) private {
-        if (shoppers.length == 0) revert ZeroAmount();
+        if (shoppers.length == 0) revert EmptyBatch();
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         (IConsentRegistry registry, uint256 feeBps) = ($.registry, $.feeBps);
         uint256[] memory quotes = registry.quotes(msg.sender, scope, shoppers);
@@ -290,7 +289,7 @@ contract DataAccessPayments is
 
     function _withdrawEarnings(address account, address to, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
-        if (to == address(0)) revert InvalidAddress();
+        if (to == address(0)) revert ZeroAddress();
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         uint256 available = $.earnings[account];
         if (amount > available) revert InsufficientEarnings(account, available, amount);
@@ -300,7 +299,7 @@ contract DataAccessPayments is
     }
 
     function _setFee(address feeRecipient, uint16 feeBps) private {
-        if (feeRecipient == address(0)) revert InvalidAddress();
+        if (feeRecipient == address(0)) revert ZeroAddress();
         if (feeBps > MAX_FEE_BPS) revert FeeTooHigh(feeBps, MAX_FEE_BPS);
         DataAccessPaymentsStorage storage $ = _getDataAccessPaymentsStorage();
         $.feeRecipient = feeRecipient;
@@ -308,19 +307,12 @@ contract DataAccessPayments is
         emit FeeSet(feeRecipient, feeBps);
     }
 
-    /// @dev The same digest as OpenZeppelin's, from constant name and version hashes (no storage reads).
-    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
-        bytes32 domainSeparator =
-            keccak256(abi.encode(DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH, block.chainid, address(this)));
-        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
-    }
-
     function _EIP712Name() internal pure override returns (string memory) {
         return DOMAIN_NAME;
     }
 
-    function _EIP712Version() internal pure override returns (string memory) {
-        return DOMAIN_VERSION;
+    function _domainNameHash() internal pure override returns (bytes32) {
+        return DOMAIN_NAME_HASH;
     }
 
     function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
+
 /// @title IDataAccessPayments
 /// @notice Data consumers prepay a deposit and pay per consented access; shoppers earn the price less a
 /// platform fee and withdraw their earnings.
-interface IDataAccessPayments {
+interface IDataAccessPayments is ICommonErrors {
     /// @notice A withdrawal of earnings to another address, as the shopper signs it (EIP-712).
     struct EarningsWithdrawal {
         address shopper;
@@ -69,9 +74,6 @@ interface IDataAccessPayments {
     /// @notice A fee above `MAX_FEE_BPS`.
     error FeeTooHigh(uint16 feeBps, uint16 maxFeeBps);
 
-    /// @notice The zero address where an account is needed.
-    error InvalidAddress();
-
     /// @notice Accrued fees would not fit 96 bits; withdraw them first.
     error FeesOverflow(uint256 accrued);
 
@@ -81,12 +83,70 @@ interface IDataAccessPayments {
     /// @notice Payments are not paused.
     error ExpectedPause();
 
-    /// @notice A zero amount, or an empty batch.
-    error ZeroAmount();
-
-    /// @notice The signature's deadline has passed.
-    error SignatureExpired(uint256 deadline, uint256 timestamp);
-
     /// @notice The signature is not the shopper's.
     error InvalidShopperSignature(address shopper);
+
+    // ─── Consumers ──────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Deposits `amount` of the payment token for the caller's accesses, credited by what arrived
+    /// (fee-on-transfer tokens). Needs an allowance.
+    function deposit(uint256 amount) external;
+
+    /// @notice Withdraws `amount` of the caller's unspent deposit to `to`.
+    function withdrawDeposit(uint256 amount, address to) external;
+
+    /// @notice Records one access by the caller to `shopper`'s `scope`, paying the consent's price (at most
+    /// `maxPricePerAccess`) from the caller's deposit.
+    function recordAccess(address shopper, bytes32 scope, uint256 maxPricePerAccess) external;
+
+    /// @notice Records accesses by the caller to `scope` of each of `shoppers`, in one transaction; any access
+    /// without active consent, or priced above `maxPricePerAccess`, reverts the batch, naming the shopper.
+    function recordAccesses(bytes32 scope, address[] calldata shoppers, uint256 maxPricePerAccess) external;
+
+    // ─── Shoppers ───────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Withdraws `amount` of the caller's earnings to the caller.
+    function withdrawEarnings(uint256 amount) external;
+
+    /// @notice Withdraws a shopper's earnings to the address the shopper signed for; anyone may submit it.
+    function withdrawEarningsBySignature(EarningsWithdrawal calldata withdrawal, bytes calldata signature) external;
+
+    // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Sets the platform fee (at most `MAX_FEE_BPS`) and who earns it, for accesses from now on;
+    /// fees accrued so far go to the new recipient too. Admin only.
+    function setFee(address feeRecipient, uint16 feeBps) external;
+
+    /// @notice Pays the accrued platform fees to the fee recipient. Admin only, so that a change of fee
+    /// recipient cannot be front-run to pay the recipient being replaced.
+    function withdrawFees() external;
+
+    /// @notice Stops deposits, accesses and withdrawals (fee payouts too). No funds move. Pauser only.
+    function pause() external;
+
+    /// @notice Resumes everything `pause` stopped. Pauser only.
+    function unpause() external;
+
+    // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Whether deposits, accesses and withdrawals are stopped.
+    function paused() external view returns (bool);
+
+    /// @notice The consumer's unspent deposit.
+    function depositOf(address consumer) external view returns (uint256);
+
+    /// @notice The account's withdrawable earnings.
+    function earningsOf(address account) external view returns (uint256);
+
+    /// @notice The registry consulted for consent, the payment token, the fee recipient and the fee.
+    function settings()
+        external
+        view
+        returns (IConsentRegistry registry, IERC20 paymentToken, address feeRecipient, uint16 feeBps);
+
+    /// @notice Platform fees accrued and not yet withdrawn.
+    function accruedFees() external view returns (uint256);
+
+    /// @notice The nonce the shopper's next signed withdrawal must carry.
+    function nonces(address shopper) external view returns (uint256);
 }

@@ -31,6 +31,23 @@ interface IRewardPolicies {
         bool clawbackAllowed;
     }
 
+    /// @notice Why `expire` left a holder's points alone.
+    /// @param NoPoints The holder holds no points.
+    /// @param NotExpired The holder's inactivity deadline has not passed.
+    enum ExpirySkip {
+        NoPoints,
+        NotExpired
+    }
+
+    /// @notice Why `release` left an order alone.
+    /// @param NotPending The order has no pending points for this shopper: already released, fully voided, or
+    /// never issued pending (or named twice in the batch).
+    /// @param ReturnWindowOpen The order's release time has not come and the caller may not release it early.
+    enum ReleaseSkip {
+        NotPending,
+        ReturnWindowOpen
+    }
+
     /// @notice The storefront set its program policy; it applies to orders issued from now on.
     event StorefrontPolicySet(address indexed storefront, uint32 returnWindow, bool clawbackAllowed);
 
@@ -66,11 +83,15 @@ interface IRewardPolicies {
     /// @dev Emitted right after the `Transfer` to the zero address of the same amount.
     event PointsExpired(address indexed holder, uint256 amount);
 
+    /// @notice `expire` skipped `holder` for `reason`; the rest of the batch went on.
+    event ExpirySkipped(address indexed holder, ExpirySkip reason);
+
+    /// @notice `release` skipped the storefront's order `orderId` for `shopper` for `reason`; the rest of the
+    /// batch went on.
+    event ReleaseSkipped(address indexed storefront, address indexed shopper, uint256 orderId, ReleaseSkip reason);
+
     /// @notice The order has no pending points for this shopper (never issued pending, released, or voided).
     error OrderNotPending(address storefront, address shopper, uint256 orderId);
-
-    /// @notice Only the storefront may release the order before `releaseTime`.
-    error ReturnWindowOpen(address storefront, address shopper, uint256 orderId, uint256 releaseTime);
 
     /// @notice Voiding `amount` points would take more than the `pending` points of the order.
     error VoidExceedsPending(address storefront, address shopper, uint256 orderId, uint256 amount, uint256 pending);
@@ -97,29 +118,29 @@ interface IRewardPolicies {
     /// @notice Expiry is off.
     error ExpiryOff();
 
-    /// @notice The holder's points do not expire before `expiresAt`.
-    error PointsNotExpired(address holder, uint256 expiresAt);
-
-    /// @notice The holder has no points to expire.
-    error NoPointsToExpire(address holder);
-
     /// @notice Sets the caller's (a storefront with the issuer role) policy for orders issued from now on.
     function setStorefrontPolicy(uint32 returnWindow, bool clawbackAllowed) external;
 
     /// @notice Releases the pending points of the storefront's orders `orderIds[i]` to `shoppers[i]`: anyone
     /// may once an order's return window has closed (a keeper in batches, a shopper for its own orders), the
-    /// storefront at any time. Any order that cannot be released reverts the whole call.
+    /// storefront at any time while it holds the issuer role (a revoked storefront releases as anyone does).
+    /// An order that cannot be released (already released or voided, or not yet due) is skipped with
+    /// `ReleaseSkipped`, so that nobody can make a keeper's batch fail by releasing one of its orders first.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external;
 
-    /// @notice Voids `amount` of the pending points of the caller's order (in full or in part).
+    /// @notice Voids `amount` of the pending points of the caller's order (in full or in part). The caller must
+    /// hold the issuer role now: revoking a storefront's key ends its power over its orders.
     function voidPending(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Takes back `amount` points of the caller's released order, issued while the caller allowed
     /// clawback: burns what the shopper still holds, up to `amount`, and reports the rest as shortfall.
-    /// `amount` counts against the order in full, so the order's points are never clawed back twice.
+    /// `amount` counts against the order in full, so the order's points are never clawed back twice. The
+    /// caller must hold the issuer role now.
     function clawback(address shopper, uint256 orderId, uint256 amount) external;
 
-    /// @notice Burns all points of each holder whose inactivity deadline has passed; anyone may call it.
+    /// @notice Burns all points of each holder whose inactivity deadline has passed; anyone may call it. A
+    /// holder it cannot act on is skipped with `ExpirySkipped`, so that no holder can make a keeper's batch
+    /// fail (for example by moving its points just before).
     function expire(address[] calldata holders) external;
 
     /// @notice The storefront's program policy.

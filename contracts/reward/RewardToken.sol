@@ -221,22 +221,28 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
-    /// @dev Pause and supply cap are checked once for the batch.
+    /// @dev Pause and supply cap are checked once for the batch, the caller's right to release early once.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external {
         uint256 count = shoppers.length;
         if (count == 0 || orderIds.length != count) revert InvalidBatchLength(count, orderIds.length, count);
         _requireNotPaused();
+        // Early release is the storefront's power, so it needs the live issuer role; read only when it may apply.
+        bool mayReleaseEarly = msg.sender == storefront && _getRewardTokenStorage().storefronts[storefront].isIssuer();
         for (uint256 i; i < count; ++i) {
             (address shopper, uint256 orderId) = (shoppers[i], orderIds[i]);
-            _mintReleased(shopper, _release(storefront, shopper, orderId));
+            uint256 points = _release(storefront, shopper, orderId, mayReleaseEarly);
+            if (points == 0) continue;
+            _mintReleased(shopper, points);
             emit PointsReleased(storefront, orderId);
         }
         _requireWithinSupplyCap();
     }
 
     /// @inheritdoc IRewardPolicies
+    /// @dev Needs the live issuer role: revoking a storefront's key ends its power over its orders.
     function voidPending(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
+        _issuerSlot(msg.sender);
         RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
         (uint256 points, bool released) = (order.points, order.released);
         if (points == 0 || released) revert OrderNotPending(msg.sender, shopper, orderId);
@@ -250,8 +256,10 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
+    /// @dev Needs the live issuer role, as `voidPending`.
     function clawback(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
+        _issuerSlot(msg.sender);
         RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
         (uint256 points, bool released) = (order.points, order.released);
         if (points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
@@ -277,9 +285,14 @@ contract RewardToken is
         for (uint256 i; i < holders.length; ++i) {
             address holder = holders[i];
             uint256 points = balanceOf(holder);
-            if (points == 0) revert NoPointsToExpire(holder);
-            uint256 expiresAt = _expiresAt(policy, holder);
-            if (block.timestamp < expiresAt) revert PointsNotExpired(holder, expiresAt);
+            if (points == 0) {
+                emit ExpirySkipped(holder, ExpirySkip.NoPoints);
+                continue;
+            }
+            if (block.timestamp < _expiresAt(policy, holder)) {
+                emit ExpirySkipped(holder, ExpirySkip.NotExpired);
+                continue;
+            }
             _burn(holder, points);
             emit PointsExpired(holder, points);
         }
@@ -475,14 +488,21 @@ contract RewardToken is
     }
 
     /// @dev Closes the pending record of an order (keeping it, released, while it is open to clawback) and
-    /// returns its points.
-    function _release(address storefront, address shopper, uint256 orderId) private returns (uint256 points) {
+    /// returns its points; returns 0 after `ReleaseSkipped` when the order cannot be released.
+    function _release(address storefront, address shopper, uint256 orderId, bool mayReleaseEarly)
+        private
+        returns (uint256 points)
+    {
         mapping(uint256 => RecordedOrder) storage orders = _getRewardTokenStorage().orders[storefront][shopper];
         RecordedOrder memory order = orders[orderId];
         points = order.points;
-        if (points == 0 || order.released) revert OrderNotPending(storefront, shopper, orderId);
-        if (block.timestamp < order.releaseTime && msg.sender != storefront) {
-            revert ReturnWindowOpen(storefront, shopper, orderId, order.releaseTime);
+        if (points == 0 || order.released) {
+            emit ReleaseSkipped(storefront, shopper, orderId, ReleaseSkip.NotPending);
+            return 0;
+        }
+        if (block.timestamp < order.releaseTime && !mayReleaseEarly) {
+            emit ReleaseSkipped(storefront, shopper, orderId, ReleaseSkip.ReturnWindowOpen);
+            return 0;
         }
         if (order.clawbackAllowed) orders[orderId].released = true;
         else delete orders[orderId];
@@ -637,7 +657,8 @@ contract RewardToken is
             revert TransfersLocked(from, to);
         }
         super._update(from, to, value);
-        if (period != 0) {
+        // Only a real balance change is activity: a zero or self transfer needs no allowance and moves nothing.
+        if (period != 0 && value != 0 && from != to) {
             if (from != address(0)) _recordActivity(period, from);
             if (to != address(0)) _recordActivity(period, to);
         }

@@ -6,6 +6,6 @@
  * graphql's instanceof checks ("Cannot use GraphQLSchema from another module or realm").
  */
 export { buildQuerySchema } from "./schemaBuilder.ts";
-export { startGraphQLServer, type GraphQLServer, type GraphQLServerOptions } from "./server.ts";
+export { startGraphQLServer, type ExampleQuery, type GraphQLServer, type GraphQLServerOptions } from "./server.ts";
 export { collectionFieldName, singleFieldName, pluralize } from "./names.ts";
 export { QueryError } from "./errors.ts";

@@ -1,11 +1,14 @@
 /**
- * graph-node's query endpoint over HTTP: `POST /subgraphs/name/<name>` (GET opens GraphiQL). Queries the
+ * graph-node's query endpoint over HTTP: `POST /subgraphs/name/<name>` (GET in a browser opens GraphiQL, served
+ * whole from the npm package `@graphql-yoga/render-graphiql`, so it works offline, with any example queries
+ * given open in its tabs). Queries the
  * API refuses (bad syntax, unknown fields, bad arguments) answer 400 with `{ errors: [{ message }] }`;
  * other paths answer 404; internal failures reach clients as a bare message, never a stack trace.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ExecutionResult } from "graphql/index.js";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, maskError, type Plugin } from "graphql-yoga";
 import type { SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
@@ -19,6 +22,12 @@ export interface GraphQLServer {
   close(): Promise<void>;
 }
 
+/** A query shown in GraphiQL: its text, and the tab's name as a leading comment. */
+export interface ExampleQuery {
+  name: string;
+  query: string;
+}
+
 /** What to serve, and where. */
 export interface GraphQLServerOptions {
   schema: SchemaModel;
@@ -29,6 +38,8 @@ export interface GraphQLServerOptions {
   host?: string;
   /** Default 8000; 0 picks any free port. */
   port?: number;
+  /** Queries GraphiQL opens in its tabs, in this order (e.g. the subgraph's documented queries). */
+  exampleQueries?: ExampleQuery[];
   /** Told of every internal failure that clients see only as "Unexpected error."; default: stderr. */
   onInternalError?: (error: unknown) => void;
 }
@@ -55,7 +66,11 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
   const yoga = createYoga({
     schema: buildQuerySchema(options),
     graphqlEndpoint: endpoint,
-    graphiql: { title: options.subgraphName },
+    graphiql: {
+      title: options.subgraphName,
+      defaultTabs: (options.exampleQueries ?? []).map(({ name, query }) => ({ query: query.startsWith("#") ? query : `# ${name}\n${query}` })),
+    },
+    renderGraphiQL,
     landingPage: false,
     maskedErrors: {
       isDev: false,

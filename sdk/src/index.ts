@@ -20,3 +20,16 @@ export { graphql, type FragmentOf, type ResultOf, type VariablesOf } from "./mar
 export { querySubgraph, SubgraphQueryError, type QuerySubgraphParameters } from "./marketer/querySubgraph.js";
 export { createMarketerClient, type CreateMarketerClientParameters, type MarketerClient } from "./marketer/createMarketerClient.js";
 export * from "./generated/marketerQueries.js";
+export {
+  type AcceptedCheckout,
+  type CheckoutSender,
+  CheckoutSenderClosedError,
+  type CheckoutSenderEffects,
+  type CheckoutSenderOptions,
+  createCheckoutSender,
+} from "./sender/createCheckoutSender.js";
+export type { CheckoutOrder, CheckoutRequest, OrderIdRange } from "./sender/checkoutRequest.js";
+export { type AcceptedEntry, type CheckoutJournal, type JournalEntry, memoryJournal, type SettledEntry } from "./sender/checkoutJournal.js";
+export { fileJournal } from "./sender/fileJournal.js";
+export { NonceTakenError, type Fees } from "./sender/replaceableTransaction.js";
+export type { CheckoutSenderLog, CheckoutSenderStatus } from "./sender/senderStatus.js";

@@ -154,12 +154,12 @@ describe("ConsentRegistry: granting and revoking consent", function () {
     const { registry, shopper, consumer } = await loadFixture(deployConsentFixture);
     const expiresAt = (await now()) + ONE_DAY;
     await expect(registry.connect(shopper).grant(ethers.ZeroAddress, PURCHASES, 1n, expiresAt))
-      .to.be.revertedWithCustomError(registry, "InvalidConsumer").withArgs();
+      .to.be.revertedWithCustomError(registry, "ZeroAddress").withArgs();
     await expect(registry.connect(shopper).grant(consumer.address, ethers.ZeroHash, 1n, expiresAt))
       .to.be.revertedWithCustomError(registry, "InvalidScope").withArgs();
     // The consumer is checked first.
     await expect(registry.connect(shopper).grant(ethers.ZeroAddress, ethers.ZeroHash, 1n, 0n))
-      .to.be.revertedWithCustomError(registry, "InvalidConsumer");
+      .to.be.revertedWithCustomError(registry, "ZeroAddress");
     expect(await registry.standingConsents(shopper.address, ethers.ZeroHash)).to.equal(0n);
     expect(await registry.standingConsents(shopper.address, PURCHASES)).to.equal(0n);
   });

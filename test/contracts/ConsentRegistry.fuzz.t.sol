@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
+import {ICommonErrors} from "../../contracts/common/ICommonErrors.sol";
 import {ConsentRegistry} from "../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../contracts/consent/IConsentRegistry.sol";
 import {Assertions} from "./utils/Assertions.sol";
@@ -231,7 +232,7 @@ contract ConsentRegistryFuzzTest is Assertions {
         bytes memory signature = _sign(key, _digest(consent, block.chainid, address(registry)));
         uint256 late = lateSeed.bound(deadline + 1, MAX_EXPIRY - 1);
         vm.warp(late);
-        vm.expectRevert(abi.encodeWithSelector(IConsentRegistry.SignatureExpired.selector, deadline, late));
+        vm.expectRevert(abi.encodeWithSelector(ICommonErrors.SignatureExpired.selector, deadline, late));
         vm.prank(relayer);
         registry.grantBySignature(consent, signature);
         assertEq(registry.nonces(consent.shopper), 0, "nonce");

@@ -113,7 +113,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       const base = { shopper: alice.address, to: relayer.address, amount: 1_000n, nonce: 0n, deadline: await inAnHour() };
       const toZero = { ...base, to: ethers.ZeroAddress };
       await expect(payments.connect(relayer).withdrawEarningsBySignature(toZero, await signWithdrawal(payments, alice, toZero)))
-        .to.be.revertedWithCustomError(payments, "InvalidAddress");
+        .to.be.revertedWithCustomError(payments, "ZeroAddress");
       const tooMuch = { ...base, amount: ALICE_EARNED + 1n };
       await expect(payments.connect(relayer).withdrawEarningsBySignature(tooMuch, await signWithdrawal(payments, alice, tooMuch)))
         .to.be.revertedWithCustomError(payments, "InsufficientEarnings").withArgs(alice.address, ALICE_EARNED, ALICE_EARNED + 1n);
@@ -126,16 +126,49 @@ describe("DataAccessPayments: withdrawals and administration", function () {
   });
 
   describe("fees", function () {
-    it("pays accrued fees to the fee recipient, whoever triggers it, and resets them", async function () {
-      const { payments, token, feeRecipient, stranger } = await loadFixture(deployEarningsFixture);
+    it("pays accrued fees to the fee recipient when the admin triggers it, and resets them", async function () {
+      const { payments, token, admin, feeRecipient } = await loadFixture(deployEarningsFixture);
       expect(await payments.accruedFees()).to.equal(FEES);
-      const tx = payments.connect(stranger).withdrawFees();
+      const tx = payments.connect(admin).withdrawFees();
       await expect(tx).to.emit(payments, "FeesWithdrawn").withArgs(feeRecipient.address, FEES);
-      await expect(tx).to.changeTokenBalances(ethers, token, [payments, feeRecipient, stranger], [-FEES, FEES, 0n]);
+      await expect(tx).to.changeTokenBalances(ethers, token, [payments, feeRecipient, admin], [-FEES, FEES, 0n]);
       expect(await payments.accruedFees()).to.equal(0n);
       await expect(payments.withdrawFees()).to.be.revertedWithCustomError(payments, "ZeroAmount");
       // Fees are not the recipient's earnings.
       expect(await payments.earningsOf(feeRecipient.address)).to.equal(0n);
+    });
+
+    it("lets nobody but the admin trigger the fee payout, the fee recipient included", async function () {
+      const { payments, feeRecipient, stranger } = await loadFixture(deployEarningsFixture);
+      const adminRole = await payments.DEFAULT_ADMIN_ROLE();
+      for (const caller of [stranger, feeRecipient]) {
+        await expect(payments.connect(caller).withdrawFees())
+          .to.be.revertedWithCustomError(payments, "AccessControlUnauthorizedAccount").withArgs(caller.address, adminRole);
+      }
+      expect(await payments.accruedFees()).to.equal(FEES);
+    });
+
+    it("cannot be front-run onto a fee recipient being replaced: the fees go to the new one", async function () {
+      const { payments, token, admin, feeRecipient, stranger } = await loadFixture(deployEarningsFixture);
+      // The old recipient's key leaked; whoever holds it tries to sweep the fees just before the change lands.
+      await networkHelpers.mine();
+      await ethers.provider.send("evm_setAutomine", [false]);
+      const fees = { maxFeePerGas: ethers.parseUnits("100", "gwei") };
+      const hashes: string[] = [];
+      try {
+        // A fixed gas limit sends the sweep without estimating it first (the estimate would revert).
+        hashes.push((await payments.connect(feeRecipient).withdrawFees({ ...fees, maxPriorityFeePerGas: ethers.parseUnits("50", "gwei"), gasLimit: 200_000n })).hash);
+        hashes.push((await payments.connect(admin).setFee(stranger.address, FEE_BPS, { ...fees, maxPriorityFeePerGas: ethers.parseUnits("1", "gwei") })).hash);
+        await networkHelpers.mine();
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
+      const [swept, changed] = await Promise.all(hashes.map((hash) => ethers.provider.getTransactionReceipt(hash)));
+      expect(swept!.blockNumber).to.equal(changed!.blockNumber);
+      expect(swept!.index).to.be.lessThan(changed!.index);
+      expect(swept!.status).to.equal(0);
+      expect(changed!.status).to.equal(1);
+      await expect(payments.connect(admin).withdrawFees()).to.changeTokenBalances(ethers, token, [stranger, feeRecipient], [FEES, 0n]);
     });
 
     it("sets the fee within bounds, admin only; the new rate and recipient apply from then on", async function () {
@@ -146,7 +179,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       await expect(payments.connect(admin).setFee(stranger.address, MAX_FEE_BPS + 1n))
         .to.be.revertedWithCustomError(payments, "FeeTooHigh").withArgs(MAX_FEE_BPS + 1n, MAX_FEE_BPS);
       await expect(payments.connect(admin).setFee(ethers.ZeroAddress, 100))
-        .to.be.revertedWithCustomError(payments, "InvalidAddress");
+        .to.be.revertedWithCustomError(payments, "ZeroAddress");
       const registry = (await payments.settings())[0];
       expect([...(await payments.settings())]).to.deep.equal([registry, await token.getAddress(), feeRecipient.address, FEE_BPS]);
 
@@ -157,7 +190,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
         .to.emit(payments, "AccessRecorded").withArgs(consumer.address, alice.address, SCOPE, ALICE_PRICE, fee);
       expect(await payments.earningsOf(alice.address)).to.equal(ALICE_EARNED + ALICE_PRICE - fee);
       // Fees accrued before go to the new recipient too.
-      await expect(payments.withdrawFees()).to.changeTokenBalances(ethers, token, [stranger, feeRecipient], [FEES + fee, 0n]);
+      await expect(payments.connect(admin).withdrawFees()).to.changeTokenBalances(ethers, token, [stranger, feeRecipient], [FEES + fee, 0n]);
 
       await payments.connect(admin).setFee(stranger.address, 0);
       await expect(payments.connect(consumer).recordAccess(alice.address, SCOPE, ALICE_PRICE))
@@ -169,7 +202,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
       const { registry, token, admin } = await loadFixture(deployDataAccessFixture);
       const factory = await ethers.getContractFactory("DataAccessPayments");
       const args = [admin.address, await registry.getAddress(), await token.getAddress(), admin.address, 500];
-      for (const [index, value, error] of [[1, ethers.ZeroAddress, "InvalidAddress"], [2, ethers.ZeroAddress, "InvalidAddress"], [3, ethers.ZeroAddress, "InvalidAddress"]] as const) {
+      for (const [index, value, error] of [[1, ethers.ZeroAddress, "ZeroAddress"], [2, ethers.ZeroAddress, "ZeroAddress"], [3, ethers.ZeroAddress, "ZeroAddress"]] as const) {
         const bad = [...args];
         bad[index] = value;
         await expect(upgradesApi.deployProxy(factory, bad, { kind: "uups" })).to.be.revertedWithCustomError(factory, error);
@@ -228,7 +261,7 @@ describe("DataAccessPayments: withdrawals and administration", function () {
         () => payments.connect(consumer).recordAccesses(SCOPE, [alice.address, bob.address], BOB_PRICE),
         () => payments.connect(alice).withdrawEarnings(1_000n),
         () => payments.connect(relayer).withdrawEarningsBySignature(message, signature),
-        () => payments.connect(relayer).withdrawFees(),
+        () => payments.connect(admin).withdrawFees(),
       ];
       await payments.connect(admin).pause();
       for (const call of calls) await expect(call()).to.be.revertedWithCustomError(payments, "EnforcedPause");

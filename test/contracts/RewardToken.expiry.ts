@@ -6,6 +6,9 @@ import { ONE_DAY, POINTS, deployRewardTokenFixture, ethers, networkHelpers } fro
 const { loadFixture, time } = networkHelpers;
 
 const PERIOD = 30n * ONE_DAY;
+/** `IRewardPolicies.ExpirySkip` reasons. */
+const NO_POINTS = 0n;
+const NOT_EXPIRED = 1n;
 
 /** The timestamp of the block that mined the transaction. */
 async function minedAt(tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<bigint> {
@@ -89,7 +92,7 @@ describe("RewardToken: expiry of inactive holders' points", function () {
       expect(await token.pointsExpireAt(shopper.address)).to.equal(again + PERIOD);
       await time.setNextBlockTimestamp(again + PERIOD - 1n);
       await expect(token.expire([shopper.address]))
-        .to.be.revertedWithCustomError(token, "PointsNotExpired").withArgs(shopper.address, again + PERIOD);
+        .to.emit(token, "ExpirySkipped").withArgs(shopper.address, NOT_EXPIRED);
       await time.setNextBlockTimestamp(again + PERIOD);
       await expect(token.expire([shopper.address])).to.emit(token, "PointsExpired").withArgs(shopper.address, 100n * POINTS);
     });
@@ -157,7 +160,7 @@ describe("RewardToken: expiry of inactive holders' points", function () {
       const at = await minedAt(token.connect(shopper).redeem(storefront.address, POINTS, ethers.ZeroHash));
       await time.increaseTo(switchedOnAt + PERIOD);
       await expect(token.connect(stranger).expire([shopper.address]))
-        .to.be.revertedWithCustomError(token, "PointsNotExpired").withArgs(shopper.address, at + PERIOD);
+        .to.emit(token, "ExpirySkipped").withArgs(shopper.address, NOT_EXPIRED);
       expect(await token.balanceOf(shopper.address)).to.equal(99n * POINTS);
     });
   });
@@ -180,23 +183,24 @@ describe("RewardToken: expiry of inactive holders' points", function () {
       expect(await token.balanceOf(shopper.address)).to.equal(100n * POINTS);
     });
 
-    it("refuses one second before the deadline, naming holder and deadline", async function () {
+    it("skips a holder one second before the deadline, naming the reason", async function () {
       const { token, shopper, stranger, switchedOnAt } = await loadFixture(expiryFixture);
       await time.setNextBlockTimestamp(switchedOnAt + PERIOD - 1n);
       await expect(token.connect(stranger).expire([shopper.address]))
-        .to.be.revertedWithCustomError(token, "PointsNotExpired").withArgs(shopper.address, switchedOnAt + PERIOD);
+        .to.emit(token, "ExpirySkipped").withArgs(shopper.address, NOT_EXPIRED);
       expect(await token.balanceOf(shopper.address)).to.equal(100n * POINTS);
     });
 
-    it("refuses holders without points, and an empty list", async function () {
+    it("skips holders without points, expiring the rest; refuses an empty list", async function () {
       const { token, shopper, otherShopper, switchedOnAt } = await loadFixture(expiryFixture);
       await time.increaseTo(switchedOnAt + PERIOD);
       await expect(token.expire([otherShopper.address]))
-        .to.be.revertedWithCustomError(token, "NoPointsToExpire").withArgs(otherShopper.address);
-      // One holder without points reverts the whole call.
-      await expect(token.expire([shopper.address, otherShopper.address]))
-        .to.be.revertedWithCustomError(token, "NoPointsToExpire").withArgs(otherShopper.address);
-      expect(await token.balanceOf(shopper.address)).to.equal(100n * POINTS);
+        .to.emit(token, "ExpirySkipped").withArgs(otherShopper.address, NO_POINTS);
+      // One holder without points does not stop the others.
+      const tx = token.expire([otherShopper.address, shopper.address]);
+      await expect(tx).to.emit(token, "ExpirySkipped").withArgs(otherShopper.address, NO_POINTS);
+      await expect(tx).to.emit(token, "PointsExpired").withArgs(shopper.address, 100n * POINTS);
+      expect(await token.balanceOf(shopper.address)).to.equal(0n);
       await expect(token.expire([])).to.be.revertedWithCustomError(token, "InvalidBatchLength").withArgs(0n, 0n, 0n);
     });
 
@@ -216,7 +220,7 @@ describe("RewardToken: expiry of inactive holders' points", function () {
       expect(await token.totalSupply()).to.equal(5n * POINTS);
       expect(await token.pointsExpireAt(shopper.address)).to.equal(0n);
       await expect(token.expire([shopper.address]))
-        .to.be.revertedWithCustomError(token, "NoPointsToExpire").withArgs(shopper.address);
+        .to.emit(token, "ExpirySkipped").withArgs(shopper.address, NO_POINTS);
     });
 
     it("expires several holders in one call", async function () {
@@ -246,7 +250,7 @@ describe("RewardToken: expiry of inactive holders' points", function () {
       const at = await minedAt(token.connect(storefront).issue(shopper.address, 2n, POINTS));
       expect(await token.pointsExpireAt(shopper.address)).to.equal(at + PERIOD);
       await expect(token.expire([shopper.address]))
-        .to.be.revertedWithCustomError(token, "PointsNotExpired").withArgs(shopper.address, at + PERIOD);
+        .to.emit(token, "ExpirySkipped").withArgs(shopper.address, NOT_EXPIRED);
     });
   });
 });

@@ -8,6 +8,9 @@ const { loadFixture, time } = networkHelpers;
 
 const WINDOW = 14n * ONE_DAY;
 const MAX_RETURN_WINDOW = 365n * ONE_DAY;
+/** `IRewardPolicies.ReleaseSkip` reasons. */
+const NOT_PENDING = 0n;
+const RETURN_WINDOW_OPEN = 1n;
 
 /** The names of the token's events in a transaction, in log order. */
 async function eventNames(token: RewardToken, tx: Promise<ContractTransactionResponse>): Promise<string[]> {
@@ -300,8 +303,9 @@ describe("RewardToken: program policies", function () {
     it("lets anyone release once the window closes, not a second before", async function () {
       const { token, storefront, shopper, stranger, releaseTime } = await loadFixture(pendingFixture);
       await time.setNextBlockTimestamp(releaseTime - 1n);
-      await expect(token.connect(stranger).release(storefront.address, [shopper.address], [1n]))
-        .to.be.revertedWithCustomError(token, "ReturnWindowOpen").withArgs(storefront.address, shopper.address, 1n, releaseTime);
+      const early = token.connect(stranger).release(storefront.address, [shopper.address], [1n]);
+      await expect(early).to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 1n, RETURN_WINDOW_OPEN);
+      await expect(early).not.to.emit(token, "Transfer");
       await time.setNextBlockTimestamp(releaseTime);
       const tx = token.connect(stranger).release(storefront.address, [shopper.address], [1n]);
       await expect(tx)
@@ -317,7 +321,8 @@ describe("RewardToken: program policies", function () {
     it("lets the shopper release its own order after the window, not before", async function () {
       const { token, storefront, shopper, releaseTime } = await loadFixture(pendingFixture);
       await expect(token.connect(shopper).release(storefront.address, [shopper.address], [3n]))
-        .to.be.revertedWithCustomError(token, "ReturnWindowOpen").withArgs(storefront.address, shopper.address, 3n, releaseTime);
+        .to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 3n, RETURN_WINDOW_OPEN);
+      expect(await token.balanceOf(shopper.address)).to.equal(0n);
       await time.increaseTo(releaseTime);
       await expect(token.connect(shopper).release(storefront.address, [shopper.address], [3n]))
         .to.emit(token, "PointsReleased").withArgs(storefront.address, 3n);
@@ -359,33 +364,36 @@ describe("RewardToken: program policies", function () {
       await token.connect(storefront).release(storefront.address, [shopper.address], [1n]);
       await expectRecord(token, storefront.address, shopper.address, 1n, { points: 10n * POINTS, releaseTime, released: true, clawbackAllowed: true });
       await expect(token.connect(storefront).release(storefront.address, [shopper.address], [1n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
+        .to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 1n, NOT_PENDING);
       expect(await token.balanceOf(shopper.address)).to.equal(10n * POINTS);
     });
 
-    it("refuses to release twice, unknown orders, other shoppers' orders and fully voided orders", async function () {
+    it("skips, without minting, orders released already, unknown, of another shopper or fully voided", async function () {
       const { token, storefront, shopper, otherShopper, releaseTime } = await loadFixture(pendingFixture);
       await time.increaseTo(releaseTime);
       await token.release(storefront.address, [shopper.address], [1n]);
-      await expect(token.release(storefront.address, [shopper.address], [1n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
-      await expect(token.release(storefront.address, [shopper.address], [99n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 99n);
+      const skipped = async (who: string, orderId: bigint) => {
+        const tx = token.release(storefront.address, [who], [orderId]);
+        await expect(tx).to.emit(token, "ReleaseSkipped").withArgs(storefront.address, who, orderId, NOT_PENDING);
+        await expect(tx).not.to.emit(token, "Transfer");
+      };
+      await skipped(shopper.address, 1n);
+      await skipped(shopper.address, 99n);
       // Order 2 is otherShopper's, not shopper's.
-      await expect(token.release(storefront.address, [shopper.address], [2n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 2n);
+      await skipped(shopper.address, 2n);
       await token.connect(storefront).voidPending(otherShopper.address, 2n, 20n * POINTS);
-      await expect(token.release(storefront.address, [otherShopper.address], [2n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, otherShopper.address, 2n);
+      await skipped(otherShopper.address, 2n);
       expect(await token.balanceOf(otherShopper.address)).to.equal(0n);
+      expect(await token.totalSupply()).to.equal(10n * POINTS);
     });
 
-    it("refuses the same order twice in one batch", async function () {
+    it("releases an order named twice in one batch once, skipping the repeat", async function () {
       const { token, storefront, shopper, releaseTime } = await loadFixture(pendingFixture);
       await time.increaseTo(releaseTime);
-      await expect(token.release(storefront.address, [shopper.address, shopper.address], [1n, 1n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
-      expect(await token.totalSupply()).to.equal(0n);
+      const tx = token.release(storefront.address, [shopper.address, shopper.address], [1n, 1n]);
+      expect(await eventNames(token, tx)).to.deep.equal(["Transfer", "PointsReleased", "ReleaseSkipped"]);
+      await expect(tx).to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 1n, NOT_PENDING);
+      expect(await token.totalSupply()).to.equal(10n * POINTS);
     });
 
     it("rejects empty and mismatched batches", async function () {
@@ -409,24 +417,24 @@ describe("RewardToken: program policies", function () {
       expect(await token.balanceOf(shopper.address)).to.equal(10n * POINTS);
     });
 
-    it("reverts a whole batch with one bad order: nothing minted, records kept", async function () {
+    it("releases the rest of a batch around an unknown order", async function () {
       const { token, storefront, shopper, otherShopper, stranger, releaseTime } = await loadFixture(pendingFixture);
       await time.increaseTo(releaseTime);
       await expect(token.connect(stranger).release(storefront.address, [shopper.address, otherShopper.address, shopper.address], [1n, 2n, 42n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 42n);
-      expect(await token.totalSupply()).to.equal(0n);
-      expect((await token.recordedOrder(storefront.address, shopper.address, 1n)).points).to.equal(10n * POINTS);
-      expect((await token.recordedOrder(storefront.address, otherShopper.address, 2n)).points).to.equal(20n * POINTS);
+        .to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 42n, NOT_PENDING);
+      expect(await token.totalSupply()).to.equal(30n * POINTS);
+      await expectNoRecord(token, storefront.address, shopper.address, 1n);
+      await expectNoRecord(token, storefront.address, otherShopper.address, 2n);
     });
 
-    it("reverts a batch with one order still in its window", async function () {
+    it("releases the rest of a batch around an order still in its window, which stays pending", async function () {
       const { token, storefront, shopper, otherShopper, stranger, releaseTime } = await loadFixture(pendingFixture);
       await time.increaseTo(releaseTime);
       await token.connect(storefront).issue(otherShopper.address, 9n, POINTS);
-      const late = (await token.recordedOrder(storefront.address, otherShopper.address, 9n)).releaseTime;
       await expect(token.connect(stranger).release(storefront.address, [shopper.address, otherShopper.address], [1n, 9n]))
-        .to.be.revertedWithCustomError(token, "ReturnWindowOpen").withArgs(storefront.address, otherShopper.address, 9n, late);
-      expect(await token.totalSupply()).to.equal(0n);
+        .to.emit(token, "ReleaseSkipped").withArgs(storefront.address, otherShopper.address, 9n, RETURN_WINDOW_OPEN);
+      expect(await token.totalSupply()).to.equal(10n * POINTS);
+      expect((await token.recordedOrder(storefront.address, otherShopper.address, 9n)).points).to.equal(POINTS);
     });
 
     it("applies the supply cap at release", async function () {
@@ -469,7 +477,7 @@ describe("RewardToken: program policies", function () {
       await expectNoRecord(token, storefront.address, shopper.address, 1n);
       await time.increaseTo(releaseTime);
       await expect(token.connect(stranger).release(storefront.address, [shopper.address], [1n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
+        .to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 1n, NOT_PENDING);
       await expect(token.connect(storefront).voidPending(shopper.address, 1n, POINTS))
         .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
       // The order number stays rewarded.
@@ -506,7 +514,7 @@ describe("RewardToken: program policies", function () {
       await expect(token.connect(otherStorefront).voidPending(shopper.address, 1n, POINTS))
         .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(otherStorefront.address, shopper.address, 1n);
       await expect(token.connect(stranger).voidPending(shopper.address, 1n, POINTS))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(stranger.address, shopper.address, 1n);
+        .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount").withArgs(stranger.address, await token.ISSUER_ROLE());
       expect((await token.recordedOrder(storefront.address, shopper.address, 1n)).points).to.equal(10n * POINTS);
     });
 
@@ -652,7 +660,7 @@ describe("RewardToken: program policies", function () {
       expect(await token.balanceOf(shopper.address)).to.equal(10n * POINTS);
       await expectRecord(token, storefront.address, shopper.address, 1n, { points: 10n * POINTS, releaseTime: now, released: true, clawbackAllowed: true });
       await expect(token.connect(storefront).release(storefront.address, [shopper.address], [1n]))
-        .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
+        .to.emit(token, "ReleaseSkipped").withArgs(storefront.address, shopper.address, 1n, NOT_PENDING);
       await expect(token.connect(storefront).voidPending(shopper.address, 1n, POINTS))
         .to.be.revertedWithCustomError(token, "OrderNotPending").withArgs(storefront.address, shopper.address, 1n);
       await expect(token.connect(storefront).clawback(shopper.address, 1n, 10n * POINTS))

@@ -74,3 +74,62 @@ export async function pinNextBlock(at?: bigint): Promise<bigint> {
   await networkHelpers.time.setNextBlockTimestamp(timestamp);
   return timestamp;
 }
+
+/** A grant of `consumer` reading PURCHASES for 30 days, signed by `shopper` with its current nonce. */
+export async function signedGrant(registry: ConsentRegistry, shopper: HardhatEthersSigner, consumer: string, overrides: Partial<Grant> = {}) {
+  const grant: Grant = {
+    shopper: shopper.address,
+    consumer,
+    scope: PURCHASES,
+    pricePerAccess: 120n,
+    expiresAt: (await now()) + 30n * ONE_DAY,
+    nonce: await registry.nonces(shopper.address),
+    deadline: (await now()) + 3_600n,
+    ...overrides,
+  };
+  return { grant, signature: await shopper.signTypedData(await consentDomainOf(registry), grantTypes, grant) };
+}
+
+/** A revocation of `consumer` reading PURCHASES, signed by `shopper` with its current nonce. */
+export async function signedRevocation(registry: ConsentRegistry, shopper: HardhatEthersSigner, consumer: string, overrides: Partial<Revocation> = {}) {
+  const revocation: Revocation = {
+    shopper: shopper.address,
+    consumer,
+    scope: PURCHASES,
+    nonce: await registry.nonces(shopper.address),
+    deadline: (await now()) + 3_600n,
+    ...overrides,
+  };
+  return { revocation, signature: await shopper.signTypedData(await consentDomainOf(registry), revocationTypes, revocation) };
+}
+
+export interface FeeOverrides {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+/**
+ * Sends the transactions in order with automining off and mines them in one block, as a front-runner's
+ * transaction lands just before its victim's; returns their receipts.
+ */
+export async function inOneBlock(...sends: Array<(fees: FeeOverrides) => Promise<{ wait: () => Promise<unknown> }>>) {
+  await networkHelpers.mine();
+  await ethers.provider.send("evm_setAutomine", [false]);
+  try {
+    const txs = [];
+    // Each later transaction tips less, so the block keeps the order they were sent in.
+    for (const [i, send] of sends.entries()) {
+      txs.push(await send({ maxFeePerGas: ethers.parseUnits("100", "gwei"), maxPriorityFeePerGas: ethers.parseUnits(String(50 - i), "gwei") }));
+    }
+    await networkHelpers.mine();
+    const receipts = (await Promise.all(txs.map((tx) => tx.wait()))) as Array<{ status: number; blockNumber: number; index: number }>;
+    for (const [i, receipt] of receipts.entries()) {
+      if (receipt.blockNumber !== receipts[0]!.blockNumber || (i > 0 && receipt.index <= receipts[i - 1]!.index)) {
+        throw new Error("inOneBlock: the transactions were not mined in one block in the order sent");
+      }
+    }
+    return receipts;
+  } finally {
+    await ethers.provider.send("evm_setAutomine", [true]);
+  }
+}

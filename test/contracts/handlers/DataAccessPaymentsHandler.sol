@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
+import {ICommonErrors} from "../../../contracts/common/ICommonErrors.sol";
 import {ConsentRegistry} from "../../../contracts/consent/ConsentRegistry.sol";
 import {IConsentRegistry} from "../../../contracts/consent/IConsentRegistry.sol";
 import {DataAccessPayments} from "../../../contracts/dataAccess/DataAccessPayments.sol";
@@ -15,7 +17,7 @@ import {Vm, VM_ADDRESS} from "../utils/Vm.sol";
 /// @notice The actions an invariant run performs on DataAccessPayments and its ConsentRegistry, with bounded
 /// inputs: two consumers, four shoppers and two scopes. Shoppers grant and revoke consent (pranked on the
 /// registry), time moves forward, consumers deposit, withdraw deposits and record accesses singly and in
-/// batches, shoppers withdraw earnings, anyone withdraws fees and the admin sets the fee; the handler keeps a
+/// batches, shoppers withdraw earnings, the admin withdraws fees and sets the fee; the handler keeps a
 /// model of consents, deposits, earnings and fees.
 /// @dev Every action predicts from the model whether the call must succeed and, if not, which errors may
 /// reject it, then calls in `try`. A call against the prediction is counted in `ghostUnexpectedOutcomes`; a
@@ -164,7 +166,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         vm.prank(consumer);
         token.approve(address(payments), amount);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         uint256 before = token.balanceOf(address(payments));
         vm.prank(consumer);
         try payments.deposit(amount) {
@@ -184,7 +186,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         uint256 amount = amountSeed.bound(0, available + 10e18);
         address to = _named("consumer treasury", 0);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         else if (amount > available) _allow(expectation, IDataAccessPayments.InsufficientDeposit.selector);
         uint256 before = token.balanceOf(to);
         vm.prank(consumer);
@@ -233,7 +235,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         uint256 available = ghostEarnings[shopper];
         uint256 amount = amountSeed.bound(0, available + 1e18);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         else if (amount > available) _allow(expectation, IDataAccessPayments.InsufficientEarnings.selector);
         uint256 before = token.balanceOf(shopper);
         vm.prank(shopper);
@@ -248,14 +250,17 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
         }
     }
 
-    /// @notice Anyone pays the accrued fees to the fee recipient (refused when none accrued).
+    /// @notice The admin pays the accrued fees to the fee recipient (refused when none accrued); anyone else
+    /// is refused.
     function withdrawFees(uint256 callerSeed) external atCurrentTime {
         Expectation memory expectation;
-        if (ghostAccruedFees == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        address caller = callerSeed % 3 == 0 ? admin : callerSeed % 3 == 1 ? shopperAt(callerSeed >> 2) : consumerAt(callerSeed >> 2);
+        if (caller != admin) _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
+        else if (ghostAccruedFees == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         address recipient = ghostFeeRecipient;
         uint256 amount = ghostAccruedFees;
         uint256 before = token.balanceOf(recipient);
-        vm.prank(callerSeed % 2 == 0 ? shopperAt(callerSeed >> 1) : consumerAt(callerSeed >> 1));
+        vm.prank(caller);
         try payments.withdrawFees() {
             if (_asPredicted(expectation, true, "", "withdrawFees")) {
                 ghostFeesWithdrawn += amount;
@@ -362,7 +367,7 @@ contract DataAccessPaymentsHandler is PredictedOutcomes {
     function _predictRecording(RecordPlan memory plan) private returns (Expectation memory expectation) {
         uint256 length = plan.shoppers.length;
         plan.credits = new uint256[](length);
-        if (length == 0) _allow(expectation, IDataAccessPayments.ZeroAmount.selector);
+        if (length == 0) _allow(expectation, ICommonErrors.EmptyBatch.selector);
         for (uint256 i; i < length && expectation.count == 0; ++i) {
             GhostConsent memory consent = ghostConsents[plan.shoppers[i]][plan.consumer][plan.scope];
             if (!(consent.granted && currentTime < consent.expiresAt)) {

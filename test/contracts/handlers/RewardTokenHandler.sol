@@ -490,11 +490,8 @@ contract RewardTokenHandler is PredictedOutcomes {
         uint256 callerMode = callerSeed % 3;
         address caller = callerMode == 0 ? storefront : callerMode == 1 ? batchShoppers[0] : outsider;
 
-        (Expectation memory expectation, uint256 total) = _predictRelease(storefront, caller, batchShoppers, orderIds);
-        uint256[] memory pending = new uint256[](count);
-        for (uint256 i; i < count; ++i) {
-            pending[i] = _pendingOf(storefront, batchShoppers[i], orderIds[i]);
-        }
+        (Expectation memory expectation, uint256[] memory releases, uint256 total) =
+            _predictRelease(storefront, caller, batchShoppers, orderIds);
         uint256 supplyBefore = token.totalSupply();
         bool succeeded;
         bytes memory reason;
@@ -509,13 +506,16 @@ contract RewardTokenHandler is PredictedOutcomes {
         if (!succeeded) return;
         _checkMovement(token.totalSupply() - supplyBefore, total, "release: minted");
         for (uint256 i; i < count; ++i) {
+            if (releases[i] == 0) continue;
             PolicyOrder storage order = policyOrder[storefront][orderIds[i]];
-            if (currentTime < order.releaseTime && caller != storefront) ++ghostEarlyReleasesByOthers;
+            if (currentTime < order.releaseTime && (caller != storefront || !ghostIsIssuer[storefront])) {
+                ++ghostEarlyReleasesByOthers;
+            }
             order.isReleased = true;
-            order.released = pending[i];
+            order.released = releases[i];
             ++order.releaseCount;
-            ghostPending -= pending[i] < ghostPending ? pending[i] : ghostPending;
-            _mintModel(batchShoppers[i], pending[i]);
+            ghostPending -= releases[i] < ghostPending ? releases[i] : ghostPending;
+            _mintModel(batchShoppers[i], releases[i]);
         }
     }
 
@@ -531,6 +531,7 @@ contract RewardTokenHandler is PredictedOutcomes {
 
         Expectation memory expectation = _none();
         if (amount == 0) _allow(expectation, IRewardToken.ZeroAmount.selector);
+        else if (!ghostIsIssuer[storefront]) _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
         else if (pending == 0) _allow(expectation, IRewardPolicies.OrderNotPending.selector);
         else if (amount > pending) _allow(expectation, IRewardPolicies.VoidExceedsPending.selector);
 
@@ -567,7 +568,9 @@ contract RewardTokenHandler is PredictedOutcomes {
         }
         Expectation memory expectation = _none();
         if (call.amount == 0) _allow(expectation, IRewardToken.ZeroAmount.selector);
-        else if (call.stillPending) _allow(expectation, IRewardPolicies.OrderStillPending.selector);
+        else if (!ghostIsIssuer[call.storefront]) {
+            _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
+        } else if (call.stillPending) _allow(expectation, IRewardPolicies.OrderStillPending.selector);
         else if (call.open == 0) _allow(expectation, IRewardPolicies.OrderNotClawbackable.selector);
         else if (call.amount > call.open) _allow(expectation, IRewardPolicies.ClawbackExceedsOrder.selector);
 
@@ -652,9 +655,6 @@ contract RewardTokenHandler is PredictedOutcomes {
                 _checkMovement(token.pointsExpireAt(expiring[i]), deadlines[i], "pointsExpireAt");
                 viewDeadlines[i] = token.pointsExpireAt(expiring[i]);
             }
-            if (expectation.count != 0) continue;
-            if (balances[i] == 0) _allow(expectation, IRewardPolicies.NoPointsToExpire.selector);
-            else if (currentTime < deadlines[i]) _allow(expectation, IRewardPolicies.PointsNotExpired.selector);
         }
 
         uint256 supplyBefore = token.totalSupply();
@@ -671,8 +671,15 @@ contract RewardTokenHandler is PredictedOutcomes {
         uint256 burned;
         for (uint256 i; i < count; ++i) {
             if (balances[i] == 0) continue;
-            // Recorded at call time against both the model's deadline and the token's own view of it.
-            if (currentTime < deadlines[i] || currentTime < viewDeadlines[i]) ++ghostExpiredBeforeDeadline;
+            // What the token did, against both the model's deadline and the token's own view of it at call time.
+            bool due = currentTime >= deadlines[i] && currentTime >= viewDeadlines[i];
+            bool expired = token.balanceOf(expiring[i]) == 0;
+            if (expired && !due) ++ghostExpiredBeforeDeadline;
+            if (!expired) {
+                // Skipped: only a holder not yet due may be.
+                _checkMovement(due ? 1 : 0, 0, "expire: skipped a due holder");
+                continue;
+            }
             ++ghostExpiries;
             ghostExpiryBurned += balances[i];
             burned += balances[i];
@@ -800,6 +807,8 @@ contract RewardTokenHandler is PredictedOutcomes {
     function _transferModel(address from, address to, uint256 amount) private {
         ghostBalance[from] -= amount;
         ghostBalance[to] += amount;
+        // Only a real balance change is activity: a zero or self transfer is none.
+        if (amount == 0 || from == to) return;
         _activity(from);
         _activity(to);
     }
@@ -897,29 +906,27 @@ contract RewardTokenHandler is PredictedOutcomes {
         call.held = ghostBalance[call.shopper];
     }
 
-    /// @dev Predicts a release batch order by order as the token checks it, then the supply cap; returns the
-    /// expectation and the points the batch mints.
+    /// @dev Predicts a release batch order by order as the token checks it: an order already released, voided or
+    /// named twice is skipped, and so is one not yet due unless the caller is the storefront holding the issuer
+    /// role; then the supply cap. Returns the expectation and the points each order releases (0: skipped).
     function _predictRelease(
         address storefront,
         address caller,
         address[] memory batchShoppers,
         uint256[] memory orderIds
-    ) private view returns (Expectation memory expectation, uint256 total) {
+    ) private view returns (Expectation memory expectation, uint256[] memory releases, uint256 total) {
         expectation = _none();
+        releases = new uint256[](orderIds.length);
+        bool mayReleaseEarly = caller == storefront && ghostIsIssuer[storefront];
         for (uint256 i; i < orderIds.length; ++i) {
             bool repeated;
             for (uint256 j; j < i; ++j) {
                 if (orderIds[j] == orderIds[i] && batchShoppers[j] == batchShoppers[i]) repeated = true;
             }
             uint256 pending = _pendingOf(storefront, batchShoppers[i], orderIds[i]);
-            if (pending == 0 || repeated) {
-                _allow(expectation, IRewardPolicies.OrderNotPending.selector);
-                return (expectation, 0);
-            }
-            if (currentTime < policyOrder[storefront][orderIds[i]].releaseTime && caller != storefront) {
-                _allow(expectation, IRewardPolicies.ReturnWindowOpen.selector);
-                return (expectation, 0);
-            }
+            if (pending == 0 || repeated) continue;
+            if (currentTime < policyOrder[storefront][orderIds[i]].releaseTime && !mayReleaseEarly) continue;
+            releases[i] = pending;
             total += pending;
         }
         if (ghostMinted - ghostBurned + total > SUPPLY_CAP) _allow(expectation, IRewardToken.SupplyCapExceeded.selector);

@@ -7,6 +7,11 @@ import * as check from "../../internal/validate.js";
 
 export interface EraseDataRecordParameters {
   scope: Hex | string;
+  /**
+   * Consumers of grants the shopper signed that may not be on chain yet: named too, so that such a grant
+   * submitted just before the erasure is revoked with it instead of making it revert.
+   */
+  signedFor?: readonly Address[];
 }
 export interface EraseDataRecordReturnType {
   hash: Hash;
@@ -17,7 +22,9 @@ export type { CheckoutErrorType as EraseDataRecordErrorType } from "../storefron
 
 /**
  * Erases the shopper's data record for a scope (right to be forgotten), revoking every standing consent
- * for it in the same transaction; the consumers are found from the consent events.
+ * for it in the same transaction; the consumers are found from the consent events. Every consumer ever
+ * granted is named (the contract skips those without a standing consent), and every grant or revocation the
+ * shopper signed before stops working.
  *
  * @example
  * await eraseDataRecord(shopperClient, { scope: "purchase-history" });
@@ -26,9 +33,11 @@ export async function eraseDataRecord(client: DcrmClient, parameters: EraseDataR
   const shopper = walletOf(client, "eraseDataRecord").account.address;
   const scope = check.bytes32("scope", parameters.scope);
   const logs = await client.publicClient.getLogs({ address: addressOf(client, "ConsentRegistry"), fromBlock: client.deployment.contracts.ConsentRegistry.deploymentBlock, toBlock: "latest" });
-  const consumers = [...new Set(parseEventLogs({ abi: abis.ConsentRegistry, logs, eventName: "ConsentGranted", args: { shopper, scope } }).map((log) => log.args.consumer))];
+  const granted = parseEventLogs({ abi: abis.ConsentRegistry, logs, eventName: "ConsentGranted", args: { shopper, scope } }).map((log) => log.args.consumer);
+  const signedFor = (parameters.signedFor ?? []).map((consumer) => check.address("signedFor", consumer));
+  const consumers = [...new Set([...granted, ...signedFor])];
   const standing = await Promise.all(consumers.map((consumer) => read(client, "ConsentRegistry", "consentOf", [shopper, consumer, scope])));
   const revokedConsumers = consumers.filter((_, i) => standing[i]!.granted);
-  const { hash } = await transact(client, "ConsentRegistry", "eraseRecord", [scope, revokedConsumers], "eraseDataRecord");
+  const { hash } = await transact(client, "ConsentRegistry", "eraseRecord", [scope, consumers], "eraseDataRecord");
   return { hash, revokedConsumers };
 }
