@@ -22,7 +22,21 @@ const solc = {
  * the cheapest calls.
  */
 const REWARD_TOKEN_RUNS = 2_000;
+/** ReferralEscrow, likewise: its books, owner-only claims and guards took it past the limit at the most runs. */
+const REFERRAL_ESCROW_RUNS = 10_000;
 const sizeBoundSources: Record<string, number> = {
+  "contracts/referral/ReferralEscrow.sol": REFERRAL_ESCROW_RUNS,
+  "contracts/mocks/ReferralEscrowV2.sol": 200,
+  ...Object.fromEntries(
+    [
+      "test/contracts/ReferralEscrow.fuzz.t.sol",
+      "test/contracts/ReferralEscrow.invariant.t.sol",
+      "test/contracts/ReferralEscrow.reentrancy.t.sol",
+      "test/contracts/ReferralSlot.t.sol",
+      "test/contracts/handlers/ReferralEscrowHandler.sol",
+      "test/contracts/utils/ReferralEscrowDeployment.sol",
+    ].map((source) => [source, REFERRAL_ESCROW_RUNS]),
+  ),
   "contracts/reward/RewardToken.sol": REWARD_TOKEN_RUNS,
   "contracts/mocks/RewardTokenV2.sol": 200,
   "contracts/mocks/RewardTokenLayoutBreaker.sol": 200,

@@ -127,6 +127,10 @@ interface IReferralEscrow {
         uint40 indexed partnerId, address indexed token, address indexed storefront, uint256 amount, uint256[] orderIds
     );
 
+    /// @notice The books of a token registered by the first version were opened, owing `owed` (the escrow's
+    /// balance of it then).
+    event BooksOpened(address indexed token, uint256 owed);
+
     /// @notice The admin set the highest commission rate a storefront may offer.
     event MaxCommissionRateSet(uint16 maxRateBps);
 
@@ -196,8 +200,16 @@ interface IReferralEscrow {
     /// @notice The sale amount is beyond any real sale (2**240 token units or more).
     error SaleAmountTooLarge(uint256 saleAmount);
 
-    /// @notice The budget would not fit 224 bits.
-    error BudgetTooLarge(uint256 budget);
+    /// @notice What the escrow would owe in `token` (all budgets and escrowed commissions) would not fit 96 bits.
+    error BooksTooLarge(address token, uint256 owed);
+
+    /// @notice The escrow's balance of `token` is below what it owes in it: a deposit would pay others'
+    /// obligations, and a withdrawal would take another storefront's money.
+    error BooksNotCovered(address token, uint256 balance, uint256 owed);
+
+    /// @notice The token was registered by the first version of the escrow and its books are not open yet
+    /// (`openBooks`).
+    error BooksNotOpen(uint32 tokenId);
 
     /// @notice The token is the zero address or has no code.
     error InvalidToken(address token);

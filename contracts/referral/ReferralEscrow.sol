@@ -98,6 +98,14 @@ contract ReferralEscrow is
         uint224 available;
     }
 
+    /// @dev A token's books: its address and what the escrow owes in it (every budget plus every escrowed
+    /// commission), in one slot, so that a claim, which reads the address anyway, updates the books with no
+    /// further cold read. Owed amounts fit 96 bits, like commissions.
+    struct TokenBooks {
+        address token;
+        uint96 owed;
+    }
+
     /// @custom:storage-location erc7201:dcrm.storage.ReferralEscrow
     struct ReferralEscrowStorage {
         uint40 partnerCount;
@@ -109,9 +117,10 @@ contract ReferralEscrow is
         mapping(address storefront => mapping(uint40 partnerId => Enrolment)) enrolments;
         mapping(address storefront => mapping(address token => Budget)) budgets;
         mapping(address token => uint32 tokenId) tokenIds;
-        mapping(uint32 tokenId => address token) tokens;
+        mapping(uint32 tokenId => address token) tokens; // The first version's; since, `books` holds the address.
         mapping(address storefront => mapping(uint256 orderId => ReferralSlot)) referrals;
         mapping(address owner => mapping(uint40 partnerId => address payout)) payouts;
+        mapping(uint32 tokenId => TokenBooks) books;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ReferralEscrow")) - 1)) & ~bytes32(uint256(0xff))
@@ -216,15 +225,22 @@ contract ReferralEscrow is
     function fundBudget(address token, uint256 amount) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (token.code.length == 0) revert InvalidToken(token);
-        Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
-        if (budget.tokenId == 0) budget.tokenId = _registerToken(token);
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        Budget storage budget = $.budgets[msg.sender][token];
+        uint32 tokenId = budget.tokenId;
+        if (tokenId == 0) budget.tokenId = tokenId = _registerToken(token);
+        TokenBooks storage books = _openBooks($, tokenId);
         uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        uint256 owed = books.owed;
+        // A deposit into a token whose balance fell below the books would pay others' obligations.
+        if (balanceBefore < owed) revert BooksNotCovered(token, balanceBefore, owed);
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
-        uint256 available = budget.available + received;
-        if (available > type(uint224).max) revert BudgetTooLarge(available);
-        // Bounded just above.
-        budget.available = uint224(available);
+        owed += received;
+        if (owed > type(uint96).max) revert BooksTooLarge(token, owed);
+        // The budget is part of the books, so it is bounded too.
+        books.owed = uint96(owed);
+        budget.available += uint224(received);
         emit BudgetFunded(msg.sender, token, msg.sender, received);
     }
 
@@ -232,12 +248,20 @@ contract ReferralEscrow is
     function withdrawBudget(address token, uint256 amount, address to) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert InvalidRecipient();
-        Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        Budget storage budget = $.budgets[msg.sender][token];
         uint256 available = budget.available;
         if (amount > available) revert InsufficientBudget(msg.sender, token, available, amount);
         // amount <= available, a uint224.
         budget.available = uint224(available - amount);
+        TokenBooks storage books = _openBooks($, budget.tokenId);
+        // The budget is part of the books: amount <= available <= owed.
+        uint256 owed = books.owed - amount;
+        books.owed = uint96(owed);
         IERC20(token).safeTransfer(to, amount);
+        // What remains must still cover the books: otherwise this withdrawal took another storefront's money.
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance < owed) revert BooksNotCovered(token, balance, owed);
         emit BudgetWithdrawn(msg.sender, token, to, amount);
     }
 
@@ -385,6 +409,23 @@ contract ReferralEscrow is
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
+    /// @notice Opens the books of tokens registered by the first version of the escrow, which kept none: each
+    /// starts owing the escrow's balance of it (any surplus then stays owed, never withdrawable). Tokens whose
+    /// books are open already are skipped, so the admin can never rewrite books. Run in the upgrade's call.
+    function openBooks(uint32[] calldata tokenIds) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        for (uint256 i; i < tokenIds.length; ++i) {
+            uint32 tokenId = tokenIds[i];
+            TokenBooks storage books = $.books[tokenId];
+            address token = $.tokens[tokenId];
+            if (books.token != address(0) || token == address(0)) continue;
+            uint256 balance = IERC20(token).balanceOf(address(this));
+            if (balance > type(uint96).max) revert BooksTooLarge(token, balance);
+            (books.token, books.owed) = (token, uint96(balance));
+            emit BooksOpened(token, balance);
+        }
+    }
+
     /// @notice Sets the highest rate (basis points) that storefronts may offer from now on.
     function setMaxCommissionRate(uint16 maxRateBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setMaxCommissionRate(maxRateBps);
@@ -466,7 +507,17 @@ contract ReferralEscrow is
 
     /// @notice The token numbered `tokenId` in referrals.
     function tokenById(uint32 tokenId) external view returns (address) {
-        return _getReferralEscrowStorage().tokens[tokenId];
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        address token = $.books[tokenId].token;
+        // A token of the first version whose books are not open yet.
+        return token != address(0) ? token : $.tokens[tokenId];
+    }
+
+    /// @notice What the escrow owes in `token`: every storefront's budget plus every escrowed commission. Its
+    /// balance of the token covers it; a withdrawal that would leave less reverts (`BooksNotCovered`).
+    function owedIn(address token) external view returns (uint256) {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        return $.books[$.tokenIds[token]].owed;
     }
 
     /// @notice The highest rate (basis points) storefronts may offer.
@@ -588,7 +639,7 @@ contract ReferralEscrow is
     function _returnToBudget(ReferralEscrowStorage storage $, ReferralSlot referral, uint256 amount) private {
         // Escrowed commissions came out of this budget, so it has room for them again.
         // tokenId fits 32 bits by the slot's layout.
-        $.budgets[msg.sender][$.tokens[uint32(referral.tokenId())]].available += uint224(amount);
+        $.budgets[msg.sender][$.books[uint32(referral.tokenId())].token].available += uint224(amount);
     }
 
     function _markClaimed(uint40 partnerId, ReferralKey calldata key) private returns (uint32, uint256) {
@@ -615,7 +666,7 @@ contract ReferralEscrow is
     function _pay(uint40 partnerId, uint32 tokenId, address payout, uint256 amount, ReferralKey[] calldata keys)
         private
     {
-        address token = _getReferralEscrowStorage().tokens[tokenId];
+        address token = _settle(tokenId, amount);
         IERC20(token).safeTransfer(payout, amount);
         emit CommissionsClaimed(partnerId, token, amount, keys);
     }
@@ -629,9 +680,28 @@ contract ReferralEscrow is
         uint256[] calldata orderIds
     ) private {
         // tokenId fits 32 bits by the slot's layout.
-        address token = _getReferralEscrowStorage().tokens[uint32(tokenId)];
+        address token = _settle(uint32(tokenId), amount);
         IERC20(token).safeTransfer(payout, amount);
         emit CommissionsClaimedFrom(partnerId, token, storefront, amount, orderIds);
+    }
+
+    /// @dev Takes `amount` of escrowed commissions, about to be paid, off the books of token `tokenId`; returns the
+    /// token. One slot read and written: the token's address shares it with the books.
+    function _settle(uint32 tokenId, uint256 amount) private returns (address token) {
+        TokenBooks storage books = _getReferralEscrowStorage().books[tokenId];
+        uint256 owed;
+        (token, owed) = (books.token, books.owed);
+        if (token == address(0)) revert BooksNotOpen(tokenId);
+        // The books count every escrowed commission, these included: amount <= owed.
+        unchecked {
+            books.owed = uint96(owed - amount);
+        }
+    }
+
+    /// @dev The books of token `tokenId`, which an escrow upgraded from the first version opens with `openBooks`.
+    function _openBooks(ReferralEscrowStorage storage $, uint32 tokenId) private view returns (TokenBooks storage books) {
+        books = $.books[tokenId];
+        if (books.token == address(0)) revert BooksNotOpen(tokenId);
     }
 
     /// @dev What the caller's referrals recorded now in `token` share, unless its program is paused (the caller
@@ -734,7 +804,7 @@ contract ReferralEscrow is
         if (tokenId != 0) return tokenId;
         tokenId = ++$.tokenCount;
         $.tokenIds[token] = tokenId;
-        $.tokens[tokenId] = token;
+        $.books[tokenId].token = token;
     }
 
     function _setMaxCommissionRate(uint16 maxRateBps) private {

@@ -118,15 +118,78 @@ describe("ReferralEscrow: budgets", function () {
       expect(await escrow.budgetOf(storefront.address, token)).to.equal(BUDGET);
     });
 
-    it("refuses a budget above 224 bits", async function () {
-      const { escrow, usd, storefront } = await loadFixture(deployReferralEscrowFixture);
-      const max = 2n ** 224n - 1n;
-      await fundBudget(escrow, usd, storefront, max);
-      expect(await escrow.budgetOf(storefront.address, await usd.getAddress())).to.equal(max);
+    it("refuses to owe more than 2**96 - 1 of a token, all budgets together", async function () {
+      const { escrow, usd, storefront, otherStorefront } = await loadFixture(deployReferralEscrowFixture);
+      const token = await usd.getAddress();
+      const max = 2n ** 96n - 1n;
+      await fundBudget(escrow, usd, storefront, max - 5n);
+      await fundBudget(escrow, usd, otherStorefront, 5n);
+      expect(await escrow.owedIn(token)).to.equal(max);
       await mintAndApprove(escrow, usd, storefront, 1n);
-      await expect(escrow.connect(storefront).fundBudget(await usd.getAddress(), 1n))
-        .to.be.revertedWithCustomError(escrow, "BudgetTooLarge").withArgs(2n ** 224n);
+      await expect(escrow.connect(storefront).fundBudget(token, 1n))
+        .to.be.revertedWithCustomError(escrow, "BooksTooLarge").withArgs(token, 2n ** 96n);
       expect(await usd.balanceOf(storefront.address)).to.equal(1n);
+    });
+  });
+
+  describe("books per token: no storefront withdraws what another deposited", function () {
+    /** Two storefronts' budgets in a token whose balance in the escrow anyone can destroy, as points expire. */
+    async function expiringFixture() {
+      const fixture = await deployProgramFixture();
+      const { escrow, storefront } = fixture;
+      const points = await ethers.deployContract("ExpiringToken");
+      await fundBudget(escrow, points, storefront, 100n * USD);
+      await record(escrow, storefront, 1n, ALICE, 100n * USD, points); // 10 escrowed for Alice
+      return { ...fixture, points, token: await points.getAddress() };
+    }
+
+    it("keeps books of budgets plus escrowed commissions, moved by funding, withdrawing and claiming only", async function () {
+      const { alice, escrow, usd, storefront, otherStorefront, aliceId, points, token } = await loadFixture(expiringFixture);
+      expect(await escrow.owedIn(token)).to.equal(100n * USD);
+      expect(await escrow.owedIn(await usd.getAddress())).to.equal(2n * BUDGET);
+      await escrow.connect(storefront).refundReferral(1n, 5_000n); // back into the budget: the books stay
+      expect(await escrow.owedIn(token)).to.equal(100n * USD);
+      await fundBudget(escrow, points, otherStorefront, 7n);
+      await escrow.connect(storefront).withdrawBudget(token, 3n, storefront.address);
+      expect(await escrow.owedIn(token)).to.equal(100n * USD + 4n);
+      await escrow.connect(storefront).releaseEarly(1n);
+      await escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n]);
+      expect(await escrow.owedIn(token)).to.equal(95n * USD + 4n);
+      expect(await points.balanceOf(await escrow.getAddress())).to.equal(await escrow.owedIn(token));
+      expect(await escrow.owedIn(ethers.ZeroAddress)).to.equal(0n);
+    });
+
+    it("refuses a withdrawal that would leave the balance below the books, so a loss is never passed on", async function () {
+      const { escrow, storefront, otherStorefront, points, token } = await loadFixture(expiringFixture);
+      const escrowAddress = await escrow.getAddress();
+      // A third party destroys 30 of the escrow's 100.
+      await points.expire(escrowAddress, 30n * USD);
+      await expect(escrow.connect(storefront).withdrawBudget(token, USD, storefront.address))
+        .to.be.revertedWithCustomError(escrow, "BooksNotCovered").withArgs(token, 69n * USD, 99n * USD);
+      // Another storefront's deposit would pay the first one's obligations: refused before any transfer.
+      await mintAndApprove(escrow, points, otherStorefront, 50n * USD);
+      await expect(escrow.connect(otherStorefront).fundBudget(token, 50n * USD))
+        .to.be.revertedWithCustomError(escrow, "BooksNotCovered").withArgs(token, 70n * USD, 100n * USD);
+      expect(await points.balanceOf(otherStorefront.address)).to.equal(50n * USD);
+      // Once the balance covers the books again (the loss made good), everything resumes.
+      await points.mint(escrowAddress, 30n * USD);
+      await expect(escrow.connect(storefront).withdrawBudget(token, 90n * USD, storefront.address))
+        .to.emit(escrow, "BudgetWithdrawn").withArgs(storefront.address, token, storefront.address, 90n * USD);
+      await expect(escrow.connect(otherStorefront).fundBudget(token, 50n * USD)).to.emit(escrow, "BudgetFunded");
+    });
+
+    it("lets the last storefront out exactly at the books, not a unit past them", async function () {
+      const { escrow, storefront, otherStorefront, points, token } = await loadFixture(expiringFixture);
+      await fundBudget(escrow, points, otherStorefront, 40n * USD);
+      // A dust loss (1 unit) already blocks every withdrawal of the token: the books are exact.
+      await points.expire(await escrow.getAddress(), 1n);
+      await expect(escrow.connect(otherStorefront).withdrawBudget(token, 1n, otherStorefront.address))
+        .to.be.revertedWithCustomError(escrow, "BooksNotCovered").withArgs(token, 140n * USD - 2n, 140n * USD - 1n);
+      await points.mint(await escrow.getAddress(), 1n);
+      await escrow.connect(otherStorefront).withdrawBudget(token, 40n * USD, otherStorefront.address);
+      await escrow.connect(storefront).withdrawBudget(token, 90n * USD, storefront.address);
+      expect(await escrow.owedIn(token)).to.equal(10n * USD);
+      expect(await points.balanceOf(await escrow.getAddress())).to.equal(10n * USD);
     });
   });
 

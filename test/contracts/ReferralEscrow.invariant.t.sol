@@ -76,6 +76,23 @@ contract ReferralEscrowInvariantTest is ReferralEscrowDeployment, Assertions {
         }
     }
 
+    /// @dev The books are what the escrow owes: exactly the budgets plus the escrowed commissions, and never more
+    /// than its balance (withdrawals that would leave less revert).
+    function invariant_eachTokensBooksAreTheBudgetsPlusTheEscrowedCommissions_andTheBalanceCoversThem() public view {
+        ReferralEscrowHandler.Key[] memory keys = handler.allRecordedKeys();
+        for (uint256 t; t < handler.TOKEN_COUNT(); ++t) {
+            address token = address(handler.tokenAt(t));
+            uint256 owed = _sumOfBudgets(token);
+            for (uint256 i; i < keys.length; ++i) {
+                IReferralEscrow.Referral memory referral = escrow.referralOf(keys[i].storefront, keys[i].orderId);
+                bool pending = referral.status == IReferralEscrow.ReferralStatus.Pending;
+                if (pending && escrow.tokenById(referral.tokenId) == token) owed += _remaining(referral);
+            }
+            assertEq(escrow.owedIn(token), owed, "books: budgets + escrowed commissions");
+            assertLe(escrow.owedIn(token), handler.tokenAt(t).balanceOf(address(escrow)), "balance covers the books");
+        }
+    }
+
     function invariant_budgetsAreFundedMinusWithdrawnMinusCommittedPlusVoided() public view {
         for (uint256 t; t < handler.TOKEN_COUNT(); ++t) {
             address token = address(handler.tokenAt(t));

@@ -123,6 +123,36 @@ describe("ReferralEscrow: upgrades", function () {
     expect((await upgraded.referralOf(storefront.address, 5n)).tokenId).to.equal(1n);
   });
 
+  it("opens the books of tokens the first version registered, at the escrow's balance, once", async function () {
+    const { alice, escrow, usd, eur, admin, stranger, otherStorefront, aliceId } = await loadFixture(usedEscrowFixture);
+    const address = await escrow.getAddress();
+    const base = erc7201Slot("dcrm.storage.ReferralEscrow");
+    const at = (field: bigint, tokenId: bigint) =>
+      ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [tokenId, base + field]));
+    const [TOKENS, BOOKS] = [7n, 10n]; // fields of ReferralEscrowStorage
+    // The first version's state for EUR (token 2): its address in `tokens`, no books.
+    const eurAddress = await eur.getAddress();
+    await ethers.provider.send("hardhat_setStorageAt", [address, at(TOKENS, 2n), ethers.zeroPadValue(eurAddress, 32)]);
+    await ethers.provider.send("hardhat_setStorageAt", [address, at(BOOKS, 2n), ethers.ZeroHash]);
+    expect(await escrow.tokenById(2n)).to.equal(eurAddress);
+    await expect(escrow.connect(alice).claim(aliceId, [key(otherStorefront, 4n)]))
+      .to.be.revertedWithCustomError(escrow, "BooksNotOpen").withArgs(2n);
+    await expect(escrow.connect(otherStorefront).withdrawBudget(eurAddress, USD, otherStorefront.address))
+      .to.be.revertedWithCustomError(escrow, "BooksNotOpen").withArgs(2n);
+    await expect(escrow.connect(stranger).openBooks([2n]))
+      .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount").withArgs(stranger.address, await escrow.DEFAULT_ADMIN_ROLE());
+
+    const usdOwed = await escrow.owedIn(await usd.getAddress());
+    const balance = await eur.balanceOf(address);
+    // Token 1's books are open already and are skipped; 9 is no token.
+    await expect(escrow.connect(admin).openBooks([1n, 2n, 9n])).to.emit(escrow, "BooksOpened").withArgs(eurAddress, balance);
+    expect(await escrow.owedIn(eurAddress)).to.equal(balance);
+    expect(await escrow.owedIn(await usd.getAddress())).to.equal(usdOwed);
+    await expect(escrow.connect(admin).openBooks([2n])).to.not.emit(escrow, "BooksOpened");
+    await expect(escrow.connect(alice).claim(aliceId, [key(otherStorefront, 4n)])).to.changeTokenBalance(ethers, eur, escrow, -10n * USD);
+    expect(await escrow.owedIn(eurAddress)).to.equal(balance - 10n * USD);
+  });
+
   it("lets only the upgrader upgrade", async function () {
     const { escrow, admin, stranger, storefront } = await loadFixture(usedEscrowFixture);
     const role = await escrow.UPGRADER_ROLE();
