@@ -223,7 +223,11 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
     } catch (error) {
       // Not a contract revert (the node is unreachable, the nonce was taken): try the batch's open orders again.
       log("error", "batch.failed", { storefront: lane.storefront, orders: batch.length, error });
-      for (const entry of batch) if (open.get(entry.key) === entry && !retry.includes(entry)) retry.push(entry);
+      for (const entry of batch) {
+        if (open.get(entry.key) !== entry || retry.includes(entry)) continue;
+        entry.lastError = error;
+        retry.push(entry);
+      }
       delay = Math.min(1_000, 50 * 2 ** Math.min(...batch.map((entry) => entry.attempts)));
     } finally {
       const again: Entry[] = [];

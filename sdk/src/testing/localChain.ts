@@ -46,12 +46,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
   });
 }
 
-/** A bare anvil node (no deployment) on a free port, on chain `chainId` (anvil's default: 31337). */
-export async function startAnvil(options: { chainId?: number } = {}): Promise<{ url: string; stop(): Promise<void> }> {
+/** A bare anvil node (no deployment) on a free port, on chain `chainId` (anvil's default: 31337), with any further anvil flags. */
+export async function startAnvil(options: { chainId?: number; args?: readonly string[] } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = ["--port", String(port), "--host", "127.0.0.1", "--silent"];
   if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
+  args.push(...(options.args ?? []));
   const node: ChildProcess = spawn(anvilBinary(), args, { stdio: "ignore" });
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -70,9 +71,9 @@ export async function startAnvil(options: { chainId?: number } = {}): Promise<{ 
   return { url, stop };
 }
 
-/** Starts anvil and deploys the system on it. */
-export async function startLocalChain(): Promise<LocalChain> {
-  const { url, stop: stopNode } = await startAnvil();
+/** Starts anvil (with any further anvil flags) and deploys the system on it. */
+export async function startLocalChain(options: { anvilArgs?: readonly string[] } = {}): Promise<LocalChain> {
+  const { url, stop: stopNode } = await startAnvil({ args: options.anvilArgs });
   const deployments = await mkdtemp(join(tmpdir(), "dcrm-sdk-deployments-"));
   try {
     const hardhat = join(dirname(require.resolve("hardhat/package.json")), "dist", "src", "cli.js");
