@@ -42,7 +42,7 @@ export class CommandError extends Error {
 /** The `--help` text of a command. */
 export function helpOf(command: Command): string {
   const rows = Object.entries(command.options).map(([name, spec]) => {
-    const flag = spec.type === "boolean" ? (spec.negatable ? `--[no-]${name}` : `--${name}`) : `--${name} ${spec.value ?? "<value>"}`;
+    const flag = spec.type === "boolean" ? (spec.negatable ? `--${name}, --no-${name}` : `--${name}`) : `--${name} ${spec.value ?? "<value>"}`;
     const extras = [spec.env ? `env ${spec.env}` : "", spec.default !== undefined && spec.default !== false ? `default ${spec.default}` : ""].filter(Boolean);
     return [flag, `${spec.description}${extras.length ? ` (${extras.join(", ")})` : ""}`];
   });

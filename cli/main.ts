@@ -3,11 +3,12 @@ import { runCommand, type Command } from "./command.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { indexCommand } from "./commands/index.ts";
 import { nodeCommand } from "./commands/node.ts";
+import { seedCommand } from "./commands/seed.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { startCommand } from "./commands/start.ts";
 import { statusCommand } from "./commands/status.ts";
 
-export const commands: Command[] = [startCommand, nodeCommand, deployCommand, indexCommand, serveCommand, statusCommand];
+export const commands: Command[] = [startCommand, nodeCommand, deployCommand, indexCommand, serveCommand, seedCommand, statusCommand];
 
 export function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -37,10 +37,10 @@ export const rpcOption: OptionSpec = {
   description: "the chain's JSON-RPC endpoint (default: the local node at --port)",
 };
 
-export const seedValueOption: OptionSpec = {
+export const demoSeedOption: OptionSpec = {
   type: "string",
   value: "<value>",
-  env: "DCRM_SEED",
+  env: "DCRM_DEMO_SEED",
   default: "dcrm",
   description: "the demo data's seed: the same value writes the same history",
 };
@@ -66,4 +66,20 @@ export function rpcValue(values: OptionValues): string {
     return values.rpc;
   }
   return `http://127.0.0.1:${portValue(values, "port")}`;
+}
+
+export const demoDaysOption: OptionSpec = {
+  type: "string",
+  value: "<days>",
+  env: "DCRM_DEMO_DAYS",
+  default: "28",
+  description: "how many days of demo history to write, ending now",
+};
+
+/** The demo history's length in days, from --demo-days. */
+export function demoDaysValue(values: OptionValues): number {
+  const text = String(values["demo-days"]);
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days < 1 || days > 365) throw new UsageError(`--demo-days must be a number of days (1–365), got ${JSON.stringify(text)}`);
+  return days;
 }

@@ -29,7 +29,7 @@ const checkedOut = new Map<Address, bigint>();
 let nextOrder = 1n;
 
 async function start(): Promise<RunningCommand> {
-  stack = runDcrm(dirs, ["start"]);
+  stack = runDcrm(dirs, ["start", "--no-seed"]);
   await stack.waitForOutput(READY, 280_000);
   return stack;
 }

@@ -73,7 +73,7 @@ function dcrmHelp(command: string | undefined): string {
 
 /** The problems with a `dcrm` command line's words (after `dcrm`): an unknown command or flag. */
 function checkDcrm(words: string[]): string[] {
-  const command = words.find((word) => !word.startsWith("-"));
+  const command = words.find((word) => !word.startsWith("-") && !word.startsWith("<"));
   let help: string;
   try {
     help = dcrmHelp(command);

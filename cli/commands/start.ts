@@ -7,15 +7,18 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { buildContracts, buildSubgraph } from "../builds.ts";
 import { CommandError, UsageError, type Command } from "../command.ts";
+import { readSeedMarker, seedMarkerFile } from "../demo/marker.ts";
+import { runSeed } from "../demo/run.ts";
+import { HISTORY_DAYS, historyStart } from "../demo/seed.ts";
 import { deploy, deploymentOnChain, readDeployment } from "../deployment.ts";
 import { onStopRequest } from "../lifecycle.ts";
 import { chainStateFile, LOCAL_CHAIN_ID, nodeLogFile, startLocalNode } from "../localNode.ts";
-import { dataDirOption, dataDirValue, graphqlPortOption, portOption, portValue } from "../options.ts";
+import { dataDirOption, dataDirValue, demoDaysOption, demoDaysValue, demoSeedOption, graphqlPortOption, portOption, portValue } from "../options.ts";
 import { root } from "../paths.ts";
 import { exitOf, forgetProcesses, recordProcesses, stopChild, takeOver, type StackProcesses } from "../processes.ts";
 import { graphql, jsonRpc, nodeAnswers, waitFor } from "../rpc.ts";
@@ -35,12 +38,21 @@ export const startCommand: Command = {
     port: portOption,
     "graphql-port": graphqlPortOption,
     reset: { type: "boolean", description: "delete the kept chain and index first, and start from a new chain" },
+    seed: {
+      type: "boolean",
+      negatable: true,
+      default: true,
+      description: `on a new chain, write demo history (${HISTORY_DAYS} days by default) through the SDK before saying ready (\`dcrm seed --help\`)`,
+    },
+    "demo-seed": demoSeedOption,
+    "demo-days": demoDaysOption,
   },
   async run(values) {
     const port = portValue(values, "port");
     const graphqlPort = portValue(values, "graphql-port");
     if (port === graphqlPort) throw new UsageError(`--port and --graphql-port must differ (both ${port})`);
     const dataDir = dataDirValue(values);
+    const days = demoDaysValue(values);
     const rpc = `http://127.0.0.1:${port}`;
     const endpoint = `http://127.0.0.1:${graphqlPort}/subgraphs/name/${SUBGRAPH_NAME}`;
     const began = Date.now();
@@ -53,6 +65,7 @@ export const startCommand: Command = {
     if (values.reset) {
       rmSync(chainStateFile(dataDir), { force: true });
       rmSync(indexerDir(dataDir), { recursive: true, force: true });
+      rmSync(seedMarkerFile(dataDir), { force: true });
       say(`--reset: deleted the kept chain and index in ${dataDir}`);
     }
 
@@ -88,7 +101,10 @@ export const startCommand: Command = {
 
       phase = Date.now();
       say(`starting the local node (anvil) on ${rpc}, chain in ${chainStateFile(dataDir)}…`);
-      node = startLocalNode({ dataDir, port });
+      const newChain = !existsSync(chainStateFile(dataDir));
+      const seeding = newChain && values.seed === true;
+      // A chain to be seeded starts in the past: its history then runs up to the wall clock.
+      node = startLocalNode({ dataDir, port, genesisTimestamp: seeding ? historyStart(Math.floor(Date.now() / 1000), days) : undefined });
       processes.node = node.pid;
       recordProcesses(dataDir, processes);
       supervise(node, "node", `Its log: ${nodeLogFile(dataDir)}.`);
@@ -127,17 +143,30 @@ export const startCommand: Command = {
       if (!(await waitFor(answers, 300_000, () => stopping))) throw new CommandError(`the indexer did not catch up with the chain and answer at ${endpoint} within 300 s`);
       say(`indexer up and caught up (${seconds(phase)})`);
 
+      if (seeding) {
+        phase = Date.now();
+        say(`writing ${days} days of demo history through the SDK (--no-seed skips this)…`);
+        await runSeed({ rpc, dataDir, seed: String(values["demo-seed"]), days, log: say });
+        const chainHead = Number(await jsonRpc<string>(rpc, "eth_blockNumber"));
+        const indexed = () =>
+          graphql<{ _meta: { block: { number: number } } }>(endpoint, "{ _meta { block { number } } }").then((answer) => (answer.data?._meta.block.number ?? -1) >= chainHead, () => false);
+        if (!(await waitFor(indexed, 600_000, () => stopping))) throw new CommandError(`the indexer did not index the demo history (to block ${chainHead}) within 600 s`);
+        say(`demo history written and indexed (${seconds(phase)})`);
+      } else if (values.seed && !readSeedMarker(dataDir)) {
+        say("this chain holds no demo history (started with --no-seed, or seeding was interrupted); `npm start -- --reset` starts a new one with it");
+      }
+
       const record = readDeployment();
       const accounts = await jsonRpc<string[]>(rpc, "eth_accounts");
       say(`ready in ${seconds(began)}.`);
       console.log(
         [
           "",
-          `  JSON-RPC   ${rpc} (chain id ${LOCAL_CHAIN_ID})`,
-          `  GraphQL    ${endpoint} (open it in a browser for GraphiQL)`,
-          ...Object.entries(record?.contracts ?? {}).map(([name, contract]) => `  ${name.padEnd(10)} ${contract.proxy}`),
-          `  accounts   admin ${accounts[0]}, demo storefront ${accounts[1]} (mnemonic "test test test test test test test test test test test junk")`,
-          `  data       ${dataDir} (kept across starts; --reset starts over)`,
+          `  JSON-RPC           ${rpc} (chain id ${LOCAL_CHAIN_ID})`,
+          `  GraphQL            ${endpoint} (open it in a browser for GraphiQL)`,
+          ...Object.entries(record?.contracts ?? {}).map(([name, contract]) => `  ${name.padEnd(18)} ${contract.proxy}`),
+          `  accounts           admin ${accounts[0]}, demo storefront ${accounts[1]} (mnemonic "test test test test test test test test test test test junk")`,
+          `  data               ${dataDir} (kept across starts; --reset starts over)`,
           "",
           "  Ctrl-C stops. `dcrm status` tells what runs.",
           "",

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm run bench:start`: how long `npm start` (dcrm start) takes until a marketer's query answers on demo data,
+// written to reports/start.json with its targets:
+//   fresh    dependencies installed, nothing built: contracts, TypeChain types, the subgraph and the SDK's build
+//            are deleted first, and the data directory is new (so the demo history is written); target 90 s;
+//   restart  the same stack stopped with SIGINT and started again (chain and index resumed); target 20 s.
+// Measured until the stack says it is ready (the demo history written and indexed) and the query
+// subgraph/queries/topShoppers.graphql answers with at least one shopper. Ports are free ones,
+// the data and deployment records go to a temporary folder; `-- --keep-builds` measures a fresh data directory
+// without deleting the builds.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const keepBuilds = process.argv.includes("--keep-builds");
+const TARGETS = { fresh: 90, restart: 20 };
+const LIMIT_S = 1_800;
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+const base = mkdtempSync(join(tmpdir(), "dcrm-bench-start-"));
+const [rpcPort, graphqlPort] = [await freePort(), await freePort()];
+const endpoint = `http://127.0.0.1:${graphqlPort}/subgraphs/name/dcrm`;
+const query = readFileSync(join(root, "subgraph", "queries", "topShoppers.graphql"), "utf8");
+const env = { ...process.env, DCRM_DATA_DIR: join(base, "data"), DCRM_DEPLOYMENTS_DIR: join(base, "deployments"), DCRM_PORT: String(rpcPort), DCRM_GRAPHQL_PORT: String(graphqlPort) };
+
+async function answered() {
+  try {
+    const response = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }), signal: AbortSignal.timeout(5_000) });
+    const body = await response.json();
+    return Object.values(body.data ?? {}).some((rows) => Array.isArray(rows) && rows.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the stack; resolves with the seconds until the query answered, and the running child. */
+async function measure(label) {
+  const began = Date.now();
+  const child = spawn(process.execPath, [join(root, "cli", "bin.mjs"), "start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  while (!output.includes("start: ready") || !(await answered())) {
+    if (child.exitCode !== null) throw new Error(`bench:start: ${label}: dcrm start exited (${child.exitCode}):\n${output.slice(-3000)}`);
+    if (Date.now() - began > LIMIT_S * 1000) {
+      child.kill("SIGINT");
+      throw new Error(`bench:start: ${label}: no answer within ${LIMIT_S} s:\n${output.slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const seconds = (Date.now() - began) / 1000;
+  const phases = [...output.matchAll(/^start: (.*\(\d+\.\d s\))$/gm)].map((match) => match[1]);
+  console.log(`bench:start: ${label}: ${seconds.toFixed(1)} s (target ${TARGETS[label]} s)\n  ${phases.join("\n  ")}`);
+  return { seconds, child, phases };
+}
+
+async function stop(child) {
+  const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGINT");
+  const code = await exited;
+  if (code !== 0) throw new Error(`bench:start: dcrm start exited ${code} on SIGINT`);
+}
+
+try {
+  if (!keepBuilds) {
+    for (const path of ["artifacts", "types", "cache", "subgraph/build", "subgraph/generated", "sdk/dist", "sdk/src/generated"]) rmSync(join(root, path), { recursive: true, force: true });
+    console.log("bench:start: deleted the contracts' artifacts and types, the subgraph build and the SDK's build");
+  }
+  const fresh = await measure("fresh");
+  await stop(fresh.child);
+  const restart = await measure("restart");
+  await stop(restart.child);
+  const report = {
+    measured: new Date().toISOString(),
+    machine: { cpus: cpus().length, loadAverage1m: Number(loadavg()[0].toFixed(2)) },
+    query: "subgraph/queries/topShoppers.graphql, at least one shopper, after `start: ready`",
+    fresh: { seconds: Number(fresh.seconds.toFixed(1)), target: TARGETS.fresh, buildsDeleted: !keepBuilds, phases: fresh.phases },
+    restart: { seconds: Number(restart.seconds.toFixed(1)), target: TARGETS.restart, phases: restart.phases },
+  };
+  writeFileSync(join(root, "reports", "start.json"), `${JSON.stringify(report, null, 2)}\n`);
+  console.log("bench:start: wrote reports/start.json");
+  const over = ["fresh", "restart"].filter((label) => report[label].seconds > report[label].target);
+  if (over.length > 0) {
+    console.log(`bench:start: over target: ${over.join(", ")}`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(base, { recursive: true, force: true });
+}
