@@ -163,6 +163,25 @@ describe.each(databases)("the local indexer on a real chain, entities in $name",
     expect(body.data.sender).toEqual({ pings: 4, total: "10" });
   });
 
+  it("serves no block the chain lost while it was stopped, from its first answer on", async () => {
+    const snapshot = await testClient().snapshot();
+    const totalOf = async () => (await query(`{ sender(id: "${alice.address.toLowerCase()}") { total } }`)).body.data.sender.total;
+    const before = await totalOf();
+    const lost = await ping("alice", 50n);
+    await local!.waitForBlock(Number(lost.blockNumber));
+    expect(await totalOf()).toBe(String(BigInt(before) + 50n));
+    await local!.close();
+    local = undefined;
+
+    // A local node killed before it saved its last block comes back without it.
+    await testClient().revert({ id: snapshot });
+    nextTime -= 60;
+    await start();
+    const { body } = await query(`{ sender(id: "${alice.address.toLowerCase()}") { total } _meta { block { number } } }`);
+    expect(body.data._meta.block.number).toBeLessThan(Number(lost.blockNumber));
+    expect(body.data.sender.total).toBe(before);
+  });
+
   it("answers a bad query with 400 and a message, and keeps serving", async () => {
     const bad = await query(`{ senders(first: 5000) { id } }`);
     expect(bad.status).toBe(400);

@@ -267,6 +267,20 @@ export class Indexer {
     return true;
   }
 
+  /**
+   * Before anything is served: reverts what the chain no longer has (a local node restarted from older state
+   * after a kill, say), so no query answers from a block the chain lost. When the chain does not answer yet, the
+   * first pass of `run()` does the same check; a `ReorgError` (another chain) is thrown here as there.
+   */
+  async reconcileWithChain(): Promise<void> {
+    try {
+      await this.handleReorg();
+    } catch (error) {
+      if (!(error instanceof ChainError)) throw error;
+      this.log(`${error.message}; the stored head is checked against the chain once it answers`);
+    }
+  }
+
   /** Reverts the store to the last block the chain still has, if a committed block is no longer on it. */
   private async handleReorg(): Promise<void> {
     const head = this.store.head;

@@ -62,6 +62,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
     const store = await EntityStore.open({ db, schema: build.schema, namespace: NAMESPACE, deployment: build.deployment });
     const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
     const indexer = new Indexer({ build, chain, store, log, pollInterval: options.pollInterval });
+    await indexer.reconcileWithChain();
     server = await startGraphQLServer({
       schema: build.schema,
       db,
