@@ -61,8 +61,8 @@ describe("storefront actions", () => {
         return (await publicClientOf().getBlock({ blockNumber: receipt.blockNumber })).timestamp;
       }),
     );
-    expect(effects.releaseTime).toBe(landedAt[0] + BigInt(7 * DAY));
-    expect(effects.referral!.releaseTime).toBe(landedAt[1] + BigInt(7 * DAY));
+    expect(effects.releaseTime).toBe(landedAt[0]! + BigInt(7 * DAY));
+    expect(effects.referral!.releaseTime).toBe(landedAt[1]! + BigInt(7 * DAY));
     // The dry run foresaw the same effects, except for the block the transactions landed in.
     expect(dry.referral!.partnerId).toBe(effects.referral!.partnerId);
 
