@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IRewardPolicies
 /// @notice A storefront's program policy (points pending through its return window, clawback of refunded
 /// orders) and the token-wide expiry of inactive holders' points.
@@ -8,7 +10,7 @@ pragma solidity ^0.8.28;
 /// keeps no per-order record. Otherwise each order gets a record, keyed by (storefront, shopper, order), that
 /// lives only while something can still happen to the order: while its points are pending, and after release
 /// while points of a clawback order remain. Whether an order can be clawed back is fixed when it is issued.
-interface IRewardPolicies {
+interface IRewardPolicies is ICommonErrors {
     /// @notice A storefront's program policy, chosen by the storefront.
     /// @param returnWindow Seconds an order's points stay pending before anyone may release them; 0 issues at
     /// once.
