@@ -78,6 +78,8 @@ contract RewardToken is
         mapping(address storefront => mapping(address shopper => mapping(uint256 orderId => RecordedOrder))) orders;
         /// The last time each holder's balance changed, kept only while expiry is on.
         mapping(address holder => uint40) lastActivity;
+        /// Contracts that hold points in custody for others (escrows): their balances never expire.
+        mapping(address account => bool) custodians;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.RewardToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -293,6 +295,10 @@ contract RewardToken is
                 emit ExpirySkipped(holder, ExpirySkip.NotExpired);
                 continue;
             }
+            if (_getRewardTokenStorage().custodians[holder]) {
+                emit ExpirySkipped(holder, ExpirySkip.Custodian);
+                continue;
+            }
             _burn(holder, points);
             emit PointsExpired(holder, points);
         }
@@ -320,6 +326,13 @@ contract RewardToken is
         issuance.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
         storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance).withRecordsOrders(slot.recordsOrders());
         emit IssuanceCapSet(storefront, capPerPeriod, capPeriod);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function setCustodian(address account, bool custodian) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (account == address(0)) revert ZeroAddress();
+        _getRewardTokenStorage().custodians[account] = custodian;
+        emit CustodianSet(account, custodian);
     }
 
     /// @notice Locks (or unlocks) transfers between holders; issuing and redeeming keep working.
@@ -399,8 +412,13 @@ contract RewardToken is
     /// @inheritdoc IRewardPolicies
     function pointsExpireAt(address holder) external view returns (uint256) {
         TokenPolicy memory policy = _getRewardTokenStorage().policy;
-        if (policy.expiryPeriod == 0 || balanceOf(holder) == 0) return 0;
+        if (policy.expiryPeriod == 0 || balanceOf(holder) == 0 || _getRewardTokenStorage().custodians[holder]) return 0;
         return _expiresAt(policy, holder);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function isCustodian(address account) external view returns (bool) {
+        return _getRewardTokenStorage().custodians[account];
     }
 
     /// @inheritdoc IRewardPolicies
