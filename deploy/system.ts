@@ -207,6 +207,17 @@ async function wire(
       });
     }
   }
+  // The escrow and the data-access payments hold points in custody for others: their balances never expire.
+  for (const [name, custodian] of [["ReferralEscrow", escrow], ["DataAccessPayments", payments]] as const) {
+    const address = await custodian.getAddress();
+    if (!(await token.isCustodian(address))) {
+      settings.push({
+        contract: "RewardToken",
+        description: `make ${name} (${address}) a custodian, exempt from expiry`,
+        send: () => token.setCustodian(address, true),
+      });
+    }
+  }
   if (Number(await escrow.maxCommissionRate()) !== config.referralEscrow.maxCommissionRateBps) {
     settings.push({
       contract: "ReferralEscrow",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IRewardPolicies
 /// @notice A storefront's program policy (points pending through its return window, clawback of refunded
 /// orders) and the token-wide expiry of inactive holders' points.
@@ -8,7 +10,7 @@ pragma solidity ^0.8.28;
 /// keeps no per-order record. Otherwise each order gets a record, keyed by (storefront, shopper, order), that
 /// lives only while something can still happen to the order: while its points are pending, and after release
 /// while points of a clawback order remain. Whether an order can be clawed back is fixed when it is issued.
-interface IRewardPolicies {
+interface IRewardPolicies is ICommonErrors {
     /// @notice A storefront's program policy, chosen by the storefront.
     /// @param returnWindow Seconds an order's points stay pending before anyone may release them; 0 issues at
     /// once.
@@ -34,9 +36,11 @@ interface IRewardPolicies {
     /// @notice Why `expire` left a holder's points alone.
     /// @param NoPoints The holder holds no points.
     /// @param NotExpired The holder's inactivity deadline has not passed.
+    /// @param Custodian The holder is a custodian: it holds points for others, and they never expire.
     enum ExpirySkip {
         NoPoints,
-        NotExpired
+        NotExpired,
+        Custodian
     }
 
     /// @notice Why `release` left an order alone.
@@ -82,6 +86,10 @@ interface IRewardPolicies {
     /// @notice All `amount` points of `holder` expired after their inactivity deadline and were burned.
     /// @dev Emitted right after the `Transfer` to the zero address of the same amount.
     event PointsExpired(address indexed holder, uint256 amount);
+
+    /// @notice The admin made `account` a custodian (or no longer one): a contract that holds points for others,
+    /// whose balance never expires.
+    event CustodianSet(address indexed account, bool custodian);
 
     /// @notice `expire` skipped `holder` for `reason`; the rest of the batch went on.
     event ExpirySkipped(address indexed holder, ExpirySkip reason);
@@ -143,6 +151,15 @@ interface IRewardPolicies {
     /// fail (for example by moving its points just before).
     function expire(address[] calldata holders) external;
 
+    /// @notice Makes `account` a custodian (or no longer one); only the admin. A custodian's points never expire:
+    /// contracts that hold points in custody for others (ReferralEscrow budgets and commissions,
+    /// DataAccessPayments deposits and earnings) keep what their books owe. Reverts `ZeroAddress` for the zero
+    /// address.
+    function setCustodian(address account, bool custodian) external;
+
+    /// @notice Whether `account` is a custodian, whose points never expire.
+    function isCustodian(address account) external view returns (bool);
+
     /// @notice The storefront's program policy.
     function storefrontPolicy(address storefront) external view returns (StorefrontPolicy memory);
 
@@ -152,7 +169,8 @@ interface IRewardPolicies {
         view
         returns (RecordedOrder memory);
 
-    /// @notice When the holder's points expire if it stays inactive; 0 when expiry is off or it holds none.
+    /// @notice When the holder's points expire if it stays inactive; 0 when expiry is off, it holds none, or it
+    /// is a custodian.
     function pointsExpireAt(address holder) external view returns (uint256);
 
     /// @notice The inactivity (seconds) after which points expire; 0 when expiry is off.

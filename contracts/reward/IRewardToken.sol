@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IRewardToken
 /// @notice Loyalty points that storefronts issue per order at checkout and shoppers redeem at checkout.
 /// @dev Order numbers are the storefront's own sequential order numbers; each is rewarded at most once, ever.
-interface IRewardToken {
+/// Shared errors (`ZeroAddress`, `ZeroAmount`, `EmptyBatch`, `BatchLengthMismatch`, `SignatureExpired` for an
+/// expired voucher) come from `ICommonErrors`.
+interface IRewardToken is ICommonErrors {
     /// @notice A reward a storefront signs off-chain and the shopper (or any relayer) submits.
     /// @param shopper Who receives the points.
     /// @param amount How many points (token units).
@@ -111,29 +115,17 @@ interface IRewardToken {
     /// @notice A supply cap below the current total supply.
     error SupplyCapBelowSupply(uint256 supplyCap, uint256 totalSupply);
 
-    /// @notice The voucher's deadline has passed.
-    error VoucherExpired(uint256 deadline, uint256 timestamp);
-
     /// @notice The voucher was not signed by the storefront it names.
     error VoucherSignerMismatch(address signer, address storefront);
 
-    /// @notice The batch's arrays differ in length, or are empty.
-    error InvalidBatchLength(uint256 shoppers, uint256 orderIds, uint256 amounts);
-
     /// @notice The order range starting at `firstOrderId` with `count` orders runs past the largest order number.
     error OrderRangeOverflow(uint256 firstOrderId, uint256 count);
-
-    /// @notice Zero points were to be issued or redeemed.
-    error ZeroAmount();
 
     /// @notice The issuance period length is zero or does not fit 32 bits.
     error InvalidCapPeriod(uint256 capPeriod);
 
     /// @notice The cap per period does not fit the packed slot (88 bits).
     error CapPerPeriodTooLarge(uint256 capPerPeriod);
-
-    /// @notice The zero address was given as a storefront.
-    error InvalidStorefront(address storefront);
 
     /// @notice Points cannot move between holders while transfers are locked.
     error TransfersLocked(address from, address to);

@@ -6,9 +6,10 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {ERC20PermitUpgradeable} from
     "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
+import {ConstantEIP712} from "../common/ConstantEIP712.sol";
 import {IRewardPolicies} from "./IRewardPolicies.sol";
 import {IRewardToken} from "./IRewardToken.sol";
 import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssuanceSlot.sol";
@@ -43,6 +44,7 @@ contract RewardToken is
     IRewardToken,
     IRewardPolicies,
     ERC20PermitUpgradeable,
+    ConstantEIP712,
     AccessControlUpgradeable,
     UUPSUpgradeable
 {
@@ -53,20 +55,15 @@ contract RewardToken is
     /// @notice The role that upgrades the implementation.
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
 
-    /// @notice The EIP-712 domain name of vouchers and permits.
+    /// @notice The EIP-712 domain name of vouchers and permits (the version is `DOMAIN_VERSION`, "1").
     string public constant DOMAIN_NAME = "dCRM RewardToken";
-    /// @notice The EIP-712 domain version of vouchers and permits.
-    string public constant DOMAIN_VERSION = "1";
 
     /// @notice The longest return window a storefront may set.
     uint32 public constant MAX_RETURN_WINDOW = 365 days;
     /// @notice The shortest inactivity after which points may expire.
     uint256 public constant MIN_EXPIRY_PERIOD = 1 days;
 
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
-    bytes32 private constant DOMAIN_VERSION_HASH = keccak256(bytes(DOMAIN_VERSION));
     bytes32 private constant REWARD_VOUCHER_TYPEHASH = keccak256(
         "RewardVoucher(address shopper,uint256 amount,address storefront,uint256 orderId,uint256 deadline)"
     );
@@ -81,6 +78,8 @@ contract RewardToken is
         mapping(address storefront => mapping(address shopper => mapping(uint256 orderId => RecordedOrder))) orders;
         /// The last time each holder's balance changed, kept only while expiry is on.
         mapping(address holder => uint40) lastActivity;
+        /// Contracts that hold points in custody for others (escrows): their balances never expire.
+        mapping(address account => bool) custodians;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.RewardToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -96,9 +95,13 @@ contract RewardToken is
     }
 
     /// @notice Sets up the proxy: token name and symbol, and `admin` as admin, pauser and upgrader.
+    /// @dev ERC20Permit's initializer and ConstantEIP712's both initialize EIP-712 with (DOMAIN_NAME, "1"): the
+    /// second call writes the same values again.
+    /// @custom:oz-upgrades-unsafe-allow duplicate-initializer-call
     function initialize(string calldata name_, string calldata symbol_, address admin) external initializer {
         __ERC20_init(name_, symbol_);
         __ERC20Permit_init(DOMAIN_NAME);
+        __ConstantEIP712_init();
         __AccessControl_init();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
@@ -120,9 +123,8 @@ contract RewardToken is
         external
     {
         uint256 count = shoppers.length;
-        if (count == 0 || orderIds.length != count || amounts.length != count) {
-            revert InvalidBatchLength(count, orderIds.length, amounts.length);
-        }
+        _requireBatch(count, orderIds.length);
+        _requireBatch(count, amounts.length);
         StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedBatch(msg.sender, orderIds);
         if (issuance.recordsOrders()) {
@@ -144,7 +146,7 @@ contract RewardToken is
         external
     {
         uint256 count = shoppers.length;
-        if (count == 0 || amounts.length != count) revert InvalidBatchLength(count, count, amounts.length);
+        _requireBatch(count, amounts.length);
         if (firstOrderId > type(uint256).max - (count - 1)) revert OrderRangeOverflow(firstOrderId, count);
         StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedRange(msg.sender, firstOrderId, count);
@@ -169,7 +171,7 @@ contract RewardToken is
 
     /// @inheritdoc IRewardToken
     function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external {
-        if (block.timestamp > voucher.deadline) revert VoucherExpired(voucher.deadline, block.timestamp);
+        if (block.timestamp > voucher.deadline) revert SignatureExpired(voucher.deadline, block.timestamp);
         address signer = ECDSA.recover(_voucherDigest(voucher), r, vs);
         if (signer != voucher.storefront) revert VoucherSignerMismatch(signer, voucher.storefront);
         _issue(voucher.storefront, voucher.shopper, voucher.orderId, voucher.amount);
@@ -179,7 +181,7 @@ contract RewardToken is
 
     /// @inheritdoc IRewardToken
     function redeem(address storefront, uint256 amount, bytes32 ref) external {
-        if (storefront == address(0)) revert InvalidStorefront(storefront);
+        if (storefront == address(0)) revert ZeroAddress();
         _redeem(storefront, msg.sender, amount, ref);
     }
 
@@ -224,7 +226,7 @@ contract RewardToken is
     /// @dev Pause and supply cap are checked once for the batch, the caller's right to release early once.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external {
         uint256 count = shoppers.length;
-        if (count == 0 || orderIds.length != count) revert InvalidBatchLength(count, orderIds.length, count);
+        _requireBatch(count, orderIds.length);
         _requireNotPaused();
         // Early release is the storefront's power, so it needs the live issuer role; read only when it may apply.
         bool mayReleaseEarly = msg.sender == storefront && _getRewardTokenStorage().storefronts[storefront].isIssuer();
@@ -279,7 +281,7 @@ contract RewardToken is
 
     /// @inheritdoc IRewardPolicies
     function expire(address[] calldata holders) external {
-        if (holders.length == 0) revert InvalidBatchLength(0, 0, 0);
+        if (holders.length == 0) revert EmptyBatch();
         TokenPolicy memory policy = _getRewardTokenStorage().policy;
         if (policy.expiryPeriod == 0) revert ExpiryOff();
         for (uint256 i; i < holders.length; ++i) {
@@ -291,6 +293,10 @@ contract RewardToken is
             }
             if (block.timestamp < _expiresAt(policy, holder)) {
                 emit ExpirySkipped(holder, ExpirySkip.NotExpired);
+                continue;
+            }
+            if (_getRewardTokenStorage().custodians[holder]) {
+                emit ExpirySkipped(holder, ExpirySkip.Custodian);
                 continue;
             }
             _burn(holder, points);
@@ -308,7 +314,7 @@ contract RewardToken is
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
-        if (storefront == address(0)) revert InvalidStorefront(storefront);
+        if (storefront == address(0)) revert ZeroAddress();
         if (capPeriod == 0 || capPeriod > type(uint32).max) revert InvalidCapPeriod(capPeriod);
         if (capPerPeriod > type(uint88).max) revert CapPerPeriodTooLarge(capPerPeriod);
         mapping(address => StorefrontIssuanceSlot) storage storefronts = _getRewardTokenStorage().storefronts;
@@ -320,6 +326,13 @@ contract RewardToken is
         issuance.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
         storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance).withRecordsOrders(slot.recordsOrders());
         emit IssuanceCapSet(storefront, capPerPeriod, capPeriod);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function setCustodian(address account, bool custodian) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (account == address(0)) revert ZeroAddress();
+        _getRewardTokenStorage().custodians[account] = custodian;
+        emit CustodianSet(account, custodian);
     }
 
     /// @notice Locks (or unlocks) transfers between holders; issuing and redeeming keep working.
@@ -399,8 +412,13 @@ contract RewardToken is
     /// @inheritdoc IRewardPolicies
     function pointsExpireAt(address holder) external view returns (uint256) {
         TokenPolicy memory policy = _getRewardTokenStorage().policy;
-        if (policy.expiryPeriod == 0 || balanceOf(holder) == 0) return 0;
+        if (policy.expiryPeriod == 0 || balanceOf(holder) == 0 || _getRewardTokenStorage().custodians[holder]) return 0;
         return _expiresAt(policy, holder);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function isCustodian(address account) external view returns (bool) {
+        return _getRewardTokenStorage().custodians[account];
     }
 
     /// @inheritdoc IRewardPolicies
@@ -664,6 +682,12 @@ contract RewardToken is
         }
     }
 
+    /// @dev A batch of `count` items, with another list of `length` items beside it.
+    function _requireBatch(uint256 count, uint256 length) private pure {
+        if (count == 0) revert EmptyBatch();
+        if (length != count) revert BatchLengthMismatch(count, length);
+    }
+
     function _requireNotPaused() private view {
         if (_getRewardTokenStorage().policy.paused) revert EnforcedPause();
     }
@@ -676,7 +700,7 @@ contract RewardToken is
     /// @dev Issuer membership is a flag in the storefront's issuance slot; other roles use AccessControl.
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
         if (role != ISSUER_ROLE) return super._grantRole(role, account);
-        if (account == address(0)) revert InvalidStorefront(account);
+        if (account == address(0)) revert ZeroAddress();
         return _setIssuer(account, true);
     }
 
@@ -698,32 +722,25 @@ contract RewardToken is
 
     function _authorizeUpgrade(address) internal override onlyRole(UPGRADER_ROLE) {}
 
-    /// @dev The same digest as OpenZeppelin's, from the constant name and version hashes instead of hashing
-    /// the name and version strings on every signature.
-    function _hashTypedDataV4(bytes32 structHash) internal view override returns (bytes32) {
-        (bytes32 typeHash, bytes32 nameHash, bytes32 versionHash) =
-            (DOMAIN_TYPEHASH, DOMAIN_NAME_HASH, DOMAIN_VERSION_HASH);
-        bytes32 domainSeparator;
-        // abi.encode(typeHash, nameHash, versionHash, chainid, this) hashed in the free memory, which is left
-        // unallocated: the same bytes without the allocation.
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, typeHash)
-            mstore(add(m, 0x20), nameHash)
-            mstore(add(m, 0x40), versionHash)
-            mstore(add(m, 0x60), chainid())
-            mstore(add(m, 0x80), address())
-            domainSeparator := keccak256(m, 0xa0)
-        }
-        return MessageHashUtils.toTypedDataHash(domainSeparator, structHash);
-    }
-
     function _EIP712Name() internal pure override returns (string memory) {
         return DOMAIN_NAME;
     }
 
-    function _EIP712Version() internal pure override returns (string memory) {
+    function _EIP712Version() internal pure override(EIP712Upgradeable, ConstantEIP712) returns (string memory) {
         return DOMAIN_VERSION;
+    }
+
+    function _domainNameHash() internal pure override returns (bytes32) {
+        return DOMAIN_NAME_HASH;
+    }
+
+    function _hashTypedDataV4(bytes32 structHash)
+        internal
+        view
+        override(EIP712Upgradeable, ConstantEIP712)
+        returns (bytes32)
+    {
+        return ConstantEIP712._hashTypedDataV4(structHash);
     }
 
     function _getRewardTokenStorage() private pure returns (RewardTokenStorage storage $) {

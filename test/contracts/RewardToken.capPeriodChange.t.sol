@@ -8,8 +8,12 @@ import {RewardTokenDeployment} from "./utils/RewardTokenDeployment.sol";
 
 /// @title RewardTokenCapPeriodChangeTest
 /// @notice When the admin lengthens a storefront's period, the current period is re-aligned to the new length
-/// and keeps its count, so no aligned period ever sees more than the cap (a regression: the period once kept
-/// its old, unaligned start and let a storefront issue twice the cap inside one aligned week).
+/// and keeps the count of the old-length period still running (a regression: the period once kept its old,
+/// unaligned start and let a storefront issue twice the cap inside one aligned week).
+/// What holds exactly: every aligned period of the new length that starts after the change sees at most the
+/// cap; the one containing the change sees at most the cap plus what was issued in old-length periods that had
+/// already ended inside it before the change (only one counter is kept, so those are not known). The claim
+/// "no aligned period ever sees more than the cap" does not hold for that one period.
 contract RewardTokenCapPeriodChangeTest is RewardTokenDeployment, Assertions {
     uint256 private constant CAP = 100e18;
     /// @dev 2,900 weeks after the epoch: a multiple of both one day and seven days.
@@ -37,6 +41,38 @@ contract RewardTokenCapPeriodChangeTest is RewardTokenDeployment, Assertions {
         vm.warp(WEEK_START + 8 days);
         uint256 periodStart = token.storefrontIssuance(STOREFRONT).periodStart;
         assertEq(periodStart % 7 days, 0, "period start modulo the period length (7 days)");
+    }
+
+    /// @notice Lengthened after the old period ended: the week containing the change may see the cap plus what
+    /// the ended days of that week issued, and no more; the next aligned week sees the cap alone.
+    function test_lengthenedAfterTheOldPeriodEnded_boundsTheWeekOfTheChange() public {
+        // Day 8 (aligned week of day 7): back to a daily cap, and issue the whole daily cap.
+        vm.prank(ADMIN);
+        token.setIssuanceCap(STOREFRONT, CAP, 1 days);
+        vm.warp(WEEK_START + 8 days);
+        vm.prank(STOREFRONT);
+        token.issue(SHOPPER, 10, CAP);
+        // Day 9: that day has ended; the admin makes the cap weekly. The ended day is not counted.
+        vm.warp(WEEK_START + 9 days);
+        vm.prank(ADMIN);
+        token.setIssuanceCap(STOREFRONT, CAP, 7 days);
+        vm.prank(STOREFRONT);
+        token.issue(SHOPPER, 11, CAP);
+        // The week of the change saw 2 * CAP (CAP from the ended day), and not one point more.
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardToken.IssuanceCapExceeded.selector, STOREFRONT, CAP, WEEK_START + 7 days, CAP, 1)
+        );
+        vm.prank(STOREFRONT);
+        token.issue(SHOPPER, 12, 1);
+        // The next aligned week: the cap alone.
+        vm.warp(WEEK_START + 14 days);
+        vm.prank(STOREFRONT);
+        token.issue(SHOPPER, 13, CAP);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardToken.IssuanceCapExceeded.selector, STOREFRONT, CAP, WEEK_START + 14 days, CAP, 1)
+        );
+        vm.prank(STOREFRONT);
+        token.issue(SHOPPER, 14, 1);
     }
 
     /// @notice Within the aligned week [day 7, day 14) the storefront must not issue more than CAP.

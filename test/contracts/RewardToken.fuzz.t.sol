@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
+import {ICommonErrors} from "../../contracts/common/ICommonErrors.sol";
 import {IRewardToken} from "../../contracts/reward/IRewardToken.sol";
 import {RewardToken} from "../../contracts/reward/RewardToken.sol";
 import {Assertions} from "./utils/Assertions.sol";
@@ -95,7 +96,7 @@ contract RewardTokenFuzzTest is RewardTokenDeployment, Assertions {
     }
 
     function testFuzz_issue_revertsOnZeroAmount(uint256 orderId) public {
-        vm.expectRevert(IRewardToken.ZeroAmount.selector);
+        vm.expectRevert(ICommonErrors.ZeroAmount.selector);
         vm.prank(storefront);
         token.issue(_account("shopper"), orderId, 0);
 
@@ -379,7 +380,7 @@ contract RewardTokenFuzzTest is RewardTokenDeployment, Assertions {
         (bytes32 r, bytes32 vs) = _sign(key, VoucherDigests.digest(voucher, block.chainid, address(token)));
 
         vm.warp(voucher.deadline + latenessSeed.bound(1, 10 * 365 days));
-        vm.expectRevert(abi.encodeWithSelector(IRewardToken.VoucherExpired.selector, voucher.deadline, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(ICommonErrors.SignatureExpired.selector, voucher.deadline, block.timestamp));
         token.claimVoucher(voucher, r, vs);
         assertFalse(token.isOrderRewarded(signingStorefront, orderId), "order of the expired voucher is rewarded");
     }
@@ -489,7 +490,7 @@ contract RewardTokenFuzzTest is RewardTokenDeployment, Assertions {
             token.issue(shopper, 1, issued);
         }
 
-        vm.expectRevert(IRewardToken.ZeroAmount.selector);
+        vm.expectRevert(ICommonErrors.ZeroAmount.selector);
         vm.prank(shopper);
         token.redeem(_nonZero(redeemedAt), 0, ref);
 

@@ -399,11 +399,11 @@ describe("RewardToken: program policies", function () {
     it("rejects empty and mismatched batches", async function () {
       const { token, storefront, shopper } = await loadFixture(pendingFixture);
       await expect(token.release(storefront.address, [], []))
-        .to.be.revertedWithCustomError(token, "InvalidBatchLength").withArgs(0n, 0n, 0n);
+        .to.be.revertedWithCustomError(token, "EmptyBatch");
       await expect(token.release(storefront.address, [shopper.address], [1n, 3n]))
-        .to.be.revertedWithCustomError(token, "InvalidBatchLength").withArgs(1n, 2n, 1n);
+        .to.be.revertedWithCustomError(token, "BatchLengthMismatch").withArgs(1n, 2n);
       await expect(token.release(storefront.address, [shopper.address, shopper.address], [1n]))
-        .to.be.revertedWithCustomError(token, "InvalidBatchLength").withArgs(2n, 1n, 2n);
+        .to.be.revertedWithCustomError(token, "BatchLengthMismatch").withArgs(2n, 1n);
     });
 
     it("refuses to release while paused", async function () {

@@ -80,7 +80,7 @@ describe("RewardToken: signed reward vouchers", function () {
     const { token, shopper, voucher, signature } = await loadFixture(signedVoucherFixture);
     await time.setNextBlockTimestamp(voucher.deadline + 1n);
     await expect(token.connect(shopper).claimVoucher(voucher, ...compact(signature)))
-      .to.be.revertedWithCustomError(token, "VoucherExpired").withArgs(voucher.deadline, voucher.deadline + 1n);
+      .to.be.revertedWithCustomError(token, "SignatureExpired").withArgs(voucher.deadline, voucher.deadline + 1n);
   });
 
   it("rejects vouchers signed for another chain or another contract", async function () {

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 
 import {IRewardPolicies} from "../../../contracts/reward/IRewardPolicies.sol";
+import {ICommonErrors} from "../../../contracts/common/ICommonErrors.sol";
 import {IRewardToken} from "../../../contracts/reward/IRewardToken.sol";
 import {RewardToken} from "../../../contracts/reward/RewardToken.sol";
 import {CompactSignatures} from "../utils/CompactSignatures.sol";
@@ -530,7 +531,7 @@ contract RewardTokenHandler is PredictedOutcomes {
         uint256 amount = _amountAround(amountSeed, pending);
 
         Expectation memory expectation = _none();
-        if (amount == 0) _allow(expectation, IRewardToken.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         else if (!ghostIsIssuer[storefront]) _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
         else if (pending == 0) _allow(expectation, IRewardPolicies.OrderNotPending.selector);
         else if (amount > pending) _allow(expectation, IRewardPolicies.VoidExceedsPending.selector);
@@ -567,7 +568,7 @@ contract RewardTokenHandler is PredictedOutcomes {
             call.held = ghostBalance[call.shopper];
         }
         Expectation memory expectation = _none();
-        if (call.amount == 0) _allow(expectation, IRewardToken.ZeroAmount.selector);
+        if (call.amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         else if (!ghostIsIssuer[call.storefront]) {
             _allow(expectation, IAccessControl.AccessControlUnauthorizedAccount.selector);
         } else if (call.stillPending) _allow(expectation, IRewardPolicies.OrderStillPending.selector);
