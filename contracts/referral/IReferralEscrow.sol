@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../common/ICommonErrors.sol";
+
 /// @title IReferralEscrow
 /// @notice Referral commissions: partners register codes, storefronts fund budgets and record referred sales,
 /// commissions wait in escrow through the storefront's return window, then partners claim them.
 /// @dev A referral is keyed by (storefront, order number): each storefront order is recorded at most once.
-interface IReferralEscrow {
+/// Errors shared with the other contracts (`ZeroAddress`, `ZeroAmount`, `EmptyBatch`) come from `ICommonErrors`.
+interface IReferralEscrow is ICommonErrors {
     /// @notice Where a referral is in its life. Released is not a status: a pending referral is released once
     /// its release time has passed (or the storefront released it early).
     enum ReferralStatus {
@@ -146,9 +149,6 @@ interface IReferralEscrow {
     /// @notice No partner has this id.
     error UnknownPartner(uint40 partnerId);
 
-    /// @notice The zero address as payout address or recipient.
-    error InvalidRecipient();
-
     /// @notice Only the partner's owner may do this.
     error NotPartnerOwner(uint40 partnerId, address caller);
 
@@ -191,9 +191,6 @@ interface IReferralEscrow {
     /// @notice The budget cannot cover `needed`.
     error InsufficientBudget(address storefront, address token, uint256 available, uint256 needed);
 
-    /// @notice A zero amount, or an empty batch.
-    error ZeroAmount();
-
     /// @notice The commission does not fit 96 bits.
     error CommissionTooLarge(uint256 commission);
 
@@ -213,9 +210,6 @@ interface IReferralEscrow {
 
     /// @notice The token is the zero address or has no code.
     error InvalidToken(address token);
-
-    /// @notice The zero address as a referral's buyer.
-    error InvalidBuyer();
 
     /// @notice The buyer is partner `partnerId`'s owner or payout address: a partner cannot refer itself.
     error SelfReferral(uint40 partnerId, address buyer);

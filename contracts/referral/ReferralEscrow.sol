@@ -147,7 +147,7 @@ contract ReferralEscrow is
     /// @notice Registers `code` (first come) for the caller, paid to `payout`.
     function registerPartner(bytes32 code, address payout) external returns (uint40 partnerId) {
         if (code == bytes32(0)) revert InvalidCode();
-        if (payout == address(0)) revert InvalidRecipient();
+        if (payout == address(0)) revert ZeroAddress();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         uint40 holder = $.codes[code].partnerId;
         if (holder != 0) revert CodeTaken(code, holder);
@@ -160,7 +160,7 @@ contract ReferralEscrow is
 
     /// @notice Changes where the partner's commissions are paid; only the partner's owner may.
     function setPayoutAddress(uint40 partnerId, address payout) external {
-        if (payout == address(0)) revert InvalidRecipient();
+        if (payout == address(0)) revert ZeroAddress();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         Partner storage partner = $.partners[partnerId];
         bytes32 code = partner.code;
@@ -247,7 +247,7 @@ contract ReferralEscrow is
     /// @notice Withdraws `amount` of the caller's unallocated budget in `token` to `to`.
     function withdrawBudget(address token, uint256 amount, address to) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        if (to == address(0)) revert InvalidRecipient();
+        if (to == address(0)) revert ZeroAddress();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         Budget storage budget = $.budgets[msg.sender][token];
         uint256 available = budget.available;
@@ -287,7 +287,7 @@ contract ReferralEscrow is
 
     /// @notice Records many referred sales of the caller's, all paid in `token`; any failure reverts the batch.
     function recordReferrals(address token, ReferredSale[] calldata sales) external whenNotPaused {
-        if (sales.length == 0) revert ZeroAmount();
+        if (sales.length == 0) revert EmptyBatch();
         RecordContext memory context = _openProgram(token);
         Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
         (uint32 tokenId, uint256 available) = (budget.tokenId, budget.available);
@@ -367,7 +367,7 @@ contract ReferralEscrow is
     /// per run of referrals in the same token. Only the partner's owner may: whoever holds an old payout key
     /// could otherwise sweep released commissions to that address just before the owner's change of address.
     function claim(uint40 partnerId, ReferralKey[] calldata keys) external whenNotPaused nonReentrant {
-        if (keys.length == 0) revert ZeroAmount();
+        if (keys.length == 0) revert EmptyBatch();
         address payout = _payoutForOwner(partnerId);
         uint32 runToken = 0;
         uint256 runStart;
@@ -390,7 +390,7 @@ contract ReferralEscrow is
         whenNotPaused
         nonReentrant
     {
-        if (orderIds.length == 0) revert ZeroAmount();
+        if (orderIds.length == 0) revert EmptyBatch();
         address payout = _payoutForOwner(partnerId);
         mapping(uint256 => ReferralSlot) storage referrals = _getReferralEscrowStorage().referrals[storefront];
         uint256 runToken = 0;
@@ -599,7 +599,7 @@ contract ReferralEscrow is
         view
         returns (uint40 partnerId)
     {
-        if (buyer == address(0)) revert InvalidBuyer();
+        if (buyer == address(0)) revert ZeroAddress();
         CodeEntry storage entry = $.codes[code];
         uint256 word;
         assembly ("memory-safe") {

@@ -108,7 +108,7 @@ describe("ReferralEscrow: budgets", function () {
       const token = await usd.getAddress();
       await expect(escrow.connect(storefront).fundBudget(token, 0n)).to.be.revertedWithCustomError(escrow, "ZeroAmount");
       await expect(escrow.connect(storefront).withdrawBudget(token, 0n, storefront.address)).to.be.revertedWithCustomError(escrow, "ZeroAmount");
-      await expect(escrow.connect(storefront).withdrawBudget(token, USD, ethers.ZeroAddress)).to.be.revertedWithCustomError(escrow, "InvalidRecipient");
+      await expect(escrow.connect(storefront).withdrawBudget(token, USD, ethers.ZeroAddress)).to.be.revertedWithCustomError(escrow, "ZeroAddress");
       await expect(escrow.connect(storefront).fundBudget(stranger.address, USD))
         .to.be.revertedWithCustomError(escrow, "InvalidToken").withArgs(stranger.address);
       await expect(escrow.connect(storefront).fundBudget(ethers.ZeroAddress, USD))

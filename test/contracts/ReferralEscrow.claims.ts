@@ -170,7 +170,7 @@ describe("ReferralEscrow: claims", function () {
       .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(99n, alice.address);
     await expect(escrow.connect(alice).claim(0n, [key(storefront, 1n)]))
       .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(0n, alice.address);
-    await expect(escrow.connect(alice).claim(aliceId, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+    await expect(escrow.connect(alice).claim(aliceId, [])).to.be.revertedWithCustomError(escrow, "EmptyBatch");
     expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.Pending);
   });
 
@@ -273,7 +273,7 @@ describe("ReferralEscrow: claims", function () {
     it("refuses what claim refuses, naming the storefront and order", async function () {
       const { alice, bob, escrow, usd, storefront, otherStorefront, aliceId, bobId, alicePayout } = await loadFixture(recordedFixture);
       const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
-      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [])).to.be.revertedWithCustomError(escrow, "EmptyBatch");
       await expect(escrow.connect(alice).claimFrom(99n, storefront.address, [1n]))
         .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(99n, alice.address);
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n]))

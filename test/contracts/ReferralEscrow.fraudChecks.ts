@@ -84,11 +84,11 @@ describe("ReferralEscrow: fraud checks", function () {
       const { escrow, usd, storefront } = await loadFixture(deployProgramFixture);
       const token = await usd.getAddress();
       await expect(escrow.connect(storefront).recordReferral(1n, ALICE, USD, token, ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(escrow, "InvalidBuyer");
+        .to.be.revertedWithCustomError(escrow, "ZeroAddress");
       await expect(escrow.connect(storefront).recordReferrals(token, [
         { orderId: 1n, code: ALICE, saleAmount: USD, buyer: BUYER },
         { orderId: 2n, code: BOB, saleAmount: USD, buyer: ethers.ZeroAddress },
-      ])).to.be.revertedWithCustomError(escrow, "InvalidBuyer");
+      ])).to.be.revertedWithCustomError(escrow, "ZeroAddress");
       expect((await escrow.referralOf(storefront.address, 1n)).status).to.equal(Status.None);
     });
   });

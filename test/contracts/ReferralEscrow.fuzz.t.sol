@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ICommonErrors} from "../../contracts/common/ICommonErrors.sol";
 import {IReferralEscrow} from "../../contracts/referral/IReferralEscrow.sol";
 import {ReferralEscrow} from "../../contracts/referral/ReferralEscrow.sol";
 import {FeeOnTransferToken} from "../../contracts/mocks/tokens/FeeOnTransferToken.sol";
@@ -428,7 +429,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
 
     function test_recordReferrals_rejectsAnEmptyBatch() public {
         fundBudget(escrow, _mintable(token), storefront, 1);
-        vm.expectRevert(IReferralEscrow.ZeroAmount.selector);
+        vm.expectRevert(ICommonErrors.EmptyBatch.selector);
         vm.prank(storefront);
         escrow.recordReferrals(address(token), new IReferralEscrow.ReferredSale[](0));
     }

@@ -48,7 +48,7 @@ describe("ReferralEscrow: partners", function () {
     await expect(escrow.connect(alice).registerPartner(ethers.ZeroHash, alicePayout.address))
       .to.be.revertedWithCustomError(escrow, "InvalidCode");
     await expect(escrow.connect(alice).registerPartner(ALICE, ethers.ZeroAddress))
-      .to.be.revertedWithCustomError(escrow, "InvalidRecipient");
+      .to.be.revertedWithCustomError(escrow, "ZeroAddress");
     expect(await escrow.partnerIdOf(ALICE)).to.equal(0n);
     expect(await escrow.partnerIdOf(ethers.ZeroHash)).to.equal(0n);
   });
@@ -87,7 +87,7 @@ describe("ReferralEscrow: partners", function () {
       await expect(escrow.connect(alice).setPayoutAddress(0n, alice.address))
         .to.be.revertedWithCustomError(escrow, "UnknownPartner").withArgs(0n);
       await expect(escrow.connect(alice).setPayoutAddress(id, ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(escrow, "InvalidRecipient");
+        .to.be.revertedWithCustomError(escrow, "ZeroAddress");
       expect(await escrow.partnerOf(id)).to.deep.equal([alice.address, alicePayout.address]);
     });
   });

@@ -98,7 +98,7 @@ describe("ReferralEscrow: referrals", function () {
 
     it("rejects an empty batch", async function () {
       const { escrow, usd, storefront } = await loadFixture(deployProgramFixture);
-      await expect(escrow.connect(storefront).recordReferrals(await usd.getAddress(), [])).to.be.revertedWithCustomError(escrow, "ZeroAmount");
+      await expect(escrow.connect(storefront).recordReferrals(await usd.getAddress(), [])).to.be.revertedWithCustomError(escrow, "EmptyBatch");
     });
 
     describe("each storefront order once", function () {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 
+import {ICommonErrors} from "../../../contracts/common/ICommonErrors.sol";
 import {IReferralEscrow} from "../../../contracts/referral/IReferralEscrow.sol";
 import {ReferralEscrow} from "../../../contracts/referral/ReferralEscrow.sol";
 import {FuzzBounds} from "../utils/FuzzBounds.sol";
@@ -239,7 +240,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         address caller = callerSeed % 4 == 0 || owner == address(0) ? _anyActor(callerSeed >> 2) : owner;
         address payout = payoutSeed % 16 == 0 ? address(0) : payoutAddress(partnerId, payoutSeed >> 4);
         Expectation memory expectation;
-        if (payout == address(0)) _allow(expectation, IReferralEscrow.InvalidRecipient.selector);
+        if (payout == address(0)) _allow(expectation, ICommonErrors.ZeroAddress.selector);
         if (owner == address(0)) _allow(expectation, IReferralEscrow.UnknownPartner.selector);
         else if (caller != owner) _allow(expectation, IReferralEscrow.NotPartnerOwner.selector);
 
@@ -318,8 +319,8 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             amountSeed % 8 == 0 ? budget + (amountSeed >> 3).bound(1, MAX_FUND) : (amountSeed >> 3).bound(0, budget);
         address to = toSeed % 16 == 0 ? address(0) : treasuryOf(storefront);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IReferralEscrow.ZeroAmount.selector);
-        if (to == address(0)) _allow(expectation, IReferralEscrow.InvalidRecipient.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
+        if (to == address(0)) _allow(expectation, ICommonErrors.ZeroAddress.selector);
         if (amount > budget) _allow(expectation, IReferralEscrow.InsufficientBudget.selector);
         uint256 escrowBefore = tokens[tokenIndex].balanceOf(address(escrow));
         uint256 toBefore = to == address(0) ? 0 : tokens[tokenIndex].balanceOf(to);
@@ -426,7 +427,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         else if (kind <= 2) refundBps = uint16(word.bound(left + 1, type(uint16).max));
         else if (kind <= 4) refundBps = uint16(left);
         else refundBps = uint16(word.bound(1, left == 0 ? 1 : left));
-        if (refundBps == 0) _allow(expectation, IReferralEscrow.ZeroAmount.selector);
+        if (refundBps == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         if (uint256(referral.refundedBps) + refundBps > BPS) {
             _allow(expectation, IReferralEscrow.RefundExceedsSale.selector);
         }
@@ -589,7 +590,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         uint40 nextId = ghostPartnerCount + 1;
         Expectation memory expectation;
         if (code == bytes32(0)) _allow(expectation, IReferralEscrow.InvalidCode.selector);
-        if (payout == address(0)) _allow(expectation, IReferralEscrow.InvalidRecipient.selector);
+        if (payout == address(0)) _allow(expectation, ICommonErrors.ZeroAddress.selector);
         if (ghostPartnerIdByCode[code] != 0) _allow(expectation, IReferralEscrow.CodeTaken.selector);
 
         vm.prank(owner);
@@ -641,7 +642,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         vm.prank(storefront);
         token.approve(address(escrow), amount);
         Expectation memory expectation;
-        if (amount == 0) _allow(expectation, IReferralEscrow.ZeroAmount.selector);
+        if (amount == 0) _allow(expectation, ICommonErrors.ZeroAmount.selector);
         uint256 escrowBefore = token.balanceOf(address(escrow));
 
         vm.prank(storefront);
@@ -692,7 +693,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         address storefront = plan.storefront;
         address token = address(tokens[plan.tokenIndex]);
         uint256 length = plan.sales.length;
-        if (length == 0) _allow(expectation, IReferralEscrow.ZeroAmount.selector);
+        if (length == 0) _allow(expectation, ICommonErrors.EmptyBatch.selector);
         if (ghostProgramPaused[storefront]) _allow(expectation, IReferralEscrow.ProgramPaused.selector);
         if (!ghostHasBudget[storefront][token]) _allow(expectation, IReferralEscrow.InvalidToken.selector);
         // Referrals per partner id in this batch so far (ids are 1 to 6).
@@ -703,7 +704,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             uint40 partnerId = ghostPartnerIdByCode[sale.code];
             IReferralEscrow.PartnerTerms memory terms = ghostTerms[storefront][partnerId];
             if (sale.buyer == address(0)) {
-                _allowOnce(expectation, IReferralEscrow.InvalidBuyer.selector);
+                _allowOnce(expectation, ICommonErrors.ZeroAddress.selector);
                 plan.allPriced = false;
             }
             if (partnerId == 0) {

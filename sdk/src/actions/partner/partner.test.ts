@@ -54,14 +54,15 @@ describe("partner actions", () => {
     ({ claimableNow } = await partnerClient.getReferrals({ partnerId }));
     expect(claimableNow).toEqual({ [token]: 1_000n });
 
-    // Anyone may trigger the claim; the money goes to the payout address.
-    const { claimed, hash } = await keeper.claimCommissions({ partnerId });
+    // Only the partner's owner may trigger the claim; the money goes to the payout address.
+    await expect(keeper.claimCommissions({ partnerId })).rejects.toThrow(NotPartnerOwnerError);
+    const { claimed, hash } = await partnerClient.claimCommissions({ partnerId });
     expect(hash).toBeDefined();
     expect(claimed.map((r) => r.orderId)).toEqual([1n, 2n]);
     expect(await publicClientOf().readContract({ abi: erc20Abi, address: token, functionName: "balanceOf", args: [payout] })).toBe(1_000n);
     ({ referrals } = await partnerClient.getReferrals({ partnerId }));
     expect(referrals.map((r) => r.status)).toEqual(["claimed", "claimed", "voided"]);
-    expect(await keeper.claimCommissions({ partnerId })).toEqual({ hash: undefined, claimed: [] });
+    expect(await partnerClient.claimCommissions({ partnerId })).toEqual({ hash: undefined, claimed: [] });
   });
 
   it("refuses a partner referring itself", async () => {
