@@ -6,13 +6,15 @@
 //   2. compiles the contracts when they are missing or stale (scripts/build-contracts.mjs),
 //   3. prepare.mjs: abis/, networks.json, subgraph.yaml,
 //   4. graph codegen, then graph build --network <name>  →  subgraph/build/, skipped when build/ was made
-//      from exactly these inputs (schema, mappings, ABIs, manifest; `--force` builds anyway).
+//      from exactly these inputs (schema, mappings, ABIs, manifest; `--force` builds anyway); when only the
+//      deployment changed (network, addresses, start blocks), build/subgraph.yaml is pointed at it instead.
 // The mappings are then tested in the local indexer on real transactions (test/subgraph/localIndexer.ts).
 // Runs graph-cli with GRAPH_SKIP_NEW_VERSION_CHECK=true so nothing reaches for the network.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ensureContracts } from "../../scripts/build-contracts.mjs";
 import { argValue, dataSources, missingContracts, prepare, PrepareError, readDeployments, root, subgraphDir } from "./prepare.mjs";
 
@@ -94,10 +96,8 @@ try {
 }
 step(`prepared abis/, networks.json, subgraph.yaml for ${network}`);
 
-/** A hash of everything `graph codegen` and `graph build` read, with the network built for. */
-function inputsFingerprint() {
-  const hash = createHash("sha256");
-  hash.update(`network=${network}\0`);
+/** Every file `graph codegen` and `graph build` read, sorted. */
+function inputFiles() {
   const files = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -109,19 +109,65 @@ function inputsFingerprint() {
   for (const dir of ["src", "abis"]) walk(join(subgraphDir, dir));
   files.push(...["schema.graphql", "subgraph.yaml", "networks.json", "package.json"].map((file) => join(subgraphDir, file)));
   files.push(join(root, "package-lock.json"));
-  for (const file of files.sort()) {
-    if (!existsSync(file)) continue;
-    hash.update(relative(root, file));
-    hash.update("\0");
-    hash.update(readFileSync(file));
+  return files.filter((file) => existsSync(file)).sort();
+}
+
+/** The manifest without what differs between deployments (network, addresses, start blocks). */
+function manifestWithoutDeployment(text) {
+  const manifest = parseYaml(text);
+  for (const source of manifest.dataSources ?? []) {
+    delete source.network;
+    delete source.source?.address;
+    delete source.source?.startBlock;
   }
-  return hash.digest("hex");
+  return stringifyYaml(manifest);
+}
+
+/**
+ * Two hashes of the inputs: `inputs` covers everything with the network built for; `code` leaves out the
+ * deployment (network, addresses, start blocks), which the WASM and the generated types do not depend on.
+ */
+function fingerprints() {
+  const inputs = createHash("sha256");
+  const code = createHash("sha256");
+  inputs.update(`network=${network}\0`);
+  for (const file of inputFiles()) {
+    const name = relative(root, file);
+    const content = readFileSync(file);
+    inputs.update(`${name}\0`).update(content);
+    if (name.endsWith("networks.json")) continue;
+    code.update(`${name}\0`).update(name.endsWith("subgraph.yaml") ? manifestWithoutDeployment(content.toString("utf8")) : content);
+  }
+  return { inputs: inputs.digest("hex"), code: code.digest("hex") };
+}
+
+/** Points the manifest in build/ at this network's addresses and start blocks, as `graph build --network` would. */
+function retargetBuiltManifest() {
+  const deployment = JSON.parse(readFileSync(join(subgraphDir, "networks.json"), "utf8"))[network];
+  const builtManifest = join(subgraphDir, "build", "subgraph.yaml");
+  const manifest = parseYaml(readFileSync(builtManifest, "utf8"));
+  for (const source of manifest.dataSources) {
+    const target = deployment?.[source.name];
+    if (!target) return false;
+    source.network = network;
+    source.source.address = target.address;
+    source.source.startBlock = target.startBlock;
+  }
+  writeFileSync(builtManifest, stringifyYaml(manifest, { lineWidth: 0 }));
+  return true;
 }
 
 const stampFile = join(subgraphDir, "build", ".dcrm-build-stamp");
-const fingerprint = inputsFingerprint();
-if (!args.includes("--force") && existsSync(stampFile) && readFileSync(stampFile, "utf8") === fingerprint) {
+const current = fingerprints();
+const stamp = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : "";
+const built = stamp.startsWith("{") ? JSON.parse(stamp) : {};
+if (!args.includes("--force") && built.inputs === current.inputs) {
   step(`subgraph/build/ is current for ${network}: nothing to build`);
+  process.exit(0);
+}
+if (!args.includes("--force") && built.code === current.code && retargetBuiltManifest()) {
+  writeFileSync(stampFile, JSON.stringify(current));
+  step(`subgraph/build/ pointed at ${network}'s addresses: the mappings, schema and ABIs are unchanged, nothing to compile`);
   process.exit(0);
 }
 
@@ -129,5 +175,5 @@ const graph = tool("graph");
 run(graph, ["codegen", "subgraph.yaml", "--output-dir", "generated", "--skip-migrations"], subgraphDir);
 step("codegen done (subgraph/generated/)");
 run(graph, ["build", "subgraph.yaml", "--network", network, "--network-file", "networks.json", "--output-dir", "build", "--skip-migrations"], subgraphDir);
-writeFileSync(stampFile, fingerprint);
+writeFileSync(stampFile, JSON.stringify(current));
 step(`built subgraph/build/ for ${network}`);
