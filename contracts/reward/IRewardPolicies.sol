@@ -175,4 +175,18 @@ interface IRewardPolicies is ICommonErrors {
 
     /// @notice The inactivity (seconds) after which points expire; 0 when expiry is off.
     function expiryPeriod() external view returns (uint256);
+
+    /// @notice The longest return window a storefront may set.
+    /// @return The longest return window, in seconds (365 days).
+    function MAX_RETURN_WINDOW() external view returns (uint32);
+
+    /// @notice The shortest inactivity after which points may expire.
+    /// @return The shortest expiry period, in seconds (1 day).
+    function MIN_EXPIRY_PERIOD() external view returns (uint256);
+
+    /// @notice Sets the inactivity after which a holder's points expire; 0 switches expiry off. Switching it on
+    /// starts every holder's clock now. Only the admin may (`AccessControlUnauthorizedAccount` otherwise).
+    /// Reverts with `InvalidExpiryPeriod` for a nonzero period below `MIN_EXPIRY_PERIOD` or beyond 32 bits.
+    /// @param period The inactivity, in seconds (0: expiry off).
+    function setExpiryPeriod(uint256 period) external;
 }

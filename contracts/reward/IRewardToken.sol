@@ -174,4 +174,69 @@ interface IRewardToken is ICommonErrors {
 
     /// @notice The EIP-712 digest a storefront signs for `voucher`.
     function voucherDigest(RewardVoucher memory voucher) external view returns (bytes32);
+
+    /// @notice The role of a storefront that issues points.
+    /// @return The role's identifier, keccak256("ISSUER_ROLE").
+    function ISSUER_ROLE() external view returns (bytes32);
+
+    /// @notice The role that pauses and unpauses the token.
+    /// @return The role's identifier, keccak256("PAUSER_ROLE").
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The role that upgrades the implementation.
+    /// @return The role's identifier, keccak256("UPGRADER_ROLE").
+    function UPGRADER_ROLE() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain name of vouchers and permits (the version is `DOMAIN_VERSION`, "1").
+    /// @return The domain name, "dCRM RewardToken".
+    function DOMAIN_NAME() external view returns (string memory);
+
+    /// @notice Sets up the proxy: token name and symbol, and `admin` as admin, pauser and upgrader. Callable once.
+    /// @param name_ The token's ERC-20 name.
+    /// @param symbol_ The token's ERC-20 symbol.
+    /// @param admin The account given the admin, pauser and upgrader roles.
+    function initialize(string calldata name_, string calldata symbol_, address admin) external;
+
+    /// @notice Sets how many points `storefront` may issue per period of `capPeriod` seconds. Only the admin may
+    /// (`AccessControlUnauthorizedAccount` otherwise). Reverts with `ZeroAddress` for the zero storefront,
+    /// `InvalidCapPeriod` for a period of zero or beyond 32 bits, and `CapPerPeriodTooLarge` for a cap beyond
+    /// 88 bits.
+    /// @dev The new cap applies from the current period of the new length (aligned to multiples of it), and
+    /// what was issued in the current period of the old length counts against it: changing the period never
+    /// starts a fresh allowance early.
+    /// @param storefront The storefront.
+    /// @param capPerPeriod The most points it may issue per period.
+    /// @param capPeriod The period's length, in seconds.
+    function setIssuanceCap(address storefront, uint256 capPerPeriod, uint256 capPeriod) external;
+
+    /// @notice Locks (or unlocks) transfers between holders; issuing and redeeming keep working. Only the admin
+    /// may (`AccessControlUnauthorizedAccount` otherwise).
+    /// @param locked True to lock transfers, false to unlock them.
+    function setTransfersLocked(bool locked) external;
+
+    /// @notice Sets the global supply cap; 0 removes it. Only the admin may (`AccessControlUnauthorizedAccount`
+    /// otherwise). Reverts with `SupplyCapTooLarge` beyond 128 bits and `SupplyCapBelowSupply` for a nonzero
+    /// cap below the total supply.
+    /// @param cap The most points that may exist, in token units (0: no cap).
+    function setSupplyCap(uint256 cap) external;
+
+    /// @notice Stops issuance, redemption and transfers. Only a pauser may (`AccessControlUnauthorizedAccount`
+    /// otherwise); reverts with `EnforcedPause` when already paused.
+    function pause() external;
+
+    /// @notice Resumes issuance, redemption and transfers. Only a pauser may (`AccessControlUnauthorizedAccount`
+    /// otherwise); reverts with `ExpectedPause` when not paused.
+    function unpause() external;
+
+    /// @notice Whether issuance, redemption and transfers are stopped.
+    /// @return True while the token is paused.
+    function paused() external view returns (bool);
+
+    /// @notice Whether transfers between holders are locked.
+    /// @return True while transfers are locked.
+    function transfersLocked() external view returns (bool);
+
+    /// @notice The global supply cap.
+    /// @return The most points that may exist, in token units (0: no cap).
+    function supplyCap() external view returns (uint256);
 }
