@@ -131,18 +131,28 @@ interface IRewardToken is ICommonErrors {
     error TransfersLocked(address from, address to);
 
     /// @notice Issues `amount` points to `shopper` for the caller's order `orderId`.
+    /// @param shopper Who receives the points.
+    /// @param orderId The caller's order number; each is rewarded once.
+    /// @param amount The points, in token units.
     function issue(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Issues points for many of the caller's orders; any duplicate order reverts the whole batch.
+    /// @param shoppers Who receives the points of each order.
+    /// @param orderIds The caller's order numbers, one per shopper.
+    /// @param amounts The points of each order, one per shopper.
     function issueBatch(address[] calldata shoppers, uint256[] calldata orderIds, uint256[] calldata amounts)
         external;
 
     /// @notice Issues points for the caller's consecutive orders `firstOrderId`, `firstOrderId + 1`, …: the
     /// cheapest batch for storefronts whose order numbers are sequential.
+    /// @param firstOrderId The caller's first order number; the i-th shopper's order is `firstOrderId + i`.
+    /// @param shoppers Who receives the points of each order.
+    /// @param amounts The points of each order, one per shopper.
     function issueForOrderRange(uint256 firstOrderId, address[] calldata shoppers, uint256[] calldata amounts)
         external;
 
     /// @notice Issues the points of a voucher signed by its storefront.
+    /// @param voucher The voucher: shopper, points, storefront, order number and deadline.
     /// @param r The signature's r.
     /// @param vs The signature's s with the recovery parity in its top bit (EIP-2098 compact form: 64 bytes
     /// instead of 65, and no malleable twin). viem: `signatureToCompactSignature`; ethers: `Signature.from(sig)
@@ -150,12 +160,25 @@ interface IRewardToken is ICommonErrors {
     function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external;
 
     /// @notice Burns `amount` of the caller's points, redeemed at `storefront`.
+    /// @param storefront The storefront the points are redeemed at.
+    /// @param amount The points, in token units.
+    /// @param ref The storefront's reference of the redemption (an order or a coupon).
     function redeem(address storefront, uint256 amount, bytes32 ref) external;
 
     /// @notice Burns `amount` of `shopper`'s points, redeemed at the calling storefront, spending its allowance.
+    /// @param shopper Whose points are redeemed.
+    /// @param amount The points, in token units.
+    /// @param ref The storefront's reference of the redemption (an order or a coupon).
     function redeemFrom(address shopper, uint256 amount, bytes32 ref) external;
 
     /// @notice Like `redeemFrom`, with the shopper's EIP-2612 permit applied in the same transaction.
+    /// @param shopper Whose points are redeemed; the permit's owner.
+    /// @param amount The points, in token units; also the permit's value.
+    /// @param ref The storefront's reference of the redemption (an order or a coupon).
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's recovery byte.
+    /// @param r The permit signature's r.
+    /// @param s The permit signature's s.
     function redeemWithPermit(
         address shopper,
         uint256 amount,
@@ -167,12 +190,19 @@ interface IRewardToken is ICommonErrors {
     ) external;
 
     /// @notice Whether the storefront's order has been rewarded.
+    /// @param storefront The storefront.
+    /// @param orderId The storefront's order number.
+    /// @return True once the order was rewarded.
     function isOrderRewarded(address storefront, uint256 orderId) external view returns (bool);
 
     /// @notice The storefront's issuance state, with the period rolled forward to now.
+    /// @param storefront The storefront.
+    /// @return The storefront's issuance state.
     function storefrontIssuance(address storefront) external view returns (StorefrontIssuance memory);
 
     /// @notice The EIP-712 digest a storefront signs for `voucher`.
+    /// @param voucher The voucher.
+    /// @return The digest to sign.
     function voucherDigest(RewardVoucher memory voucher) external view returns (bytes32);
 
     /// @notice The role of a storefront that issues points.
