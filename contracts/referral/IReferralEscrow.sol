@@ -222,4 +222,264 @@ interface IReferralEscrow is ICommonErrors {
 
     /// @notice A refund of `requestedBps` on top of the `refundedBps` refunded so far would exceed the sale.
     error RefundExceedsSale(address storefront, uint256 orderId, uint16 refundedBps, uint16 requestedBps);
+
+    // ─── Constants ──────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice The role that pauses and unpauses the escrow.
+    /// @return The role's identifier, keccak256("PAUSER_ROLE").
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The role that upgrades the implementation.
+    /// @return The role's identifier, keccak256("UPGRADER_ROLE").
+    function UPGRADER_ROLE() external view returns (bytes32);
+
+    /// @notice The longest hold period a storefront may set.
+    /// @return The longest hold period, in seconds (365 days).
+    function MAX_HOLD_PERIOD() external view returns (uint32);
+
+    // ─── Setup ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Sets up the proxy: `admin` as admin, pauser and upgrader, and the highest rate storefronts may
+    /// offer. Callable once. Reverts with `InvalidMaxRate` when `maxRateBps` is above 10,000.
+    /// @param admin The account given the admin, pauser and upgrader roles.
+    /// @param maxRateBps The highest commission rate storefronts may offer, in basis points.
+    function initialize(address admin, uint16 maxRateBps) external;
+
+    // ─── Partners ───────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Registers `code` (first come) for the caller, paid to `payout`. Reverts with `InvalidCode` for the
+    /// zero code, `ZeroAddress` for a zero payout, and `CodeTaken` when another partner holds the code.
+    /// @param code The referral code shoppers use; it belongs to the partner for good.
+    /// @param payout Where the partner's commissions are paid.
+    /// @return partnerId The new partner's id (the first is 1).
+    function registerPartner(bytes32 code, address payout) external returns (uint40 partnerId);
+
+    /// @notice Changes where the partner's commissions are paid; only the partner's owner may. Reverts with
+    /// `ZeroAddress` for a zero payout, `UnknownPartner` when no partner has the id, and `NotPartnerOwner` when
+    /// the caller is not its owner.
+    /// @param partnerId The partner.
+    /// @param payout The new payout address.
+    function setPayoutAddress(uint40 partnerId, address payout) external;
+
+    // ─── Storefront programs ────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Enrols the partner with `code` in the caller's program, or changes its terms: a rate in basis
+    /// points of the sale, or a fixed commission per sale (exactly one of them). The partner's referral count in
+    /// the current cap period stays. Reverts with `InvalidTerms` unless exactly one of the two is set,
+    /// `RateAboveMaximum` above the admin's maximum rate, and `UnknownCode` when no partner has the code.
+    /// @param code The partner's referral code.
+    /// @param rateBps The commission rate, in basis points of the sale (0 for a fixed commission).
+    /// @param fixedCommission The commission per sale, in token units (0 for a rate).
+    function enrolPartner(bytes32 code, uint16 rateBps, uint96 fixedCommission) external;
+
+    /// @notice Removes the partner with `code` from the caller's program; recorded referrals are unaffected.
+    /// Reverts with `UnknownCode` when no partner has the code.
+    /// @param code The partner's referral code.
+    function removePartner(bytes32 code) external;
+
+    /// @notice Sets the caller's hold period (its return window) for referrals recorded from now on. Reverts
+    /// with `HoldPeriodTooLong` above `MAX_HOLD_PERIOD`.
+    /// @param holdPeriod The hold period, in seconds.
+    function setHoldPeriod(uint32 holdPeriod) external;
+
+    /// @notice Caps each partner's referrals in the caller's program at `maxReferralsPerPeriod` per `period`
+    /// seconds, periods aligned to multiples of their length (86,400: UTC days); (0, 0) lifts the cap. Applies
+    /// to referrals recorded from now on; a partner's count restarts when its period (or the period length)
+    /// changes. Reverts with `InvalidReferralCap` when only one of the two is zero.
+    /// @param maxReferralsPerPeriod The most referrals a partner may have in one period.
+    /// @param period The period's length, in seconds.
+    function setReferralCap(uint32 maxReferralsPerPeriod, uint32 period) external;
+
+    /// @notice Stops (or resumes) recording referrals in the caller's program. Claims never stop.
+    /// @param paused_ True to stop recording, false to resume.
+    function setProgramPaused(bool paused_) external;
+
+    // ─── Budgets ────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Adds to the caller's budget in `token` what arrives of `amount` (a token that takes a fee on
+    /// transfer is credited the amount after its fee). The caller approves the escrow first. Reverts with
+    /// `ZeroAmount` for a zero amount, `InvalidToken` when `token` has no code, `BooksNotOpen` for a token of
+    /// the first version whose books are not open, `BooksNotCovered` when the escrow's balance of the token is
+    /// already below what it owes in it, `BooksTooLarge` when what it owes would not fit 96 bits, and
+    /// `EnforcedPause` while the escrow is paused.
+    /// @param token The ERC-20 the budget is in.
+    /// @param amount What the caller sends, in token units.
+    function fundBudget(address token, uint256 amount) external;
+
+    /// @notice Withdraws `amount` of the caller's unallocated budget in `token` to `to`. Reverts with
+    /// `ZeroAmount` for a zero amount, `ZeroAddress` for a zero recipient, `InsufficientBudget` above the
+    /// unallocated budget, `BooksNotOpen` for a token of the first version whose books are not open,
+    /// `BooksNotCovered` when the escrow's balance afterwards would not cover what it owes in the token, and
+    /// `EnforcedPause` while the escrow is paused.
+    /// @param token The ERC-20 the budget is in.
+    /// @param amount What to withdraw, in token units.
+    /// @param to The recipient.
+    function withdrawBudget(address token, uint256 amount, address to) external;
+
+    // ─── Referrals ──────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Records a referred sale of the caller's to `buyer`: computes the partner's commission and moves it
+    /// from the caller's `token` budget into escrow until the hold period ends. Reverts with `EnforcedPause`
+    /// while the escrow is paused, `ProgramPaused` while the caller's program is, `InvalidToken` when the caller
+    /// has no budget in `token`, `ZeroAddress` for a zero buyer, `UnknownCode` when no partner has the code,
+    /// `SelfReferral` when `buyer` is the partner's owner or payout address, `SaleAmountTooLarge` for a sale of
+    /// 2**240 or more, `PartnerNotEnrolled` when the partner is not in the caller's program, `CommissionTooLarge`
+    /// when the commission does not fit 96 bits, `ReferralCapExceeded` when the partner has reached the
+    /// program's cap for the period, `OrderAlreadyRecorded` when the order was recorded already, and
+    /// `InsufficientBudget` when the budget cannot cover the commission.
+    /// @param orderId The caller's order number.
+    /// @param code The partner's referral code.
+    /// @param saleAmount The sale, in token units (the base of a rate commission).
+    /// @param token The ERC-20 the commission is paid in, from the caller's budget in it.
+    /// @param buyer The shopper who bought.
+    function recordReferral(uint256 orderId, bytes32 code, uint256 saleAmount, address token, address buyer)
+        external;
+
+    /// @notice Records many referred sales of the caller's, all paid in `token`; any failure reverts the batch.
+    /// Reverts with `EmptyBatch` for no sales, and otherwise as `recordReferral` does for any sale (the budget
+    /// must cover the batch's total).
+    /// @param token The ERC-20 the commissions are paid in, from the caller's budget in it.
+    /// @param sales The referred sales.
+    function recordReferrals(address token, ReferredSale[] calldata sales) external;
+
+    /// @notice Voids a referral of the caller's within its hold period (a full refund or return): all that
+    /// remains of the commission after any partial refunds goes back to the caller's budget; the referral
+    /// becomes Voided with 10,000 refunded basis points. Works while the escrow is paused: hold periods keep
+    /// running under a pause, and a refund that arrives during one must still void the commission. Reverts with
+    /// `UnknownReferral` when the caller has no referral for the order, `ReferralNotPending` when it was voided
+    /// or claimed, and `ReferralAlreadyReleased` once its release time has passed.
+    /// @param orderId The caller's order number.
+    function voidReferral(uint256 orderId) external;
+
+    /// @notice Records a partial refund of a referred sale of the caller's within its hold period: `refundBps`
+    /// more of the sale (basis points) was refunded, so that part of the commission goes back to the caller's
+    /// budget. The commission voided is floor(commission * newCumulative / 10,000) - floor(commission *
+    /// oldCumulative / 10,000), so refunds adding up to 10,000 void exactly the whole commission; at 10,000 the
+    /// referral becomes Voided. Works while the escrow is paused, like `voidReferral`. Reverts with `ZeroAmount`
+    /// for a zero refund, `RefundExceedsSale` when the refunds would add up to more than 10,000, and as
+    /// `voidReferral` does for an unknown, settled or released referral.
+    /// @param orderId The caller's order number.
+    /// @param refundBps The part of the sale refunded now, in basis points.
+    function refundReferral(uint256 orderId, uint16 refundBps) external;
+
+    /// @notice Releases a referral of the caller's before its hold period ends (the sale is verified). Reverts
+    /// with `EnforcedPause` while the escrow is paused, and as `voidReferral` does for an unknown, settled or
+    /// released referral.
+    /// @param orderId The caller's order number.
+    function releaseEarly(uint256 orderId) external;
+
+    /// @notice Pays partner `partnerId` the released commissions of `keys` at its payout address, one transfer
+    /// per run of referrals in the same token. Only the partner's owner may: whoever holds an old payout key
+    /// could otherwise sweep released commissions to that address just before the owner's change of address.
+    /// Reverts with `EnforcedPause` while the escrow is paused, `EmptyBatch` for no keys, `NotPartnerOwner` when
+    /// the caller is not the partner's owner, `UnknownReferral`, `ReferralNotPending`, `ReferralOfAnotherPartner`
+    /// or `ReferralNotReleased` for a referral that cannot be claimed, and `BooksNotOpen` for a token of the
+    /// first version whose books are not open.
+    /// @param partnerId The partner.
+    /// @param keys The referrals to claim, by storefront and order number.
+    function claim(uint40 partnerId, ReferralKey[] calldata keys) external;
+
+    /// @notice Like `claim` for referrals of one storefront: the common case, with half the calldata and log
+    /// data per referral. Reverts as `claim` does.
+    /// @param partnerId The partner.
+    /// @param storefront The storefront whose orders these are.
+    /// @param orderIds The storefront's order numbers.
+    function claimFrom(uint40 partnerId, address storefront, uint256[] calldata orderIds) external;
+
+    // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Opens the books of tokens registered by the first version of the escrow, which kept none: each
+    /// starts owing the escrow's balance of it (any surplus then stays owed, never withdrawable). Tokens whose
+    /// books are open already are skipped, so the admin can never rewrite books. Run in the upgrade's call.
+    /// Only the admin may (`AccessControlUnauthorizedAccount` otherwise). Reverts with `BooksTooLarge` when a
+    /// balance does not fit 96 bits.
+    /// @param tokenIds The escrow's numbers of the tokens.
+    function openBooks(uint32[] calldata tokenIds) external;
+
+    /// @notice Sets the highest rate (basis points) that storefronts may offer from now on. Only the admin may
+    /// (`AccessControlUnauthorizedAccount` otherwise). Reverts with `InvalidMaxRate` above 10,000.
+    /// @param maxRateBps The highest rate, in basis points.
+    function setMaxCommissionRate(uint16 maxRateBps) external;
+
+    /// @notice Stops funding, withdrawing, recording, releasing early and claiming: no funds leave the escrow.
+    /// Voids and refunds go on, so that a storefront never loses its return window to a pause. Only a pauser
+    /// may (`AccessControlUnauthorizedAccount` otherwise); reverts with `EnforcedPause` when already paused.
+    function pause() external;
+
+    /// @notice Resumes everything `pause` stopped. Only a pauser may (`AccessControlUnauthorizedAccount`
+    /// otherwise); reverts with `ExpectedPause` when not paused.
+    function unpause() external;
+
+    // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice The referral for the storefront's order.
+    /// @param storefront The storefront.
+    /// @param orderId The storefront's order number.
+    /// @return The referral (status None when there is none).
+    function referralOf(address storefront, uint256 orderId) external view returns (Referral memory);
+
+    /// @notice Whether the referral is pending and past its release time, so its partner can claim it.
+    /// @param storefront The storefront.
+    /// @param orderId The storefront's order number.
+    /// @return True when the referral can be claimed now.
+    function isClaimable(address storefront, uint256 orderId) external view returns (bool);
+
+    /// @notice The storefront's unallocated budget in `token`.
+    /// @param storefront The storefront.
+    /// @param token The ERC-20.
+    /// @return The budget not yet moved into escrow, in token units.
+    function budgetOf(address storefront, address token) external view returns (uint256);
+
+    /// @notice The partner's owner and payout address.
+    /// @param partnerId The partner.
+    /// @return owner The partner's owner (zero for an unknown partner).
+    /// @return payout Where its commissions are paid (zero for an unknown partner).
+    function partnerOf(uint40 partnerId) external view returns (address owner, address payout);
+
+    /// @notice The id of the partner with `code`.
+    /// @param code The referral code.
+    /// @return The partner's id (0: none).
+    function partnerIdOf(bytes32 code) external view returns (uint40);
+
+    /// @notice The storefront's terms for the partner.
+    /// @param storefront The storefront.
+    /// @param partnerId The partner.
+    /// @return The terms (both zero: not enrolled).
+    function termsOf(address storefront, uint40 partnerId) external view returns (PartnerTerms memory);
+
+    /// @notice The partner's referrals in the storefront's current cap period.
+    /// @param storefront The storefront.
+    /// @param partnerId The partner.
+    /// @return periodStart When the current cap period started (zero while the storefront has no cap).
+    /// @return count The partner's referrals in it (zero while the storefront has no cap).
+    function referralsInPeriodOf(address storefront, uint40 partnerId)
+        external
+        view
+        returns (uint256 periodStart, uint256 count);
+
+    /// @notice The storefront's program settings.
+    /// @param storefront The storefront.
+    /// @return holdPeriod Its hold period, in seconds.
+    /// @return programPaused Whether it stopped recording referrals.
+    /// @return maxReferralsPerPeriod Its per-partner referral cap per period (zero: no cap).
+    /// @return capPeriod The cap period's length, in seconds (zero: no cap).
+    function programOf(address storefront)
+        external
+        view
+        returns (uint32 holdPeriod, bool programPaused, uint32 maxReferralsPerPeriod, uint32 capPeriod);
+
+    /// @notice The token numbered `tokenId` in referrals.
+    /// @param tokenId The escrow's number of the token.
+    /// @return The token's address (zero: none).
+    function tokenById(uint32 tokenId) external view returns (address);
+
+    /// @notice What the escrow owes in `token`: every storefront's budget plus every escrowed commission. Its
+    /// balance of the token covers it; a withdrawal that would leave less reverts (`BooksNotCovered`).
+    /// @param token The ERC-20.
+    /// @return The amount owed, in token units.
+    function owedIn(address token) external view returns (uint256);
+
+    /// @notice The highest rate storefronts may offer.
+    /// @return The rate, in basis points.
+    function maxCommissionRate() external view returns (uint16);
 }

@@ -34,11 +34,11 @@ contract ReferralEscrow is
 {
     using SafeERC20 for IERC20;
 
-    /// @notice The role that pauses and unpauses the escrow.
+    /// @inheritdoc IReferralEscrow
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-    /// @notice The role that upgrades the implementation.
+    /// @inheritdoc IReferralEscrow
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
-    /// @notice The longest hold period a storefront may set.
+    /// @inheritdoc IReferralEscrow
     uint32 public constant MAX_HOLD_PERIOD = 365 days;
 
     uint256 private constant BPS = 10_000;
@@ -132,7 +132,7 @@ contract ReferralEscrow is
         _disableInitializers();
     }
 
-    /// @notice Sets up the proxy: `admin` as admin, pauser and upgrader; the highest rate storefronts may offer.
+    /// @inheritdoc IReferralEscrow
     function initialize(address admin, uint16 maxRateBps) external initializer {
         __AccessControl_init();
         __Pausable_init();
@@ -144,7 +144,7 @@ contract ReferralEscrow is
 
     // ─── Partners ───────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Registers `code` (first come) for the caller, paid to `payout`.
+    /// @inheritdoc IReferralEscrow
     function registerPartner(bytes32 code, address payout) external returns (uint40 partnerId) {
         if (code == bytes32(0)) revert InvalidCode();
         if (payout == address(0)) revert ZeroAddress();
@@ -158,7 +158,7 @@ contract ReferralEscrow is
         emit PartnerRegistered(partnerId, code, msg.sender, payout);
     }
 
-    /// @notice Changes where the partner's commissions are paid; only the partner's owner may.
+    /// @inheritdoc IReferralEscrow
     function setPayoutAddress(uint40 partnerId, address payout) external {
         if (payout == address(0)) revert ZeroAddress();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
@@ -174,8 +174,7 @@ contract ReferralEscrow is
 
     // ─── Storefront programs ────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Enrols the partner with `code` in the caller's program, or changes its terms: a rate in basis
-    /// points of the sale, or a fixed commission per sale (exactly one of them).
+    /// @inheritdoc IReferralEscrow
     function enrolPartner(bytes32 code, uint16 rateBps, uint96 fixedCommission) external {
         if ((rateBps == 0) == (fixedCommission == 0)) revert InvalidTerms(rateBps, fixedCommission);
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
@@ -187,24 +186,21 @@ contract ReferralEscrow is
         emit PartnerEnrolled(msg.sender, partnerId, rateBps, fixedCommission);
     }
 
-    /// @notice Removes the partner with `code` from the caller's program; recorded referrals are unaffected.
+    /// @inheritdoc IReferralEscrow
     function removePartner(bytes32 code) external {
         uint40 partnerId = _partnerIdOf(code);
         delete _getReferralEscrowStorage().enrolments[msg.sender][partnerId];
         emit PartnerRemoved(msg.sender, partnerId);
     }
 
-    /// @notice Sets the caller's hold period (its return window) for referrals recorded from now on.
+    /// @inheritdoc IReferralEscrow
     function setHoldPeriod(uint32 holdPeriod) external {
         if (holdPeriod > MAX_HOLD_PERIOD) revert HoldPeriodTooLong(holdPeriod, MAX_HOLD_PERIOD);
         _getReferralEscrowStorage().programs[msg.sender].holdPeriod = holdPeriod;
         emit HoldPeriodSet(msg.sender, holdPeriod);
     }
 
-    /// @notice Caps each partner's referrals in the caller's program at `maxReferralsPerPeriod` per `period`
-    /// seconds, periods aligned to multiples of their length (86,400: UTC days); (0, 0) lifts the cap. Applies
-    /// to referrals recorded from now on; a partner's count restarts when its period (or the period length)
-    /// changes.
+    /// @inheritdoc IReferralEscrow
     function setReferralCap(uint32 maxReferralsPerPeriod, uint32 period) external {
         if ((maxReferralsPerPeriod == 0) != (period == 0)) revert InvalidReferralCap(maxReferralsPerPeriod, period);
         Program storage program = _getReferralEscrowStorage().programs[msg.sender];
@@ -212,7 +208,7 @@ contract ReferralEscrow is
         emit ReferralCapSet(msg.sender, maxReferralsPerPeriod, period);
     }
 
-    /// @notice Stops (or resumes) recording referrals in the caller's program. Claims never stop.
+    /// @inheritdoc IReferralEscrow
     function setProgramPaused(bool paused_) external {
         _getReferralEscrowStorage().programs[msg.sender].paused = paused_;
         emit ProgramPausedSet(msg.sender, paused_);
@@ -220,8 +216,7 @@ contract ReferralEscrow is
 
     // ─── Budgets ────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Adds to the caller's budget in `token` what arrives of `amount` (a token that takes a fee on
-    /// transfer is credited the amount after its fee).
+    /// @inheritdoc IReferralEscrow
     function fundBudget(address token, uint256 amount) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (token.code.length == 0) revert InvalidToken(token);
@@ -244,7 +239,7 @@ contract ReferralEscrow is
         emit BudgetFunded(msg.sender, token, msg.sender, received);
     }
 
-    /// @notice Withdraws `amount` of the caller's unallocated budget in `token` to `to`.
+    /// @inheritdoc IReferralEscrow
     function withdrawBudget(address token, uint256 amount, address to) external whenNotPaused nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
@@ -267,9 +262,7 @@ contract ReferralEscrow is
 
     // ─── Referrals ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Records a referred sale of the caller's to `buyer`: computes the partner's commission and moves it
-    /// from the caller's `token` budget into escrow until the hold period ends. Refused when `buyer` is the
-    /// partner's owner or payout address, or when the partner has reached the program's cap for the period.
+    /// @inheritdoc IReferralEscrow
     function recordReferral(uint256 orderId, bytes32 code, uint256 saleAmount, address token, address buyer)
         external
         whenNotPaused
@@ -285,7 +278,7 @@ contract ReferralEscrow is
         budget.available = uint224(available - commission);
     }
 
-    /// @notice Records many referred sales of the caller's, all paid in `token`; any failure reverts the batch.
+    /// @inheritdoc IReferralEscrow
     function recordReferrals(address token, ReferredSale[] calldata sales) external whenNotPaused {
         if (sales.length == 0) revert EmptyBatch();
         RecordContext memory context = _openProgram(token);
@@ -306,10 +299,7 @@ contract ReferralEscrow is
         budget.available = uint224(available - total);
     }
 
-    /// @notice Voids a referral of the caller's within its hold period (a full refund or return): all that
-    /// remains of the commission after any partial refunds goes back to the caller's budget; the referral
-    /// becomes Voided with 10,000 refunded basis points. Works while the escrow is paused: hold periods keep
-    /// running under a pause, and a refund that arrives during one must still void the commission.
+    /// @inheritdoc IReferralEscrow
     function voidReferral(uint256 orderId) external {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
@@ -321,11 +311,7 @@ contract ReferralEscrow is
         emit ReferralVoided(msg.sender, orderId, commission);
     }
 
-    /// @notice Records a partial refund of a referred sale of the caller's within its hold period: `refundBps`
-    /// more of the sale (basis points) was refunded, so that part of the commission goes back to the caller's
-    /// budget. The commission voided is floor(commission * newCumulative / 10,000) - floor(commission *
-    /// oldCumulative / 10,000), so refunds adding up to 10,000 void exactly the whole commission; at 10,000 the
-    /// referral becomes Voided. Works while the escrow is paused, like `voidReferral`.
+    /// @inheritdoc IReferralEscrow
     function refundReferral(uint256 orderId, uint16 refundBps) external {
         if (refundBps == 0) revert ZeroAmount();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
@@ -353,7 +339,7 @@ contract ReferralEscrow is
         emit ReferralRefunded(msg.sender, orderId, uint16(cumulative), voided, remaining);
     }
 
-    /// @notice Releases a referral of the caller's before its hold period ends (the sale is verified).
+    /// @inheritdoc IReferralEscrow
     function releaseEarly(uint256 orderId) external whenNotPaused {
         mapping(uint256 => ReferralSlot) storage referrals = _getReferralEscrowStorage().referrals[msg.sender];
         ReferralSlot referral = referrals[orderId];
@@ -363,9 +349,7 @@ contract ReferralEscrow is
         emit ReferralReleasedEarly(msg.sender, orderId, block.timestamp);
     }
 
-    /// @notice Pays partner `partnerId` the released commissions of `keys` at its payout address, one transfer
-    /// per run of referrals in the same token. Only the partner's owner may: whoever holds an old payout key
-    /// could otherwise sweep released commissions to that address just before the owner's change of address.
+    /// @inheritdoc IReferralEscrow
     function claim(uint40 partnerId, ReferralKey[] calldata keys) external whenNotPaused nonReentrant {
         if (keys.length == 0) revert EmptyBatch();
         address payout = _payoutForOwner(partnerId);
@@ -383,8 +367,7 @@ contract ReferralEscrow is
         _pay(partnerId, runToken, payout, runTotal, keys[runStart:]);
     }
 
-    /// @notice Like `claim` for referrals of one storefront: the common case, with half the calldata and log
-    /// data per referral.
+    /// @inheritdoc IReferralEscrow
     function claimFrom(uint40 partnerId, address storefront, uint256[] calldata orderIds)
         external
         whenNotPaused
@@ -409,9 +392,7 @@ contract ReferralEscrow is
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Opens the books of tokens registered by the first version of the escrow, which kept none: each
-    /// starts owing the escrow's balance of it (any surplus then stays owed, never withdrawable). Tokens whose
-    /// books are open already are skipped, so the admin can never rewrite books. Run in the upgrade's call.
+    /// @inheritdoc IReferralEscrow
     function openBooks(uint32[] calldata tokenIds) external onlyRole(DEFAULT_ADMIN_ROLE) {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         for (uint256 i; i < tokenIds.length; ++i) {
@@ -426,41 +407,40 @@ contract ReferralEscrow is
         }
     }
 
-    /// @notice Sets the highest rate (basis points) that storefronts may offer from now on.
+    /// @inheritdoc IReferralEscrow
     function setMaxCommissionRate(uint16 maxRateBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setMaxCommissionRate(maxRateBps);
     }
 
-    /// @notice Stops funding, withdrawing, recording, releasing early and claiming: no funds leave the escrow.
-    /// Voids and refunds go on, so that a storefront never loses its return window to a pause.
+    /// @inheritdoc IReferralEscrow
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
 
-    /// @notice Resumes everything `pause` stopped.
+    /// @inheritdoc IReferralEscrow
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice The referral for the storefront's order (status None when there is none).
+    /// @inheritdoc IReferralEscrow
     function referralOf(address storefront, uint256 orderId) external view returns (Referral memory) {
         return _getReferralEscrowStorage().referrals[storefront][orderId].unpack();
     }
 
-    /// @notice Whether the referral is pending and past its release time, so its partner can claim it.
+    /// @inheritdoc IReferralEscrow
     function isClaimable(address storefront, uint256 orderId) external view returns (bool) {
         ReferralSlot referral = _getReferralEscrowStorage().referrals[storefront][orderId];
         return referral.status() == ReferralStatus.Pending && block.timestamp >= referral.releaseTime();
     }
 
-    /// @notice The storefront's unallocated budget in `token`.
+    /// @inheritdoc IReferralEscrow
     function budgetOf(address storefront, address token) external view returns (uint256) {
         return _getReferralEscrowStorage().budgets[storefront][token].available;
     }
 
-    /// @notice The partner's owner and payout address.
+    /// @inheritdoc IReferralEscrow
     function partnerOf(uint40 partnerId) external view returns (address owner, address payout) {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         // An unknown partner has the zero code, which no partner can register: its owner reads as zero.
@@ -468,19 +448,18 @@ contract ReferralEscrow is
         payout = _payoutOf($, owner, partnerId);
     }
 
-    /// @notice The id of the partner with `code` (0: none).
+    /// @inheritdoc IReferralEscrow
     function partnerIdOf(bytes32 code) external view returns (uint40) {
         return _getReferralEscrowStorage().codes[code].partnerId;
     }
 
-    /// @notice The storefront's terms for the partner (both zero: not enrolled).
+    /// @inheritdoc IReferralEscrow
     function termsOf(address storefront, uint40 partnerId) external view returns (PartnerTerms memory) {
         Enrolment memory enrolment = _getReferralEscrowStorage().enrolments[storefront][partnerId];
         return PartnerTerms({rateBps: enrolment.rateBps, fixedCommission: enrolment.fixedCommission});
     }
 
-    /// @notice The partner's referrals in the storefront's current cap period, which started at `periodStart`
-    /// (all zero while the storefront has no cap).
+    /// @inheritdoc IReferralEscrow
     function referralsInPeriodOf(address storefront, uint40 partnerId)
         external
         view
@@ -494,8 +473,7 @@ contract ReferralEscrow is
         if (enrolment.periodStart == periodStart) count = enrolment.periodCount;
     }
 
-    /// @notice The storefront's hold period, whether it paused its program, and its per-partner referral cap
-    /// (`maxReferralsPerPeriod` per `capPeriod` seconds; both zero: no cap).
+    /// @inheritdoc IReferralEscrow
     function programOf(address storefront)
         external
         view
@@ -505,7 +483,7 @@ contract ReferralEscrow is
         return (program.holdPeriod, program.paused, program.maxReferralsPerPeriod, program.capPeriod);
     }
 
-    /// @notice The token numbered `tokenId` in referrals.
+    /// @inheritdoc IReferralEscrow
     function tokenById(uint32 tokenId) external view returns (address) {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         address token = $.books[tokenId].token;
@@ -513,14 +491,13 @@ contract ReferralEscrow is
         return token != address(0) ? token : $.tokens[tokenId];
     }
 
-    /// @notice What the escrow owes in `token`: every storefront's budget plus every escrowed commission. Its
-    /// balance of the token covers it; a withdrawal that would leave less reverts (`BooksNotCovered`).
+    /// @inheritdoc IReferralEscrow
     function owedIn(address token) external view returns (uint256) {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         return $.books[$.tokenIds[token]].owed;
     }
 
-    /// @notice The highest rate (basis points) storefronts may offer.
+    /// @inheritdoc IReferralEscrow
     function maxCommissionRate() external view returns (uint16) {
         return _getReferralEscrowStorage().maxRateBps;
     }

@@ -127,6 +127,8 @@ interface IRewardPolicies is ICommonErrors {
     error ExpiryOff();
 
     /// @notice Sets the caller's (a storefront with the issuer role) policy for orders issued from now on.
+    /// @param returnWindow Seconds each order's points stay pending (0: issued at once); at most `MAX_RETURN_WINDOW`.
+    /// @param clawbackAllowed Whether the caller may claw back the points of orders after their release.
     function setStorefrontPolicy(uint32 returnWindow, bool clawbackAllowed) external;
 
     /// @notice Releases the pending points of the storefront's orders `orderIds[i]` to `shoppers[i]`: anyone
@@ -134,36 +136,56 @@ interface IRewardPolicies is ICommonErrors {
     /// storefront at any time while it holds the issuer role (a revoked storefront releases as anyone does).
     /// An order that cannot be released (already released or voided, or not yet due) is skipped with
     /// `ReleaseSkipped`, so that nobody can make a keeper's batch fail by releasing one of its orders first.
+    /// @param storefront The storefront whose orders these are.
+    /// @param shoppers The shopper of each order.
+    /// @param orderIds The storefront's order numbers, one per shopper.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external;
 
     /// @notice Voids `amount` of the pending points of the caller's order (in full or in part). The caller must
     /// hold the issuer role now: revoking a storefront's key ends its power over its orders.
+    /// @param shopper The order's shopper.
+    /// @param orderId The caller's order number.
+    /// @param amount The pending points to void.
     function voidPending(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Takes back `amount` points of the caller's released order, issued while the caller allowed
     /// clawback: burns what the shopper still holds, up to `amount`, and reports the rest as shortfall.
     /// `amount` counts against the order in full, so the order's points are never clawed back twice. The
     /// caller must hold the issuer role now.
+    /// @param shopper The order's shopper.
+    /// @param orderId The caller's order number.
+    /// @param amount The points to take back.
     function clawback(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Burns all points of each holder whose inactivity deadline has passed; anyone may call it. A
     /// holder it cannot act on is skipped with `ExpirySkipped`, so that no holder can make a keeper's batch
     /// fail (for example by moving its points just before).
+    /// @param holders The holders to check.
     function expire(address[] calldata holders) external;
 
     /// @notice Makes `account` a custodian (or no longer one); only the admin. A custodian's points never expire:
     /// contracts that hold points in custody for others (ReferralEscrow budgets and commissions,
     /// DataAccessPayments deposits and earnings) keep what their books owe. Reverts `ZeroAddress` for the zero
     /// address.
+    /// @param account The account.
+    /// @param custodian True to make it a custodian, false to end it.
     function setCustodian(address account, bool custodian) external;
 
     /// @notice Whether `account` is a custodian, whose points never expire.
+    /// @param account The account.
+    /// @return True when its points never expire.
     function isCustodian(address account) external view returns (bool);
 
     /// @notice The storefront's program policy.
+    /// @param storefront The storefront.
+    /// @return The policy of orders it issues from now on.
     function storefrontPolicy(address storefront) external view returns (StorefrontPolicy memory);
 
     /// @notice What remains recorded of the storefront's order for the shopper (all zero: nothing).
+    /// @param storefront The storefront.
+    /// @param shopper The order's shopper.
+    /// @param orderId The storefront's order number.
+    /// @return What remains of the order.
     function recordedOrder(address storefront, address shopper, uint256 orderId)
         external
         view
@@ -171,8 +193,25 @@ interface IRewardPolicies is ICommonErrors {
 
     /// @notice When the holder's points expire if it stays inactive; 0 when expiry is off, it holds none, or it
     /// is a custodian.
+    /// @param holder The holder.
+    /// @return The timestamp of expiry (0: none).
     function pointsExpireAt(address holder) external view returns (uint256);
 
     /// @notice The inactivity (seconds) after which points expire; 0 when expiry is off.
+    /// @return The inactivity, in seconds (0: expiry off).
     function expiryPeriod() external view returns (uint256);
+
+    /// @notice The longest return window a storefront may set.
+    /// @return The longest return window, in seconds (365 days).
+    function MAX_RETURN_WINDOW() external view returns (uint32);
+
+    /// @notice The shortest inactivity after which points may expire.
+    /// @return The shortest expiry period, in seconds (1 day).
+    function MIN_EXPIRY_PERIOD() external view returns (uint256);
+
+    /// @notice Sets the inactivity after which a holder's points expire; 0 switches expiry off. Switching it on
+    /// starts every holder's clock now. Only the admin may (`AccessControlUnauthorizedAccount` otherwise).
+    /// Reverts with `InvalidExpiryPeriod` for a nonzero period below `MIN_EXPIRY_PERIOD` or beyond 32 bits.
+    /// @param period The inactivity, in seconds (0: expiry off).
+    function setExpiryPeriod(uint256 period) external;
 }

@@ -131,18 +131,28 @@ interface IRewardToken is ICommonErrors {
     error TransfersLocked(address from, address to);
 
     /// @notice Issues `amount` points to `shopper` for the caller's order `orderId`.
+    /// @param shopper Who receives the points.
+    /// @param orderId The caller's order number; each is rewarded once.
+    /// @param amount The points, in token units.
     function issue(address shopper, uint256 orderId, uint256 amount) external;
 
     /// @notice Issues points for many of the caller's orders; any duplicate order reverts the whole batch.
+    /// @param shoppers Who receives the points of each order.
+    /// @param orderIds The caller's order numbers, one per shopper.
+    /// @param amounts The points of each order, one per shopper.
     function issueBatch(address[] calldata shoppers, uint256[] calldata orderIds, uint256[] calldata amounts)
         external;
 
     /// @notice Issues points for the caller's consecutive orders `firstOrderId`, `firstOrderId + 1`, …: the
     /// cheapest batch for storefronts whose order numbers are sequential.
+    /// @param firstOrderId The caller's first order number; the i-th shopper's order is `firstOrderId + i`.
+    /// @param shoppers Who receives the points of each order.
+    /// @param amounts The points of each order, one per shopper.
     function issueForOrderRange(uint256 firstOrderId, address[] calldata shoppers, uint256[] calldata amounts)
         external;
 
     /// @notice Issues the points of a voucher signed by its storefront.
+    /// @param voucher The voucher: shopper, points, storefront, order number and deadline.
     /// @param r The signature's r.
     /// @param vs The signature's s with the recovery parity in its top bit (EIP-2098 compact form: 64 bytes
     /// instead of 65, and no malleable twin). viem: `signatureToCompactSignature`; ethers: `Signature.from(sig)
@@ -150,12 +160,25 @@ interface IRewardToken is ICommonErrors {
     function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external;
 
     /// @notice Burns `amount` of the caller's points, redeemed at `storefront`.
+    /// @param storefront The storefront the points are redeemed at.
+    /// @param amount The points, in token units.
+    /// @param ref The storefront's reference of the redemption (an order or a coupon).
     function redeem(address storefront, uint256 amount, bytes32 ref) external;
 
     /// @notice Burns `amount` of `shopper`'s points, redeemed at the calling storefront, spending its allowance.
+    /// @param shopper Whose points are redeemed.
+    /// @param amount The points, in token units.
+    /// @param ref The storefront's reference of the redemption (an order or a coupon).
     function redeemFrom(address shopper, uint256 amount, bytes32 ref) external;
 
     /// @notice Like `redeemFrom`, with the shopper's EIP-2612 permit applied in the same transaction.
+    /// @param shopper Whose points are redeemed; the permit's owner.
+    /// @param amount The points, in token units; also the permit's value.
+    /// @param ref The storefront's reference of the redemption (an order or a coupon).
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's recovery byte.
+    /// @param r The permit signature's r.
+    /// @param s The permit signature's s.
     function redeemWithPermit(
         address shopper,
         uint256 amount,
@@ -167,11 +190,83 @@ interface IRewardToken is ICommonErrors {
     ) external;
 
     /// @notice Whether the storefront's order has been rewarded.
+    /// @param storefront The storefront.
+    /// @param orderId The storefront's order number.
+    /// @return True once the order was rewarded.
     function isOrderRewarded(address storefront, uint256 orderId) external view returns (bool);
 
     /// @notice The storefront's issuance state, with the period rolled forward to now.
+    /// @param storefront The storefront.
+    /// @return The storefront's issuance state.
     function storefrontIssuance(address storefront) external view returns (StorefrontIssuance memory);
 
     /// @notice The EIP-712 digest a storefront signs for `voucher`.
+    /// @param voucher The voucher.
+    /// @return The digest to sign.
     function voucherDigest(RewardVoucher memory voucher) external view returns (bytes32);
+
+    /// @notice The role of a storefront that issues points.
+    /// @return The role's identifier, keccak256("ISSUER_ROLE").
+    function ISSUER_ROLE() external view returns (bytes32);
+
+    /// @notice The role that pauses and unpauses the token.
+    /// @return The role's identifier, keccak256("PAUSER_ROLE").
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The role that upgrades the implementation.
+    /// @return The role's identifier, keccak256("UPGRADER_ROLE").
+    function UPGRADER_ROLE() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain name of vouchers and permits (the version is `DOMAIN_VERSION`, "1").
+    /// @return The domain name, "dCRM RewardToken".
+    function DOMAIN_NAME() external view returns (string memory);
+
+    /// @notice Sets up the proxy: token name and symbol, and `admin` as admin, pauser and upgrader. Callable once.
+    /// @param name_ The token's ERC-20 name.
+    /// @param symbol_ The token's ERC-20 symbol.
+    /// @param admin The account given the admin, pauser and upgrader roles.
+    function initialize(string calldata name_, string calldata symbol_, address admin) external;
+
+    /// @notice Sets how many points `storefront` may issue per period of `capPeriod` seconds. Only the admin may
+    /// (`AccessControlUnauthorizedAccount` otherwise). Reverts with `ZeroAddress` for the zero storefront,
+    /// `InvalidCapPeriod` for a period of zero or beyond 32 bits, and `CapPerPeriodTooLarge` for a cap beyond
+    /// 88 bits.
+    /// @dev The new cap applies from the current period of the new length (aligned to multiples of it), and
+    /// what was issued in the current period of the old length counts against it: changing the period never
+    /// starts a fresh allowance early.
+    /// @param storefront The storefront.
+    /// @param capPerPeriod The most points it may issue per period.
+    /// @param capPeriod The period's length, in seconds.
+    function setIssuanceCap(address storefront, uint256 capPerPeriod, uint256 capPeriod) external;
+
+    /// @notice Locks (or unlocks) transfers between holders; issuing and redeeming keep working. Only the admin
+    /// may (`AccessControlUnauthorizedAccount` otherwise).
+    /// @param locked True to lock transfers, false to unlock them.
+    function setTransfersLocked(bool locked) external;
+
+    /// @notice Sets the global supply cap; 0 removes it. Only the admin may (`AccessControlUnauthorizedAccount`
+    /// otherwise). Reverts with `SupplyCapTooLarge` beyond 128 bits and `SupplyCapBelowSupply` for a nonzero
+    /// cap below the total supply.
+    /// @param cap The most points that may exist, in token units (0: no cap).
+    function setSupplyCap(uint256 cap) external;
+
+    /// @notice Stops issuance, redemption and transfers. Only a pauser may (`AccessControlUnauthorizedAccount`
+    /// otherwise); reverts with `EnforcedPause` when already paused.
+    function pause() external;
+
+    /// @notice Resumes issuance, redemption and transfers. Only a pauser may (`AccessControlUnauthorizedAccount`
+    /// otherwise); reverts with `ExpectedPause` when not paused.
+    function unpause() external;
+
+    /// @notice Whether issuance, redemption and transfers are stopped.
+    /// @return True while the token is paused.
+    function paused() external view returns (bool);
+
+    /// @notice Whether transfers between holders are locked.
+    /// @return True while transfers are locked.
+    function transfersLocked() external view returns (bool);
+
+    /// @notice The global supply cap.
+    /// @return The most points that may exist, in token units (0: no cap).
+    function supplyCap() external view returns (uint256);
 }

@@ -48,19 +48,19 @@ contract RewardToken is
     AccessControlUpgradeable,
     UUPSUpgradeable
 {
-    /// @notice The role of a storefront that issues points.
+    /// @inheritdoc IRewardToken
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
-    /// @notice The role that pauses and unpauses the token.
+    /// @inheritdoc IRewardToken
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-    /// @notice The role that upgrades the implementation.
+    /// @inheritdoc IRewardToken
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
 
-    /// @notice The EIP-712 domain name of vouchers and permits (the version is `DOMAIN_VERSION`, "1").
+    /// @inheritdoc IRewardToken
     string public constant DOMAIN_NAME = "dCRM RewardToken";
 
-    /// @notice The longest return window a storefront may set.
+    /// @inheritdoc IRewardPolicies
     uint32 public constant MAX_RETURN_WINDOW = 365 days;
-    /// @notice The shortest inactivity after which points may expire.
+    /// @inheritdoc IRewardPolicies
     uint256 public constant MIN_EXPIRY_PERIOD = 1 days;
 
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
@@ -94,7 +94,7 @@ contract RewardToken is
         _disableInitializers();
     }
 
-    /// @notice Sets up the proxy: token name and symbol, and `admin` as admin, pauser and upgrader.
+    /// @inheritdoc IRewardToken
     /// @dev ERC20Permit's initializer and ConstantEIP712's both initialize EIP-712 with (DOMAIN_NAME, "1"): the
     /// second call writes the same values again.
     /// @custom:oz-upgrades-unsafe-allow duplicate-initializer-call
@@ -306,10 +306,7 @@ contract RewardToken is
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Sets how many points `storefront` may issue per period of `capPeriod` seconds.
-    /// @dev The new cap applies from the current period of the new length (aligned to multiples of it), and
-    /// what was issued in the current period of the old length counts against it: changing the period never
-    /// starts a fresh allowance early.
+    /// @inheritdoc IRewardToken
     function setIssuanceCap(address storefront, uint256 capPerPeriod, uint256 capPeriod)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -335,13 +332,13 @@ contract RewardToken is
         emit CustodianSet(account, custodian);
     }
 
-    /// @notice Locks (or unlocks) transfers between holders; issuing and redeeming keep working.
+    /// @inheritdoc IRewardToken
     function setTransfersLocked(bool locked) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _getRewardTokenStorage().policy.transfersLocked = locked;
         emit TransfersLockedSet(locked);
     }
 
-    /// @notice Sets the global supply cap; 0 removes it.
+    /// @inheritdoc IRewardToken
     function setSupplyCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (cap > type(uint128).max) revert SupplyCapTooLarge(cap);
         if (cap != 0 && cap < totalSupply()) revert SupplyCapBelowSupply(cap, totalSupply());
@@ -349,8 +346,7 @@ contract RewardToken is
         emit SupplyCapSet(cap);
     }
 
-    /// @notice Sets the inactivity after which a holder's points expire; 0 switches expiry off. Switching it on
-    /// starts every holder's clock now.
+    /// @inheritdoc IRewardPolicies
     function setExpiryPeriod(uint256 period) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (period != 0 && (period < MIN_EXPIRY_PERIOD || period > type(uint32).max)) {
             revert InvalidExpiryPeriod(period);
@@ -362,7 +358,7 @@ contract RewardToken is
         emit ExpiryPeriodSet(period);
     }
 
-    /// @notice Stops issuance, redemption and transfers.
+    /// @inheritdoc IRewardToken
     function pause() external onlyRole(PAUSER_ROLE) {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
         if (policy.paused) revert EnforcedPause();
@@ -370,7 +366,7 @@ contract RewardToken is
         emit Paused(_msgSender());
     }
 
-    /// @notice Resumes issuance, redemption and transfers.
+    /// @inheritdoc IRewardToken
     function unpause() external onlyRole(PAUSER_ROLE) {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
         if (!policy.paused) revert ExpectedPause();
@@ -426,17 +422,17 @@ contract RewardToken is
         return _getRewardTokenStorage().policy.expiryPeriod;
     }
 
-    /// @notice Whether issuance, redemption and transfers are stopped.
+    /// @inheritdoc IRewardToken
     function paused() external view returns (bool) {
         return _getRewardTokenStorage().policy.paused;
     }
 
-    /// @notice Whether transfers between holders are locked.
+    /// @inheritdoc IRewardToken
     function transfersLocked() external view returns (bool) {
         return _getRewardTokenStorage().policy.transfersLocked;
     }
 
-    /// @notice The global supply cap; 0 when there is none.
+    /// @inheritdoc IRewardToken
     function supplyCap() external view returns (uint256) {
         return _getRewardTokenStorage().policy.supplyCap;
     }
