@@ -44,7 +44,7 @@ const PROVIDED: ReadonlySet<string> = new Set(
 );
 
 /** The provided function an import name stands for: `store.set`, `index.store.set` and `set` alike. */
-function resolveImport(name: string): string | undefined {
+export function resolveImport(name: string): string | undefined {
   if (PROVIDED.has(name)) return name;
   const parts = name.split(".");
   for (let start = 1; start < parts.length; start++) {
