@@ -74,6 +74,11 @@ describe("loadSubgraph", () => {
     ["an event the ABI lacks", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")), /no event Pong/],
     ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,indexed uint256)")), /no event Ping\(address,indexed uint256\)/],
     ["a receipt handler", () => buildFolder((m) => m.replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")), /receipt: true/],
+    [
+      "a receipt handler below apiVersion 0.0.7",
+      () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.6").replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")),
+      /only from apiVersion 0\.0\.7 on/,
+    ],
     ["an end block", () => buildFolder((m) => m.replace("startBlock: 7", "startBlock: 7\n      endBlock: 9")), /endBlock/],
     ["grafting", () => buildFolder((m) => `${m}graft:\n  base: Qm\n  block: 1\n`), /graft/],
     ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],
@@ -113,12 +118,16 @@ describe("loadSubgraph", () => {
     expect(refusal!.problems).toEqual([
       "grafting (graft:) is not supported by this indexer",
       "type Thing: needs a non-null field id",
-      "dataSources[0] (Pinger): apiVersion 0.0.3 is not supported (0.0.7, 0.0.8, 0.0.9)",
+      "dataSources[0] (Pinger): apiVersion 0.0.3 is not supported (0.0.5, 0.0.6, 0.0.7, 0.0.8, 0.0.9)",
       "dataSources[0] (Pinger): the mapping calls `ipfs.cat`, which needs an IPFS node; this indexer has none",
       "dataSources[0] (Pinger): the mapping imports the host function `notAHostFunction`, which this indexer does not provide",
       "dataSources[0] (Pinger): the ABI has no event Pong(indexed address,uint256) (the manifest must say which parameters are indexed, as the ABI does)",
     ]);
     expect(refusal!.message.split("\n")).toEqual(["this subgraph uses 6 things the indexer cannot honour:", ...refusal!.problems.map((p) => `  - ${p}`)]);
+  });
+
+  it.each(["0.0.5", "0.0.6"])("accepts apiVersion %s, which graph-cli writes when it migrates an older manifest", (apiVersion) => {
+    expect(loadSubgraph(buildFolder((m) => m.replace("apiVersion: 0.0.9", `apiVersion: ${apiVersion}`))).dataSources[0]!.apiVersion).toBe(apiVersion);
   });
 
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { type Abi, type AbiEvent, toEventSelector } from "viem";
 import { parse as parseYaml } from "yaml";
 
+import { apiVersionAtLeast } from "./host/context.ts";
 import { unavailableImports } from "./host/imports.ts";
 import { parseSchema, SchemaError, type SchemaModel } from "./schema.ts";
 
@@ -61,7 +62,7 @@ export class ManifestError extends Error {
   }
 }
 
-const SUPPORTED_API_VERSIONS = new Set(["0.0.7", "0.0.8", "0.0.9"]);
+const SUPPORTED_API_VERSIONS = new Set(["0.0.5", "0.0.6", "0.0.7", "0.0.8", "0.0.9"]);
 
 /** Reads and checks the build in `directory` (a folder holding `subgraph.yaml`, or the manifest's own path). */
 export function loadSubgraph(directory: string): SubgraphBuild {
@@ -195,7 +196,9 @@ function readDataSource(
       problem(`${signature} is not an event signature`);
       continue;
     }
-    if (entry.receipt === true) problem(`${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
+    if (entry.receipt === true && !apiVersionAtLeast(String(mapping.apiVersion), "0.0.7")) {
+      problem(`${signature} asks for the transaction receipt (receipt: true), which graph-node passes only from apiVersion 0.0.7 on`);
+    } else if (entry.receipt === true) problem(`${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
     if (entry.topic1 || entry.topic2 || entry.topic3) problem(`topic filters on ${signature} are not supported by this indexer yet`);
     if (typeof entry.handler !== "string") problem(`${signature} has no handler`);
     if (!abi) continue;
