@@ -70,7 +70,10 @@ interface IRewardToken is ICommonErrors {
     event PointsIssuedInBatch(address indexed storefront, uint256[] orderIds);
 
     /// @notice Points were redeemed at `storefront`; `ref` is the storefront's own reference (for example the
-    /// hash of the discount code it granted).
+    /// hash of the discount code it granted). A redemption is attributed to a storefront only when that
+    /// storefront took part: it called `redeemFrom` or `redeemWithPermit` with the allowance or permit the
+    /// shopper gave it. A holder's own `redeem` names no storefront (`storefront` is zero), so that nobody can
+    /// count redemptions at a storefront that took no part in them.
     /// @dev Emitted right after the redemption's `Transfer` to the zero address (log index `logIndex - 1`), which
     /// carries the shopper and the amount.
     event PointsRedeemed(address indexed storefront, bytes32 ref);
@@ -160,11 +163,12 @@ interface IRewardToken is ICommonErrors {
     /// .yParityAndS`.
     function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external;
 
-    /// @notice Burns `amount` of the caller's points, redeemed at `storefront`.
-    /// @param storefront The storefront the points are redeemed at.
+    /// @notice Burns `amount` of the caller's points. The redemption is attributed to no storefront
+    /// (`PointsRedeemed` with a zero storefront): a storefront that takes part redeems through `redeemFrom` or
+    /// `redeemWithPermit`.
     /// @param amount The points, in token units.
-    /// @param ref The storefront's reference of the redemption (an order or a coupon).
-    function redeem(address storefront, uint256 amount, bytes32 ref) external;
+    /// @param ref The reference of the redemption (for example a coupon the storefront looks up by it).
+    function redeem(uint256 amount, bytes32 ref) external;
 
     /// @notice Burns `amount` of `shopper`'s points, redeemed at the calling storefront, spending its allowance.
     /// @param shopper Whose points are redeemed.

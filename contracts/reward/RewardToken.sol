@@ -183,12 +183,13 @@ contract RewardToken is
     // ─── Redemption ─────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IRewardToken
-    function redeem(address storefront, uint256 amount, bytes32 ref) external {
-        if (storefront == address(0)) revert ZeroAddress();
-        _redeem(storefront, msg.sender, amount, ref);
+    /// @dev Unattributed: the caller could name any storefront, so it names none.
+    function redeem(uint256 amount, bytes32 ref) external {
+        _redeem(address(0), msg.sender, amount, ref);
     }
 
     /// @inheritdoc IRewardToken
+    /// @dev Attributed to the caller, the spender the shopper authorized: it can name no other storefront.
     function redeemFrom(address shopper, uint256 amount, bytes32 ref) external {
         _spendAllowance(shopper, msg.sender, amount);
         _redeem(msg.sender, shopper, amount, ref);

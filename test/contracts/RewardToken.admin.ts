@@ -29,7 +29,7 @@ describe("RewardToken: pause, transfer lock, supply cap, roles", function () {
     await expect(token.connect(storefront).issue(shopper.address, 2n, POINTS)).to.be.revertedWithCustomError(token, "EnforcedPause");
     await expect(token.connect(storefront).issueBatch([shopper.address], [2n], [POINTS])).to.be.revertedWithCustomError(token, "EnforcedPause");
     await expect(token.connect(storefront).issueForOrderRange(2n, [shopper.address], [POINTS])).to.be.revertedWithCustomError(token, "EnforcedPause");
-    await expect(token.connect(shopper).redeem(storefront.address, POINTS, ethers.ZeroHash)).to.be.revertedWithCustomError(token, "EnforcedPause");
+    await expect(token.connect(shopper).redeem(POINTS, ethers.ZeroHash)).to.be.revertedWithCustomError(token, "EnforcedPause");
     await expect(token.connect(shopper).transfer(otherShopper.address, POINTS)).to.be.revertedWithCustomError(token, "EnforcedPause");
     expect(await token.balanceOf(shopper.address)).to.equal(100n * POINTS);
     expect(await token.isOrderRewarded(storefront.address, 2n)).to.equal(false);
@@ -56,7 +56,7 @@ describe("RewardToken: pause, transfer lock, supply cap, roles", function () {
     await expect(token.connect(stranger).transferFrom(shopper.address, otherShopper.address, POINTS))
       .to.be.revertedWithCustomError(token, "TransfersLocked");
     await token.connect(storefront).issue(otherShopper.address, 2n, POINTS);
-    await token.connect(shopper).redeem(storefront.address, POINTS, ethers.ZeroHash);
+    await token.connect(shopper).redeem(POINTS, ethers.ZeroHash);
     await expect(token.connect(stranger).setTransfersLocked(false)).to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount");
     await token.connect(admin).setTransfersLocked(false);
     await token.connect(shopper).transfer(otherShopper.address, POINTS);
@@ -73,7 +73,7 @@ describe("RewardToken: pause, transfer lock, supply cap, roles", function () {
     await expect(token.connect(storefront).issueBatch([shopper.address], [3n], [1n])).to.be.revertedWithCustomError(token, "SupplyCapExceeded");
     await expect(token.connect(storefront).issueForOrderRange(3n, [shopper.address], [1n])).to.be.revertedWithCustomError(token, "SupplyCapExceeded");
     // Redeeming makes room again.
-    await token.connect(shopper).redeem(storefront.address, 10n * POINTS, ethers.ZeroHash);
+    await token.connect(shopper).redeem(10n * POINTS, ethers.ZeroHash);
     await token.connect(storefront).issue(shopper.address, 3n, 10n * POINTS);
     await expect(token.connect(admin).setSupplyCap(100n * POINTS))
       .to.be.revertedWithCustomError(token, "SupplyCapBelowSupply").withArgs(100n * POINTS, 150n * POINTS);

@@ -123,7 +123,7 @@ describe("RewardToken: expiry of inactive holders' points", function () {
     it("redeeming points", async function () {
       const { token, storefront, shopper } = await loadFixture(expiryFixture);
       await time.increase(10n * ONE_DAY);
-      const at = await minedAt(token.connect(shopper).redeem(storefront.address, POINTS, ethers.ZeroHash));
+      const at = await minedAt(token.connect(shopper).redeem(POINTS, ethers.ZeroHash));
       expect(await token.pointsExpireAt(shopper.address)).to.equal(at + PERIOD);
     });
 
@@ -157,7 +157,7 @@ describe("RewardToken: expiry of inactive holders' points", function () {
     it("an active holder's points do not expire at the old deadline", async function () {
       const { token, storefront, shopper, stranger, switchedOnAt } = await loadFixture(expiryFixture);
       await time.increase(PERIOD / 2n);
-      const at = await minedAt(token.connect(shopper).redeem(storefront.address, POINTS, ethers.ZeroHash));
+      const at = await minedAt(token.connect(shopper).redeem(POINTS, ethers.ZeroHash));
       await time.increaseTo(switchedOnAt + PERIOD);
       await expect(token.connect(stranger).expire([shopper.address]))
         .to.emit(token, "ExpirySkipped").withArgs(shopper.address, NOT_EXPIRED);

@@ -456,19 +456,17 @@ contract RewardTokenFuzzTest is RewardTokenDeployment, Assertions {
     function testFuzz_redeem_burnsExactlyTheAmount(
         uint256 issuedSeed,
         uint256 redeemedSeed,
-        address redeemedAt,
         bytes32 ref,
         uint256 excessSeed
     ) public {
         uint256 issued = issuedSeed.bound(1, 100_000_000 * POINTS);
         uint256 redeemed = redeemedSeed.bound(1, issued);
         address shopper = _shopper(0);
-        address storefrontRedeemedAt = _nonZero(redeemedAt);
         vm.prank(storefront);
         token.issue(shopper, 1, issued);
 
         vm.prank(shopper);
-        token.redeem(storefrontRedeemedAt, redeemed, ref);
+        token.redeem(redeemed, ref);
 
         uint256 left = issued - redeemed;
         assertEq(token.balanceOf(shopper), left, "shopper balance after redeeming");
@@ -479,10 +477,10 @@ contract RewardTokenFuzzTest is RewardTokenDeployment, Assertions {
             abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, shopper, left, tooMuch)
         );
         vm.prank(shopper);
-        token.redeem(storefrontRedeemedAt, tooMuch, ref);
+        token.redeem(tooMuch, ref);
     }
 
-    function testFuzz_redeem_revertsOnZeroAmount(uint256 issuedSeed, address redeemedAt, bytes32 ref) public {
+    function testFuzz_redeem_revertsOnZeroAmount(uint256 issuedSeed, bytes32 ref) public {
         uint256 issued = issuedSeed.bound(0, 1_000_000 * POINTS);
         address shopper = _shopper(1);
         if (issued != 0) {
@@ -492,7 +490,7 @@ contract RewardTokenFuzzTest is RewardTokenDeployment, Assertions {
 
         vm.expectRevert(ICommonErrors.ZeroAmount.selector);
         vm.prank(shopper);
-        token.redeem(_nonZero(redeemedAt), 0, ref);
+        token.redeem(0, ref);
 
         assertEq(token.balanceOf(shopper), issued, "shopper balance after the rejected redemption");
         assertEq(token.totalSupply(), issued, "total supply after the rejected redemption");

@@ -318,7 +318,7 @@ contract RewardTokenPoliciesFuzzTest is RewardTokenDeployment, Assertions {
             // Later activity (a redemption) moves the deadline.
             vm.warp(block.timestamp + activityDelaySeed.bound(0, 30 days));
             vm.prank(shopper);
-            token.redeem(storefront, 1, REF);
+            token.redeem(1, REF);
             lastActivity = block.timestamp;
             amount -= 1;
         }
@@ -398,7 +398,7 @@ contract RewardTokenPoliciesFuzzTest is RewardTokenDeployment, Assertions {
             abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, shopper, held, spend)
         );
         vm.prank(shopper);
-        token.redeem(storefront, spend, REF);
+        token.redeem(spend, REF);
         assertEq(token.recordedOrder(storefront, shopper, ORDER_ID).points, pending, "still pending");
     }
 
@@ -470,7 +470,7 @@ contract RewardTokenPoliciesFuzzTest is RewardTokenDeployment, Assertions {
         uint256 spend = seed.derive(0).bound(0, held);
         if (spend != 0) {
             vm.prank(shopper);
-            if (seed % 2 == 0) token.redeem(storefront, spend, REF);
+            if (seed % 2 == 0) token.redeem(spend, REF);
             else token.transfer(friend, spend);
         }
         held -= spend;

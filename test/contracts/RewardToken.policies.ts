@@ -263,7 +263,7 @@ describe("RewardToken: program policies", function () {
       await token.connect(storefront).issue(shopper.address, 1n, 10n * POINTS);
       await expect(token.connect(shopper).transfer(otherShopper.address, POINTS))
         .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance").withArgs(shopper.address, 0n, POINTS);
-      await expect(token.connect(shopper).redeem(storefront.address, POINTS, ethers.ZeroHash))
+      await expect(token.connect(shopper).redeem(POINTS, ethers.ZeroHash))
         .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance").withArgs(shopper.address, 0n, POINTS);
     });
 
@@ -592,7 +592,7 @@ describe("RewardToken: program policies", function () {
 
     it("reports the points the shopper no longer holds as shortfall", async function () {
       const { token, storefront, shopper, otherShopper } = await loadFixture(releasedFixture);
-      await token.connect(shopper).redeem(storefront.address, 5n * POINTS, ethers.ZeroHash);
+      await token.connect(shopper).redeem(5n * POINTS, ethers.ZeroHash);
       await token.connect(shopper).transfer(otherShopper.address, 2n * POINTS);
       const tx = token.connect(storefront).clawback(shopper.address, 1n, 10n * POINTS);
       await expect(tx)
@@ -607,7 +607,7 @@ describe("RewardToken: program policies", function () {
 
     it("with nothing held, burns nothing and emits only PointsClawedBack", async function () {
       const { token, storefront, shopper } = await loadFixture(releasedFixture);
-      await token.connect(shopper).redeem(storefront.address, 10n * POINTS, ethers.ZeroHash);
+      await token.connect(shopper).redeem(10n * POINTS, ethers.ZeroHash);
       const tx = token.connect(storefront).clawback(shopper.address, 1n, 4n * POINTS);
       expect(await eventNames(token, tx)).to.deep.equal(["PointsClawedBack"]);
       await expect(tx).to.emit(token, "PointsClawedBack").withArgs(storefront.address, shopper.address, 1n, 4n * POINTS, 4n * POINTS);
@@ -718,7 +718,7 @@ describe("RewardToken: program policies", function () {
       await token.connect(admin).pause();
       await expect(token.connect(storefront).clawback(shopper.address, 1n, POINTS)).to.be.revertedWithCustomError(token, "EnforcedPause");
       await token.connect(admin).unpause();
-      await token.connect(shopper).redeem(storefront.address, 10n * POINTS, ethers.ZeroHash);
+      await token.connect(shopper).redeem(10n * POINTS, ethers.ZeroHash);
       await token.connect(admin).pause();
       await expect(token.connect(storefront).clawback(shopper.address, 1n, POINTS)).to.be.revertedWithCustomError(token, "EnforcedPause");
       expect((await token.recordedOrder(storefront.address, shopper.address, 1n)).points).to.equal(10n * POINTS);

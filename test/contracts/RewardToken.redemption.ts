@@ -12,26 +12,37 @@ describe("RewardToken: redemption", function () {
     return fixture;
   }
 
-  it("burns the shopper's points at a storefront, Transfer then PointsRedeemed", async function () {
-    const { token, storefront, shopper } = await loadFixture(fundedShopperFixture);
-    const tx = token.connect(shopper).redeem(storefront.address, 30n * POINTS, DISCOUNT);
+  it("burns the shopper's own points unattributed: Transfer then PointsRedeemed with no storefront", async function () {
+    const { token, shopper } = await loadFixture(fundedShopperFixture);
+    const tx = token.connect(shopper).redeem(30n * POINTS, DISCOUNT);
     await expect(tx)
       .to.emit(token, "Transfer").withArgs(shopper.address, ethers.ZeroAddress, 30n * POINTS)
-      .and.to.emit(token, "PointsRedeemed").withArgs(storefront.address, DISCOUNT);
+      .and.to.emit(token, "PointsRedeemed").withArgs(ethers.ZeroAddress, DISCOUNT);
     const logs = (await (await tx).wait())!.logs.map((log) => token.interface.parseLog(log)!.name);
     expect(logs).to.deep.equal(["Transfer", "PointsRedeemed"]);
     expect(await token.balanceOf(shopper.address)).to.equal(70n * POINTS);
     expect(await token.totalSupply()).to.equal(70n * POINTS);
   });
 
-  it("rejects zero amounts, the zero storefront and more than the balance", async function () {
-    const { token, storefront, shopper } = await loadFixture(fundedShopperFixture);
-    await expect(token.connect(shopper).redeem(storefront.address, 0n, DISCOUNT)).to.be.revertedWithCustomError(token, "ZeroAmount");
-    await expect(token.connect(shopper).redeem(ethers.ZeroAddress, POINTS, DISCOUNT))
-      .to.be.revertedWithCustomError(token, "ZeroAddress");
-    await expect(token.connect(shopper).redeem(storefront.address, 101n * POINTS, DISCOUNT))
+  it("rejects zero amounts and more than the balance", async function () {
+    const { token, shopper } = await loadFixture(fundedShopperFixture);
+    await expect(token.connect(shopper).redeem(0n, DISCOUNT)).to.be.revertedWithCustomError(token, "ZeroAmount");
+    await expect(token.connect(shopper).redeem(101n * POINTS, DISCOUNT))
       .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
       .withArgs(shopper.address, 100n * POINTS, 101n * POINTS);
+  });
+
+  it("attributes a redemption to no storefront but the one that took part", async function () {
+    const { token, storefront, otherStorefront, shopper, stranger } = await loadFixture(fundedShopperFixture);
+    // A holder, or anyone it gave an allowance, cannot count a redemption at another storefront: a holder's own
+    // redemption names none, and redeemFrom names its caller.
+    await expect(token.connect(shopper).redeem(POINTS, DISCOUNT)).to.emit(token, "PointsRedeemed").withArgs(ethers.ZeroAddress, DISCOUNT);
+    await token.connect(shopper).approve(stranger.address, POINTS);
+    await expect(token.connect(stranger).redeemFrom(shopper.address, POINTS, DISCOUNT))
+      .to.emit(token, "PointsRedeemed").withArgs(stranger.address, DISCOUNT);
+    const logs = await token.queryFilter(token.filters.PointsRedeemed(storefront.address));
+    expect(logs).to.have.length(0);
+    expect(await token.queryFilter(token.filters.PointsRedeemed(otherStorefront.address))).to.have.length(0);
   });
 
   it("lets a storefront redeem with an allowance the shopper gave", async function () {

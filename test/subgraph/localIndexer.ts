@@ -78,7 +78,7 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     return body.data!;
   }
 
-  const tally = { issued: 0n, redeemed: 0n, pending: 0n, voided: 0n, clawedBack: 0n, shortfall: 0n, issuanceCount: 0n };
+  const tally = { issued: 0n, redeemed: 0n, unattributedRedeemed: 0n, pending: 0n, voided: 0n, clawedBack: 0n, shortfall: 0n, issuanceCount: 0n };
   let S: string, A: string, B: string, C: string, D: string, E: string, payout: string, consumer: string, buyer: string;
   const code = ethers.id("partner-code");
   const scope = ethers.id("scope:purchases");
@@ -123,7 +123,9 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     await send(() => token.connect(d!).claimVoucher(voucher, ...compact(signature)));
     tally.issued += 100n + 10n + 20n + 5n + 7n + 9n + 30n;
     tally.issuanceCount += 7n;
-    await send(() => token.connect(a!).redeem(S, 30n, ethers.id("order-ref-1")));
+    // Attributed: the storefront redeems with the allowance the shopper gave it.
+    await send(() => token.connect(a!).approve(S, 30n));
+    await send(() => asStorefront.redeemFrom(A, 30n, ethers.id("order-ref-1")));
     tally.redeemed += 30n;
     await send(() => token.connect(a!).transfer(B, 1n));
 
@@ -141,8 +143,9 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     tally.issued += 40n + 40n + 60n;
     tally.pending -= 140n;
     const redeemedByB = (await token.balanceOf(B)) - 6n;
-    await send(() => token.connect(b!).redeem(S, redeemedByB, ethers.id("order-ref-2")));
-    tally.redeemed += redeemedByB;
+    // Unattributed: a holder's own redemption counts for no storefront.
+    await send(() => token.connect(b!).redeem(redeemedByB, ethers.id("order-ref-2")));
+    tally.unattributedRedeemed += redeemedByB;
     await send(() => asStorefront.clawback(B, 32n, 50n)); // B holds 6: 6 burned, 44 short
     tally.clawedBack += 6n;
     tally.shortfall += 44n;
@@ -233,11 +236,17 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
   });
 
   it("sums the storefront's issuance, redemption, pending, void and clawback as the transactions did", async function () {
-    const { storefront, issuances, releases } = await gql(`query ($s: ID!) {
+    const { storefront, issuances, releases, redemptions } = await gql(`query ($s: ID!) {
       storefront(id: $s) { issued redeemed pending voided clawedBack clawbackShortfall issuanceCount redemptionCount returnWindow capPerPeriod }
       issuances(first: 1000) { id }
       releases(first: 1000) { amount shopper { id } transfer { value to } }
+      redemptions(first: 1000, orderBy: blockNumber) { amount storefront { id } }
     }`, { s: S.toLowerCase() });
+    // The holder's own redemption is kept, attributed to no storefront.
+    expect(redemptions).to.deep.equal([
+      { amount: String(tally.redeemed), storefront: { id: S.toLowerCase() } },
+      { amount: String(tally.unattributedRedeemed), storefront: null },
+    ]);
     expect(storefront).to.deep.equal({
       issued: String(tally.issued),
       redeemed: String(tally.redeemed),
@@ -246,7 +255,7 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
       clawedBack: String(tally.clawedBack),
       clawbackShortfall: String(tally.shortfall),
       issuanceCount: String(tally.issuanceCount),
-      redemptionCount: "2",
+      redemptionCount: "1",
       returnWindow: String(HOUR),
       capPerPeriod: String(10n ** 24n),
     });

@@ -39,7 +39,9 @@ describe("marketer queries against the local indexer, on transactions sent throu
     await store.checkout({ orderId: 1n, shopper: alice, points: 300n, referral: { code: "MARKET-1", saleAmount: 5_000n } });
     await store.checkout({ orderId: 2n, shopper: bob, points: 100n });
     await partner.claimCommissions({ partnerId });
-    await shopperA.redeemPoints({ storefront: store.account!, points: 60n, ref: "coupon" });
+    // Attributed to the storefront, which redeems with the shopper's permit; a holder's own redemption counts for none.
+    const permit = await shopperA.signRedeemPermit({ storefront: store.account!, points: 60n, deadline: (await now()) + 900n });
+    await store.redeemAtCheckout({ shopper: alice, permit, ref: "coupon" });
     await consumer.submitConsent(await shopperA.signConsentGrant({ consumer: consumer.account!, scope, pricePerAccess: 5n, expiresAt: (await now()) + 86_400n, deadline: (await now()) + 600n }));
     indexer = await startLocalIndexer(inject("rpcUrl"), inject("deployment"));
     marketer = createMarketerClient({ endpoint: indexer.endpoint });

@@ -289,8 +289,10 @@ export function handlePointsRedeemed(event: PointsRedeemed): void {
   let amount = transfer.value;
   let shopperAddress = transfer.from;
 
+  // A holder's own redeem names no storefront: it counts for the shopper and the program, not for any storefront.
+  let attributed = !event.params.storefront.equals(ZERO_ADDRESS);
   let redemption = new Redemption(eventId(event));
-  redemption.storefront = event.params.storefront;
+  if (attributed) redemption.storefront = event.params.storefront;
   redemption.shopper = shopperAddress;
   redemption.amount = amount;
   redemption.ref = event.params.ref;
@@ -300,11 +302,13 @@ export function handlePointsRedeemed(event: PointsRedeemed): void {
   redemption.transactionHash = event.transaction.hash;
   redemption.save();
 
-  let storefront = loadStorefront(event.params.storefront);
-  storefront.redeemed = storefront.redeemed.plus(amount);
-  storefront.redemptionCount = storefront.redemptionCount.plus(ONE);
-  storefront.redemptionRate = ratio(storefront.redeemed, storefront.issued);
-  storefront.save();
+  if (attributed) {
+    let storefront = loadStorefront(event.params.storefront);
+    storefront.redeemed = storefront.redeemed.plus(amount);
+    storefront.redemptionCount = storefront.redemptionCount.plus(ONE);
+    storefront.redemptionRate = ratio(storefront.redeemed, storefront.issued);
+    storefront.save();
+  }
 
   let shopper = loadShopper(shopperAddress, event);
   shopper.redeemed = shopper.redeemed.plus(amount);
@@ -314,7 +318,7 @@ export function handlePointsRedeemed(event: PointsRedeemed): void {
   program.redeemed = program.redeemed.plus(amount);
   program.save();
 
-  recordPointsActivity(event, event.params.storefront, shopperAddress, BigInt.zero(), amount);
+  if (attributed) recordPointsActivity(event, event.params.storefront, shopperAddress, BigInt.zero(), amount);
 }
 
 // ─── Settings ────────────────────────────────────────────────────────────────────────────────────────

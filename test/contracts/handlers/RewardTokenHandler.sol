@@ -354,8 +354,8 @@ contract RewardTokenHandler is PredictedOutcomes {
         _touch(outsider, orderId);
     }
 
-    /// @notice A holder redeems points at a storefront: zero, part, all or more than its balance.
-    function redeem(uint256 holderSeed, uint256 storefrontSeed, uint256 amountSeed) external atCurrentTime {
+    /// @notice A holder redeems its own points: zero, part, all or more than its balance.
+    function redeem(uint256 holderSeed, uint256 amountSeed) external atCurrentTime {
         address holder = _anyActor(holderSeed);
         uint256 balance = token.balanceOf(holder);
         uint256 amount = amountSeed.bound(0, balance + 1);
@@ -363,7 +363,7 @@ contract RewardTokenHandler is PredictedOutcomes {
 
         bool succeeded;
         vm.prank(holder);
-        try token.redeem(_storefront(storefrontSeed), amount, bytes32(amountSeed)) {
+        try token.redeem(amount, bytes32(amountSeed)) {
             succeeded = true;
             _burnModel(holder, amount);
         } catch {}

@@ -45,7 +45,9 @@ export async function getHistory(client: DcrmClient, parameters: GetHistoryParam
     const { from, to, value } = log.args;
     if (from !== shopper && to !== shopper) continue;
     const after = next.get(`${log.transactionHash}:${log.logIndex}`);
-    const storefront = after && "storefront" in after.args ? (after.args.storefront as Address) : undefined;
+    const named = after && "storefront" in after.args ? (after.args.storefront as Address) : undefined;
+    // A holder's own redemption names no storefront (zero in PointsRedeemed).
+    const storefront = named === zeroAddress ? undefined : named;
     if (from === zeroAddress) entries.push({ ...base, kind: after?.eventName === "PointsReleased" ? "released" : "earned", points: value, storefront });
     else if (to === zeroAddress) {
       const kind = after?.eventName === "PointsExpired" ? "expired" : after?.eventName === "PointsClawedBack" ? "clawedBack" : "redeemed";
