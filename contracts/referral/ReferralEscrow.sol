@@ -43,6 +43,9 @@ contract ReferralEscrow is
     uint32 public constant MAX_HOLD_PERIOD = 365 days;
 
     uint256 private constant BPS = 10_000;
+    /// @dev The commitment delay until the admin sets one, and the longest it may set.
+    uint32 private constant DEFAULT_CODE_COMMITMENT_DELAY = 1 minutes;
+    uint32 private constant MAX_CODE_COMMITMENT_DELAY = 1 days;
 
     /// @dev A partner: its code (the key of its `CodeEntry`, which holds its owner). `payout` is where the first
     /// version kept the payout address; partners registered since keep it in `payouts`, keyed by their owner, and
@@ -123,6 +126,8 @@ contract ReferralEscrow is
         mapping(address storefront => mapping(uint256 orderId => ReferralSlot)) referrals;
         mapping(address owner => mapping(uint40 partnerId => address payout)) payouts;
         mapping(uint32 tokenId => TokenBooks) books;
+        mapping(bytes32 commitment => uint256 committedAt) commitments;
+        uint32 codeCommitmentDelay; // 0: DEFAULT_CODE_COMMITMENT_DELAY.
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ReferralEscrow")) - 1)) & ~bytes32(uint256(0xff))
@@ -147,10 +152,19 @@ contract ReferralEscrow is
     // ─── Partners ───────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IReferralEscrow
-    function registerPartner(bytes32 code, address payout) external returns (uint40 partnerId) {
+    function commitCode(bytes32 commitment) external {
+        mapping(bytes32 => uint256) storage commitments = _getReferralEscrowStorage().commitments;
+        if (commitments[commitment] != 0) return;
+        commitments[commitment] = block.timestamp;
+        emit CodeCommitted(commitment);
+    }
+
+    /// @inheritdoc IReferralEscrow
+    function registerPartner(bytes32 code, address payout, bytes32 salt) external returns (uint40 partnerId) {
         if (code == bytes32(0)) revert InvalidCode();
         if (payout == address(0)) revert ZeroAddress();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        _useCommitment($, keccak256(abi.encode(code, msg.sender, salt)));
         uint40 holder = $.codes[code].partnerId;
         if (holder != 0) revert CodeTaken(code, holder);
         partnerId = ++$.partnerCount;
@@ -417,6 +431,13 @@ contract ReferralEscrow is
     }
 
     /// @inheritdoc IReferralEscrow
+    function setCodeCommitmentDelay(uint32 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (delay == 0 || delay > MAX_CODE_COMMITMENT_DELAY) revert InvalidCommitmentDelay(delay);
+        _getReferralEscrowStorage().codeCommitmentDelay = delay;
+        emit CodeCommitmentDelaySet(delay);
+    }
+
+    /// @inheritdoc IReferralEscrow
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
@@ -504,6 +525,12 @@ contract ReferralEscrow is
     /// @inheritdoc IReferralEscrow
     function maxCommissionRate() external view returns (uint16) {
         return _getReferralEscrowStorage().maxRateBps;
+    }
+
+    /// @inheritdoc IReferralEscrow
+    function codeCommitmentDelay() public view returns (uint32 delay) {
+        delay = _getReferralEscrowStorage().codeCommitmentDelay;
+        if (delay == 0) delay = DEFAULT_CODE_COMMITMENT_DELAY;
     }
 
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
@@ -771,6 +798,15 @@ contract ReferralEscrow is
         payout = $.payouts[owner][partnerId];
         // A partner of the first version, not yet moved to `payouts`.
         if (payout == address(0)) payout = $.partners[partnerId].payout;
+    }
+
+    /// @dev Uses up the caller's commitment, unless it is unknown or younger than the commitment delay.
+    function _useCommitment(ReferralEscrowStorage storage $, bytes32 commitment) private {
+        uint256 committedAt = $.commitments[commitment];
+        if (committedAt == 0) revert UnknownCommitment(commitment);
+        uint256 revealableAt = committedAt + codeCommitmentDelay();
+        if (block.timestamp < revealableAt) revert CommitmentTooRecent(commitment, revealableAt);
+        delete $.commitments[commitment];
     }
 
     function _partnerIdOf(bytes32 code) private view returns (uint40 partnerId) {
