@@ -34,6 +34,7 @@ const sizeBoundSources: Record<string, number> = {
       "test/contracts/ReferralEscrow.invariant.t.sol",
       "test/contracts/ReferralEscrow.reentrancy.t.sol",
       "test/contracts/ReferralSlot.t.sol",
+      "test/contracts/ReferralWords.t.sol",
       "test/contracts/handlers/ReferralEscrowHandler.sol",
       "test/contracts/utils/ReferralEscrowDeployment.sol",
     ].map((source) => [source, REFERRAL_ESCROW_RUNS]),

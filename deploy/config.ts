@@ -20,7 +20,9 @@ export interface DeployConfigFile {
     symbol: string;
     issuers: { storefront: string; capPerPeriod: string; capPeriodSeconds: number }[];
   };
-  referralEscrow: { maxCommissionRateBps: number };
+  /** `codeCommitmentDelaySeconds`: how long a referral code's commitment waits before registration (1 to
+   * 86,400; the escrow's 60 when left out). A local chain uses 1 so that registering takes two blocks. */
+  referralEscrow: { maxCommissionRateBps: number; codeCommitmentDelaySeconds?: number };
   dataAccessPayments: {
     /** An address, or `"demo"` to deploy a stand-in stablecoin (local networks only). */
     paymentToken: string;
@@ -39,7 +41,7 @@ export interface DeployConfig {
     symbol: string;
     issuers: { storefront: string; capPerPeriod: bigint; capPeriodSeconds: number }[];
   };
-  referralEscrow: { maxCommissionRateBps: number };
+  referralEscrow: { maxCommissionRateBps: number; codeCommitmentDelaySeconds: number };
   dataAccessPayments: { paymentToken: string | "demo"; feeRecipient: string; feeBps: number };
 }
 
@@ -171,7 +173,11 @@ export function resolveDeployConfig(
     roles: { admin: address("roles.admin"), pauser: address("roles.pauser"), upgrader: address("roles.upgrader") },
     handover: handoverValue !== false,
     rewardToken: { name: text("rewardToken.name"), symbol: text("rewardToken.symbol"), issuers },
-    referralEscrow: { maxCommissionRateBps: integer("referralEscrow.maxCommissionRateBps", 0, 10_000) },
+    referralEscrow: {
+      maxCommissionRateBps: integer("referralEscrow.maxCommissionRateBps", 0, 10_000),
+      codeCommitmentDelaySeconds:
+        at(raw, ["referralEscrow", "codeCommitmentDelaySeconds"]) === undefined ? 60 : integer("referralEscrow.codeCommitmentDelaySeconds", 1, 86_400),
+    },
     dataAccessPayments: {
       paymentToken,
       feeRecipient: address("dataAccessPayments.feeRecipient"),

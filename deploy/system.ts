@@ -225,6 +225,14 @@ async function wire(
       send: () => escrow.setMaxCommissionRate(config.referralEscrow.maxCommissionRateBps),
     });
   }
+  const { codeCommitmentDelaySeconds } = config.referralEscrow;
+  if (Number(await escrow.codeCommitmentDelay()) !== codeCommitmentDelaySeconds) {
+    settings.push({
+      contract: "ReferralEscrow",
+      description: `set the referral-code commitment delay to ${codeCommitmentDelaySeconds} s`,
+      send: () => escrow.setCodeCommitmentDelay(codeCommitmentDelaySeconds),
+    });
+  }
   const current = await payments.settings();
   const { feeRecipient, feeBps } = config.dataAccessPayments;
   if (current.feeRecipient !== feeRecipient || Number(current.feeBps) !== feeBps) {

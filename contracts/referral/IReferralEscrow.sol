@@ -69,6 +69,13 @@ interface IReferralEscrow is ICommonErrors {
         uint96 fixedCommission;
     }
 
+    /// @notice Someone committed to registering a code (`commitCode`); the code and its owner stay hidden
+    /// until `registerPartner` reveals them.
+    event CodeCommitted(bytes32 indexed commitment);
+
+    /// @notice The admin set how long a code commitment waits before it can be revealed.
+    event CodeCommitmentDelaySet(uint32 delay);
+
     /// @notice A partner registered `code`, paid to `payout`.
     event PartnerRegistered(uint40 indexed partnerId, bytes32 indexed code, address owner, address payout);
 
@@ -152,6 +159,15 @@ interface IReferralEscrow is ICommonErrors {
 
     /// @notice The admin set the highest commission rate a storefront may offer.
     event MaxCommissionRateSet(uint16 maxRateBps);
+
+    /// @notice No commitment `commitment` was made (or it was used): commit first with `commitCode`.
+    error UnknownCommitment(bytes32 commitment);
+
+    /// @notice The commitment is younger than the commitment delay; it can be revealed from `revealableAt`.
+    error CommitmentTooRecent(bytes32 commitment, uint256 revealableAt);
+
+    /// @notice A commitment delay of zero (a reveal in the commitment's own block) or above one day.
+    error InvalidCommitmentDelay(uint32 delay);
 
     /// @notice The zero code.
     error InvalidCode();
@@ -260,12 +276,26 @@ interface IReferralEscrow is ICommonErrors {
 
     // ─── Partners ───────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Registers `code` (first come) for the caller, paid to `payout`. Reverts with `InvalidCode` for the
-    /// zero code, `ZeroAddress` for a zero payout, and `CodeTaken` when another partner holds the code.
-    /// @param code The referral code shoppers use; it belongs to the partner for good.
+    /// @notice Commits to registering a code, without revealing it: `commitment` is
+    /// `keccak256(abi.encode(code, owner, salt))`, with the future owner's address and a secret salt. After the
+    /// commitment delay (`codeCommitmentDelay`), the owner reveals it with `registerPartner`. Anyone may commit;
+    /// committing a known commitment again keeps its first time, so no one can restart another's delay.
+    /// @param commitment The hash of the code, its owner and a salt.
+    function commitCode(bytes32 commitment) external;
+
+    /// @notice Registers the committed `code` for the caller, who becomes the partner's owner, paid to `payout`.
+    /// Codes are first come, first served, so registration is commit–reveal: the caller must have committed
+    /// `keccak256(abi.encode(code, msg.sender, salt))` with `commitCode` at least `codeCommitmentDelay` seconds
+    /// earlier. Whoever copies this transaction from the mempool holds no such commitment of its own and cannot
+    /// make one old enough before it lands, so a published code cannot be squatted at registration. The
+    /// commitment is used up. Reverts with `InvalidCode` for the zero code, `ZeroAddress` for a zero payout,
+    /// `UnknownCommitment` without the commitment, `CommitmentTooRecent` before the delay has passed, and
+    /// `CodeTaken` when the code is registered already.
+    /// @param code The referral code (nonzero).
     /// @param payout Where the partner's commissions are paid.
-    /// @return partnerId The new partner's id (the first is 1).
-    function registerPartner(bytes32 code, address payout) external returns (uint40 partnerId);
+    /// @param salt The secret the commitment was made with.
+    /// @return partnerId The new partner's id (from 1).
+    function registerPartner(bytes32 code, address payout, bytes32 salt) external returns (uint40 partnerId);
 
     /// @notice Changes where the partner's commissions are paid; only the partner's owner may. Reverts with
     /// `ZeroAddress` for a zero payout, `UnknownPartner` when no partner has the id, and `NotPartnerOwner` when
@@ -417,6 +447,14 @@ interface IReferralEscrow is ICommonErrors {
     /// @param maxRateBps The highest rate, in basis points.
     function setMaxCommissionRate(uint16 maxRateBps) external;
 
+    /// @notice Sets how long a code commitment waits before it can be revealed, in seconds (60 until set). It
+    /// must outlast the time a registration can wait unmined, so that a copier cannot commit and reveal before
+    /// it lands; a development chain may use 1 (the next block). Only the admin may
+    /// (`AccessControlUnauthorizedAccount` otherwise). Reverts with `InvalidCommitmentDelay` for 0 or above one
+    /// day.
+    /// @param delay The delay in seconds, from 1 to 86,400.
+    function setCodeCommitmentDelay(uint32 delay) external;
+
     /// @notice Stops funding, withdrawing, recording, releasing early and claiming: no funds leave the escrow.
     /// Voids and refunds go on, so that a storefront never loses its return window to a pause. Only a pauser
     /// may (`AccessControlUnauthorizedAccount` otherwise); reverts with `EnforcedPause` when already paused.
@@ -498,4 +536,8 @@ interface IReferralEscrow is ICommonErrors {
     /// @notice The highest rate storefronts may offer.
     /// @return The rate, in basis points.
     function maxCommissionRate() external view returns (uint16);
+
+    /// @notice How long a code commitment waits before `registerPartner` can reveal it, in seconds.
+    /// @return The delay in seconds.
+    function codeCommitmentDelay() external view returns (uint32);
 }

@@ -10,6 +10,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IReferralEscrow} from "./IReferralEscrow.sol";
 import {ReferralSlot, ReferralSlots} from "./ReferralSlot.sol";
+import {CodeEntryWords, EnrolmentWords} from "./ReferralWords.sol";
 
 /// @title ReferralEscrow
 /// @notice Referral commissions held in escrow. Partners register a code and a payout address; a storefront
@@ -42,6 +43,9 @@ contract ReferralEscrow is
     uint32 public constant MAX_HOLD_PERIOD = 365 days;
 
     uint256 private constant BPS = 10_000;
+    /// @dev The commitment delay until the admin sets one, and the longest it may set.
+    uint32 private constant DEFAULT_CODE_COMMITMENT_DELAY = 1 minutes;
+    uint32 private constant MAX_CODE_COMMITMENT_DELAY = 1 days;
 
     /// @dev A partner: its code (the key of its `CodeEntry`, which holds its owner). `payout` is where the first
     /// version kept the payout address; partners registered since keep it in `payouts`, keyed by their owner, and
@@ -53,7 +57,8 @@ contract ReferralEscrow is
 
     /// @dev A code's partner, its owner and the low 56 bits of its payout address, in one slot: recording's
     /// self-referral check reads only this slot, and reads the full payout address only when a buyer's low bits
-    /// match (a buyer that is the payout address, or one in 2**56 others), so the check stays exact.
+    /// match (a buyer that is the payout address, or one in 2**56 others), so the check stays exact. Read as a
+    /// word through `CodeEntryWords`, whose layout `ReferralWords.t.sol` checks against this struct.
     struct CodeEntry {
         uint40 partnerId;
         address owner;
@@ -70,8 +75,8 @@ contract ReferralEscrow is
 
     /// @dev A storefront's terms for a partner and, next to them, the partner's referrals in the storefront's
     /// current cap period (counted only while a cap is set): recording reads the slot anyway. Recording reads
-    /// and writes it as one word: rateBps in bits 0-15, fixedCommission 16-111, periodStart 112-151,
-    /// periodCount 152-183.
+    /// and writes it as one word through `EnrolmentWords`, whose layout `ReferralWords.t.sol` checks against
+    /// this struct.
     struct Enrolment {
         uint16 rateBps;
         uint96 fixedCommission;
@@ -121,6 +126,8 @@ contract ReferralEscrow is
         mapping(address storefront => mapping(uint256 orderId => ReferralSlot)) referrals;
         mapping(address owner => mapping(uint40 partnerId => address payout)) payouts;
         mapping(uint32 tokenId => TokenBooks) books;
+        mapping(bytes32 commitment => uint256 committedAt) commitments;
+        uint32 codeCommitmentDelay; // 0: DEFAULT_CODE_COMMITMENT_DELAY.
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ReferralEscrow")) - 1)) & ~bytes32(uint256(0xff))
@@ -145,14 +152,23 @@ contract ReferralEscrow is
     // ─── Partners ───────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IReferralEscrow
-    function registerPartner(bytes32 code, address payout) external returns (uint40 partnerId) {
+    function commitCode(bytes32 commitment) external {
+        mapping(bytes32 => uint256) storage commitments = _getReferralEscrowStorage().commitments;
+        if (commitments[commitment] != 0) return;
+        commitments[commitment] = block.timestamp;
+        emit CodeCommitted(commitment);
+    }
+
+    /// @inheritdoc IReferralEscrow
+    function registerPartner(bytes32 code, address payout, bytes32 salt) external returns (uint40 partnerId) {
         if (code == bytes32(0)) revert InvalidCode();
         if (payout == address(0)) revert ZeroAddress();
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        _useCommitment($, keccak256(abi.encode(code, msg.sender, salt)));
         uint40 holder = $.codes[code].partnerId;
         if (holder != 0) revert CodeTaken(code, holder);
         partnerId = ++$.partnerCount;
-        $.codes[code] = CodeEntry({partnerId: partnerId, owner: msg.sender, payoutTag: _payoutTag(payout)});
+        $.codes[code] = CodeEntry({partnerId: partnerId, owner: msg.sender, payoutTag: CodeEntryWords.tagOf(payout)});
         $.partners[partnerId].code = code;
         $.payouts[msg.sender][partnerId] = payout;
         emit PartnerRegistered(partnerId, code, msg.sender, payout);
@@ -168,7 +184,7 @@ contract ReferralEscrow is
         CodeEntry storage entry = $.codes[code];
         if (entry.owner != msg.sender) revert NotPartnerOwner(partnerId, msg.sender);
         $.payouts[msg.sender][partnerId] = payout;
-        entry.payoutTag = _payoutTag(payout);
+        entry.payoutTag = CodeEntryWords.tagOf(payout);
         emit PayoutAddressChanged(partnerId, payout);
     }
 
@@ -415,6 +431,13 @@ contract ReferralEscrow is
     }
 
     /// @inheritdoc IReferralEscrow
+    function setCodeCommitmentDelay(uint32 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (delay == 0 || delay > MAX_CODE_COMMITMENT_DELAY) revert InvalidCommitmentDelay(delay);
+        _getReferralEscrowStorage().codeCommitmentDelay = delay;
+        emit CodeCommitmentDelaySet(delay);
+    }
+
+    /// @inheritdoc IReferralEscrow
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
@@ -504,6 +527,12 @@ contract ReferralEscrow is
         return _getReferralEscrowStorage().maxRateBps;
     }
 
+    /// @inheritdoc IReferralEscrow
+    function codeCommitmentDelay() public view returns (uint32 delay) {
+        delay = _getReferralEscrowStorage().codeCommitmentDelay;
+        if (delay == 0) delay = DEFAULT_CODE_COMMITMENT_DELAY;
+    }
+
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
     /// @dev Records one referred sale of the caller's; returns its commission (the caller takes it from the
@@ -531,14 +560,13 @@ contract ReferralEscrow is
         _emitRecorded(context, partnerId, orderId, buyer, saleAmount, commission);
     }
 
-    /// @dev The commission of a sale of `saleAmount` under the enrolment word `terms` (rate in bits 0-15, fixed
-    /// commission in bits 16-111), bounded to 96 bits.
+    /// @dev The commission of a sale of `saleAmount` under the enrolment word `terms`, bounded to 96 bits.
     function _commission(uint256 terms, uint40 partnerId, uint256 saleAmount)
         private
         view
         returns (uint256 commission)
     {
-        uint256 rateBps = terms & type(uint16).max;
+        uint256 rateBps = EnrolmentWords.rateBps(terms);
         if (saleAmount > type(uint240).max) revert SaleAmountTooLarge(saleAmount);
         // Cannot overflow: saleAmount < 2**240 and rateBps < 2**16.
         if (rateBps != 0) {
@@ -546,7 +574,7 @@ contract ReferralEscrow is
                 commission = saleAmount * rateBps / BPS;
             }
         } else {
-            commission = (terms >> 16) & type(uint96).max;
+            commission = EnrolmentWords.fixedCommission(terms);
             if (commission == 0) revert PartnerNotEnrolled(msg.sender, partnerId);
         }
         if (commission > type(uint96).max) revert CommissionTooLarge(commission);
@@ -584,31 +612,26 @@ contract ReferralEscrow is
         assembly ("memory-safe") {
             word := sload(entry.slot)
         }
-        // CodeEntry's layout: partnerId in bits 0-39, owner in 40-199, payoutTag in 200-255.
-        partnerId = uint40(word);
+        partnerId = CodeEntryWords.partnerId(word);
         if (partnerId == 0) revert UnknownCode(code);
-        if (buyer == address(uint160(word >> 40))) revert SelfReferral(partnerId, buyer);
+        address owner = CodeEntryWords.owner(word);
+        if (buyer == owner) revert SelfReferral(partnerId, buyer);
         // The full payout address is read only when the low bits match.
-        if (uint56(word >> 200) == _payoutTag(buyer) && buyer == _payoutOf($, address(uint160(word >> 40)), partnerId)) {
+        if (CodeEntryWords.payoutTag(word) == CodeEntryWords.tagOf(buyer) && buyer == _payoutOf($, owner, partnerId)) {
             revert SelfReferral(partnerId, buyer);
         }
     }
 
-    /// @dev The low 56 bits of an address, kept next to the partner id to spare recording a cold read.
-    function _payoutTag(address account) private pure returns (uint56) {
-        return uint56(uint160(account));
-    }
-
     /// @dev Counts one more referral of the partner's in the current cap period, up to the cap, writing the
-    /// enrolment word `terms` (periodStart in bits 112-151, periodCount in 152-183) once.
+    /// enrolment word `terms` once.
     function _count(Enrolment storage enrolment, uint256 terms, RecordContext memory context, uint40 partnerId)
         private
     {
         uint256 periodStart = context.periodStart;
-        uint256 count = (terms >> 112) & type(uint40).max == periodStart ? ((terms >> 152) & type(uint32).max) + 1 : 1;
+        uint256 count = EnrolmentWords.periodStart(terms) == periodStart ? EnrolmentWords.periodCount(terms) + 1 : 1;
         if (count > context.cap) revert ReferralCapExceeded(msg.sender, partnerId, periodStart, context.cap);
-        // periodStart fits 40 bits and count <= cap fits 32; the terms (bits 0-111) stay.
-        uint256 updated = (terms & type(uint112).max) | (periodStart << 112) | (count << 152);
+        // periodStart fits 40 bits and count <= cap fits 32; the terms stay.
+        uint256 updated = EnrolmentWords.withPeriod(terms, periodStart, count);
         assembly ("memory-safe") {
             sstore(enrolment.slot, updated)
         }
@@ -775,6 +798,15 @@ contract ReferralEscrow is
         payout = $.payouts[owner][partnerId];
         // A partner of the first version, not yet moved to `payouts`.
         if (payout == address(0)) payout = $.partners[partnerId].payout;
+    }
+
+    /// @dev Uses up the caller's commitment, unless it is unknown or younger than the commitment delay.
+    function _useCommitment(ReferralEscrowStorage storage $, bytes32 commitment) private {
+        uint256 committedAt = $.commitments[commitment];
+        if (committedAt == 0) revert UnknownCommitment(commitment);
+        uint256 revealableAt = committedAt + codeCommitmentDelay();
+        if (block.timestamp < revealableAt) revert CommitmentTooRecent(commitment, revealableAt);
+        delete $.commitments[commitment];
     }
 
     function _partnerIdOf(bytes32 code) private view returns (uint40 partnerId) {

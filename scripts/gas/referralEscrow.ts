@@ -21,6 +21,7 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   const { escrow } = await deployReferralEscrow(ethers, upgradesApi, { admin: admin.address, maxRateBps: 3_000 });
   const token = await ethers.deployContract("TestToken", ["Bench Dollar", "BUSD"]);
   const asStorefront = escrow.connect(storefront);
+  await (await escrow.setCodeCommitmentDelay(1)).wait();
 
   await (await token.mint(storefront.address, 10n ** 12n * UNIT)).wait();
   await (await token.connect(storefront).approve(await escrow.getAddress(), ethers.MaxUint256)).wait();
@@ -38,7 +39,11 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
     const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
     await (await admin.sendTransaction({ to: wallet.address, value: UNIT })).wait();
     const code = ethers.encodeBytes32String(`partner-${partners.length}`);
-    await (await escrow.connect(wallet).registerPartner(code, wallet.address)).wait();
+    // Commit–reveal: the commitment, then the registration a block later (the bench sets a 1 s delay).
+    const salt = ethers.id(`salt-${partners.length}`);
+    const commitment = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address", "bytes32"], [code, wallet.address, salt]));
+    await (await escrow.connect(wallet).commitCode(commitment)).wait();
+    await (await escrow.connect(wallet).registerPartner(code, wallet.address, salt)).wait();
     await (await asStorefront.enrolPartner(code, 1_000, 0)).wait();
     await (await token.mint(wallet.address, UNIT)).wait();
     const partner = { code, id: await escrow.partnerIdOf(code), wallet };

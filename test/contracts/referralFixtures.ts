@@ -96,9 +96,24 @@ export async function deployProgramFixture(): Promise<ProgramFixture> {
   return { ...fixture, aliceId, bobId, carolId };
 }
 
-/** Registers `partnerCode` for `owner`, paid to `payout`; returns the partner id. */
+/** The salt the fixtures commit codes with. */
+export const SALT = ethers.id("fixture salt");
+
+/** `IReferralEscrow.commitCode`'s commitment: keccak256(abi.encode(code, owner, salt)). */
+export function commitmentOf(partnerCode: string, owner: string, salt: string = SALT): string {
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address", "bytes32"], [partnerCode, owner, salt]));
+}
+
+/** `owner` commits to `partnerCode` (no wait). */
+export async function commitCode(escrow: ReferralEscrow, owner: HardhatEthersSigner, partnerCode: string, salt: string = SALT): Promise<void> {
+  await (await escrow.connect(owner).commitCode(commitmentOf(partnerCode, owner.address, salt))).wait();
+}
+
+/** Commits `partnerCode` for `owner`, waits the commitment delay and registers it, paid to `payout`; returns the partner id. */
 export async function registerPartner(escrow: ReferralEscrow, owner: HardhatEthersSigner, partnerCode: string, payout: string): Promise<bigint> {
-  await (await escrow.connect(owner).registerPartner(partnerCode, payout)).wait();
+  await commitCode(escrow, owner, partnerCode);
+  await networkHelpers.time.increase(await escrow.codeCommitmentDelay());
+  await (await escrow.connect(owner).registerPartner(partnerCode, payout, SALT)).wait();
   return escrow.partnerIdOf(partnerCode);
 }
 

@@ -152,11 +152,15 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
 
     // ─── Expiry (day 3: more than a day without activity) ──────────────────────────────────────────────
     await send(() => token.connect(admin!).setExpiryPeriod(DAY));
+    // The partner commits to its code a day before registering it (registration is commit–reveal).
+    const salt = ethers.id("partner salt");
+    const commitment = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address", "bytes32"], [code, partnerOwner!.address, salt]));
+    await send(() => escrow.connect(partnerOwner!).commitCode(commitment));
     clock = SCENARIO_START + 2 * DAY + HOUR; // day 3, 10:00
     await send(() => token.expire([E]));
 
     // ─── Referrals: partner, enrolment, budget, three referrals, a partial refund, a void, a claim after the hold
-    await send(() => escrow.connect(partnerOwner!).registerPartner(code, payout));
+    await send(() => escrow.connect(partnerOwner!).registerPartner(code, payout, salt));
     partnerId = await escrow.partnerIdOf(code);
     const asShop = escrow.connect(storefront!);
     await send(() => asShop.enrolPartner(code, 500, 0n));

@@ -79,6 +79,8 @@ contract ReferralEscrowHandler is PredictedOutcomes {
     }
 
     Vm private constant vm = Vm(VM_ADDRESS);
+    /// @dev The salt partners commit their codes with.
+    bytes32 private constant CODE_SALT = keccak256("handler salt");
 
     /// @notice The highest rate the escrow allows (its admin set it at deployment).
     uint16 public constant MAX_RATE_BPS = 2_000;
@@ -594,8 +596,12 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         if (payout == address(0)) _allow(expectation, ICommonErrors.ZeroAddress.selector);
         if (ghostPartnerIdByCode[code] != 0) _allow(expectation, IReferralEscrow.CodeTaken.selector);
 
+        // The owner committed one commitment delay ago (commitment and reveal are tested on their own).
+        vm.warp(currentTime - escrow.codeCommitmentDelay());
+        escrow.commitCode(keccak256(abi.encode(code, owner, CODE_SALT)));
+        vm.warp(currentTime);
         vm.prank(owner);
-        try escrow.registerPartner(code, payout) returns (uint40 partnerId) {
+        try escrow.registerPartner(code, payout, CODE_SALT) returns (uint40 partnerId) {
             if (!_asPredicted(expectation, true, "", "registerPartner")) return;
             _checkMovement(partnerId, nextId, "registerPartner: partner id");
             ghostPartnerCount = nextId;

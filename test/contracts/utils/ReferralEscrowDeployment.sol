@@ -19,6 +19,8 @@ interface MintableToken is IERC20 {
 /// test repeats: registering a partner and funding a storefront's budget.
 abstract contract ReferralEscrowDeployment {
     Vm internal constant vm = Vm(VM_ADDRESS);
+    /// @notice The salt the helpers commit codes with.
+    bytes32 internal constant CODE_SALT = keccak256("test salt");
 
     /// @notice A fresh escrow proxy whose admin (also pauser and upgrader) is `admin`, allowing rates up to
     /// `maxRateBps`.
@@ -29,13 +31,24 @@ abstract contract ReferralEscrowDeployment {
         vm.label(address(escrow), "ReferralEscrow");
     }
 
-    /// @notice `owner` registers `code`, paid to `payout`; returns the new partner id.
+    /// @notice `owner` registers `code`, paid to `payout`, having committed to it one commitment delay ago (the
+    /// commitment is made in the past, so the test's clock is where it was); returns the new partner id.
     function registerPartner(ReferralEscrow escrow, address owner, bytes32 code, address payout)
         internal
         returns (uint40 partnerId)
     {
+        commitInThePast(escrow, owner, code);
         vm.prank(owner);
-        partnerId = escrow.registerPartner(code, payout);
+        partnerId = escrow.registerPartner(code, payout, CODE_SALT);
+    }
+
+    /// @notice Commits `code` for `owner` with `CODE_SALT` one commitment delay before now, leaving the clock at
+    /// now: the commitment is ready to reveal.
+    function commitInThePast(ReferralEscrow escrow, address owner, bytes32 code) internal {
+        uint256 now_ = block.timestamp;
+        vm.warp(now_ - escrow.codeCommitmentDelay());
+        escrow.commitCode(keccak256(abi.encode(code, owner, CODE_SALT)));
+        vm.warp(now_);
     }
 
     /// @notice Mints `amount` of `token` to `storefront`, which approves the escrow and funds its budget with it.
