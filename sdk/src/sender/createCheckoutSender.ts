@@ -34,7 +34,11 @@ export interface AcceptedCheckout {
 }
 
 export interface CheckoutSenderOptions {
-  /** More keys of the storefront that share the load; orders of one 256-order block always go to the same key. */
+  /**
+   * More keys that share the load; orders of one 256-order block always go to the same key. RewardToken counts
+   * the issuing account as the storefront, so each key is a storefront of its own on chain (its own order
+   * numbers, cap and policy): one storefront served by several issuer keys needs RewardToken to map keys to it.
+   */
   signers?: readonly DcrmWalletClient[];
   /** The most orders in one transaction (default 100). */
   maxBatch?: number;
