@@ -3,9 +3,17 @@
  * `node <file>` and `npx vitest run <path>` to files, each `--flag` to an option the command really takes
  * (read from the command's own `--help`, or from the script's source), and each relative link to a file.
  * A README that drifts from the code fails here instead of in a newcomer's terminal.
+ *
+ * Then every command is either run here, read from the README (those safe in a test: `--help`, `dcrm
+ * status`, `npm run` listing the scripts), or named with the test that runs it instead: `npm start` and the
+ * indexer run for as long as they are left to (cli/stack.test.ts starts, stops and kills the stack in child
+ * processes), the build, generation, typecheck and test commands are the steps of `npm test` itself
+ * (scripts/test.mjs), and the rest need a public network, a key, minutes of benchmarking or rewrite tracked
+ * files. A command a README gains must land in one of these.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -100,7 +108,8 @@ function checkNpmRun(script: string, extra: string[]): string[] {
   const problems: string[] = [];
   const body = packageJson.scripts[script];
   if (body === undefined) return [`package.json has no script "${script}"`];
-  const flags = flagsOf(extra);
+  // Every command takes --help (the tests below run each one shown).
+  const flags = flagsOf(extra).filter((flag) => flag !== "--help");
   if (flags.length === 0) return problems;
   // The flags go to the last command of the script's chain.
   const last = body.split("&&").pop()!.trim().split(/\s+/);
@@ -187,4 +196,62 @@ describe("README commands", () => {
     expect(problemsOf({ readme: "x", text: "npx dcrm strat" })).toEqual(["dcrm has no command strat"]);
     expect(problemsOf({ readme: "x", text: "node scripts/no-such-file.mjs" })).toEqual(["node: no such file scripts/no-such-file.mjs"]);
   }, 120_000);
+});
+
+/** Why a README command is not run here, by the pattern of its text; the commands matching none are run. */
+const NOT_RUN_HERE: [RegExp, string][] = [
+  [/<[^>]+>/, "a placeholder, filled in by the reader"],
+  [/^npm start\b|^npx dcrm start(?! --help)|^npx hardhat node$|^npm run indexer -- --subgraph|^node indexer\/cli\.ts/, "runs until stopped: cli/stack.test.ts starts the stack as the README says, checks it and stops it"],
+  [/^npm test$|^npx hardhat test\b|^npx vitest run\b|^npm run (build|typecheck|sdk:generate|subgraph:build)$/, "a step of npm test itself (scripts/test.mjs)"],
+  [/^npm run bench:/, "a benchmark: minutes long, and it rewrites reports/"],
+  [/^npm run subgraph:examples$/, "rewrites subgraph/README.md from a real run"],
+  [/--network (baseSepolia|base|localhost)\b|^npx hardhat keystore\b|^npm run upgrade$/, "needs a running or public network and its keys"],
+  [/^npm install\b/, "installs packages"],
+];
+
+const reasonNotRun = (command: string) => NOT_RUN_HERE.find(([pattern]) => pattern.test(command))?.[1];
+
+/** A README command as this process runs it: `npx dcrm` through the bin, npm through npm. */
+function argvOf(command: string): [string, string[]] {
+  const words = command.split(/\s+/);
+  if (words[0] === "npx" && words[1] === "dcrm") return [process.execPath, [join(root, "cli", "bin.mjs"), ...words.slice(2)]];
+  if (words[0] === "npx") return [join(root, "node_modules", ".bin", words[1]!), words.slice(2)];
+  return [words[0]!, words.slice(1)];
+}
+
+describe("README commands, run", () => {
+  const commands = [...new Set(readmes.flatMap(commandsIn).map((command) => command.text))];
+  const runnable = commands.filter((command) => reasonNotRun(command) === undefined);
+
+  it("runs the safe ones: the --help of each command shown, dcrm status, npm run", () => {
+    expect(runnable).toEqual(expect.arrayContaining(["npx dcrm --help", "npx dcrm status", "npm run indexer -- --help"]));
+    for (const command of runnable) expect(command, `${command} is not safe to run in a test: name why in NOT_RUN_HERE`).toMatch(/--help$|^npx dcrm status$|^npm run$/);
+  });
+
+  it.each(commands.filter((command) => reasonNotRun(command) === undefined))("`%s` works as written", (command) => {
+    // A data directory and ports of its own: nothing of a developer's running stack is touched.
+    const folder = mkdtempSync(join(tmpdir(), "dcrm-readme-"));
+    try {
+      const env = { ...process.env, DCRM_DATA_DIR: join(folder, "data"), DCRM_DEPLOYMENTS_DIR: join(folder, "deployments"), DCRM_PORT: "18641", DCRM_GRAPHQL_PORT: "18642" };
+      const [program, args] = argvOf(command);
+      const result = spawnSync(program, args, { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+      const output = `${result.stdout}${result.stderr}`;
+      if (command === "npx dcrm status") {
+        // Nothing runs on these ports: status says so, says what to do, and exits 1 as its --help promises.
+        expect(result.status, output).toBe(1);
+        expect(output).toMatch(/nothing answers at .*npm start/);
+      } else {
+        expect(result.status, output).toBe(0);
+        expect(output.length).toBeGreaterThan(20);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("names, for each command not run here, what runs it instead", () => {
+    expect(reasonNotRun("npm start")).toMatch(/stack\.test\.ts/);
+    expect(reasonNotRun("npm run bench:start")).toMatch(/benchmark/);
+    expect(reasonNotRun("npx dcrm start --help")).toBeUndefined();
+  });
 });

@@ -22,8 +22,10 @@ export async function runSeed(options: { rpc: string; dataDir: string; seed: str
   mkdirSync(options.dataDir, { recursive: true });
   writeSeedMarker(options.dataDir, { seed: options.seed, report, seconds });
   options.log(
-    `wrote ${report.orders} orders (${report.referredOrders} referred), ${report.redemptions} redemptions, ${report.refunds} refunds, ${report.releases} releases, ` +
-      `${report.consentsGranted} consents granted and ${report.consentsRevoked} revoked, ${report.accesses} paid accesses, ${report.claims} claims ` +
+    `wrote ${report.orders} orders (${report.referredOrders} referred, in ${report.checkoutBatches} checkout-sender batches), ${report.redemptions} redemptions, ` +
+      `${report.refunds} refunds (${report.voids} voided, ${report.clawbacks} clawed back), ${report.releases} releases, ${report.earlyReleases} early referral releases, ` +
+      `${report.consentsGranted} consents granted and ${report.consentsRevoked} revoked, ${report.recordsAnchored} data records anchored and ${report.recordsErased} erased, ` +
+      `${report.accesses} paid accesses, ${report.earningsWithdrawn} earnings withdrawals, ${report.claims} claims, ${report.expired} shoppers' points expired ` +
       `in ${report.transactions} transactions over ${options.days} days (${seconds.toFixed(1)} s, seed ${JSON.stringify(options.seed)})`,
   );
   return report;

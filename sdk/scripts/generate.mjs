@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run sdk:generate`: regenerates everything the SDK derives from the contracts, so that a change to a
 // contract is one command away from the SDK:
-// 1. compiles the contracts (`hardhat build`) when an artifact is missing or older than a source;
+// 1. compiles the deployed contracts (scripts/build-contracts.mjs --deployed) when missing or stale;
 // 2. runs `@wagmi/cli` (sdk/wagmi.config.ts): ABIs, per-chain addresses, React hooks;
 // 3. writes the typed error classes of every custom error in the ABIs (src/generated/errors.ts), with the
 //    NatSpec notice of each as its message;
@@ -13,6 +13,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { ensureContracts } from "../../scripts/build-contracts.mjs";
 
 const sdk = join(dirname(fileURLToPath(import.meta.url)), "..");
 const root = join(sdk, "..");
@@ -45,15 +47,12 @@ function artifactPath(name) {
   return filesUnder(join(root, "artifacts", "contracts"), `${name}.json`).find((path) => path.endsWith(`${name}.sol/${name}.json`));
 }
 
-// 1. Compile when needed.
-const newestSource = Math.max(...filesUnder(join(root, "contracts"), ".sol").map((path) => statSync(path).mtimeMs));
-const stale = SYSTEM_CONTRACTS.some((name) => {
-  const path = artifactPath(name);
-  return path === undefined || statSync(path).mtimeMs < newestSource;
-});
-if (stale) {
-  console.log("sdk:generate: compiling the contracts (hardhat build)");
-  run("hardhat", ["build", "--quiet"], root);
+// 1. Compile when needed: the SDK reads only the deployed contracts' artifacts (scripts/build-contracts.mjs
+// --deployed, current when its stamp matches the sources; a build of everything covers it).
+try {
+  ensureContracts({ scope: "deployed", log: (line) => console.log(`sdk:generate: ${line}`) });
+} catch (error) {
+  fail(error.message);
 }
 const artifacts = SYSTEM_CONTRACTS.map((name) => {
   const path = artifactPath(name);

@@ -30,6 +30,6 @@ export {
 } from "./sender/createCheckoutSender.js";
 export type { CheckoutOrder, CheckoutRequest, OrderIdRange } from "./sender/checkoutRequest.js";
 export { type AcceptedEntry, type CheckoutJournal, type JournalEntry, memoryJournal, type SettledEntry } from "./sender/checkoutJournal.js";
-export { fileJournal } from "./sender/fileJournal.js";
+export { fileJournal, type FileJournalOptions } from "./sender/fileJournal.js";
 export { NonceTakenError, type Fees } from "./sender/replaceableTransaction.js";
 export type { CheckoutSenderLog, CheckoutSenderStatus } from "./sender/senderStatus.js";

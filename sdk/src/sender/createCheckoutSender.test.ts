@@ -94,6 +94,24 @@ describe("createCheckoutSender", () => {
     expect(plain).toMatchObject({ points: 7n, referral: undefined });
     expect((await read(store, "ReferralEscrow", "referralOf", [store.account!, 4_000n])).status).not.toBe(0);
     expect((await read(store, "ReferralEscrow", "referralOf", [store.account!, 4_001n])).status).toBe(0);
+    // Gas per order counts the batch's recordReferrals with its issuance: both transactions over three orders.
+    const [issuance, referrals] = await Promise.all(referred.transactions.map((hash) => publicClientOf().getTransactionReceipt({ hash })));
+    expect(sender.status().gasPerOrder!.last).toBe(Math.round(Number(issuance!.gasUsed + referrals!.gasUsed) / 3));
+  });
+
+  it("counts the key's nonces again when the storefront sent from the same key outside the sender, without failing a batch", async () => {
+    await sender.submit({ orderId: 7_000n, shopper: shoppers[0]!, points: 3n });
+    // The same key sends outside the sender: the sender's local nonce count is now behind the node's.
+    const wallet = store.walletClient!;
+    await publicClientOf().waitForTransactionReceipt({ hash: await wallet.sendTransaction({ account: wallet.account!, chain: wallet.chain, to: store.account!, value: 0n }) });
+    const before = sender.status();
+    const failedLogs = logs.filter((log) => log.event === "batch.failed").length;
+    const resyncLogs = logs.filter((log) => log.event === "nonce.resynced").length;
+    const effects = await sender.submit({ orderId: 7_001n, shopper: shoppers[0]!, points: 4n });
+    expect(effects).toMatchObject({ points: 4n, status: "issued", replayed: false });
+    expect(logs.filter((log) => log.event === "nonce.resynced").length).toBeGreaterThan(resyncLogs);
+    expect(logs.filter((log) => log.event === "batch.failed")).toHaveLength(failedLogs);
+    expect(sender.status().failed).toEqual(before.failed);
   });
 
   it("refuses bad requests with typed errors before anything is queued", async () => {

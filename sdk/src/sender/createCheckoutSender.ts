@@ -15,7 +15,7 @@ import { fileJournal } from "./fileJournal.js";
 import { byOrderId, issuanceCall } from "./issuanceCall.js";
 import { judgeIssuanceRevert, judgeReferralRevert } from "./judgeReverts.js";
 import { type NonceManager, nonceManagerOf } from "./nonceManager.js";
-import { MIN_FEE_BUMP_PERCENT, sendReplaceable } from "./replaceableTransaction.js";
+import { MIN_FEE_BUMP_PERCENT, NonceTakenError, sendReplaceable } from "./replaceableTransaction.js";
 import { screenBatch } from "./screenBatch.js";
 import { type CheckoutSenderLog, type CheckoutSenderStatus, createCounters } from "./senderStatus.js";
 
@@ -34,7 +34,11 @@ export interface AcceptedCheckout {
 }
 
 export interface CheckoutSenderOptions {
-  /** More keys of the storefront that share the load; orders of one 256-order block always go to the same key. */
+  /**
+   * More keys that share the load; orders of one 256-order block always go to the same key. RewardToken counts
+   * the issuing account as the storefront, so each key is a storefront of its own on chain (its own order
+   * numbers, cap and policy): one storefront served by several issuer keys needs RewardToken to map keys to it.
+   */
   signers?: readonly DcrmWalletClient[];
   /** The most orders in one transaction (default 100). */
   maxBatch?: number;
@@ -87,6 +91,12 @@ interface Lane {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+interface BatchGas {
+  used: bigint;
+  orders: number;
+  transactions: number;
+}
+
 interface Entry {
   order: CheckoutOrder;
   key: string;
@@ -105,6 +115,9 @@ interface Entry {
   /** Why its last batch did not land (the error it gets when out of attempts). */
   lastError?: unknown;
 }
+
+/** How often one send counts its key's nonces from the node again after finding its nonce taken by another sender. */
+const MAX_RESYNCS = 3;
 
 /** Answers kept for orders settled here, so that a retried checkout is answered without the chain. */
 const SETTLED_KEPT = 100_000;
@@ -218,8 +231,10 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
     counters.currentBatchSize = batch.length;
     const retry: Entry[] = [];
     let delay = 0;
+    /** What the batch's transactions used, for the orders it issued. */
+    const gas: BatchGas = { used: 0n, orders: 0, transactions: 0 };
     try {
-      await sendBatch(lane, batch, retry);
+      await sendBatch(lane, batch, retry, gas);
     } catch (error) {
       // Not a contract revert (the node is unreachable, the nonce was taken): try the batch's open orders again.
       log("error", "batch.failed", { storefront: lane.storefront, orders: batch.length, error });
@@ -230,6 +245,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       }
       delay = Math.min(1_000, 50 * 2 ** Math.min(...batch.map((entry) => entry.attempts)));
     } finally {
+      if (gas.transactions > 0) mined(gas.used, gas.orders, gas.transactions);
       const again: Entry[] = [];
       for (const entry of retry) {
         entry.attempts += 1;
@@ -246,7 +262,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
   }
 
   /** Issues the batch's orders, records their referrals, and settles each order (or adds it to `retry`). */
-  async function sendBatch(lane: Lane, batch: Entry[], retry: Entry[]) {
+  async function sendBatch(lane: Lane, batch: Entry[], retry: Entry[], gas: BatchGas) {
     const entryOf = new Map(batch.map((entry) => [entry.order, entry]));
     const toIssue = batch.filter((entry) => !entry.issued).map((entry) => entry.order).sort(byOrderId);
     const rewardToken = addressOf(client, "RewardToken");
@@ -270,7 +286,9 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
         if (receipt.status !== "success") {
           for (const entry of sent) (entry.lastError = new TransactionRevertedError(receipt.transactionHash, "RewardToken", call.functionName)), retry.push(entry);
         } else {
-          mined(receipt.gasUsed, sent.length);
+          gas.used += receipt.gasUsed;
+          gas.orders += sent.length;
+          gas.transactions += 1;
           log("info", "batch.mined", { storefront: lane.storefront, form: call.functionName, orders: sent.length, gasUsed: receipt.gasUsed, hash: receipt.transactionHash });
           const pending = new Map(parseEventLogs({ abi: abis.RewardToken, logs: receipt.logs, eventName: "PointsPending" }).map((event) => [event.args.orderId, event.args.releaseTime]));
           for (const entry of sent) {
@@ -282,7 +300,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       }
     }
 
-    await recordReferrals(lane, batch.filter((entry) => entry.order.referral && (entry.issued || entry.rewardedBefore) && open.get(entry.key) === entry && !retry.includes(entry)), retry);
+    await recordReferrals(lane, batch.filter((entry) => entry.order.referral && (entry.issued || entry.rewardedBefore) && open.get(entry.key) === entry && !retry.includes(entry)), retry, gas);
 
     for (const entry of batch) {
       if (open.get(entry.key) !== entry || retry.includes(entry)) continue;
@@ -292,7 +310,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
   }
 
   /** Records the referrals of orders whose points are issued: one `recordReferrals` per budget token. */
-  async function recordReferrals(lane: Lane, entries: Entry[], retry: Entry[]) {
+  async function recordReferrals(lane: Lane, entries: Entry[], retry: Entry[], gas: BatchGas) {
     const escrow = addressOf(client, "ReferralEscrow");
     const byToken = new Map<Address, Entry[]>();
     for (const entry of entries) byToken.set(entry.order.referral!.token, [...(byToken.get(entry.order.referral!.token) ?? []), entry]);
@@ -313,6 +331,9 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
         for (const sale of screened.send) (sale.entry.lastError = new TransactionRevertedError(receipt.transactionHash, "ReferralEscrow", "recordReferrals")), retry.push(sale.entry);
         continue;
       }
+      gas.used += receipt.gasUsed;
+      gas.transactions += 1;
+      log("info", "batch.mined", { storefront: lane.storefront, form: "recordReferrals", orders: screened.send.length, gasUsed: receipt.gasUsed, hash: receipt.transactionHash });
       const recorded = new Map(parseEventLogs({ abi: abis.ReferralEscrow, logs: receipt.logs, eventName: "ReferralRecorded" }).map((event) => [event.args.orderId, event.args]));
       for (const sale of screened.send) {
         const args = recorded.get(sale.orderId);
@@ -322,8 +343,23 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
     }
   }
 
-  /** Sends one batch transaction from the lane's key with the next nonce, replacing it until one lands. */
+  /**
+   * Sends one batch transaction from the lane's key with the next nonce, replacing it until one lands. When the
+   * key sent elsewhere too (a refund from the same server, another program), the local count is behind: the
+   * nonce turns out taken before anything was signed, so it counts from the node again and sends at once.
+   */
   async function send(lane: Lane, to: Address, data: Hex, simulatedGas: bigint, fields: Record<string, unknown>) {
+    for (let resyncs = 0; ; resyncs++) {
+      try {
+        return await sendWithNextNonce(lane, to, data, simulatedGas, fields);
+      } catch (error) {
+        if (!(error instanceof NonceTakenError && error.hashes.length === 0) || resyncs >= MAX_RESYNCS) throw error;
+        log("info", "nonce.resynced", { storefront: lane.storefront, nonce: error.nonce });
+      }
+    }
+  }
+
+  async function sendWithNextNonce(lane: Lane, to: Address, data: Hex, simulatedGas: bigint, fields: Record<string, unknown>) {
     const nonce = await lane.nonces.next();
     let sentAny = false;
     try {

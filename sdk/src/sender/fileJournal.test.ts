@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -36,6 +36,49 @@ describe("fileJournal", () => {
     expect(entries).toHaveLength(3);
     expect(unsettledOrders(entries)).toEqual([{ storefront: order.storefront, orderId: 2n ** 70n, shopper: order.shopper, points: 5n }]);
     expect(await fileJournal(join(folder, "missing.jsonl")).read()).toEqual([]);
+  });
+});
+
+describe("fileJournal compaction", () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), "dcrm-journal-compact-"));
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+  const storefront = testAccount(1).address;
+  const accepted = (orderId: bigint) => ({ kind: "accepted" as const, order: { storefront, orderId, shopper: testAccount(2).address, points: orderId, referral: undefined } });
+  const settled = (orderId: bigint) => ({ kind: "settled" as const, storefront, orderId, outcome: "confirmed" as const });
+  const lineCount = async (path: string) => (await readFile(path, "utf8")).split("\n").filter((line) => line !== "").length;
+
+  it("keeps only the open orders once settled ones dominate, so the file does not grow with every order", async () => {
+    const path = join(folder, "journal.jsonl");
+    const journal = fileJournal(path, { compactAfterLines: 100 });
+    for (let round = 0n; round < 20n; round++) {
+      const ids = Array.from({ length: 50 }, (_, i) => round * 1_000n + BigInt(i));
+      await journal.append(ids.map(accepted));
+      // All but the first order of each round settle.
+      await journal.append(ids.slice(1).map(settled));
+    }
+    await journal.close();
+    // 2,000 lines were appended; at most the open orders and what came after the last compaction remain.
+    expect(await lineCount(path)).toBeLessThan(200);
+    const open = unsettledOrders(await fileJournal(path).read());
+    expect(open.map((order) => order.orderId)).toEqual(Array.from({ length: 20 }, (_, round) => BigInt(round) * 1_000n));
+    expect(open[3]).toEqual({ storefront, orderId: 3_000n, shopper: testAccount(2).address, points: 3_000n });
+  });
+
+  it("learns the open orders of an existing file before compacting it, and never reads a leftover .compact file", async () => {
+    const path = join(folder, "reopened.jsonl");
+    const first = fileJournal(path);
+    await first.append([accepted(1n), accepted(2n), settled(1n)]);
+    await first.close();
+    // A compaction that crashed before its rename leaves this behind.
+    await writeFile(`${path}.compact`, `${JSON.stringify({ kind: "settled", storefront, orderId: "2n", outcome: "confirmed" })}\n`);
+    const second = fileJournal(path, { compactAfterLines: 8 });
+    await second.append([accepted(3n), accepted(4n), settled(3n), settled(4n), accepted(5n), settled(5n)]);
+    await second.close();
+    expect(await lineCount(path)).toBe(1);
+    expect(unsettledOrders(await fileJournal(path).read()).map((order) => order.orderId)).toEqual([2n]);
   });
 });
 

@@ -95,6 +95,8 @@ export async function sendReplaceable(parameters: SendReplaceableParameters): Pr
   };
 
   await send(false);
+  // Taken before this sender signed anything (another program sent from the key): no receipt of ours to wait for.
+  if (nonceUsed && hashes.length === 0) throw new NonceTakenError(wallet.account.address, nonce, hashes);
   for (let checksAfterNonceUsed = 0; ; ) {
     for (const hash of hashes) {
       const receipt = await receiptOf(publicClient, hash);

@@ -14,11 +14,14 @@ export interface CheckoutSenderStatus {
   recovered: number;
   /** Transactions signed again with raised fees. */
   replacements: number;
-  /** Batch transactions mined. */
+  /** Batch transactions mined (issuance and referrals). */
   batches: number;
   /** Orders in the last batch sent. */
   currentBatchSize: number;
-  /** Gas used per order: of the last batch, and over every batch so far (undefined before the first). */
+  /**
+   * Gas used per order issued, its referrals' `recordReferrals` gas included: of the last batch, and over every
+   * batch so far (undefined before the first).
+   */
   gasPerOrder: { last: number; average: number } | undefined;
 }
 
@@ -40,11 +43,13 @@ export function createCounters() {
     failed(reason: string) {
       counters.failed[reason] = (counters.failed[reason] ?? 0) + 1;
     },
-    mined(gasUsed: bigint, orders: number) {
-      counters.batches += 1;
+    /** A batch's transactions were mined: `transactions` of them, using `gasUsed` in all for `orders` orders issued. */
+    mined(gasUsed: bigint, orders: number, transactions: number) {
+      counters.batches += transactions;
       counters.gasUsed += gasUsed;
       counters.gasOrders += orders;
-      counters.lastGasPerOrder = Number(gasUsed) / orders;
+      // Referrals recorded for orders issued by an earlier batch count in the average only.
+      if (orders > 0) counters.lastGasPerOrder = Number(gasUsed) / orders;
     },
     snapshot(queued: number, inFlight: number): CheckoutSenderStatus {
       const { confirmed, replayed, recovered, replacements, batches, currentBatchSize, gasUsed, gasOrders, lastGasPerOrder } = counters;
