@@ -183,8 +183,8 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     await send(() => asShop.voidReferral(102n));
     await send(() => asShop.releaseEarly(104n));
     clock += HOUR + 1;
-    // One claim over both tokens: one payout per token.
-    await send(() => escrow.connect(partnerOwner!).claimFrom(partnerId, S, [100n, 101n, 103n]));
+    // One claim over both tokens: one payout per token; the voided referral in it is skipped.
+    await send(() => escrow.connect(partnerOwner!).claimFrom(partnerId, S, [100n, 101n, 102n, 103n]));
     // Still pending at the end: a euro referral within its hold period, and the euro one released early, unclaimed.
     await send(async () => asShop.recordReferral(105n, code, 2_001n, await euro.getAddress(), buyer));
 
@@ -307,6 +307,8 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     expect(partner.referralCount).to.equal("6");
     expect(BigInt(budget.available)).to.equal(await contracts.escrow.budgetOf(S, await contracts.dollar.getAddress()));
     expect(payouts).to.have.length(2);
+    const { referralChanges } = await gql(`{ referralChanges(where: { kind: ClaimSkipped }) { referral { orderId status } skipReason } }`);
+    expect(referralChanges).to.deep.equal([{ referral: { orderId: "102", status: "Voided" }, skipReason: "Voided" }]);
   });
 
   it("keeps the consents' active flags as the registry has them", async function () {

@@ -10,6 +10,7 @@ import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import {
   BudgetFunded,
   BudgetWithdrawn,
+  ClaimSkipped,
   CommissionsClaimed,
   CommissionsClaimedFrom,
   HoldPeriodSet,
@@ -41,6 +42,8 @@ import {
 } from "../utils";
 
 const FULL_REFUND_BPS = 10000;
+/** `IReferralEscrow.ClaimSkipReason`, in its order. */
+const CLAIM_SKIP_REASONS = ["AlreadyClaimed", "Voided", "NotReleased"];
 
 function loadBudget(storefront: Bytes, token: Bytes): Budget {
   let key = storefront.concat(token);
@@ -72,8 +75,10 @@ function recordChange(
   referral: Referral,
   kind: string,
   commissionReturned: BigInt,
+  skipReason: string | null = null,
 ): void {
   let change = new ReferralChange(id);
+  if (skipReason !== null) change.skipReason = skipReason;
   change.referral = referral.id;
   change.kind = kind;
   change.refundedBps = referral.refundedBps;
@@ -342,4 +347,14 @@ export function handleCommissionsClaimedFrom(event: CommissionsClaimedFrom): voi
     if (id !== null) claimed.push(id);
   }
   recordPayout(event, event.params.partnerId, event.params.token, event.params.amount, claimed);
+}
+
+/** A claim named a referral it could not pay: nothing moved, the audit trail keeps why. */
+export function handleClaimSkipped(event: ClaimSkipped): void {
+  let referral = loadReferral(event.params.storefront, event.params.orderId, "ClaimSkipped");
+  if (referral == null) return;
+  let reason = event.params.reason;
+  let why: string | null = null;
+  if (reason >= 0 && reason < CLAIM_SKIP_REASONS.length) why = CLAIM_SKIP_REASONS[reason];
+  recordChange(eventId(event), event, referral, "ClaimSkipped", ZERO, why);
 }
