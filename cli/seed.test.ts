@@ -13,7 +13,7 @@ const DAYS = 2;
 const made: StackDirs[] = [];
 
 const ENTITIES = `{
-  storefronts(orderBy: id) { id returnWindow clawbackAllowed issued pending voided clawedBack redeemed issuanceCount redemptionCount referredRevenue }
+  storefronts(orderBy: id) { id returnWindow clawbackAllowed issued pending voided clawedBack redeemed issuanceCount redemptionCount budgets { token referredRevenue } }
   shoppers(first: 1000, orderBy: id) { id balance earned pending redeemed clawedBack dataEarnings dataAccessCount activeConsents }
   partners(orderBy: id) { id }
   consentScopes(orderBy: id) { id grants revocations activeConsents }
@@ -26,7 +26,7 @@ const ENTITIES = `{
 }`;
 
 interface Entities {
-  storefronts: { id: string; returnWindow: string; clawbackAllowed: boolean; issuanceCount: string; voided: string; clawedBack: string; redemptionCount: string; referredRevenue: string }[];
+  storefronts: { id: string; returnWindow: string; clawbackAllowed: boolean; issuanceCount: string; voided: string; clawedBack: string; redemptionCount: string; budgets: { token: string; referredRevenue: string }[] }[];
   shoppers: { id: string; dataAccessCount: string }[];
   partners: { id: string }[];
   consentScopes: { id: string; grants: string; revocations: string }[];
@@ -85,7 +85,7 @@ describe("demo history", () => {
     for (const storefront of entities.storefronts) expect(BigInt(storefront.issuanceCount)).toBeGreaterThan(0n);
     expect(entities.storefronts.some((storefront) => BigInt(storefront.redemptionCount) > 0n)).toBe(true);
     expect(entities.storefronts.some((storefront) => BigInt(storefront.voided) > 0n || BigInt(storefront.clawedBack) > 0n)).toBe(true);
-    expect(entities.storefronts.some((storefront) => BigInt(storefront.referredRevenue) > 0n)).toBe(true);
+    expect(entities.storefronts.some((storefront) => storefront.budgets.some((budget) => BigInt(budget.referredRevenue) > 0n))).toBe(true);
     expect(entities.shoppers.length).toBeGreaterThan(40);
     expect(entities.partners).toHaveLength(2);
     expect(entities.consentScopes.reduce((sum, scope) => sum + BigInt(scope.grants), 0n)).toBeGreaterThan(0n);

@@ -45,7 +45,7 @@ describe("names of root query fields", () => {
   it("gives every entity of the project's subgraph schema the field names its README queries", () => {
     const schema = parseSchema(readFileSync(new URL("../../subgraph/schema.graphql", import.meta.url), "utf8"));
     const names = [...schema.entities.keys()].map(collectionFieldName);
-    for (const name of ["storefrontStats", "shoppers", "storefronts", "partners", "partnerBalances", "consentScopes", "consumerStats", "expiries", "dataAccesses", "shopperActivities"]) {
+    for (const name of ["storefrontStats", "shoppers", "storefronts", "partners", "partnerBalances", "consentScopes", "consumerStats", "expiries", "dataAccesses", "shopperActivities", "dailyActivities", "storefrontHourlyActivities", "referralStats"]) {
       expect(names).toContain(name);
     }
   });

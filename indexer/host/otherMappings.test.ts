@@ -62,7 +62,8 @@ describe("ReferralEscrow mapping", () => {
 
     const partnerId = "0x0000000007";
     const referralId = `${STOREFRONT}${(42).toString(16).padStart(64, "0")}`;
-    expect(store.get("Partner", partnerId)).toMatchObject({ partnerId: 7n, code, owner: OWNER, claimed: 100n, released: 100n, pending: 0n, referralCount: 1n });
+    expect(store.get("Partner", partnerId)).toMatchObject({ partnerId: 7n, code, owner: OWNER, referralCount: 1n });
+    expect(store.get("PartnerBalance", `${partnerId}${TOKEN.slice(2)}`)).toMatchObject({ token: TOKEN, claimed: 100n, released: 100n, pending: 0n, referralCount: 1n });
     expect(store.get("Referral", referralId)).toMatchObject({ status: "Claimed", partner: partnerId, saleAmount: 1_000n, refundedBps: 0 });
     expect(store.get("Payout", `${TX}${le32(2)}`)).toMatchObject({ partner: partnerId, token: TOKEN, amount: 100n, to: OWNER, referrals: [referralId] });
     expect(store.get("ReferralChange", `${TX}${le32(2)}${le32(0)}`)).toMatchObject({ kind: "Claimed", referral: referralId });

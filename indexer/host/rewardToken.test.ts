@@ -83,8 +83,6 @@ describe("RewardToken mapping", () => {
         redeemed: 0n,
         newActiveInHour: 1,
         newActiveInDay: 1,
-        referredRevenue: 0n,
-        commissions: 0n,
         dataAccessRevenue: 0n,
       },
     ]);
@@ -147,8 +145,8 @@ describe("RewardToken mapping", () => {
   });
 
   it("fails the handler with a MappingError when the store refuses a write", () => {
-    // A schema whose Program lacks a field the mapping sets: store.set must reject it (apiVersion ≥ 0.0.8).
-    const narrowed = parseSchema(readFileSync(join(BUILD, "schema.graphql"), "utf8").replace("  dataAccessPaused: Boolean!\n", ""));
+    // A schema whose Program lacks a field the mapping sets (and its description): store.set must reject it (apiVersion ≥ 0.0.8).
+    const narrowed = parseSchema(readFileSync(join(BUILD, "schema.graphql"), "utf8").replace(/( {2}"[^"\n]*"\n)? {2}dataAccessPaused: Boolean!\n/, ""));
     const strict = MappingModule.compile(readFileSync(join(BUILD, "RewardToken/RewardToken.wasm")), { name: "RewardToken", apiVersion: "0.0.9", schema: narrowed });
     const store = new MemoryStore(narrowed);
     const at = { address: TOKEN, block: block(12n, 1_700_000_500n), transaction: transaction(TX) };

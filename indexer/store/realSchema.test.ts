@@ -98,7 +98,7 @@ describe.each(databases)("the store on the subgraph's schema, on $name", (databa
   it("rolls ProgramDataPoint and StorefrontDataPoint up into their hourly statistics", async () => {
     const store = await EntityStore.open({ db, schema, namespace: NAMESPACE, deployment: "QmDcrm" });
     const point = (issued: bigint, active: number) => ({
-      issued, redeemed: 1n, newActiveInHour: active, newActiveInDay: active, referredRevenue: 0n, commissions: 0n, dataAccessRevenue: 0n,
+      issued, redeemed: 1n, newActiveInHour: active, newActiveInDay: active, dataAccessRevenue: 0n,
     });
     let writer = store.startBlock(testBlock(3, DAY + 300));
     writer.set("ProgramDataPoint", "", point(100n, 1));
@@ -111,11 +111,14 @@ describe.each(databases)("the store on the subgraph's schema, on $name", (databa
     await writer.commit();
 
     const program = await db.query(
-      `SELECT id, timestamp, issued::text AS issued, redeemed::text AS redeemed, "activeShoppersInHour", "dataPoints", block_start FROM ${NAMESPACE}.programstat_hour`,
+      `SELECT id, timestamp, issued::text AS issued, redeemed::text AS redeemed, "dataPoints", block_start FROM ${NAMESPACE}.programstat_hour`,
     );
     expect(program.rows).toEqual([
-      { id: 2n, timestamp: BigInt(DAY) * 1_000_000n, issued: "150", redeemed: "2", activeShoppersInHour: 1, dataPoints: 2n, block_start: 4 },
+      { id: 2n, timestamp: BigInt(DAY) * 1_000_000n, issued: "150", redeemed: "2", dataPoints: 2n, block_start: 4 },
     ]);
+    // The same data points, rolled up by an aggregation of its own on the hour only.
+    const active = await db.query(`SELECT "activeShoppers" FROM ${NAMESPACE}.hourlyactivity_hour`);
+    expect(active.rows).toEqual([{ activeShoppers: 1 }]);
     const storefronts = await db.query(
       `SELECT '0x' || encode(storefront, 'hex') AS storefront, issued::text AS issued FROM ${NAMESPACE}.storefrontstat_hour ORDER BY storefront`,
     );

@@ -64,6 +64,7 @@ export const dataSources = [
       "ReferralReleasedEarly",
       "CommissionsClaimed",
       "CommissionsClaimedFrom",
+      "ClaimSkipped",
       "MaxCommissionRateSet",
     ],
     entities: ["Partner", "PartnerBalance", "Enrolment", "Referral", "ReferralChange", "Payout", "Budget", "Storefront"],

@@ -7,6 +7,7 @@ import {
   PartnerBalance,
   Program,
   ProgramDataPoint,
+  ReferralDataPoint,
   Shopper,
   ShopperActivity,
   Storefront,
@@ -59,6 +60,11 @@ export function ratio(a: BigInt, b: BigInt): BigDecimal {
   return a.toBigDecimal().div(b.toBigDecimal());
 }
 
+/** The share of a storefront's points flow that were redemptions: redeemed / (issued + redeemed), in [0, 1]. */
+export function redemptionShare(issued: BigInt, redeemed: BigInt): BigDecimal {
+  return ratio(redeemed, issued.plus(redeemed));
+}
+
 /** max(a - b, 0): aggregates never go negative, even when indexing starts after some history. */
 export function minusFloor(a: BigInt, b: BigInt): BigInt {
   let result = a.minus(b);
@@ -78,6 +84,8 @@ export function loadProgram(): Program {
     program.paused = false;
     program.issued = ZERO;
     program.redeemed = ZERO;
+    program.redeemedUnattributed = ZERO;
+    program.redemptionRate = ZERO_BD;
     program.expired = ZERO;
     program.shoppers = ZERO;
     program.partners = ZERO;
@@ -109,8 +117,6 @@ export function loadStorefront(address: Bytes): Storefront {
     storefront.programPaused = false;
     storefront.maxReferralsPerPeriod = ZERO;
     storefront.referralCapPeriod = ZERO;
-    storefront.referredRevenue = ZERO;
-    storefront.commissions = ZERO;
     storefront.referralCount = ZERO;
   }
   return storefront;
@@ -155,9 +161,6 @@ export function loadPartner(partnerId: BigInt): Partner {
     partner.code = Bytes.empty();
     partner.owner = ZERO_ADDRESS;
     partner.payout = ZERO_ADDRESS;
-    partner.pending = ZERO;
-    partner.released = ZERO;
-    partner.claimed = ZERO;
     partner.referralCount = ZERO;
     partner.registeredAt = ZERO;
   }
@@ -174,6 +177,7 @@ export function loadPartnerBalance(partner: Bytes, token: Bytes): PartnerBalance
     balance.pending = ZERO;
     balance.released = ZERO;
     balance.claimed = ZERO;
+    balance.referralCount = ZERO;
   }
   return balance;
 }
@@ -226,72 +230,68 @@ function firstActivity(key: Bytes, timestamp: BigInt): bool[] {
 }
 
 /**
- * Records points issued to (or redeemed by) `shopper` at `storefront` in the program-wide and the storefront's
- * timeseries, counting the shopper as active in the hour and the day the first time it shows up in them.
+ * Records points issued to (or redeemed by) `shopper` in the program-wide timeseries and, when the points are
+ * attributed to a storefront (`storefront` not null), in the storefront's, counting the shopper as active in
+ * the hour and the day the first time it shows up in each.
  */
 export function recordPointsActivity(
   event: ethereum.Event,
-  storefront: Bytes,
+  storefront: Bytes | null,
   shopper: Bytes,
   issued: BigInt,
   redeemed: BigInt,
 ): void {
   let timestamp = event.block.timestamp;
   let global = firstActivity(shopper, timestamp);
-  let local = firstActivity(storefront.concat(shopper), timestamp);
 
   let programPoint = new ProgramDataPoint(0); // graph-node assigns id and timestamp
   programPoint.issued = issued;
   programPoint.redeemed = redeemed;
   programPoint.newActiveInHour = global[0] ? 1 : 0;
   programPoint.newActiveInDay = global[1] ? 1 : 0;
-  programPoint.referredRevenue = ZERO;
-  programPoint.commissions = ZERO;
   programPoint.dataAccessRevenue = ZERO;
   programPoint.save();
 
+  if (storefront === null) return;
+  let local = firstActivity(storefront.concat(shopper), timestamp);
   let storefrontPoint = new StorefrontDataPoint(0);
   storefrontPoint.storefront = storefront;
   storefrontPoint.issued = issued;
   storefrontPoint.redeemed = redeemed;
   storefrontPoint.newActiveInHour = local[0] ? 1 : 0;
   storefrontPoint.newActiveInDay = local[1] ? 1 : 0;
-  storefrontPoint.referredRevenue = ZERO;
-  storefrontPoint.commissions = ZERO;
   storefrontPoint.save();
 }
 
-/** Records referred revenue and commission changes (negative for refunds and voids). */
-export function recordReferralActivity(storefront: Bytes, referredRevenue: BigInt, commissions: BigInt): void {
-  let programPoint = new ProgramDataPoint(0);
-  programPoint.issued = ZERO;
-  programPoint.redeemed = ZERO;
-  programPoint.newActiveInHour = 0;
-  programPoint.newActiveInDay = 0;
-  programPoint.referredRevenue = referredRevenue;
-  programPoint.commissions = commissions;
-  programPoint.dataAccessRevenue = ZERO;
-  programPoint.save();
-
-  let storefrontPoint = new StorefrontDataPoint(0);
-  storefrontPoint.storefront = storefront;
-  storefrontPoint.issued = ZERO;
-  storefrontPoint.redeemed = ZERO;
-  storefrontPoint.newActiveInHour = 0;
-  storefrontPoint.newActiveInDay = 0;
-  storefrontPoint.referredRevenue = referredRevenue;
-  storefrontPoint.commissions = commissions;
-  storefrontPoint.save();
+/**
+ * Records a change of a storefront's referral figures in `token`: a referral recorded (its sale amount and the
+ * commission committed) or commission returned to the budget by a refund or void.
+ */
+export function recordReferralActivity(
+  storefront: Bytes,
+  token: Bytes,
+  referredRevenue: BigInt,
+  committed: BigInt,
+  returned: BigInt,
+  referrals: i32,
+): void {
+  let point = new ReferralDataPoint(0);
+  point.storefront = storefront;
+  point.token = token;
+  point.referredRevenue = referredRevenue;
+  point.commissionsCommitted = committed;
+  point.commissionsReturned = returned;
+  point.referrals = referrals;
+  point.save();
 }
 
+/** Records prices paid for data access (payment token) in the program-wide timeseries. */
 export function recordDataAccessRevenue(revenue: BigInt): void {
   let programPoint = new ProgramDataPoint(0);
   programPoint.issued = ZERO;
   programPoint.redeemed = ZERO;
   programPoint.newActiveInHour = 0;
   programPoint.newActiveInDay = 0;
-  programPoint.referredRevenue = ZERO;
-  programPoint.commissions = ZERO;
   programPoint.dataAccessRevenue = revenue;
   programPoint.save();
 }

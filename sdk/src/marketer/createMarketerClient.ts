@@ -21,8 +21,10 @@ export type CreateMarketerClientParameters = Omit<QuerySubgraphParameters<never>
 
 /**
  * A client for the marketer's questions against any graph-node-compatible endpoint (the local indexer or
- * The Graph): `topShoppers()`, `redemptionRates()`, `partnerLeaderboard()`, `consentOptInRates()`,
- * `storefrontStatsPerDay()`, `consumerRevenuePerDay()`, `shopperHistory({ shopper })`, and `raw(query)`.
+ * The Graph): `storefrontStatsPerDay()`, `activeShoppersPerDay()`, `topShoppers()`, `redemptionRates()`,
+ * `partnerLeaderboard({ token })`, `referralProgramsPerToken()`, `referralStatsPerDay()`, `consentOptInRates()`,
+ * `consumerRevenuePerDay()`, `shopperHistory({ shopper })`, and `raw(query)`. Every amount is a raw integer
+ * string in one token (see subgraph/REFERENCE.md): points, a referral budget's `token`, or the payment token.
  *
  * @example
  * const marketer = createMarketerClient({ endpoint: "http://127.0.0.1:8000/subgraphs/name/dcrm" });

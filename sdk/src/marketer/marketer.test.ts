@@ -13,6 +13,7 @@ describe("marketer queries against the local indexer, on transactions sent throu
   let indexer: LocalIndexer;
   let marketer: MarketerClient;
   let store: CreateDcrmClientReturnType;
+  let referralToken: `0x${string}`;
   const [alice, bob] = [testAccount(2).address, testAccount(4).address];
   const scope = keccak256(toHex("purchase-history"));
 
@@ -33,6 +34,7 @@ describe("marketer queries against the local indexer, on transactions sent throu
     store = await dcrmAs(1);
     const [partner, shopperA, consumer] = await Promise.all([dcrmAs(3), dcrmAs(2), dcrmAs(7)]);
     const token = await mintDemoDollars(store.account!, 10_000n);
+    referralToken = token;
     await store.fundReferralBudget({ token, amount: 10_000n });
     const { partnerId } = await partner.registerPartner({ code: "MARKET-1" });
     await store.enrolPartner({ code: "MARKET-1", rateBps: 1_000 });
@@ -61,16 +63,26 @@ describe("marketer queries against the local indexer, on transactions sent throu
     ]);
   });
 
-  it("answers the redemption rate per storefront", async () => {
-    const { storefronts } = await marketer.redemptionRates();
+  it("answers the redemption rate per storefront, and program-wide", async () => {
+    const { storefronts, program } = await marketer.redemptionRates();
     expect(storefronts).toHaveLength(1);
     expect(storefronts[0]).toMatchObject({ id: store.account!.toLowerCase(), issued: "400", redeemed: "60", issuanceCount: "2", redemptionCount: "1" });
-    expect(Number(storefronts[0]!.redemptionRate)).toBeCloseTo(0.15);
+    // redeemed / (issued + redeemed) at a storefront; redeemed / issued program-wide.
+    expect(Number(storefronts[0]!.redemptionRate)).toBeCloseTo(60 / 460, 12);
+    expect(program).toMatchObject({ issued: "400", redeemed: "60", redeemedUnattributed: "0" });
+    expect(Number(program!.redemptionRate)).toBeCloseTo(0.15, 12);
   });
 
-  it("answers the partner leaderboard", async () => {
-    const { partners } = await marketer.partnerLeaderboard();
-    expect(partners).toEqual([expect.objectContaining({ code: keccak256(toHex("MARKET-1")), claimed: "500", released: "500", pending: "0", referralCount: "1" })]);
+  it("answers the partner leaderboard in one token, and the referral programs per token", async () => {
+    const { partnerBalances } = await marketer.partnerLeaderboard({ token: referralToken.toLowerCase() });
+    expect(partnerBalances).toEqual([
+      expect.objectContaining({ partner: expect.objectContaining({ code: keccak256(toHex("MARKET-1")) }), token: referralToken.toLowerCase(), claimed: "500", released: "500", pending: "0", referralCount: "1" }),
+    ]);
+    expect((await marketer.partnerLeaderboard({ token: `0x${"11".repeat(20)}` })).partnerBalances).toEqual([]);
+    const { budgets } = await marketer.referralProgramsPerToken();
+    expect(budgets).toEqual([
+      { storefront: { id: store.account!.toLowerCase() }, token: referralToken.toLowerCase(), funded: "10000", withdrawn: "0", available: "9500", referredRevenue: "5000", commissions: "500", referralCount: "1" },
+    ]);
   });
 
   it("answers the consent opt-in rates, and the per-day statistics", async () => {
@@ -83,6 +95,16 @@ describe("marketer queries against the local indexer, on transactions sent throu
     expect(storefrontStats.reduce((sum, row) => sum + BigInt(row.issued), 0n)).toBe(400n);
     const { consumerStats } = await marketer.consumerRevenuePerDay();
     expect(consumerStats).toEqual([]);
+    // Alice and Bob earned, Alice redeemed: two distinct shoppers, however the day boundaries fall.
+    const { dailyActivities, storefrontDailyActivities } = await marketer.activeShoppersPerDay();
+    for (const rows of [dailyActivities, storefrontDailyActivities]) {
+      expect(rows.reduce((sum, row) => sum + row.activeShoppers, 0)).toBeGreaterThanOrEqual(2);
+      for (const row of rows) expect(row.activeShoppers).toBeLessThanOrEqual(2);
+    }
+    const { storefrontReferralStats } = await marketer.referralStatsPerDay();
+    expect(storefrontReferralStats.map(({ token, referredRevenue, commissionsCommitted, commissionsReturned, referrals }) => ({ token, referredRevenue, commissionsCommitted, commissionsReturned, referrals }))).toEqual([
+      { token: referralToken.toLowerCase(), referredRevenue: "5000", commissionsCommitted: "500", commissionsReturned: "0", referrals: 1 },
+    ]);
   });
 
   it("answers one shopper's history, with variables", async () => {

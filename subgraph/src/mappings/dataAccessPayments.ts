@@ -3,7 +3,11 @@
 // A single access is one AccessRecorded. A batch emits DataAccessed(shopper, price) per access, then
 // AccessesRecorded(consumer, scope, count, total, fee, feeBps) naming the consumer, the scope and the fee rate
 // of the `count` logs before it: handleDataAccessed keeps each as a DataAccessedLog, and
-// handleAccessesRecorded turns them into DataAccess entities (fee = price * feeBps / 10,000).
+// handleAccessesRecorded turns them into DataAccess entities. A DataAccessed log carries no fee: each access's
+// fee is the contract's own rule, price * feeBps / 10,000 rounded down per access, whose sum is the event's
+// `fee`. The consumer's totals and the statistics take `total` and `fee` from the event, and the accesses add
+// up to them: should the rule ever disagree with the event, the last access takes the difference (and an
+// error is logged), so that no figure drifts from another.
 import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import {
   AccessesRecorded,
@@ -111,6 +115,10 @@ export function handleAccessesRecorded(event: AccessesRecorded): void {
   let first = event.logIndex.toI32() - count;
   ensureScope(event.params.scope);
   recordPayment(event.params.consumer, event.params.total, event.params.fee, count);
+
+  let entries: DataAccessedLog[] = [];
+  let fees: BigInt[] = [];
+  let feeSum = BigInt.zero();
   for (let i = 0; i < count; i++) {
     let entry = DataAccessedLog.load(logId(event.transaction.hash, first + i));
     if (entry == null) {
@@ -121,7 +129,22 @@ export function handleAccessesRecorded(event: AccessesRecorded): void {
       continue;
     }
     let fee = entry.price.times(feeBps).div(BPS);
-    recordAccess(entry.id, event, event.params.consumer, entry.shopper, event.params.scope, entry.price, fee, true);
+    entries.push(entry);
+    fees.push(fee);
+    feeSum = feeSum.plus(fee);
+  }
+  let last = entries.length - 1;
+  if (last >= 0 && !feeSum.equals(event.params.fee)) {
+    log.error("AccessesRecorded: per-access fees add up to {}, the event says {} (transaction {})", [
+      feeSum.toString(),
+      event.params.fee.toString(),
+      event.transaction.hash.toHexString(),
+    ]);
+    fees[last] = fees[last].plus(event.params.fee.minus(feeSum));
+  }
+  for (let i = 0; i < entries.length; i++) {
+    let entry = entries[i];
+    recordAccess(entry.id, event, event.params.consumer, entry.shopper, event.params.scope, entry.price, fees[i], true);
   }
 }
 

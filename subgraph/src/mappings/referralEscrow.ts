@@ -2,12 +2,15 @@
 //
 // A referral is Pending from ReferralRecorded until an event moves it: ReferralReleasedEarly (Released),
 // ReferralRefunded at 10,000 bps or ReferralVoided (Voided), or a claim (Claimed). A referral whose hold
-// period simply ran out emits nothing, so it stays Pending (and its commission in Partner.pending) until it
-// is claimed; compare `releaseTime` with the current time to tell those apart.
+// period simply ran out emits nothing, so it stays Pending (and its commission in PartnerBalance.pending) until it
+// is claimed; compare `releaseTime` with the current time to tell those apart. Every amount is in a referral's
+// token, so every figure lives on an entity or data point keyed by its token: Budget (storefront ++ token),
+// PartnerBalance (partner ++ token), ReferralDataPoint.
 import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import {
   BudgetFunded,
   BudgetWithdrawn,
+  ClaimSkipped,
   CommissionsClaimed,
   CommissionsClaimedFrom,
   HoldPeriodSet,
@@ -23,7 +26,7 @@ import {
   ReferralReleasedEarly,
   ReferralVoided,
 } from "../../generated/ReferralEscrow/ReferralEscrow";
-import { Budget, Enrolment, Partner, Payout, Referral, ReferralChange } from "../../generated/schema";
+import { Budget, Enrolment, Payout, Referral, ReferralChange } from "../../generated/schema";
 import {
   eventId,
   loadPartner,
@@ -39,6 +42,8 @@ import {
 } from "../utils";
 
 const FULL_REFUND_BPS = 10000;
+/** `IReferralEscrow.ClaimSkipReason`, in its order. */
+const CLAIM_SKIP_REASONS = ["AlreadyClaimed", "Voided", "NotReleased"];
 
 function loadBudget(storefront: Bytes, token: Bytes): Budget {
   let key = storefront.concat(token);
@@ -52,6 +57,9 @@ function loadBudget(storefront: Bytes, token: Bytes): Budget {
     budget.committed = ZERO;
     budget.returned = ZERO;
     budget.available = ZERO;
+    budget.referredRevenue = ZERO;
+    budget.commissions = ZERO;
+    budget.referralCount = ZERO;
   }
   return budget;
 }
@@ -67,8 +75,10 @@ function recordChange(
   referral: Referral,
   kind: string,
   commissionReturned: BigInt,
+  skipReason: string | null = null,
 ): void {
   let change = new ReferralChange(id);
+  if (skipReason !== null) change.skipReason = skipReason;
   change.referral = referral.id;
   change.kind = kind;
   change.refundedBps = referral.refundedBps;
@@ -90,12 +100,6 @@ function loadReferral(storefront: Bytes, orderId: BigInt, what: string): Referra
 
 /** Moves `amount` of a partner's commission in `token` from pending to released. */
 function releaseCommission(partnerId: Bytes, token: Bytes, amount: BigInt): void {
-  let partner = Partner.load(partnerId);
-  if (partner != null) {
-    partner.pending = minusFloor(partner.pending, amount);
-    partner.released = partner.released.plus(amount);
-    partner.save();
-  }
   let balance = loadPartnerBalance(partnerId, token);
   balance.pending = minusFloor(balance.pending, amount);
   balance.released = balance.released.plus(amount);
@@ -107,22 +111,14 @@ function returnCommission(event: ethereum.Event, referral: Referral, amount: Big
   let budget = loadBudget(referral.storefront, referral.token);
   budget.returned = budget.returned.plus(amount);
   budget.available = budget.available.plus(amount);
+  budget.commissions = budget.commissions.minus(amount);
   budget.save();
 
-  let partner = Partner.load(referral.partner);
-  if (partner != null) {
-    partner.pending = minusFloor(partner.pending, amount);
-    partner.save();
-  }
   let balance = loadPartnerBalance(referral.partner, referral.token);
   balance.pending = minusFloor(balance.pending, amount);
   balance.save();
 
-  let storefront = loadStorefront(referral.storefront);
-  storefront.commissions = minusFloor(storefront.commissions, amount);
-  storefront.save();
-
-  recordReferralActivity(referral.storefront, ZERO, ZERO.minus(amount));
+  recordReferralActivity(referral.storefront, referral.token, ZERO, ZERO, amount, 0);
 }
 
 // ─── Partners and programs ───────────────────────────────────────────────────────────────────────────
@@ -220,23 +216,24 @@ export function handleReferralRecorded(event: ReferralRecorded): void {
   let storefrontAddress = event.params.storefront;
 
   let partner = loadPartner(event.params.partnerId);
-  partner.pending = partner.pending.plus(commission);
   partner.referralCount = partner.referralCount.plus(ONE);
   partner.save();
 
   let balance = loadPartnerBalance(partner.id, event.params.token);
   balance.pending = balance.pending.plus(commission);
+  balance.referralCount = balance.referralCount.plus(ONE);
   balance.save();
 
   let storefront = loadStorefront(storefrontAddress);
-  storefront.referredRevenue = storefront.referredRevenue.plus(event.params.saleAmount);
-  storefront.commissions = storefront.commissions.plus(commission);
   storefront.referralCount = storefront.referralCount.plus(ONE);
   storefront.save();
 
   let budget = loadBudget(storefrontAddress, event.params.token);
   budget.committed = budget.committed.plus(commission);
   budget.available = minusFloor(budget.available, commission);
+  budget.referredRevenue = budget.referredRevenue.plus(event.params.saleAmount);
+  budget.commissions = budget.commissions.plus(commission);
+  budget.referralCount = budget.referralCount.plus(ONE);
   budget.save();
 
   let referral = new Referral(referralKey(storefrontAddress, event.params.orderId));
@@ -255,7 +252,7 @@ export function handleReferralRecorded(event: ReferralRecorded): void {
   referral.save();
 
   recordChange(eventId(event), event, referral, "Recorded", ZERO);
-  recordReferralActivity(storefrontAddress, event.params.saleAmount, commission);
+  recordReferralActivity(storefrontAddress, event.params.token, event.params.saleAmount, commission, ZERO, 1);
 }
 
 export function handleReferralRefunded(event: ReferralRefunded): void {
@@ -312,7 +309,6 @@ function claimReferral(event: ethereum.Event, changeId: Bytes, storefront: Bytes
 
 function recordPayout(event: ethereum.Event, partnerId: BigInt, token: Bytes, amount: BigInt, referrals: Bytes[]): void {
   let partner = loadPartner(partnerId);
-  partner.claimed = partner.claimed.plus(amount);
   partner.save();
 
   let balance = loadPartnerBalance(partner.id, token);
@@ -351,4 +347,14 @@ export function handleCommissionsClaimedFrom(event: CommissionsClaimedFrom): voi
     if (id !== null) claimed.push(id);
   }
   recordPayout(event, event.params.partnerId, event.params.token, event.params.amount, claimed);
+}
+
+/** A claim named a referral it could not pay: nothing moved, the audit trail keeps why. */
+export function handleClaimSkipped(event: ClaimSkipped): void {
+  let referral = loadReferral(event.params.storefront, event.params.orderId, "ClaimSkipped");
+  if (referral == null) return;
+  let reason = event.params.reason;
+  let why: string | null = null;
+  if (reason >= 0 && reason < CLAIM_SKIP_REASONS.length) why = CLAIM_SKIP_REASONS[reason];
+  recordChange(eventId(event), event, referral, "ClaimSkipped", ZERO, why);
 }

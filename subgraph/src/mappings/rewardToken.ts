@@ -35,6 +35,7 @@ import {
   ONE,
   ratio,
   recordPointsActivity,
+  redemptionShare,
   ZERO_ADDRESS,
 } from "../utils";
 
@@ -112,7 +113,7 @@ function issue(event: ethereum.Event, storefrontAddress: Bytes, orderId: BigInt,
   let storefront = loadStorefront(storefrontAddress);
   storefront.issued = storefront.issued.plus(amount);
   storefront.issuanceCount = storefront.issuanceCount.plus(ONE);
-  storefront.redemptionRate = ratio(storefront.redeemed, storefront.issued);
+  storefront.redemptionRate = redemptionShare(storefront.issued, storefront.redeemed);
   storefront.save();
 
   let shopper = loadShopper(shopperAddress, event);
@@ -121,6 +122,7 @@ function issue(event: ethereum.Event, storefrontAddress: Bytes, orderId: BigInt,
 
   let program = loadProgram();
   program.issued = program.issued.plus(amount);
+  program.redemptionRate = ratio(program.redeemed, program.issued);
   program.save();
 
   recordPointsActivity(event, storefrontAddress, shopperAddress, amount, BigInt.zero());
@@ -197,7 +199,7 @@ export function handlePointsReleased(event: PointsReleased): void {
   let storefront = loadStorefront(event.params.storefront);
   storefront.pending = minusFloor(storefront.pending, amount);
   storefront.issued = storefront.issued.plus(amount);
-  storefront.redemptionRate = ratio(storefront.redeemed, storefront.issued);
+  storefront.redemptionRate = redemptionShare(storefront.issued, storefront.redeemed);
   storefront.save();
 
   let shopper = loadShopper(transfer.to, event);
@@ -207,6 +209,7 @@ export function handlePointsReleased(event: PointsReleased): void {
 
   let program = loadProgram();
   program.issued = program.issued.plus(amount);
+  program.redemptionRate = ratio(program.redeemed, program.issued);
   program.save();
 
   recordPointsActivity(event, event.params.storefront, transfer.to, amount, BigInt.zero());
@@ -283,14 +286,16 @@ export function handlePointsExpired(event: PointsExpired): void {
 
 // ─── Redemption ──────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * A redemption burns the shopper's points (its Transfer) and names the storefront it is attributed to, or the
+ * zero address when no storefront took part: then it counts program-wide and for the shopper, at no storefront.
+ */
 export function handlePointsRedeemed(event: PointsRedeemed): void {
   let transfer = pairedTransfer(event, event.logIndex.toI32() - 1, "PointsRedeemed");
   if (transfer == null) return;
   let amount = transfer.value;
   let shopperAddress = transfer.from;
 
-  // A holder's own redeem names no storefront: it counts for the shopper and the program, not for any storefront.
-  let attributed = !event.params.storefront.equals(ZERO_ADDRESS);
   let redemption = new Redemption(eventId(event));
   if (attributed) redemption.storefront = event.params.storefront;
   redemption.shopper = shopperAddress;
@@ -306,7 +311,7 @@ export function handlePointsRedeemed(event: PointsRedeemed): void {
     let storefront = loadStorefront(event.params.storefront);
     storefront.redeemed = storefront.redeemed.plus(amount);
     storefront.redemptionCount = storefront.redemptionCount.plus(ONE);
-    storefront.redemptionRate = ratio(storefront.redeemed, storefront.issued);
+    storefront.redemptionRate = redemptionShare(storefront.issued, storefront.redeemed);
     storefront.save();
   }
 
@@ -316,9 +321,12 @@ export function handlePointsRedeemed(event: PointsRedeemed): void {
 
   let program = loadProgram();
   program.redeemed = program.redeemed.plus(amount);
+  if (!attributed) program.redeemedUnattributed = program.redeemedUnattributed.plus(amount);
+  program.redemptionRate = ratio(program.redeemed, program.issued);
   program.save();
 
-  if (attributed) recordPointsActivity(event, event.params.storefront, shopperAddress, BigInt.zero(), amount);
+  let storefrontAddress: Bytes | null = attributed ? (event.params.storefront as Bytes) : null;
+  recordPointsActivity(event, storefrontAddress, shopperAddress, BigInt.zero(), amount);
 }
 
 // ─── Settings ────────────────────────────────────────────────────────────────────────────────────────
