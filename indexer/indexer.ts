@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
-import { BlockIdSequence, MappingError, MappingModule } from "./host/index.ts";
+import { BlockIdSequence, ChainCallError, MappingError, MappingModule, type ChainReads } from "./host/index.ts";
 import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import { TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
@@ -17,6 +17,8 @@ export interface IndexerOptions {
   build: SubgraphBuild;
   chain: ChainSource;
   store: EntityStore;
+  /** What handlers read from the chain (`ethereum.call`…); absent, those calls fail the handler with a message. */
+  reads?: ChainReads;
   /** Progress and handler log lines. */
   log?: (line: string) => void;
   /** How long to wait at the chain head before asking again (ms). */
@@ -50,6 +52,7 @@ export class Indexer {
   readonly build: SubgraphBuild;
   readonly store: EntityStore;
   private readonly chain: ChainSource;
+  private readonly reads: ChainReads | undefined;
   private readonly modules = new Map<string, MappingModule>();
   private readonly matcher: TriggerMatcher;
   private readonly log: (line: string) => void;
@@ -66,6 +69,7 @@ export class Indexer {
   constructor(options: IndexerOptions) {
     this.build = options.build;
     this.chain = options.chain;
+    this.reads = options.reads;
     this.store = options.store;
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
@@ -75,7 +79,7 @@ export class Indexer {
     for (const dataSource of this.build.dataSources) {
       this.modules.set(
         dataSource.name,
-        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema }),
+        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema, abis: dataSource.abis }),
       );
     }
     if (this.store.fatalError) this.status = "failed";
@@ -149,6 +153,7 @@ export class Indexer {
             const trigger = toEventTrigger(matched, block);
             this.modules.get(dataSource.name)!.runEvent(trigger, {
               store: writer,
+              chain: this.reads,
               dataSource: { name: dataSource.name, address: dataSource.address ?? log.address, network: dataSource.network, context: null },
               log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
               ids,
@@ -220,7 +225,7 @@ export class Indexer {
           throw error;
         }
         if (this.stopping) break;
-        this.lastFailure = error instanceof ChainError ? "the chain" : "the store";
+        this.lastFailure = error instanceof ChainError || error instanceof ChainCallError ? "the chain" : "the store";
         retryDelay = Math.min(30_000, Math.max(1_000, retryDelay * 2));
         this.log(`${(error as Error).message}; trying again in ${retryDelay / 1000} s`);
         await this.sleep(retryDelay);

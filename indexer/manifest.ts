@@ -33,6 +33,8 @@ export interface DataSourceSpec {
   startBlock: number;
   apiVersion: string;
   abi: Abi;
+  /** Every ABI of `mapping.abis` by its name (the source's among them), for `ethereum.call`. */
+  abis: ReadonlyMap<string, Abi>;
   wasmPath: string;
   eventHandlers: EventHandlerSpec[];
 }
@@ -160,24 +162,23 @@ function readDataSource(
   if (mapping.blockHandlers?.length || mapping.callHandlers?.length) {
     problem("block and call handlers are not supported by this indexer yet (event handlers are)");
   }
-  const abiName = source.source?.abi;
-  const abiFile = (mapping.abis ?? []).find((a: any) => a.name === abiName)?.file;
-  let abi: Abi | null = null;
-  if (!abiFile) problem(`source.abi ${abiName} is not among mapping.abis`);
-  else {
-    const bytes = read(abiFile, `${where} ABI`);
-    if (bytes) {
-      try {
-        abi = JSON.parse(bytes.toString("utf8"));
-        if (!Array.isArray(abi)) {
-          abi = null;
-          problem(`ABI ${abiFile} is not an array`);
-        }
-      } catch {
-        problem(`ABI ${abiFile} is not JSON`);
-      }
+  // Every ABI the mapping names: the source's decodes its events, any of them can be called (ethereum.call).
+  const abis = new Map<string, Abi>();
+  for (const entry of mapping.abis ?? []) {
+    const bytes = entry?.file ? read(entry.file, `${where} ABI ${entry.name}`) : null;
+    if (!entry?.file) problem(`mapping.abis entry ${entry?.name ?? "unnamed"} names no file`);
+    if (!bytes) continue;
+    try {
+      const parsed = JSON.parse(bytes.toString("utf8"));
+      if (Array.isArray(parsed)) abis.set(String(entry.name), parsed);
+      else problem(`ABI ${entry.file} is not an array`);
+    } catch {
+      problem(`ABI ${entry.file} is not JSON`);
     }
   }
+  const abiName = source.source?.abi;
+  const abi = abis.get(abiName) ?? null;
+  if (!(mapping.abis ?? []).some((a: any) => a?.name === abiName)) problem(`source.abi ${abiName} is not among mapping.abis`);
   if (!mapping.file) problem("mapping.file (the WASM) is missing");
   else {
     const wasm = read(mapping.file, `${where} WASM`);
@@ -227,6 +228,7 @@ function readDataSource(
     startBlock,
     apiVersion: String(mapping.apiVersion),
     abi,
+    abis,
     wasmPath: join(root, mapping.file),
     eventHandlers,
   };

@@ -3,9 +3,11 @@
  * so no global state survives from one trigger to the next). Host functions are linked by import name, whatever
  * module name the AssemblyScript file declared; an import this host lacks fails when called, not when linked.
  */
+import type { Abi } from "viem";
+
 import type { SchemaModel } from "../schema.ts";
 import { HostContext, apiVersionAtLeast, type HostFunction, type HostFunctionGroup } from "./context.ts";
-import { MappingError, MappingModuleError } from "./errors.ts";
+import { ChainCallError, MappingError, MappingModuleError } from "./errors.ts";
 import { abortFunctions } from "./functions/abort.ts";
 import { bigDecimalFunctions } from "./functions/bigDecimal.ts";
 import { bigIntFunctions } from "./functions/bigInt.ts";
@@ -60,12 +62,15 @@ export interface MappingModuleOptions {
   /** The manifest's `mapping.apiVersion` (0.0.5 or later). */
   apiVersion: string;
   schema: SchemaModel;
+  /** The data source's ABIs by their `mapping.abis` names (what `ethereum.call` encodes and decodes with). */
+  abis?: ReadonlyMap<string, Abi>;
 }
 
 export class MappingModule {
   readonly name: string;
   readonly apiVersion: string;
   readonly schema: SchemaModel;
+  readonly abis: ReadonlyMap<string, Abi>;
   readonly #module: WebAssembly.Module;
   readonly #imports: { module: string; name: string; provided: string | undefined }[];
 
@@ -74,6 +79,7 @@ export class MappingModule {
     this.name = options.name;
     this.apiVersion = options.apiVersion;
     this.schema = options.schema;
+    this.abis = options.abis ?? new Map();
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = ["memory", "__new", "id_of_type"].filter((name) => !exported.has(name));
     if (missing.length > 0) {
@@ -121,7 +127,8 @@ export class MappingModule {
       schema: this.schema,
       apiVersion: this.apiVersion,
       env,
-      block: { number: block.number, timestamp: block.timestamp },
+      block: { number: block.number, hash: block.hash, timestamp: block.timestamp },
+      abis: this.abis,
       ids: env.ids ?? BlockIdSequence.forBlock(Number(block.number)),
     });
     try {
@@ -157,7 +164,7 @@ export class MappingModule {
 
   /** The error a failed run throws: a MappingError naming the handler (a module that cannot run stays a MappingModuleError). */
   #failure(error: unknown, handler: string): Error {
-    if (error instanceof MappingModuleError) return error;
+    if (error instanceof MappingModuleError || error instanceof ChainCallError) return error;
     const where = `in handler \`${handler}\` of data source \`${this.name}\``;
     if (error instanceof MappingError) {
       return new MappingError(`${error.message} (${where})`, { handler, location: error.location, cause: error });
