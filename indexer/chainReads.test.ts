@@ -101,7 +101,7 @@ describe("handlers that read the chain", () => {
     expect(callsByBlock.get(second.blockHash)).toBe(5);
     expect(callsByBlock.get(twice.blockHash)).toBe(5);
     expect(callsByBlock.get("by number")).toBeUndefined();
-  });
+  }, 120_000);
 
   it("asks again when the node does not answer a call, instead of failing the handler", async () => {
     failCalls = 3;

@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
 import { BlockIdSequence, ChainCallError, MappingError, MappingModule, type ChainReads } from "./host/index.ts";
-import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
+import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
-import { TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
+import { blockData, TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
   build: SubgraphBuild;
@@ -130,6 +130,10 @@ export class Indexer {
       if (!byBlock.has(number)) byBlock.set(number, []);
       byBlock.get(number)!.push(log);
     }
+    // Blocks that block handlers run on, beside those with logs.
+    for (let number = from; number <= to; number++) {
+      if (!byBlock.has(number) && this.blockHandlersAt(number).length > 0) byBlock.set(number, []);
+    }
     for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
       if (this.stopping) return report;
       started = performance.now();
@@ -175,6 +179,29 @@ export class Indexer {
             }
             throw error;
           }
+        }
+      }
+      // As graph-node: a block's block handlers run after its event handlers, in manifest order.
+      for (const { dataSource, handler } of this.blockHandlersAt(number)) {
+        try {
+          this.modules.get(dataSource.name)!.runBlock(
+            { handler: handler.handler, block: blockData(block) },
+            {
+              store: writer,
+              chain: this.reads,
+              dataSource: { name: dataSource.name, address: dataSource.address ?? ZERO_ADDRESS, network: dataSource.network, context: null },
+              log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
+              ids,
+            },
+          );
+          blockTriggers += 1;
+        } catch (error) {
+          if (!(error instanceof MappingError)) throw error;
+          const message = `${dataSource.name}.${handler.handler} failed at block ${number}: ${error.message}`;
+          await this.store.fail(message, header);
+          this.status = "failed";
+          this.log(`indexing stopped: ${message}`);
+          return report;
         }
       }
       report.handlerMs += performance.now() - started;
@@ -243,6 +270,20 @@ export class Indexer {
       if (!report || this.status === "synced" || this.status === "failed") await this.sleep(this.pollInterval);
     }
     this.status = "stopped";
+  }
+
+  /** The block handlers that run on block `number`, in manifest order. */
+  private blockHandlersAt(number: number): { dataSource: DataSourceSpec; handler: BlockHandlerSpec }[] {
+    const due: { dataSource: DataSourceSpec; handler: BlockHandlerSpec }[] = [];
+    for (const dataSource of this.build.dataSources) {
+      const since = number - dataSource.startBlock;
+      if (since < 0) continue;
+      for (const handler of dataSource.blockHandlers) {
+        const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
+        if (runs) due.push({ dataSource, handler });
+      }
+    }
+    return due;
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -329,3 +370,4 @@ export class ReorgError extends Error {
 }
 
 const LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
+const ZERO_ADDRESS = `0x${"00".repeat(20)}`;

@@ -21,6 +21,7 @@ function dataSource(name: string, address: string | null, startBlock = 0): DataS
     abis: new Map([["Pinger", PING_ABI]]),
     wasmPath: `${name}.wasm`,
     eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), abiEvent: ping }],
+    blockHandlers: [],
   };
 }
 
