@@ -23,6 +23,8 @@ export interface IndexerOptions {
   log?: (line: string) => void;
   /** How long to wait at the chain head before asking again (ms). */
   pollInterval?: number;
+  /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
+  handlerTimeoutMs?: number | null;
   /** Blocks per pass (one eth_getLogs range). */
   rangeSize?: number;
 }
@@ -79,7 +81,7 @@ export class Indexer {
     for (const dataSource of this.build.dataSources) {
       this.modules.set(
         dataSource.name,
-        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema, abis: dataSource.abis }),
+        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema, abis: dataSource.abis, timeoutMs: options.handlerTimeoutMs }),
       );
     }
     if (this.store.fatalError) this.status = "failed";

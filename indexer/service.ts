@@ -41,6 +41,8 @@ export interface LocalIndexerOptions {
   /** 0 picks a free port. */
   port?: number;
   pollInterval?: number;
+  /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
+  handlerTimeoutMs?: number | null;
   /** Queries GraphiQL opens in its tabs. */
   exampleQueries?: ExampleQuery[];
   log?: (line: string) => void;
@@ -72,7 +74,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
     const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
     // Handlers' reads of the chain (ethereum.call…) need a URL to reach from a worker thread; an in-process provider has none.
     reads = options.chainReads ?? (options.provider ? undefined : new RpcChainReads(options.rpcUrl));
-    const indexer = new Indexer({ build, chain, store, reads, log, pollInterval: options.pollInterval });
+    const indexer = new Indexer({ build, chain, store, reads, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
     await indexer.reconcileWithChain();
     server = await startGraphQLServer({
       schema: build.schema,

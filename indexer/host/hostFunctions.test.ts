@@ -135,6 +135,14 @@ describe("ethereum", () => {
     expect(failure("chainCall").message).toContain("ethereum.getBalance: this indexer reads the chain through a provider it cannot call from a handler");
   });
 
+  it("stops a handler that never returns after the handler timeout, and runs the next one", () => {
+    const limited = MappingModule.compile(wasm, { name: "Fixture", apiVersion: "0.0.9", schema, timeoutMs: 300 });
+    const started = Date.now();
+    expect(() => run("spins", undefined, 5n, limited)).toThrow(/handler `spins` did not return within 300 ms \(the handler timeout\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run("environment", undefined, 5n, limited)[0]).toMatch(/^0x00000000000000000000000000000000000000aa testnet ctx$/);
+  });
+
   it("fails getBalance below apiVersion 0.0.9, as graph-node", () => {
     const older = MappingModule.compile(wasm, { name: "Fixture", apiVersion: "0.0.8", schema });
     expect(() => run("chainCall", undefined, 5n, older)).toThrow(/ethereum\.getBalance call is not supported before API version 0\.0\.9/);

@@ -3,6 +3,8 @@
  * so no global state survives from one trigger to the next). Host functions are linked by import name, whatever
  * module name the AssemblyScript file declared; an import this host lacks fails when called, not when linked.
  */
+import { createContext, Script } from "node:vm";
+
 import type { Abi } from "viem";
 
 import type { SchemaModel } from "../schema.ts";
@@ -64,13 +66,22 @@ export interface MappingModuleOptions {
   schema: SchemaModel;
   /** The data source's ABIs by their `mapping.abis` names (what `ethereum.call` encodes and decodes with). */
   abis?: ReadonlyMap<string, Abi>;
+  /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
+  timeoutMs?: number | null;
 }
+
+/** The one-line script handlers run through, so that V8's script timeout applies to them. */
+const RUN_HANDLER = new Script("work()");
+const HANDLER_CONTEXT = createContext({ work: undefined }) as { work: (() => void) | undefined };
+
+export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
 
 export class MappingModule {
   readonly name: string;
   readonly apiVersion: string;
   readonly schema: SchemaModel;
   readonly abis: ReadonlyMap<string, Abi>;
+  readonly timeoutMs: number | null;
   readonly #module: WebAssembly.Module;
   readonly #imports: { module: string; name: string; provided: string | undefined }[];
 
@@ -80,6 +91,7 @@ export class MappingModule {
     this.apiVersion = options.apiVersion;
     this.schema = options.schema;
     this.abis = options.abis ?? new Map();
+    this.timeoutMs = options.timeoutMs === undefined ? DEFAULT_HANDLER_TIMEOUT_MS : options.timeoutMs;
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = ["memory", "__new", "id_of_type"].filter((name) => !exported.has(name));
     if (missing.length > 0) {
@@ -138,9 +150,28 @@ export class MappingModule {
         throw new MappingError(`the mapping does not export a handler \`${handlerName}\``);
       }
       const argument = writeArgument(context.heap);
-      (handler as (argument: number) => void)(argument);
+      this.#call(() => (handler as (argument: number) => void)(argument), handlerName);
     } catch (error) {
       throw this.#failure(error, handlerName);
+    }
+  }
+
+  /**
+   * Runs `work` (the handler) under the time limit: V8 stops a script that outruns its `timeout`, WASM loops
+   * included, so a handler that never returns fails instead of hanging the indexer.
+   */
+  #call(work: () => void, handlerName: string): void {
+    if (this.timeoutMs === null) return work();
+    HANDLER_CONTEXT.work = work;
+    try {
+      RUN_HANDLER.runInContext(HANDLER_CONTEXT, { timeout: this.timeoutMs });
+    } catch (error) {
+      if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        throw new MappingError(`handler \`${handlerName}\` did not return within ${this.timeoutMs} ms (the handler timeout)`);
+      }
+      throw error;
+    } finally {
+      HANDLER_CONTEXT.work = undefined;
     }
   }
 
