@@ -4,7 +4,7 @@
  *
  *   node indexer/cli.ts --subgraph subgraph/build --rpc http://127.0.0.1:8545 [--name dcrm] [--port 8000]
  *                       [--host 127.0.0.1] [--db .dcrm/indexer | --db memory | --db postgres://user:pass@host/db]
- *                       [--fresh] [--poll 500]
+ *                       [--fresh] [--poll 500] [--handler-timeout 60]
  */
 import { parseArgs } from "node:util";
 
@@ -14,7 +14,8 @@ import { startLocalIndexer } from "./service.ts";
 import { describeLocation, isPostgresUrl } from "./store/open.ts";
 
 const USAGE = `usage: node indexer/cli.ts --subgraph <build dir> [--rpc <url>] [--name <subgraph name>] [--port <n>] [--host <addr>]
-                          [--db <data dir> | --db memory | --db postgres://user:pass@host:port/db] [--fresh] [--poll <ms>]`;
+                          [--db <data dir> | --db memory | --db postgres://user:pass@host:port/db] [--fresh] [--poll <ms>]
+                          [--handler-timeout <seconds, 0: none>]`;
 
 function fail(message: string): never {
   console.error(`indexer: ${message}\n${USAGE}`);
@@ -33,6 +34,7 @@ try {
       db: { type: "string", default: ".dcrm/indexer" },
       fresh: { type: "boolean", default: false },
       poll: { type: "string", default: "500" },
+      "handler-timeout": { type: "string", default: "60" },
       help: { type: "boolean", default: false },
     },
   }));
@@ -50,6 +52,9 @@ const poll = Number(values.poll);
 if (!Number.isInteger(poll) || poll < 10) fail(`--poll must be milliseconds (≥ 10), got ${values.poll}`);
 if (!/^[\w-]+(\/[\w-]+)?$/.test(values.name!)) fail(`--name must look like name or account/name, got ${values.name}`);
 
+const handlerTimeout = Number(values["handler-timeout"]);
+if (!Number.isFinite(handlerTimeout) || handlerTimeout < 0) fail(`--handler-timeout must be seconds (0: no limit), got ${values["handler-timeout"]}`);
+
 const database = values.db === "memory" ? undefined : values.db;
 try {
   const local = await startLocalIndexer({
@@ -61,6 +66,7 @@ try {
     host: values.host,
     port,
     pollInterval: poll,
+    handlerTimeoutMs: handlerTimeout === 0 ? null : handlerTimeout * 1000,
   });
   console.log(`indexer: ${local.build.deployment} (${local.build.dataSources.map((d) => d.name).join(", ")}) from ${values.rpc}`);
   console.log(`indexer: entities in ${describeLocation(database)}`);

@@ -8,19 +8,23 @@
 import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
-import { BlockIdSequence, MappingError, MappingModule } from "./host/index.ts";
-import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
+import { BlockIdSequence, ChainCallError, MappingError, MappingModule, type ChainReads } from "./host/index.ts";
+import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
-import { TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
+import { blockData, TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
   build: SubgraphBuild;
   chain: ChainSource;
   store: EntityStore;
+  /** What handlers read from the chain (`ethereum.call`…); absent, those calls fail the handler with a message. */
+  reads?: ChainReads;
   /** Progress and handler log lines. */
   log?: (line: string) => void;
   /** How long to wait at the chain head before asking again (ms). */
   pollInterval?: number;
+  /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
+  handlerTimeoutMs?: number | null;
   /** Blocks per pass (one eth_getLogs range). */
   rangeSize?: number;
 }
@@ -50,6 +54,7 @@ export class Indexer {
   readonly build: SubgraphBuild;
   readonly store: EntityStore;
   private readonly chain: ChainSource;
+  private readonly reads: ChainReads | undefined;
   private readonly modules = new Map<string, MappingModule>();
   private readonly matcher: TriggerMatcher;
   private readonly log: (line: string) => void;
@@ -66,6 +71,7 @@ export class Indexer {
   constructor(options: IndexerOptions) {
     this.build = options.build;
     this.chain = options.chain;
+    this.reads = options.reads;
     this.store = options.store;
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
@@ -75,7 +81,7 @@ export class Indexer {
     for (const dataSource of this.build.dataSources) {
       this.modules.set(
         dataSource.name,
-        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema }),
+        MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema, abis: dataSource.abis, timeoutMs: options.handlerTimeoutMs }),
       );
     }
     if (this.store.fatalError) this.status = "failed";
@@ -126,6 +132,10 @@ export class Indexer {
       if (!byBlock.has(number)) byBlock.set(number, []);
       byBlock.get(number)!.push(log);
     }
+    // Blocks that block handlers run on, beside those with logs.
+    for (let number = from; number <= to; number++) {
+      if (!byBlock.has(number) && this.blockHandlersAt(number).length > 0) byBlock.set(number, []);
+    }
     for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
       if (this.stopping) return report;
       started = performance.now();
@@ -149,6 +159,7 @@ export class Indexer {
             const trigger = toEventTrigger(matched, block);
             this.modules.get(dataSource.name)!.runEvent(trigger, {
               store: writer,
+              chain: this.reads,
               dataSource: { name: dataSource.name, address: dataSource.address ?? log.address, network: dataSource.network, context: null },
               log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
               ids,
@@ -170,6 +181,29 @@ export class Indexer {
             }
             throw error;
           }
+        }
+      }
+      // As graph-node: a block's block handlers run after its event handlers, in manifest order.
+      for (const { dataSource, handler } of this.blockHandlersAt(number)) {
+        try {
+          this.modules.get(dataSource.name)!.runBlock(
+            { handler: handler.handler, block: blockData(block) },
+            {
+              store: writer,
+              chain: this.reads,
+              dataSource: { name: dataSource.name, address: dataSource.address ?? ZERO_ADDRESS, network: dataSource.network, context: null },
+              log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
+              ids,
+            },
+          );
+          blockTriggers += 1;
+        } catch (error) {
+          if (!(error instanceof MappingError)) throw error;
+          const message = `${dataSource.name}.${handler.handler} failed at block ${number}: ${error.message}`;
+          await this.store.fail(message, header);
+          this.status = "failed";
+          this.log(`indexing stopped: ${message}`);
+          return report;
         }
       }
       report.handlerMs += performance.now() - started;
@@ -220,7 +254,7 @@ export class Indexer {
           throw error;
         }
         if (this.stopping) break;
-        this.lastFailure = error instanceof ChainError ? "the chain" : "the store";
+        this.lastFailure = error instanceof ChainError || error instanceof ChainCallError ? "the chain" : "the store";
         retryDelay = Math.min(30_000, Math.max(1_000, retryDelay * 2));
         this.log(`${(error as Error).message}; trying again in ${retryDelay / 1000} s`);
         await this.sleep(retryDelay);
@@ -238,6 +272,20 @@ export class Indexer {
       if (!report || this.status === "synced" || this.status === "failed") await this.sleep(this.pollInterval);
     }
     this.status = "stopped";
+  }
+
+  /** The block handlers that run on block `number`, in manifest order. */
+  private blockHandlersAt(number: number): { dataSource: DataSourceSpec; handler: BlockHandlerSpec }[] {
+    const due: { dataSource: DataSourceSpec; handler: BlockHandlerSpec }[] = [];
+    for (const dataSource of this.build.dataSources) {
+      const since = number - dataSource.startBlock;
+      if (since < 0) continue;
+      for (const handler of dataSource.blockHandlers) {
+        const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
+        if (runs) due.push({ dataSource, handler });
+      }
+    }
+    return due;
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -324,3 +372,4 @@ export class ReorgError extends Error {
 }
 
 const LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
+const ZERO_ADDRESS = `0x${"00".repeat(20)}`;

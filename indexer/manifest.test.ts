@@ -84,7 +84,17 @@ describe("loadSubgraph", () => {
     ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],
     ["two data sources of one name", () => buildFolder((m) => m.replace("dataSources:\n", "dataSources:\n" + m.slice(m.indexOf("  - kind:")))), /two data sources are named Pinger/],
     ["an unsupported apiVersion", () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.4")), /apiVersion 0\.0\.4/],
-    ["block handlers", () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: handleBlock\n      eventHandlers:")), /block and call handlers/],
+    ["call handlers", () => buildFolder((m) => m.replace("      eventHandlers:", "      callHandlers:\n        - function: f()\n          handler: handleCall\n      eventHandlers:")), /call handlers are not supported/],
+    [
+      "a call-filtered block handler",
+      () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: handleBlock\n          filter:\n            kind: call\n      eventHandlers:")),
+      /the call filter needs call traces/,
+    ],
+    [
+      "two block handlers of one kind",
+      () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: a\n        - handler: b\n      eventHandlers:")),
+      /duplicated block handlers/,
+    ],
     ["templates", () => buildFolder((m) => `${m}templates:\n  - kind: ethereum/contract\n    name: T\n`), /templates/],
     ["a missing WASM file", () => buildFolder((m) => m.replace("Pinger/Pinger.wasm", "Pinger/Missing.wasm")), /Missing\.wasm does not exist/],
     ["a bad address", () => buildFolder((m) => m.replace(ADDRESS, "0x1234")), /0x1234 is not an address/],
@@ -128,6 +138,22 @@ describe("loadSubgraph", () => {
 
   it.each(["0.0.5", "0.0.6"])("accepts apiVersion %s, which graph-cli writes when it migrates an older manifest", (apiVersion) => {
     expect(loadSubgraph(buildFolder((m) => m.replace("apiVersion: 0.0.9", `apiVersion: ${apiVersion}`))).dataSources[0]!.apiVersion).toBe(apiVersion);
+  });
+
+  it("reads block handlers: every block, polling and once", () => {
+    const source = loadSubgraph(
+      buildFolder((m) =>
+        m.replace(
+          "      eventHandlers:",
+          "      blockHandlers:\n        - handler: a\n        - handler: b\n          filter:\n            kind: polling\n            every: 4\n        - handler: c\n          filter:\n            kind: once\n      eventHandlers:",
+        ),
+      ),
+    ).dataSources[0]!;
+    expect(source.blockHandlers).toEqual([
+      { handler: "a", kind: "every" },
+      { handler: "b", kind: "polling", every: 4 },
+      { handler: "c", kind: "once" },
+    ]);
   });
 
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {

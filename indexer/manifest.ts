@@ -24,6 +24,17 @@ export interface EventHandlerSpec {
   abiEvent: AbiEvent;
 }
 
+/**
+ * One block handler: on every block from the data source's start block, on every `every`-th one (`polling`,
+ * counted from the start block), or on the start block alone (`once`), as graph-node runs them.
+ */
+export interface BlockHandlerSpec {
+  handler: string;
+  kind: "every" | "polling" | "once";
+  /** For `polling`: the interval in blocks. */
+  every?: number;
+}
+
 /** One `ethereum/contract` data source. */
 export interface DataSourceSpec {
   name: string;
@@ -33,8 +44,11 @@ export interface DataSourceSpec {
   startBlock: number;
   apiVersion: string;
   abi: Abi;
+  /** Every ABI of `mapping.abis` by its name (the source's among them), for `ethereum.call`. */
+  abis: ReadonlyMap<string, Abi>;
   wasmPath: string;
   eventHandlers: EventHandlerSpec[];
+  blockHandlers: BlockHandlerSpec[];
 }
 
 export interface SubgraphBuild {
@@ -157,27 +171,41 @@ function readDataSource(
   if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
     problem(`apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
   }
-  if (mapping.blockHandlers?.length || mapping.callHandlers?.length) {
-    problem("block and call handlers are not supported by this indexer yet (event handlers are)");
+  if (mapping.callHandlers?.length) problem("call handlers are not supported by this indexer yet (event and block handlers are)");
+  const blockHandlers: BlockHandlerSpec[] = [];
+  for (const entry of mapping.blockHandlers ?? []) {
+    const kind = entry?.filter?.kind;
+    if (typeof entry?.handler !== "string") problem("a block handler has no handler");
+    else if (kind === undefined) blockHandlers.push({ handler: entry.handler, kind: "every" });
+    else if (kind === "once") blockHandlers.push({ handler: entry.handler, kind: "once" });
+    else if (kind === "polling") {
+      const every = Number(entry.filter.every);
+      if (!Number.isSafeInteger(every) || every < 1) problem(`block handler ${entry.handler}: polling every ${entry.filter.every} is not a number of blocks`);
+      else blockHandlers.push({ handler: entry.handler, kind: "polling", every });
+    } else if (kind === "call") problem(`block handler ${entry.handler}: the call filter needs call traces, which this indexer does not read yet`);
+    else problem(`block handler ${entry.handler}: filter kind ${kind} is not one of polling, once or call`);
   }
-  const abiName = source.source?.abi;
-  const abiFile = (mapping.abis ?? []).find((a: any) => a.name === abiName)?.file;
-  let abi: Abi | null = null;
-  if (!abiFile) problem(`source.abi ${abiName} is not among mapping.abis`);
-  else {
-    const bytes = read(abiFile, `${where} ABI`);
-    if (bytes) {
-      try {
-        abi = JSON.parse(bytes.toString("utf8"));
-        if (!Array.isArray(abi)) {
-          abi = null;
-          problem(`ABI ${abiFile} is not an array`);
-        }
-      } catch {
-        problem(`ABI ${abiFile} is not JSON`);
-      }
+  // As graph-node: at most one block handler of each kind per data source.
+  for (const kind of ["every", "polling", "once"] as const) {
+    if (blockHandlers.filter((h) => h.kind === kind).length > 1) problem("data source has duplicated block handlers");
+  }
+  // Every ABI the mapping names: the source's decodes its events, any of them can be called (ethereum.call).
+  const abis = new Map<string, Abi>();
+  for (const entry of mapping.abis ?? []) {
+    const bytes = entry?.file ? read(entry.file, `${where} ABI ${entry.name}`) : null;
+    if (!entry?.file) problem(`mapping.abis entry ${entry?.name ?? "unnamed"} names no file`);
+    if (!bytes) continue;
+    try {
+      const parsed = JSON.parse(bytes.toString("utf8"));
+      if (Array.isArray(parsed)) abis.set(String(entry.name), parsed);
+      else problem(`ABI ${entry.file} is not an array`);
+    } catch {
+      problem(`ABI ${entry.file} is not JSON`);
     }
   }
+  const abiName = source.source?.abi;
+  const abi = abis.get(abiName) ?? null;
+  if (!(mapping.abis ?? []).some((a: any) => a?.name === abiName)) problem(`source.abi ${abiName} is not among mapping.abis`);
   if (!mapping.file) problem("mapping.file (the WASM) is missing");
   else {
     const wasm = read(mapping.file, `${where} WASM`);
@@ -213,7 +241,7 @@ function readDataSource(
     }
     eventHandlers.push({ signature, handler: entry.handler, topic0, abiEvent });
   }
-  if ((mapping.eventHandlers ?? []).length === 0) problem("no eventHandlers");
+  if ((mapping.eventHandlers ?? []).length === 0 && (mapping.blockHandlers ?? []).length === 0) problem("no eventHandlers nor blockHandlers");
   const address = source.source?.address;
   if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(String(address))) problem(`source.address ${address} is not an address`);
   if (source.source?.endBlock !== undefined) problem("source.endBlock is not supported by this indexer yet");
@@ -227,8 +255,10 @@ function readDataSource(
     startBlock,
     apiVersion: String(mapping.apiVersion),
     abi,
+    abis,
     wasmPath: join(root, mapping.file),
     eventHandlers,
+    blockHandlers,
   };
 }
 

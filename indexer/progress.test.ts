@@ -40,5 +40,5 @@ describe("the progress line", () => {
     expect(progress).toHaveLength(1);
     expect(progress[0]).toMatch(new RegExp(`^indexed blocks ${deployed.blockNumber}\\.\\.${good.blockNumber}: 1 triggers in 1 blocks `));
     expect(lines.some((line) => line.startsWith("indexing stopped: ") && line.includes(`at block ${poisoned.blockNumber}`))).toBe(true);
-  });
+  }, 180_000);
 });

@@ -5,8 +5,10 @@
  */
 import type { EIP1193Provider } from "viem";
 
+import { RpcChainReads } from "./chain/blockReads.ts";
 import { ChainSource } from "./chain/source.ts";
 import { startGraphQLServer, type ExampleQuery, type GraphQLServer } from "./graphql/index.ts";
+import type { ChainReads } from "./host/index.ts";
 import { Indexer } from "./indexer.ts";
 import { loadSubgraph, type SubgraphBuild } from "./manifest.ts";
 import type { Db } from "./store/db.ts";
@@ -21,6 +23,12 @@ export interface LocalIndexerOptions {
   /** An EIP-1193 provider to read the chain through instead of `rpcUrl` (an in-process node). */
   provider?: EIP1193Provider;
   /**
+   * How handlers read the chain (`ethereum.call`, `getBalance`, `hasCode`): by default JSON-RPC at `rpcUrl`
+   * from a worker thread, which waits while the caller's thread sleeps; so the node must not run in this
+   * process's main thread (an in-process `provider` cannot answer them: those calls then fail the handler).
+   */
+  chainReads?: ChainReads;
+  /**
    * Where entities are stored: a PostgreSQL server (`postgres://user:password@host:port/db`), or a PGlite data
    * directory; omitted: PGlite in memory (gone when the process ends).
    */
@@ -33,6 +41,8 @@ export interface LocalIndexerOptions {
   /** 0 picks a free port. */
   port?: number;
   pollInterval?: number;
+  /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
+  handlerTimeoutMs?: number | null;
   /** Queries GraphiQL opens in its tabs. */
   exampleQueries?: ExampleQuery[];
   log?: (line: string) => void;
@@ -58,10 +68,13 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
   const build = loadSubgraph(options.subgraph);
   const db = await openDb(options.database, { fresh: options.fresh, namespace: NAMESPACE });
   let server: GraphQLServer | undefined;
+  let reads: ChainReads | undefined;
   try {
     const store = await EntityStore.open({ db, schema: build.schema, namespace: NAMESPACE, deployment: build.deployment });
     const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
-    const indexer = new Indexer({ build, chain, store, log, pollInterval: options.pollInterval });
+    // Handlers' reads of the chain (ethereum.call…) need a URL to reach from a worker thread; an in-process provider has none.
+    reads = options.chainReads ?? (options.provider ? undefined : new RpcChainReads(options.rpcUrl));
+    const indexer = new Indexer({ build, chain, store, reads, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
     await indexer.reconcileWithChain();
     server = await startGraphQLServer({
       schema: build.schema,
@@ -99,11 +112,13 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
       async close() {
         indexer.stop();
         await running;
+        reads?.close?.();
         await ready.close();
         await db.close();
       },
     };
   } catch (error) {
+    reads?.close?.();
     await server?.close();
     await db.close();
     throw error;

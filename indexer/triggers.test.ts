@@ -18,8 +18,10 @@ function dataSource(name: string, address: string | null, startBlock = 0): DataS
     startBlock,
     apiVersion: "0.0.9",
     abi: PING_ABI,
+    abis: new Map([["Pinger", PING_ABI]]),
     wasmPath: `${name}.wasm`,
     eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), abiEvent: ping }],
+    blockHandlers: [],
   };
 }
 

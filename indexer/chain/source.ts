@@ -92,6 +92,8 @@ export class ChainSource {
   /** The filter's logs in blocks from..to (inclusive), in chain order. */
   async logs(from: number, to: number): Promise<Log[]> {
     const out: Log[] = [];
+    // No event handlers (block handlers only): no logs to ask for; an empty topic list would match every log.
+    if (this.filter.topics0.length === 0) return out;
     let start = from;
     while (start <= to) {
       const end = Math.min(to, start + this.maxRange - 1);

@@ -1,4 +1,6 @@
 /** The state host functions share while one trigger runs in one instance. */
+import type { Abi } from "viem";
+
 import type { SchemaModel } from "../schema.ts";
 import { MappingError } from "./errors.ts";
 import type { BlockIdSequence } from "./idSequence.ts";
@@ -9,13 +11,23 @@ export class HostContext {
   readonly schema: SchemaModel;
   readonly apiVersion: string;
   readonly env: MappingEnv;
-  /** The trigger's block: its number and timestamp in seconds. */
-  readonly block: { number: bigint; timestamp: bigint };
+  /** The trigger's block: its number, hash and timestamp in seconds. */
+  readonly block: { number: bigint; hash: string; timestamp: bigint };
+  /** The data source's ABIs by the names `mapping.abis` gives them, for `ethereum.call`. */
+  readonly abis: ReadonlyMap<string, Abi>;
   readonly ids: BlockIdSequence;
   #heap: AscHeap | undefined;
 
-  constructor(options: { schema: SchemaModel; apiVersion: string; env: MappingEnv; block: { number: bigint; timestamp: bigint }; ids: BlockIdSequence }) {
+  constructor(options: {
+    schema: SchemaModel;
+    apiVersion: string;
+    env: MappingEnv;
+    block: { number: bigint; hash: string; timestamp: bigint };
+    ids: BlockIdSequence;
+    abis?: ReadonlyMap<string, Abi>;
+  }) {
     this.schema = options.schema;
+    this.abis = options.abis ?? new Map();
     this.apiVersion = options.apiVersion;
     this.env = options.env;
     this.block = options.block;

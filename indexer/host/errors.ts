@@ -27,3 +27,11 @@ export class MappingError extends Error {
 export class MappingModuleError extends Error {
   override name = "MappingModuleError";
 }
+
+/**
+ * The chain did not answer a read a handler made (`ethereum.call` and the like): not the handler's fault, so the
+ * block is tried again, as graph-node retries such a call instead of failing the subgraph.
+ */
+export class ChainCallError extends Error {
+  override name = "ChainCallError";
+}

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseAbi } from "viem";
 import { parseSchema, type SchemaModel } from "../schema.ts";
 import { BlockIdSequence, MappingError, MappingModule, type EventTrigger } from "./index.ts";
 import { compileFixture } from "./testing/compileFixture.ts";
@@ -130,8 +131,37 @@ describe("ethereum", () => {
     expect(bad).toBe("null");
   });
 
-  it("refuses chain calls", () => {
-    expect(failure("chainCall").message).toContain("ethereum.getBalance: the local indexer does not call the chain");
+  it("fails a chain read when the indexer has no chain to call from a handler", () => {
+    expect(failure("chainCall").message).toContain("ethereum.getBalance: this indexer reads the chain through a provider it cannot call from a handler");
+  });
+
+  it("stops a handler that never returns after the handler timeout, and runs the next one", () => {
+    const limited = MappingModule.compile(wasm, { name: "Fixture", apiVersion: "0.0.9", schema, timeoutMs: 300 });
+    const started = Date.now();
+    expect(() => run("spins", undefined, 5n, limited)).toThrow(/handler `spins` did not return within 300 ms \(the handler timeout\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run("environment", undefined, 5n, limited)[0]).toMatch(/^0x00000000000000000000000000000000000000aa testnet ctx$/);
+  });
+
+  it("fails getBalance below apiVersion 0.0.9, as graph-node", () => {
+    const older = MappingModule.compile(wasm, { name: "Fixture", apiVersion: "0.0.8", schema });
+    expect(() => run("chainCall", undefined, 5n, older)).toThrow(/ethereum\.getBalance call is not supported before API version 0\.0\.9/);
+  });
+
+  it("fails ethereum.call on an unknown ABI, function signature or argument type, with graph-node's messages", () => {
+    const known = parseAbi(["function total() view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
+    const withAbi = MappingModule.compile(wasm, { name: "Fixture", apiVersion: "0.0.9", schema, abis: new Map([["Known", known]]) });
+    const message = (handler: string) => {
+      try {
+        run(handler, undefined, 5n, withAbi);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "no failure";
+    };
+    expect(message("callUnknownContract")).toMatch(/^Could not find ABI for contract "Nope", try adding it to the 'abis' section of the subgraph manifest/);
+    expect(message("callUnknownSignature")).toMatch(/^Unknown function "Known::total" with signature `total\(uint8\):\(uint256\)` called from WASM runtime/);
+    expect(message("callWrongArgument")).toMatch(/^Failed to call function "balanceOf" of contract "Known": type mismatch: string given for address/);
   });
 });
 

@@ -3,9 +3,13 @@
  * so no global state survives from one trigger to the next). Host functions are linked by import name, whatever
  * module name the AssemblyScript file declared; an import this host lacks fails when called, not when linked.
  */
+import { createContext, Script } from "node:vm";
+
+import type { Abi } from "viem";
+
 import type { SchemaModel } from "../schema.ts";
 import { HostContext, apiVersionAtLeast, type HostFunction, type HostFunctionGroup } from "./context.ts";
-import { MappingError, MappingModuleError } from "./errors.ts";
+import { ChainCallError, MappingError, MappingModuleError } from "./errors.ts";
 import { abortFunctions } from "./functions/abort.ts";
 import { bigDecimalFunctions } from "./functions/bigDecimal.ts";
 import { bigIntFunctions } from "./functions/bigInt.ts";
@@ -60,12 +64,24 @@ export interface MappingModuleOptions {
   /** The manifest's `mapping.apiVersion` (0.0.5 or later). */
   apiVersion: string;
   schema: SchemaModel;
+  /** The data source's ABIs by their `mapping.abis` names (what `ethereum.call` encodes and decodes with). */
+  abis?: ReadonlyMap<string, Abi>;
+  /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
+  timeoutMs?: number | null;
 }
+
+/** The one-line script handlers run through, so that V8's script timeout applies to them. */
+const RUN_HANDLER = new Script("work()");
+const HANDLER_CONTEXT = createContext({ work: undefined }) as { work: (() => void) | undefined };
+
+export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
 
 export class MappingModule {
   readonly name: string;
   readonly apiVersion: string;
   readonly schema: SchemaModel;
+  readonly abis: ReadonlyMap<string, Abi>;
+  readonly timeoutMs: number | null;
   readonly #module: WebAssembly.Module;
   readonly #imports: { module: string; name: string; provided: string | undefined }[];
 
@@ -74,6 +90,8 @@ export class MappingModule {
     this.name = options.name;
     this.apiVersion = options.apiVersion;
     this.schema = options.schema;
+    this.abis = options.abis ?? new Map();
+    this.timeoutMs = options.timeoutMs === undefined ? DEFAULT_HANDLER_TIMEOUT_MS : options.timeoutMs;
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = ["memory", "__new", "id_of_type"].filter((name) => !exported.has(name));
     if (missing.length > 0) {
@@ -121,7 +139,8 @@ export class MappingModule {
       schema: this.schema,
       apiVersion: this.apiVersion,
       env,
-      block: { number: block.number, timestamp: block.timestamp },
+      block: { number: block.number, hash: block.hash, timestamp: block.timestamp },
+      abis: this.abis,
       ids: env.ids ?? BlockIdSequence.forBlock(Number(block.number)),
     });
     try {
@@ -131,9 +150,28 @@ export class MappingModule {
         throw new MappingError(`the mapping does not export a handler \`${handlerName}\``);
       }
       const argument = writeArgument(context.heap);
-      (handler as (argument: number) => void)(argument);
+      this.#call(() => (handler as (argument: number) => void)(argument), handlerName);
     } catch (error) {
       throw this.#failure(error, handlerName);
+    }
+  }
+
+  /**
+   * Runs `work` (the handler) under the time limit: V8 stops a script that outruns its `timeout`, WASM loops
+   * included, so a handler that never returns fails instead of hanging the indexer.
+   */
+  #call(work: () => void, handlerName: string): void {
+    if (this.timeoutMs === null) return work();
+    HANDLER_CONTEXT.work = work;
+    try {
+      RUN_HANDLER.runInContext(HANDLER_CONTEXT, { timeout: this.timeoutMs });
+    } catch (error) {
+      if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        throw new MappingError(`handler \`${handlerName}\` did not return within ${this.timeoutMs} ms (the handler timeout)`);
+      }
+      throw error;
+    } finally {
+      HANDLER_CONTEXT.work = undefined;
     }
   }
 
@@ -157,7 +195,7 @@ export class MappingModule {
 
   /** The error a failed run throws: a MappingError naming the handler (a module that cannot run stays a MappingModuleError). */
   #failure(error: unknown, handler: string): Error {
-    if (error instanceof MappingModuleError) return error;
+    if (error instanceof MappingModuleError || error instanceof ChainCallError) return error;
     const where = `in handler \`${handler}\` of data source \`${this.name}\``;
     if (error instanceof MappingError) {
       return new MappingError(`${error.message} (${where})`, { handler, location: error.location, cause: error });

@@ -65,9 +65,26 @@ export interface DataSourceInfo {
   context: Entity | null;
 }
 
+/** What `ethereum.call` returns: the call's output, or that it reverted (graph-node's `try_` sees `reverted`). */
+export type CallOutcome = { output: `0x${string}` } | { reverted: string };
+
+/**
+ * The chain as a handler reads it (`ethereum.call`, `getBalance`, `hasCode`), at the trigger's block by hash.
+ * Synchronous, as host functions are; throws when the chain does not answer (the block is then tried again).
+ */
+export interface ChainReads {
+  call(to: string, data: `0x${string}`, blockHash: string): CallOutcome;
+  balance(address: string, blockHash: string): bigint;
+  code(address: string, blockHash: string): `0x${string}`;
+  /** Releases what it holds (a worker thread). */
+  close?(): void;
+}
+
 /** What a handler reaches outside its instance. */
 export interface MappingEnv {
   store: HostStore;
+  /** The chain, for `ethereum.call` and the like; absent: those calls fail the handler with a message. */
+  chain?: ChainReads;
   dataSource: DataSourceInfo;
   /** Mapping logs, levels as graph-ts `log.Level`: 1 error, 2 warning, 3 info, 4 debug (0, critical, fails the handler). */
   log(level: number, message: string): void;

@@ -1,21 +1,24 @@
 /**
- * `ethereum.*`: ABI encoding and decoding (null when they fail, as in graph-node). Calls to the chain
- * (`ethereum.call`, `getBalance`, `hasCode`) are refused: the local indexer does not call the chain from mappings.
+ * `ethereum.*`: ABI encoding and decoding (null when they fail, as in graph-node), and reads of the chain at the
+ * trigger's block: `ethereum.call` (contractCall.ts), `getBalance` and `hasCode` (apiVersion 0.0.9 on).
  */
 import { decodeAbiParameters, encodeAbiParameters, parseAbiParameter, type AbiParameter } from "viem";
 import { bytesToHex, hexToBytes } from "../../store/layout.ts";
-import type { HostFunctionGroup } from "../context.ts";
+import type { HostContext, HostFunctionGroup } from "../context.ts";
+import { chainRead, ethereumCall } from "../contractCall.ts";
 import { MappingError } from "../errors.ts";
 import { readEthereumValue, writeEthereumValue } from "../ethereumValues.ts";
 
-const refuse = (name: string) => () => {
-  throw new MappingError(`${name}: the local indexer does not call the chain from mappings`);
-};
-
 export const ethereumFunctions: HostFunctionGroup = (context) => ({
-  "ethereum.call": refuse("ethereum.call"),
-  "ethereum.getBalance": refuse("ethereum.getBalance"),
-  "ethereum.hasCode": refuse("ethereum.hasCode"),
+  "ethereum.call": (callPtr: number) => ethereumCall(context, callPtr),
+  "ethereum.getBalance": (addressPtr: number) => {
+    const address = addressOf(context, addressPtr);
+    return context.heap.writeBigInt(chainRead(context, "ethereum.getBalance", (chain) => chain.balance(address, context.block.hash)));
+  },
+  "ethereum.hasCode": (addressPtr: number) => {
+    const address = addressOf(context, addressPtr);
+    return context.heap.writeWrappedBool(chainRead(context, "ethereum.hasCode", (chain) => chain.code(address, context.block.hash)) !== "0x");
+  },
   "ethereum.encode": (valuePtr: number) => {
     let encoded: string;
     try {
@@ -38,3 +41,8 @@ export const ethereumFunctions: HostFunctionGroup = (context) => ({
     return writeEthereumValue(context.heap, param, value);
   },
 });
+
+function addressOf(context: HostContext, ptr: number): string {
+  if (ptr === 0) throw new MappingError("the address is null");
+  return bytesToHex(context.heap.readBytes(ptr));
+}

@@ -1,0 +1,31 @@
+import { ethereum } from "@graphprotocol/graph-ts";
+import { Ping } from "../generated/Pinger/Pinger";
+import { BlockSeen, PingCount, Polled, Started } from "../generated/schema";
+
+export function handlePing(event: Ping): void {
+  const id = event.block.number.toString();
+  let count = PingCount.load(id);
+  if (count == null) {
+    count = new PingCount(id);
+    count.count = 0;
+  }
+  count.count = count.count + 1;
+  count.save();
+}
+
+export function handleBlock(block: ethereum.Block): void {
+  const seen = new BlockSeen(block.number.toString());
+  seen.number = block.number;
+  seen.hash = block.hash;
+  const count = PingCount.load(block.number.toString());
+  seen.pingsBefore = count == null ? 0 : count.count;
+  seen.save();
+}
+
+export function handlePolled(block: ethereum.Block): void {
+  new Polled(block.number.toString()).save();
+}
+
+export function handleStart(block: ethereum.Block): void {
+  new Started(block.number.toString()).save();
+}
