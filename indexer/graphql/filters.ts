@@ -4,7 +4,7 @@
  * (or deriving) entities, `and` / `or` for lists of filters, and `_change_block: { number_gte }`.
  * Every value is a parameter; nested filters read the other table at the same block.
  */
-import type { EntityModel, FieldModel, SchemaModel } from "../schema.ts";
+import { implementersOf, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
 import { QueryError } from "./errors.ts";
 import { blockCondition, col, fieldParam, qualifiedTable, scalarParam, scalarSqlType, type SqlParams } from "./sql.ts";
 import { normaliseHex } from "./scalars.ts";
@@ -88,18 +88,21 @@ export function filterSql(context: FilterContext, entity: EntityModel, alias: st
 /** `field_: {…}`: some referenced (or deriving) entity at the same block matches the inner filter. */
 function childFilterSql(context: FilterContext, entity: EntityModel, alias: string, field: FieldModel, where: Record<string, unknown>, key: string): string {
   if (where === null || typeof where !== "object") throw new QueryError(`filter \`${key}\` expects an object`);
-  const target = context.schema.entities.get(field.reference!)!;
-  const inner = context.nextAlias();
-  let join: string;
-  if (field.derivedFrom) {
-    const back = target.field.get(field.derivedFrom)!;
-    join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
-  } else {
-    join = field.list ? `${col(inner, "id")} = ANY(${col(alias, field)})` : `${col(inner, "id")} = ${col(alias, field)}`;
-  }
-  const table = qualifiedTable(context.namespace, { entity: target });
-  const block = blockCondition(context.params, inner, context.block);
-  return `EXISTS (SELECT 1 FROM ${table} ${inner} WHERE ${join} AND ${block} AND ${filterSql(context, target, inner, where)})`;
+  // Through an interface, some entity of any type that implements it.
+  const tests = implementersOf(context.schema, field.reference!).map((target) => {
+    const inner = context.nextAlias();
+    let join: string;
+    if (field.derivedFrom) {
+      const back = target.field.get(field.derivedFrom)!;
+      join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
+    } else {
+      join = field.list ? `${col(inner, "id")} = ANY(${col(alias, field)})` : `${col(inner, "id")} = ${col(alias, field)}`;
+    }
+    const table = qualifiedTable(context.namespace, { entity: target });
+    const block = blockCondition(context.params, inner, context.block);
+    return `EXISTS (SELECT 1 FROM ${table} ${inner} WHERE ${join} AND ${block} AND ${filterSql(context, target, inner, where)})`;
+  });
+  return tests.length === 1 ? tests[0]! : `(${tests.join(" OR ")})`;
 }
 
 /** Turns a filter value into the field's stored form, checking what the GraphQL type could not. */

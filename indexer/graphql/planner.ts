@@ -4,7 +4,7 @@
  * parents (derived fields and lists of references), each parent's page cut in SQL by a window function.
  * Every query reads the versions that hold at one block.
  */
-import type { EntityModel, FieldModel, ScalarType, SchemaModel } from "../schema.ts";
+import { implementersOf, type EntityModel, type FieldModel, type ScalarType, type SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
 import { bytesToHex, fromSql, quote, type Entity } from "../store/layout.ts";
 import { QueryError } from "./errors.ts";
@@ -35,13 +35,16 @@ export interface CollectionArgs {
 /** The block an entity was read at, so that its references are read at the same block. */
 export const READ_AT_BLOCK: unique symbol = Symbol("readAtBlock");
 
-/** An entity as resolvers see it: its stored fields, and the block it was read at. */
-export type EntityRow = Entity & { [READ_AT_BLOCK]?: number | null };
+/** The entity type a row belongs to, so that an interface's rows resolve to their own GraphQL type. */
+export const ENTITY_TYPE: unique symbol = Symbol("entityType");
+
+/** An entity as resolvers see it: its stored fields, the block it was read at and its type. */
+export type EntityRow = Entity & { [READ_AT_BLOCK]?: number | null; [ENTITY_TYPE]?: string };
 
 /** An id value as a map key. */
 export const idKey = (id: unknown): string => String(id);
 
-function context(source: PlannerSource, params: SqlParams, block: number | null): FilterContext {
+export function context(source: PlannerSource, params: SqlParams, block: number | null): FilterContext {
   let aliases = 0;
   return { schema: source.schema, namespace: source.namespace, params, block, nextAlias: () => `t${++aliases}` };
 }
@@ -59,54 +62,66 @@ export function pageOf(args: CollectionArgs): { first: number; skip: number } {
   return { first, skip };
 }
 
+/** How a collection is ordered: by `key` (null: by id alone), then by id, both in `direction`. */
+export interface OrderKey {
+  key: string | null;
+  direction: "ASC" | "DESC";
+}
+
 /**
- * The ORDER BY terms: the chosen field (or `parent__child`, read from the referenced entity at the same
- * block), then the id in the same direction so that ties have a stable order. Without `orderBy`, entities
- * go by id ascending; aggregations newest bucket first (timestamp, then id, descending), as graph-node does.
+ * The sort key of rows of `entity` aliased `alias`: the chosen field, or `parent__child` read from the
+ * referenced (or deriving) entity at the same block, of whichever type implements an interface target.
+ * Without `orderBy`, entities go by id ascending whatever `orderDirection` says, as in graph-node.
  */
-function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
+export function orderKey(ctx: FilterContext, entity: EntityModel, alias: string, args: CollectionArgs): OrderKey {
+  if (!args.orderBy) return { key: null, direction: "ASC" };
   const direction = args.orderDirection === "desc" ? "DESC" : "ASC";
-  // Like graph-node, the default order ignores orderDirection; aggregations have no orderBy.
+  const refused = () => new QueryError(`Type \`${entity.name}\` cannot be ordered by \`${args.orderBy}\``);
+  const [parentName, childName] = args.orderBy.split("__");
+  const field = entity.field.get(parentName!);
+  if (!field || (field.list && (childName !== undefined || field.derivedFrom))) throw refused();
+  if (childName === undefined && !field.derivedFrom) return { key: field.name === "id" ? null : col(alias, field), direction };
+  const targets = field.reference ? implementersOf(ctx.schema, field.reference) : [];
+  // `derived` alone orders by the deriving entity's id, `derived__child` and `reference__child` by its field.
+  const childField = childName ?? "id";
+  const branches = targets.map((target) => {
+    const child = target.field.get(childField);
+    if (!child || child.derivedFrom || child.list || child.reference) throw refused();
+    const inner = ctx.nextAlias();
+    const block = blockCondition(ctx.params, inner, ctx.block);
+    let join: string;
+    if (field.derivedFrom) {
+      const back = target.field.get(field.derivedFrom)!;
+      join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
+    } else {
+      join = `${col(inner, "id")} = ${col(alias, field)}`;
+    }
+    return `SELECT ${col(inner, child)} AS k, ${col(inner, "id")} AS i FROM ${qualifiedTable(ctx.namespace, { entity: target })} ${inner} WHERE ${join} AND ${block}`;
+  });
+  if (branches.length === 0) throw refused();
+  // Of several deriving entities, the one with the smallest id, which is the one the field resolves to.
+  return { key: `(SELECT u.k FROM (${branches.join(" UNION ALL ")}) u ORDER BY u.i LIMIT 1)`, direction };
+}
+
+/** The ORDER BY terms: the sort key, then the id; aggregations newest bucket first (timestamp, then id, descending). */
+function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
   if (ref.interval) {
+    // graph-node ignores `orderDirection` on aggregations; they have no `orderBy`.
     if (args.orderBy) throw new QueryError(`Type \`${ref.entity.name}\` is an aggregation: its buckets come newest first and cannot be ordered by \`${args.orderBy}\``);
     return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
   }
-  if (!args.orderBy) return `${col(alias, "id")} ASC`;
-  const refused = () => new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
-  const [parentName, childName] = args.orderBy.split("__");
-  const field = ref.entity.field.get(parentName!);
-  if (!field || (field.list && (childName !== undefined || field.derivedFrom))) throw refused();
-  let key: string;
-  if (childName === undefined && !field.derivedFrom) {
-    key = col(alias, field);
-  } else {
-    const target = field.reference ? ctx.schema.entities.get(field.reference) : undefined;
-    // `derived` alone orders by the deriving entity's id, `derived__child` and `reference__child` by its field.
-    const child = target?.field.get(childName ?? "id");
-    if (!target || !child || child.derivedFrom || child.list || child.reference) throw refused();
-    const inner = ctx.nextAlias();
-    const table = `${qualifiedTable(ctx.namespace, { entity: target })} ${inner}`;
-    const block = blockCondition(ctx.params, inner, ctx.block);
-    if (field.derivedFrom) {
-      // The entity whose back reference names this one; of several, the one with the smallest id, which is
-      // the one the field resolves to.
-      const back = target.field.get(field.derivedFrom)!;
-      const join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
-      key = `(SELECT ${col(inner, child)} FROM ${table} WHERE ${join} AND ${block} ORDER BY ${col(inner, "id")} LIMIT 1)`;
-    } else {
-      key = `(SELECT ${col(inner, child)} FROM ${table} WHERE ${col(inner, "id")} = ${col(alias, field)} AND ${block} LIMIT 1)`;
-    }
-  }
-  return field.name === "id" && childName === undefined ? `${key} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
+  const { key, direction } = orderKey(ctx, ref.entity, alias, args);
+  return key === null ? `${col(alias, "id")} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
 }
 
 /** A database row as an entity read at `block`. */
-function toEntity(entity: EntityModel, row: Record<string, unknown>, block: number | null): EntityRow {
+export function toEntity(entity: EntityModel, row: Record<string, unknown>, block: number | null): EntityRow {
   const out: EntityRow = {};
   for (const field of entity.fields) {
     if (!field.derivedFrom) out[field.name] = fromSql(field, row[field.name]);
   }
   out[READ_AT_BLOCK] = block;
+  out[ENTITY_TYPE] = entity.name;
   return out;
 }
 
