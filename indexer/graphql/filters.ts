@@ -64,7 +64,8 @@ export function filterSql(context: FilterContext, entity: EntityModel, alias: st
     if (key === "and" || key === "or") {
       if (!Array.isArray(value)) throw new QueryError(`filter \`${key}\` expects a list of filters`);
       const inner = value.map((item) => `(${filterSql(context, entity, alias, item as Record<string, unknown>)})`);
-      parts.push(inner.length === 0 ? "TRUE" : inner.join(key === "and" ? " AND " : " OR "));
+      // As in graph-node, `and: []` matches every row and `or: []` none.
+      parts.push(inner.length === 0 ? (key === "and" ? "TRUE" : "FALSE") : inner.join(key === "and" ? " AND " : " OR "));
       continue;
     }
     if (key === "_change_block") {
@@ -123,7 +124,8 @@ function valueFilterSql(context: FilterContext, alias: string, field: FieldModel
   const { params } = context;
   const column = col(alias, field);
   const textOp = !field.list && !["eq", "not", "gt", "lt", "gte", "lte", "in", "not_in"].includes(op);
-  if (textOp && field.reference) return textFilterSql(context, column, field, op, typeof raw === "string" && field.scalar === "Bytes" ? raw.toLowerCase() : raw, key);
+  // A reference to a String or Int8 id is searched as text; one to a Bytes id is decoded as bytes (below), as in graph-node.
+  if (textOp && field.reference && field.scalar !== "Bytes") return textFilterSql(context, column, field, op, raw, key);
   const value = inputValue(field, raw, key);
   const scalarValue = () => fieldParam(params, field, value);
   if (value === null && (op === "eq" || op === "not")) return `${column} IS ${op === "not" ? "NOT " : ""}NULL`;
@@ -171,7 +173,7 @@ function textFilterSql(context: FilterContext, column: string, field: FieldModel
   const negated = op.startsWith("not_");
   const base = op.replace(/^not_/, "").replace(/_nocase$/, "");
   const not = (test: string) => (negated ? `NOT (${test})` : test);
-  if (field.scalar === "Bytes" && !field.reference && base === "contains") {
+  if (field.scalar === "Bytes" && base === "contains" && !nocase) {
     // A Bytes filter value is canonical hex, so a byte-wise search matches whole bytes only.
     return not(`position(${context.params.add(scalarParam("Bytes", value), "bytea")} in ${column}) > 0`);
   }

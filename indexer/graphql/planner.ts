@@ -11,10 +11,11 @@ import { QueryError } from "./errors.ts";
 import { filterSql, type FilterContext } from "./filters.ts";
 import { blockCondition, col, qualifiedTable, scalarParam, scalarSqlType, SqlParams, type TableRef } from "./sql.ts";
 
-/** The largest `first` and `skip` a query may ask for, as graph-node's defaults. */
+/** The largest `first` a query may ask for, as graph-node's default (which sets no limit on `skip`). */
 export const MAX_FIRST = 1000;
-export const MAX_SKIP = 5000;
 export const DEFAULT_FIRST = 100;
+/** graph-node's default `skip` limit (`GRAPH_GRAPHQL_MAX_SKIP` unset): the largest u32. */
+export const MAX_SKIP = 4_294_967_295;
 
 /** What the planner reads from. */
 export interface PlannerSource {
@@ -53,7 +54,8 @@ export function context(source: PlannerSource, params: SqlParams, block: number 
 export function pageOf(args: CollectionArgs): { first: number; skip: number } {
   const first = args.first ?? DEFAULT_FIRST;
   const skip = args.skip ?? 0;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
+  // graph-node refuses `first: 0` with this very message.
+  if (!Number.isInteger(first) || first <= 0 || first > MAX_FIRST) {
     throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
   }
   if (!Number.isInteger(skip) || skip < 0 || skip > MAX_SKIP) {
@@ -105,11 +107,8 @@ export function orderKey(ctx: FilterContext, entity: EntityModel, alias: string,
 
 /** The ORDER BY terms: the sort key, then the id; aggregations newest bucket first (timestamp, then id, descending). */
 function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
-  if (ref.interval) {
-    // graph-node ignores `orderDirection` on aggregations; they have no `orderBy`.
-    if (args.orderBy) throw new QueryError(`Type \`${ref.entity.name}\` is an aggregation: its buckets come newest first and cannot be ordered by \`${args.orderBy}\``);
-    return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
-  }
+  // Without `orderBy`, an aggregation's buckets come newest first whatever `orderDirection` says, as in graph-node.
+  if (ref.interval && !args.orderBy) return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
   const { key, direction } = orderKey(ctx, ref.entity, alias, args);
   return key === null ? `${col(alias, "id")} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
 }
@@ -217,6 +216,8 @@ export interface MetaState {
   headNumber: number | null;
   headHash: string | null;
   headTimestamp: bigint | null;
+  /** The first block the deployment committed (null: no limit known). */
+  earliestBlock: number | null;
   /** Errors the indexer skipped over (`subgraphError: deny` refuses queries then). */
   hasErrors: boolean;
   /** The error that stopped indexing, if any; data up to the head is still served. */
@@ -226,7 +227,7 @@ export interface MetaState {
 /** Reads `_meta` (null when the indexer has not written it yet). */
 export async function readMeta(source: Pick<PlannerSource, "db" | "namespace">): Promise<MetaState | null> {
   const { rows } = await source.db.query<Record<string, unknown>>(
-    `SELECT deployment, head_number, head_hash, head_timestamp, has_errors, fatal_error FROM ${quote(source.namespace)}."_meta" LIMIT 1`,
+    `SELECT deployment, head_number, head_hash, head_timestamp, earliest_block, has_errors, fatal_error FROM ${quote(source.namespace)}."_meta" LIMIT 1`,
   );
   const row = rows[0];
   if (!row) return null;
@@ -235,6 +236,7 @@ export async function readMeta(source: Pick<PlannerSource, "db" | "namespace">):
     headNumber: row.head_number === null ? null : Number(row.head_number),
     headHash: row.head_hash ? bytesToHex(row.head_hash as Uint8Array) : null,
     headTimestamp: row.head_timestamp === null ? null : BigInt(row.head_timestamp as bigint),
+    earliestBlock: row.earliest_block === null || row.earliest_block === undefined ? null : Number(row.earliest_block),
     hasErrors: row.has_errors === true,
     fatalError: (row.fatal_error as string | null) ?? null,
   };

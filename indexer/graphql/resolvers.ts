@@ -112,8 +112,10 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
 export function metaResolver(source: PlannerSource): Resolver {
   return async (_root, args: { block?: BlockHeight | null }) => {
     const { block, meta } = await resolveReadPoint(source, args.block, "allow");
-    const known = block === null ? null : await readBlock(source, { number: block });
-    const isHead = block !== null && block === meta?.headNumber;
+    const known = block === null || (args.block?.number !== undefined && args.block.number !== null) ? null : await readBlock(source, { number: block });
+    // Asked for a block by number, graph-node answers its number alone: hash and timestamp are null.
+    const byNumber = args.block?.number !== undefined && args.block.number !== null;
+    const isHead = !byNumber && block !== null && block === meta?.headNumber;
     return {
       block: {
         number: block ?? 0,

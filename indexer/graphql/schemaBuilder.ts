@@ -104,6 +104,8 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
     skip: { type: GraphQLInt, defaultValue: 0 },
     first: { type: GraphQLInt, defaultValue: 100 },
     interval: { type: new GraphQLNonNull(interval) },
+    orderBy: { type: orderBys.get(target.name)! },
+    orderDirection: { type: orderDirection },
     where: { type: filters.get(target.name)! },
     current: { type: current, defaultValue: "ignore" },
   });
@@ -122,9 +124,7 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
   }
 
   for (const entity of model.entities.values()) {
-    if (entity.kind !== "aggregation") {
-      orderBys.set(entity.name, new GraphQLEnumType({ name: `${entity.name}_orderBy`, values: orderByValues(model, entity) }));
-    }
+    orderBys.set(entity.name, new GraphQLEnumType({ name: `${entity.name}_orderBy`, values: orderByValues(model, entity) }));
     filters.set(entity.name, new GraphQLInputObjectType({
       name: `${entity.name}_filter`,
       fields: () => filterFields(entity, entity.kind === "aggregation"),
@@ -164,13 +164,16 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
       for (const suffix of suffixes) fields[`${name}${suffix}`] = { type: suffix === "_in" || suffix === "_not_in" ? listType : type };
     };
     for (const field of entity.fields) {
+      // graph-node filters an aggregation on its id, timestamp and dimensions only, not on aggregated values.
+      if (aggregation && field.aggregate) continue;
       if (field.reference) {
         if (!field.derivedFrom) {
           // References are filtered by the target's id: a String (hex for Bytes ids), or an Int for Int8 ids.
           const idInput = field.scalar === "Int8" ? GraphQLInt : GraphQLString;
           const idList = new GraphQLList(new GraphQLNonNull(idInput));
           if (field.list) add(field.name, LIST_OPS, idList, idList);
-          else add(field.name, filterSuffixes(field, idInput.name, aggregation), idInput, idList);
+          // A reference to a Bytes id takes the Bytes operations (no text or `_nocase` ones), as in graph-node.
+          else add(field.name, filterSuffixes(field, field.scalar === "Bytes" ? "Bytes" : idInput.name, aggregation), idInput, idList);
         }
         fields[`${field.name}_`] = { type: filters.get(field.reference)! };
         continue;
