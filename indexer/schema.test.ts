@@ -30,7 +30,9 @@ describe("parseSchema", () => {
   });
 
   it.each([
-    ["@fulltext", `type _Schema_ @fulltext(name: "search", language: en, algorithm: rank, include: [{ entity: "Shop", fields: [{ name: "name" }] }])\ntype Shop @entity { id: ID!, name: String! }`, /@fulltext search is not supported/],
+    ["@fulltext in an unknown language", `type _Schema_ @fulltext(name: "search", language: xx, algorithm: rank, include: [{ entity: "Shop", fields: [{ name: "name" }] }])\ntype Shop @entity { id: ID!, name: String! }`, /@fulltext\(name: "search"\): language "xx" is not one of simple, da/],
+    ["@fulltext with an unknown algorithm", `type _Schema_ @fulltext(name: "search", language: en, algorithm: best, include: [{ entity: "Shop", fields: [{ name: "name" }] }])\ntype Shop @entity { id: ID!, name: String! }`, /algorithm "best" is not rank or proximityRank/],
+    ["@fulltext over a field that is not a String", `type _Schema_ @fulltext(name: "search", language: en, algorithm: rank, include: [{ entity: "Shop", fields: [{ name: "rank" }] }])\ntype Shop @entity { id: ID!, rank: Int! }`, /Shop\.rank is not a String field/],
     ["an interface nothing implements", `interface Named { id: ID! }\ntype Shop @entity { id: ID! }`, /interface Named: no entity type implements it/],
     ["an implementer without an interface field", `interface Named { id: ID!, name: String! }\ntype Shop implements Named @entity { id: ID! }`, /type Shop: implements Named, so it needs the field name with the interface's type String!/],
     ["an implementer whose field has another type", `interface Named { id: ID!, name: String! }\ntype Shop implements Named @entity { id: ID!, name: String }`, /needs the field name with the interface's type String!/],

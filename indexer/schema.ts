@@ -67,9 +67,27 @@ export interface InterfaceModel {
 export type AggregationInterval = "hour" | "day";
 export const INTERVAL_SECONDS: Record<AggregationInterval, number> = { hour: 3_600, day: 86_400 };
 
+/** The text search configurations graph-node's `@fulltext(language)` names, as PostgreSQL calls them. */
+export const FULLTEXT_LANGUAGES: Record<string, string> = {
+  simple: "simple", da: "danish", nl: "dutch", en: "english", fi: "finnish", fr: "french", de: "german", hu: "hungarian",
+  it: "italian", no: "norwegian", pt: "portuguese", ro: "romanian", ru: "russian", es: "spanish", sv: "swedish", tr: "turkish",
+};
+
+/** A `@fulltext` search on `_Schema_`: a root field `name(text)` over the String `fields` of one entity type. */
+export interface FulltextModel {
+  name: string;
+  /** The PostgreSQL text search configuration (`english` for `en`). */
+  config: string;
+  /** `rank` ranks by `ts_rank`, `proximityRank` by `ts_rank_cd`. */
+  algorithm: "rank" | "proximityRank";
+  entity: string;
+  fields: string[];
+}
+
 export interface SchemaModel {
   entities: Map<string, EntityModel>;
   interfaces: Map<string, InterfaceModel>;
+  fulltext: FulltextModel[];
   enums: Map<string, { values: string[]; description?: string }>;
   /** The schema text it was read from. */
   source: string;
@@ -123,9 +141,7 @@ export function parseSchema(source: string): SchemaModel {
   for (const object of objects) {
     const entityDirective = object.directives.find((d) => d.name.value === "entity");
     const aggregationDirective = object.directives.find((d) => d.name.value === "aggregation");
-    if (object.name === "_Schema_") {
-      throw new SchemaError("type _Schema_: @fulltext search is not supported by this indexer yet");
-    }
+    if (object.name === "_Schema_") continue;
     if (!entityDirective && !aggregationDirective) {
       throw new SchemaError(`type ${object.name}: needs @entity or @aggregation`);
     }
@@ -171,7 +187,9 @@ export function parseSchema(source: string): SchemaModel {
   }
 
   const interfaces = readInterfaces(interfaceNodes, entities, enums, objectNames);
-  const model: SchemaModel = { entities, interfaces, enums, source };
+  const schemaType = objects.find((o) => o.name === "_Schema_");
+  const fulltext = schemaType ? readFulltext(schemaType.directives, entities) : [];
+  const model: SchemaModel = { entities, interfaces, fulltext, enums, source };
 
   // Cross-type checks: references, derivations, aggregation sources.
   for (const owner of [...entities.values(), ...interfaces.values()]) {
@@ -276,6 +294,37 @@ function checkDerivation(schema: SchemaModel, owner: EntityModel | InterfaceMode
       throw new SchemaError(`${owner.name}.${field.name}: @derivedFrom(field: "${field.derivedFrom}") needs ${target.name}.${field.derivedFrom} referencing ${owner.name}`);
     }
   }
+}
+
+/** The `@fulltext` directives of `_Schema_`, checked as graph-node checks them. */
+function readFulltext(directives: readonly ConstDirectiveNode[], entities: Map<string, EntityModel>): FulltextModel[] {
+  const out: FulltextModel[] = [];
+  for (const directive of directives) {
+    if (directive.name.value !== "fulltext") throw new SchemaError(`type _Schema_: unknown directive @${directive.name.value}`);
+    const args = directiveArgs(directive);
+    const name = args.name;
+    if (typeof name !== "string" || !/^[a-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new SchemaError(`@fulltext: name ${JSON.stringify(name)} must be a field name starting with a lowercase letter`);
+    }
+    if (out.some((f) => f.name === name)) throw new SchemaError(`@fulltext(name: "${name}"): the name is used twice`);
+    const config = FULLTEXT_LANGUAGES[args.language as string];
+    if (!config) throw new SchemaError(`@fulltext(name: "${name}"): language ${JSON.stringify(args.language)} is not one of ${Object.keys(FULLTEXT_LANGUAGES).join(", ")}`);
+    if (args.algorithm !== "rank" && args.algorithm !== "proximityRank") {
+      throw new SchemaError(`@fulltext(name: "${name}"): algorithm ${JSON.stringify(args.algorithm)} is not rank or proximityRank`);
+    }
+    const include = args.include as { entity?: unknown; fields?: { name?: unknown }[] }[] | undefined;
+    if (!Array.isArray(include) || include.length !== 1) throw new SchemaError(`@fulltext(name: "${name}"): include must name exactly one entity`);
+    const entity = entities.get(include[0]!.entity as string);
+    if (!entity || entity.kind !== "entity") throw new SchemaError(`@fulltext(name: "${name}"): ${JSON.stringify(include[0]!.entity)} is not an entity type`);
+    const fields = (include[0]!.fields ?? []).map((f) => f.name as string);
+    if (fields.length === 0) throw new SchemaError(`@fulltext(name: "${name}"): include needs at least one field`);
+    for (const field of fields) {
+      const model = entity.field.get(field);
+      if (!model || model.typeName !== "String" || model.list) throw new SchemaError(`@fulltext(name: "${name}"): ${entity.name}.${field} is not a String field`);
+    }
+    out.push({ name, config, algorithm: args.algorithm, entity: entity.name, fields });
+  }
+  return out;
 }
 
 /** The entity types a type name stands for: the entity itself, or every implementer of an interface. */

@@ -4,7 +4,7 @@
  * list of N entities costs one query per field, not N.
  */
 import type { GraphQLFieldResolver } from "graphql/index.js";
-import { implementersOf, type AggregationInterval, type EntityModel, type FieldModel, type InterfaceModel } from "../schema.ts";
+import { implementersOf, type AggregationInterval, type EntityModel, type FieldModel, type FulltextModel, type InterfaceModel } from "../schema.ts";
 import { batchesOf } from "./batches.ts";
 import { resolveReadPoint, type BlockHeight } from "./block.ts";
 import { QueryError } from "./errors.ts";
@@ -12,6 +12,7 @@ import {
   idKey, loadByIds, loadChildren, queryById, queryCollection, readBlock, READ_AT_BLOCK,
   type CollectionArgs, type EntityRow, type PlannerSource,
 } from "./planner.ts";
+import { querySearch } from "./fulltext.ts";
 import { loadAnyByIds, loadInterfaceChildren, queryInterfaceCollection } from "./interfacePlanner.ts";
 import { normaliseHex } from "./scalars.ts";
 
@@ -74,6 +75,14 @@ export function interfaceCollectionResolver(source: PlannerSource, iface: Interf
   return async (_root, args: RootArgs) => {
     const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
     return queryInterfaceCollection(source, iface.name, block, args);
+  };
+}
+
+/** `<search>(text, first, skip, where, block, subgraphError)` of a `@fulltext` directive. */
+export function searchResolver(source: PlannerSource, search: FulltextModel): Resolver {
+  return async (_root, args: RootArgs & { text: string }) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    return querySearch(source, search, block, args.text, args);
   };
 }
 

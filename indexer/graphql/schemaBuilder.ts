@@ -14,7 +14,8 @@ import type { Db } from "../store/db.ts";
 import { collectionFieldName, singleFieldName } from "./names.ts";
 import { ENTITY_TYPE, type EntityRow, type PlannerSource } from "./planner.ts";
 import {
-  childrenResolver, collectionResolver, interfaceCollectionResolver, interfaceSingleResolver, metaResolver, referenceResolver, singleResolver,
+  childrenResolver, collectionResolver, interfaceCollectionResolver, interfaceSingleResolver, metaResolver, referenceResolver, searchResolver,
+  singleResolver,
 } from "./resolvers.ts";
 import { CUSTOM_SCALARS } from "./scalars.ts";
 
@@ -224,6 +225,20 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
       args: { ...collectionArgs(iface), ...blockArgs },
       resolve: interfaceCollectionResolver(source, iface),
+    };
+  }
+
+  for (const search of model.fulltext) {
+    queryFields[search.name] = {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objects.get(search.entity)!))),
+      args: {
+        text: { type: new GraphQLNonNull(GraphQLString) },
+        first: { type: GraphQLInt, defaultValue: 100 },
+        skip: { type: GraphQLInt, defaultValue: 0 },
+        where: { type: filters.get(search.entity)! },
+        ...blockArgs,
+      },
+      resolve: searchResolver(source, search),
     };
   }
 
