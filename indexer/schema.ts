@@ -44,14 +44,50 @@ export interface EntityModel {
   field: Map<string, FieldModel>;
   /** For an `@aggregation`: its intervals and source timeseries. */
   aggregation?: { intervals: AggregationInterval[]; source: string };
+  /** The interfaces the type `implements`. */
+  interfaces: string[];
+  description?: string;
+}
+
+/**
+ * An `interface`: fields every implementing entity type has, with the same types. It has no table of its own;
+ * a query of it reads the tables of the types that implement it, and a reference to it names an entity of any
+ * of them (all share one id type, as graph-node requires).
+ */
+export interface InterfaceModel {
+  name: string;
+  fields: FieldModel[];
+  field: Map<string, FieldModel>;
+  /** The entity types that implement it, in schema order. */
+  implementers: string[];
+  idType: EntityModel["idType"];
   description?: string;
 }
 
 export type AggregationInterval = "hour" | "day";
 export const INTERVAL_SECONDS: Record<AggregationInterval, number> = { hour: 3_600, day: 86_400 };
 
+/** The text search configurations graph-node's `@fulltext(language)` names, as PostgreSQL calls them. */
+export const FULLTEXT_LANGUAGES: Record<string, string> = {
+  simple: "simple", da: "danish", nl: "dutch", en: "english", fi: "finnish", fr: "french", de: "german", hu: "hungarian",
+  it: "italian", no: "norwegian", pt: "portuguese", ro: "romanian", ru: "russian", es: "spanish", sv: "swedish", tr: "turkish",
+};
+
+/** A `@fulltext` search on `_Schema_`: a root field `name(text)` over the String `fields` of one entity type. */
+export interface FulltextModel {
+  name: string;
+  /** The PostgreSQL text search configuration (`english` for `en`). */
+  config: string;
+  /** `rank` ranks by `ts_rank`, `proximityRank` by `ts_rank_cd`. */
+  algorithm: "rank" | "proximityRank";
+  entity: string;
+  fields: string[];
+}
+
 export interface SchemaModel {
   entities: Map<string, EntityModel>;
+  interfaces: Map<string, InterfaceModel>;
+  fulltext: FulltextModel[];
   enums: Map<string, { values: string[]; description?: string }>;
   /** The schema text it was read from. */
   source: string;
@@ -74,7 +110,8 @@ export function parseSchema(source: string): SchemaModel {
     throw new SchemaError(`schema.graphql does not parse: ${(error as Error).message}`);
   }
   const enums: SchemaModel["enums"] = new Map();
-  const objects: { name: string; directives: readonly ConstDirectiveNode[]; fields: any[]; description?: string }[] = [];
+  const objects: { name: string; directives: readonly ConstDirectiveNode[]; fields: any[]; interfaces: string[]; description?: string }[] = [];
+  const interfaceNodes: { name: string; fields: any[]; description?: string }[] = [];
   for (const definition of document.definitions) {
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
       enums.set(definition.name.value, {
@@ -86,23 +123,25 @@ export function parseSchema(source: string): SchemaModel {
         name: definition.name.value,
         directives: definition.directives ?? [],
         fields: [...(definition.fields ?? [])],
+        interfaces: (definition.interfaces ?? []).map((i) => i.name.value),
         description: definition.description?.value,
       });
     } else if (definition.kind === Kind.INTERFACE_TYPE_DEFINITION) {
-      throw new SchemaError(`interface ${definition.name.value}: interfaces are not supported by this indexer yet`);
+      if ((definition.directives ?? []).length > 0) {
+        throw new SchemaError(`interface ${definition.name.value}: an interface takes no directives (@entity belongs on the types that implement it)`);
+      }
+      interfaceNodes.push({ name: definition.name.value, fields: [...(definition.fields ?? [])], description: definition.description?.value });
     } else if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) {
       throw new SchemaError(`scalar ${definition.name.value}: a subgraph cannot declare scalars`);
     }
   }
-  const objectNames = new Set(objects.map((o) => o.name));
+  const objectNames = new Set([...objects.map((o) => o.name), ...interfaceNodes.map((i) => i.name)]);
   const entities: SchemaModel["entities"] = new Map();
 
   for (const object of objects) {
     const entityDirective = object.directives.find((d) => d.name.value === "entity");
     const aggregationDirective = object.directives.find((d) => d.name.value === "aggregation");
-    if (object.name === "_Schema_") {
-      throw new SchemaError("type _Schema_: @fulltext search is not supported by this indexer yet");
-    }
+    if (object.name === "_Schema_") continue;
     if (!entityDirective && !aggregationDirective) {
       throw new SchemaError(`type ${object.name}: needs @entity or @aggregation`);
     }
@@ -122,8 +161,12 @@ export function parseSchema(source: string): SchemaModel {
       idType,
       fields,
       field: new Map(fields.map((f) => [f.name, f])),
+      interfaces: object.interfaces,
       description: object.description,
     };
+    if (kind !== "entity" && object.interfaces.length > 0) {
+      throw new SchemaError(`type ${object.name}: a ${kind} cannot implement an interface`);
+    }
     if (kind !== "entity") {
       const timestamp = model.field.get("timestamp");
       if (idType !== "Int8") throw new SchemaError(`type ${object.name}: a ${kind}'s id must be Int8`);
@@ -143,22 +186,24 @@ export function parseSchema(source: string): SchemaModel {
     entities.set(object.name, model);
   }
 
+  const interfaces = readInterfaces(interfaceNodes, entities, enums, objectNames);
+  const schemaType = objects.find((o) => o.name === "_Schema_");
+  const fulltext = schemaType ? readFulltext(schemaType.directives, entities) : [];
+  const model: SchemaModel = { entities, interfaces, fulltext, enums, source };
+
   // Cross-type checks: references, derivations, aggregation sources.
-  for (const entity of entities.values()) {
-    for (const field of entity.fields) {
+  for (const owner of [...entities.values(), ...interfaces.values()]) {
+    for (const field of owner.fields) {
       if (field.reference) {
-        const target = entities.get(field.reference)!;
+        const target = entities.get(field.reference) ?? interfaces.get(field.reference)!;
         field.scalar = target.idType;
-        if (field.derivedFrom) {
-          const back = target.field.get(field.derivedFrom);
-          if (!back || back.reference !== entity.name) {
-            throw new SchemaError(`${entity.name}.${field.name}: @derivedFrom(field: "${field.derivedFrom}") needs ${target.name}.${field.derivedFrom} referencing ${entity.name}`);
-          }
-        }
+        if (field.derivedFrom) checkDerivation(model, owner, field);
       } else if (field.derivedFrom) {
-        throw new SchemaError(`${entity.name}.${field.name}: @derivedFrom needs an entity type`);
+        throw new SchemaError(`${owner.name}.${field.name}: @derivedFrom needs an entity type`);
       }
     }
+  }
+  for (const entity of entities.values()) {
     if (entity.kind === "aggregation") {
       const source = entities.get(entity.aggregation!.source);
       if (!source || source.kind !== "timeseries") {
@@ -180,7 +225,113 @@ export function parseSchema(source: string): SchemaModel {
       }
     }
   }
-  return { entities, enums, source };
+  return model;
+}
+
+/**
+ * The interfaces, each checked as graph-node checks them: implemented by at least one entity type, every
+ * implementer has each of its fields with the same type, and all implementers have the same id type.
+ */
+function readInterfaces(
+  nodes: { name: string; fields: any[]; description?: string }[],
+  entities: Map<string, EntityModel>,
+  enums: SchemaModel["enums"],
+  objectNames: Set<string>,
+): Map<string, InterfaceModel> {
+  const interfaces = new Map<string, InterfaceModel>();
+  const names = new Set(nodes.map((n) => n.name));
+  for (const entity of entities.values()) {
+    for (const name of entity.interfaces) {
+      if (!names.has(name)) throw new SchemaError(`type ${entity.name}: implements ${name}, which is not an interface of the schema`);
+    }
+  }
+  for (const node of nodes) {
+    const fields: FieldModel[] = node.fields.map((f) => readField(node.name, f, enums, objectNames));
+    const implementers = [...entities.values()].filter((e) => e.interfaces.includes(node.name));
+    if (implementers.length === 0) throw new SchemaError(`interface ${node.name}: no entity type implements it`);
+    const id = fields.find((f) => f.name === "id");
+    if (!id || !id.required || id.list) throw new SchemaError(`interface ${node.name}: needs a non-null field id`);
+    for (const entity of implementers) {
+      for (const field of fields) {
+        const own = entity.field.get(field.name);
+        // Ids are checked together below: all implementers share one id type.
+        const sameType = own && (field.name === "id" || own.typeName === field.typeName) && own.list === field.list && own.required === field.required;
+        if (!sameType) {
+          throw new SchemaError(`type ${entity.name}: implements ${node.name}, so it needs the field ${field.name} with the interface's type ${typeText(field)}`);
+        }
+      }
+    }
+    const idTypes = [...new Set(implementers.map((e) => e.idType))];
+    if (idTypes.length > 1) {
+      throw new SchemaError(`interface ${node.name}: the types that implement it must all have the same id type, but they use ${idTypes.join(" and ")}`);
+    }
+    interfaces.set(node.name, {
+      name: node.name,
+      fields,
+      field: new Map(fields.map((f) => [f.name, f])),
+      implementers: implementers.map((e) => e.name),
+      idType: idTypes[0]!,
+      description: node.description,
+    });
+  }
+  return interfaces;
+}
+
+function typeText(field: FieldModel): string {
+  const named = field.list ? `[${field.typeName}!]` : field.typeName;
+  return field.required ? `${named}!` : named;
+}
+
+/**
+ * `@derivedFrom(field)` on `owner.field`: every entity type the field names (the implementers, for an interface)
+ * has the back reference `field`, pointing at `owner` or at an interface `owner` implements.
+ */
+function checkDerivation(schema: SchemaModel, owner: EntityModel | InterfaceModel, field: FieldModel): void {
+  const ownerNames = new Set([owner.name, ...("interfaces" in owner ? owner.interfaces : [])]);
+  for (const target of implementersOf(schema, field.reference!)) {
+    const back = target.field.get(field.derivedFrom!);
+    if (back?.reference === undefined || !ownerNames.has(back.reference)) {
+      throw new SchemaError(`${owner.name}.${field.name}: @derivedFrom(field: "${field.derivedFrom}") needs ${target.name}.${field.derivedFrom} referencing ${owner.name}`);
+    }
+  }
+}
+
+/** The `@fulltext` directives of `_Schema_`, checked as graph-node checks them. */
+function readFulltext(directives: readonly ConstDirectiveNode[], entities: Map<string, EntityModel>): FulltextModel[] {
+  const out: FulltextModel[] = [];
+  for (const directive of directives) {
+    if (directive.name.value !== "fulltext") throw new SchemaError(`type _Schema_: unknown directive @${directive.name.value}`);
+    const args = directiveArgs(directive);
+    const name = args.name;
+    if (typeof name !== "string" || !/^[a-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new SchemaError(`@fulltext: name ${JSON.stringify(name)} must be a field name starting with a lowercase letter`);
+    }
+    if (out.some((f) => f.name === name)) throw new SchemaError(`@fulltext(name: "${name}"): the name is used twice`);
+    const config = FULLTEXT_LANGUAGES[args.language as string];
+    if (!config) throw new SchemaError(`@fulltext(name: "${name}"): language ${JSON.stringify(args.language)} is not one of ${Object.keys(FULLTEXT_LANGUAGES).join(", ")}`);
+    if (args.algorithm !== "rank" && args.algorithm !== "proximityRank") {
+      throw new SchemaError(`@fulltext(name: "${name}"): algorithm ${JSON.stringify(args.algorithm)} is not rank or proximityRank`);
+    }
+    const include = args.include as { entity?: unknown; fields?: { name?: unknown }[] }[] | undefined;
+    if (!Array.isArray(include) || include.length !== 1) throw new SchemaError(`@fulltext(name: "${name}"): include must name exactly one entity`);
+    const entity = entities.get(include[0]!.entity as string);
+    if (!entity || entity.kind !== "entity") throw new SchemaError(`@fulltext(name: "${name}"): ${JSON.stringify(include[0]!.entity)} is not an entity type`);
+    const fields = (include[0]!.fields ?? []).map((f) => f.name as string);
+    if (fields.length === 0) throw new SchemaError(`@fulltext(name: "${name}"): include needs at least one field`);
+    for (const field of fields) {
+      const model = entity.field.get(field);
+      if (!model || model.typeName !== "String" || model.list) throw new SchemaError(`@fulltext(name: "${name}"): ${entity.name}.${field} is not a String field`);
+    }
+    out.push({ name, config, algorithm: args.algorithm, entity: entity.name, fields });
+  }
+  return out;
+}
+
+/** The entity types a type name stands for: the entity itself, or every implementer of an interface. */
+export function implementersOf(schema: SchemaModel, typeName: string): EntityModel[] {
+  const entity = schema.entities.get(typeName);
+  if (entity) return [entity];
+  return (schema.interfaces.get(typeName)?.implementers ?? []).map((name) => schema.entities.get(name)!);
 }
 
 function readField(

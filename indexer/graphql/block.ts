@@ -49,6 +49,11 @@ export async function resolveReadPoint(source: Pick<PlannerSource, "db" | "names
   if (height?.number !== undefined && height.number !== null) {
     if (height.number < 0) throw new QueryError(`block number ${height.number} is negative`);
     if (head === null || height.number > head) throw notYetIndexed(meta, height.number);
+    if (meta?.earliestBlock !== null && meta?.earliestBlock !== undefined && height.number < meta.earliestBlock) {
+      throw new QueryError(
+        `subgraph ${meta.deployment} has no data for block number ${height.number}: its earliest indexed block is ${meta.earliestBlock}`,
+      );
+    }
     return { block: height.number, meta };
   }
   if (height?.number_gte !== undefined && height.number_gte !== null) {

@@ -4,7 +4,7 @@
  * (or deriving) entities, `and` / `or` for lists of filters, and `_change_block: { number_gte }`.
  * Every value is a parameter; nested filters read the other table at the same block.
  */
-import type { EntityModel, FieldModel, SchemaModel } from "../schema.ts";
+import { implementersOf, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
 import { QueryError } from "./errors.ts";
 import { blockCondition, col, fieldParam, qualifiedTable, scalarParam, scalarSqlType, type SqlParams } from "./sql.ts";
 import { normaliseHex } from "./scalars.ts";
@@ -64,7 +64,8 @@ export function filterSql(context: FilterContext, entity: EntityModel, alias: st
     if (key === "and" || key === "or") {
       if (!Array.isArray(value)) throw new QueryError(`filter \`${key}\` expects a list of filters`);
       const inner = value.map((item) => `(${filterSql(context, entity, alias, item as Record<string, unknown>)})`);
-      parts.push(inner.length === 0 ? "TRUE" : inner.join(key === "and" ? " AND " : " OR "));
+      // As in graph-node, `and: []` matches every row and `or: []` none.
+      parts.push(inner.length === 0 ? (key === "and" ? "TRUE" : "FALSE") : inner.join(key === "and" ? " AND " : " OR "));
       continue;
     }
     if (key === "_change_block") {
@@ -88,18 +89,21 @@ export function filterSql(context: FilterContext, entity: EntityModel, alias: st
 /** `field_: {…}`: some referenced (or deriving) entity at the same block matches the inner filter. */
 function childFilterSql(context: FilterContext, entity: EntityModel, alias: string, field: FieldModel, where: Record<string, unknown>, key: string): string {
   if (where === null || typeof where !== "object") throw new QueryError(`filter \`${key}\` expects an object`);
-  const target = context.schema.entities.get(field.reference!)!;
-  const inner = context.nextAlias();
-  let join: string;
-  if (field.derivedFrom) {
-    const back = target.field.get(field.derivedFrom)!;
-    join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
-  } else {
-    join = field.list ? `${col(inner, "id")} = ANY(${col(alias, field)})` : `${col(inner, "id")} = ${col(alias, field)}`;
-  }
-  const table = qualifiedTable(context.namespace, { entity: target });
-  const block = blockCondition(context.params, inner, context.block);
-  return `EXISTS (SELECT 1 FROM ${table} ${inner} WHERE ${join} AND ${block} AND ${filterSql(context, target, inner, where)})`;
+  // Through an interface, some entity of any type that implements it.
+  const tests = implementersOf(context.schema, field.reference!).map((target) => {
+    const inner = context.nextAlias();
+    let join: string;
+    if (field.derivedFrom) {
+      const back = target.field.get(field.derivedFrom)!;
+      join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
+    } else {
+      join = field.list ? `${col(inner, "id")} = ANY(${col(alias, field)})` : `${col(inner, "id")} = ${col(alias, field)}`;
+    }
+    const table = qualifiedTable(context.namespace, { entity: target });
+    const block = blockCondition(context.params, inner, context.block);
+    return `EXISTS (SELECT 1 FROM ${table} ${inner} WHERE ${join} AND ${block} AND ${filterSql(context, target, inner, where)})`;
+  });
+  return tests.length === 1 ? tests[0]! : `(${tests.join(" OR ")})`;
 }
 
 /** Turns a filter value into the field's stored form, checking what the GraphQL type could not. */
@@ -120,7 +124,8 @@ function valueFilterSql(context: FilterContext, alias: string, field: FieldModel
   const { params } = context;
   const column = col(alias, field);
   const textOp = !field.list && !["eq", "not", "gt", "lt", "gte", "lte", "in", "not_in"].includes(op);
-  if (textOp && field.reference) return textFilterSql(context, column, field, op, typeof raw === "string" && field.scalar === "Bytes" ? raw.toLowerCase() : raw, key);
+  // A reference to a String or Int8 id is searched as text; one to a Bytes id is decoded as bytes (below), as in graph-node.
+  if (textOp && field.reference && field.scalar !== "Bytes") return textFilterSql(context, column, field, op, raw, key);
   const value = inputValue(field, raw, key);
   const scalarValue = () => fieldParam(params, field, value);
   if (value === null && (op === "eq" || op === "not")) return `${column} IS ${op === "not" ? "NOT " : ""}NULL`;
@@ -168,7 +173,7 @@ function textFilterSql(context: FilterContext, column: string, field: FieldModel
   const negated = op.startsWith("not_");
   const base = op.replace(/^not_/, "").replace(/_nocase$/, "");
   const not = (test: string) => (negated ? `NOT (${test})` : test);
-  if (field.scalar === "Bytes" && !field.reference && base === "contains") {
+  if (field.scalar === "Bytes" && base === "contains" && !nocase) {
     // A Bytes filter value is canonical hex, so a byte-wise search matches whole bytes only.
     return not(`position(${context.params.add(scalarParam("Bytes", value), "bytea")} in ${column}) > 0`);
   }

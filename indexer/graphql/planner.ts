@@ -4,17 +4,18 @@
  * parents (derived fields and lists of references), each parent's page cut in SQL by a window function.
  * Every query reads the versions that hold at one block.
  */
-import type { EntityModel, FieldModel, ScalarType, SchemaModel } from "../schema.ts";
+import { implementersOf, type EntityModel, type FieldModel, type ScalarType, type SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
 import { bytesToHex, fromSql, quote, type Entity } from "../store/layout.ts";
 import { QueryError } from "./errors.ts";
 import { filterSql, type FilterContext } from "./filters.ts";
 import { blockCondition, col, qualifiedTable, scalarParam, scalarSqlType, SqlParams, type TableRef } from "./sql.ts";
 
-/** The largest `first` and `skip` a query may ask for, as graph-node's defaults. */
+/** The largest `first` a query may ask for, as graph-node's default (which sets no limit on `skip`). */
 export const MAX_FIRST = 1000;
-export const MAX_SKIP = 5000;
 export const DEFAULT_FIRST = 100;
+/** graph-node's default `skip` limit (`GRAPH_GRAPHQL_MAX_SKIP` unset): the largest u32. */
+export const MAX_SKIP = 4_294_967_295;
 
 /** What the planner reads from. */
 export interface PlannerSource {
@@ -35,13 +36,16 @@ export interface CollectionArgs {
 /** The block an entity was read at, so that its references are read at the same block. */
 export const READ_AT_BLOCK: unique symbol = Symbol("readAtBlock");
 
-/** An entity as resolvers see it: its stored fields, and the block it was read at. */
-export type EntityRow = Entity & { [READ_AT_BLOCK]?: number | null };
+/** The entity type a row belongs to, so that an interface's rows resolve to their own GraphQL type. */
+export const ENTITY_TYPE: unique symbol = Symbol("entityType");
+
+/** An entity as resolvers see it: its stored fields, the block it was read at and its type. */
+export type EntityRow = Entity & { [READ_AT_BLOCK]?: number | null; [ENTITY_TYPE]?: string };
 
 /** An id value as a map key. */
 export const idKey = (id: unknown): string => String(id);
 
-function context(source: PlannerSource, params: SqlParams, block: number | null): FilterContext {
+export function context(source: PlannerSource, params: SqlParams, block: number | null): FilterContext {
   let aliases = 0;
   return { schema: source.schema, namespace: source.namespace, params, block, nextAlias: () => `t${++aliases}` };
 }
@@ -50,7 +54,8 @@ function context(source: PlannerSource, params: SqlParams, block: number | null)
 export function pageOf(args: CollectionArgs): { first: number; skip: number } {
   const first = args.first ?? DEFAULT_FIRST;
   const skip = args.skip ?? 0;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
+  // graph-node refuses `first: 0` with this very message.
+  if (!Number.isInteger(first) || first <= 0 || first > MAX_FIRST) {
     throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
   }
   if (!Number.isInteger(skip) || skip < 0 || skip > MAX_SKIP) {
@@ -59,54 +64,63 @@ export function pageOf(args: CollectionArgs): { first: number; skip: number } {
   return { first, skip };
 }
 
+/** How a collection is ordered: by `key` (null: by id alone), then by id, both in `direction`. */
+export interface OrderKey {
+  key: string | null;
+  direction: "ASC" | "DESC";
+}
+
 /**
- * The ORDER BY terms: the chosen field (or `parent__child`, read from the referenced entity at the same
- * block), then the id in the same direction so that ties have a stable order. Without `orderBy`, entities
- * go by id ascending; aggregations newest bucket first (timestamp, then id, descending), as graph-node does.
+ * The sort key of rows of `entity` aliased `alias`: the chosen field, or `parent__child` read from the
+ * referenced (or deriving) entity at the same block, of whichever type implements an interface target.
+ * Without `orderBy`, entities go by id ascending whatever `orderDirection` says, as in graph-node.
  */
-function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
+export function orderKey(ctx: FilterContext, entity: EntityModel, alias: string, args: CollectionArgs): OrderKey {
+  if (!args.orderBy) return { key: null, direction: "ASC" };
   const direction = args.orderDirection === "desc" ? "DESC" : "ASC";
-  // Like graph-node, the default order ignores orderDirection; aggregations have no orderBy.
-  if (ref.interval) {
-    if (args.orderBy) throw new QueryError(`Type \`${ref.entity.name}\` is an aggregation: its buckets come newest first and cannot be ordered by \`${args.orderBy}\``);
-    return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
-  }
-  if (!args.orderBy) return `${col(alias, "id")} ASC`;
-  const refused = () => new QueryError(`Type \`${ref.entity.name}\` cannot be ordered by \`${args.orderBy}\``);
+  const refused = () => new QueryError(`Type \`${entity.name}\` cannot be ordered by \`${args.orderBy}\``);
   const [parentName, childName] = args.orderBy.split("__");
-  const field = ref.entity.field.get(parentName!);
+  const field = entity.field.get(parentName!);
   if (!field || (field.list && (childName !== undefined || field.derivedFrom))) throw refused();
-  let key: string;
-  if (childName === undefined && !field.derivedFrom) {
-    key = col(alias, field);
-  } else {
-    const target = field.reference ? ctx.schema.entities.get(field.reference) : undefined;
-    // `derived` alone orders by the deriving entity's id, `derived__child` and `reference__child` by its field.
-    const child = target?.field.get(childName ?? "id");
-    if (!target || !child || child.derivedFrom || child.list || child.reference) throw refused();
+  if (childName === undefined && !field.derivedFrom) return { key: field.name === "id" ? null : col(alias, field), direction };
+  const targets = field.reference ? implementersOf(ctx.schema, field.reference) : [];
+  // `derived` alone orders by the deriving entity's id, `derived__child` and `reference__child` by its field.
+  const childField = childName ?? "id";
+  const branches = targets.map((target) => {
+    const child = target.field.get(childField);
+    if (!child || child.derivedFrom || child.list || child.reference) throw refused();
     const inner = ctx.nextAlias();
-    const table = `${qualifiedTable(ctx.namespace, { entity: target })} ${inner}`;
     const block = blockCondition(ctx.params, inner, ctx.block);
+    let join: string;
     if (field.derivedFrom) {
-      // The entity whose back reference names this one; of several, the one with the smallest id, which is
-      // the one the field resolves to.
       const back = target.field.get(field.derivedFrom)!;
-      const join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
-      key = `(SELECT ${col(inner, child)} FROM ${table} WHERE ${join} AND ${block} ORDER BY ${col(inner, "id")} LIMIT 1)`;
+      join = back.list ? `${col(alias, "id")} = ANY(${col(inner, back)})` : `${col(inner, back)} = ${col(alias, "id")}`;
     } else {
-      key = `(SELECT ${col(inner, child)} FROM ${table} WHERE ${col(inner, "id")} = ${col(alias, field)} AND ${block} LIMIT 1)`;
+      join = `${col(inner, "id")} = ${col(alias, field)}`;
     }
-  }
-  return field.name === "id" && childName === undefined ? `${key} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
+    return `SELECT ${col(inner, child)} AS k, ${col(inner, "id")} AS i FROM ${qualifiedTable(ctx.namespace, { entity: target })} ${inner} WHERE ${join} AND ${block}`;
+  });
+  if (branches.length === 0) throw refused();
+  // Of several deriving entities, the one with the smallest id, which is the one the field resolves to.
+  return { key: `(SELECT u.k FROM (${branches.join(" UNION ALL ")}) u ORDER BY u.i LIMIT 1)`, direction };
+}
+
+/** The ORDER BY terms: the sort key, then the id; aggregations newest bucket first (timestamp, then id, descending). */
+function orderSql(ctx: FilterContext, ref: TableRef, alias: string, args: CollectionArgs): string {
+  // Without `orderBy`, an aggregation's buckets come newest first whatever `orderDirection` says, as in graph-node.
+  if (ref.interval && !args.orderBy) return `${col(alias, "timestamp")} DESC, ${col(alias, "id")} DESC`;
+  const { key, direction } = orderKey(ctx, ref.entity, alias, args);
+  return key === null ? `${col(alias, "id")} ${direction}` : `${key} ${direction}, ${col(alias, "id")} ${direction}`;
 }
 
 /** A database row as an entity read at `block`. */
-function toEntity(entity: EntityModel, row: Record<string, unknown>, block: number | null): EntityRow {
+export function toEntity(entity: EntityModel, row: Record<string, unknown>, block: number | null): EntityRow {
   const out: EntityRow = {};
   for (const field of entity.fields) {
     if (!field.derivedFrom) out[field.name] = fromSql(field, row[field.name]);
   }
   out[READ_AT_BLOCK] = block;
+  out[ENTITY_TYPE] = entity.name;
   return out;
 }
 
@@ -202,6 +216,8 @@ export interface MetaState {
   headNumber: number | null;
   headHash: string | null;
   headTimestamp: bigint | null;
+  /** The first block the deployment committed (null: no limit known). */
+  earliestBlock: number | null;
   /** Errors the indexer skipped over (`subgraphError: deny` refuses queries then). */
   hasErrors: boolean;
   /** The error that stopped indexing, if any; data up to the head is still served. */
@@ -211,7 +227,7 @@ export interface MetaState {
 /** Reads `_meta` (null when the indexer has not written it yet). */
 export async function readMeta(source: Pick<PlannerSource, "db" | "namespace">): Promise<MetaState | null> {
   const { rows } = await source.db.query<Record<string, unknown>>(
-    `SELECT deployment, head_number, head_hash, head_timestamp, has_errors, fatal_error FROM ${quote(source.namespace)}."_meta" LIMIT 1`,
+    `SELECT deployment, head_number, head_hash, head_timestamp, earliest_block, has_errors, fatal_error FROM ${quote(source.namespace)}."_meta" LIMIT 1`,
   );
   const row = rows[0];
   if (!row) return null;
@@ -220,6 +236,7 @@ export async function readMeta(source: Pick<PlannerSource, "db" | "namespace">):
     headNumber: row.head_number === null ? null : Number(row.head_number),
     headHash: row.head_hash ? bytesToHex(row.head_hash as Uint8Array) : null,
     headTimestamp: row.head_timestamp === null ? null : BigInt(row.head_timestamp as bigint),
+    earliestBlock: row.earliest_block === null || row.earliest_block === undefined ? null : Number(row.earliest_block),
     hasErrors: row.has_errors === true,
     fatalError: (row.fatal_error as string | null) ?? null,
   };

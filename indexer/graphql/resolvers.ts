@@ -4,7 +4,7 @@
  * list of N entities costs one query per field, not N.
  */
 import type { GraphQLFieldResolver } from "graphql/index.js";
-import type { AggregationInterval, EntityModel, FieldModel } from "../schema.ts";
+import { implementersOf, type AggregationInterval, type EntityModel, type FieldModel, type FulltextModel, type InterfaceModel } from "../schema.ts";
 import { batchesOf } from "./batches.ts";
 import { resolveReadPoint, type BlockHeight } from "./block.ts";
 import { QueryError } from "./errors.ts";
@@ -12,6 +12,8 @@ import {
   idKey, loadByIds, loadChildren, queryById, queryCollection, readBlock, READ_AT_BLOCK,
   type CollectionArgs, type EntityRow, type PlannerSource,
 } from "./planner.ts";
+import { querySearch } from "./fulltext.ts";
+import { loadAnyByIds, loadInterfaceChildren, queryInterfaceCollection } from "./interfacePlanner.ts";
 import { normaliseHex } from "./scalars.ts";
 
 type Resolver = GraphQLFieldResolver<any, unknown, any>;
@@ -25,7 +27,7 @@ interface RootArgs extends CollectionArgs {
 }
 
 /** The `id` argument (always an `ID` string) as the entity's id type. */
-function entityId(entity: EntityModel, id: string): unknown {
+function entityId(entity: Pick<EntityModel, "name" | "idType">, id: string): unknown {
   if (entity.idType === "Bytes") {
     const hex = normaliseHex(id);
     if (hex === undefined) throw new QueryError(`argument \`id\`: ${JSON.stringify(id)} is not a hex id of ${entity.name}`);
@@ -58,17 +60,43 @@ export function collectionResolver(source: PlannerSource, entity: EntityModel): 
   };
 }
 
+/** `<interface>(id, block, subgraphError)`: the entity of whichever type implements it. */
+export function interfaceSingleResolver(source: PlannerSource, iface: InterfaceModel): Resolver {
+  return async (_root, args: RootArgs) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    const id = entityId(iface, args.id!);
+    const found = await loadAnyByIds(source, implementersOf(source.schema, iface.name), [id], block);
+    return found.get(idKey(id)) ?? null;
+  };
+}
+
+/** `<interfaces>(first, skip, orderBy, orderDirection, where, block, subgraphError)` over every implementer. */
+export function interfaceCollectionResolver(source: PlannerSource, iface: InterfaceModel): Resolver {
+  return async (_root, args: RootArgs) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    return queryInterfaceCollection(source, iface.name, block, args);
+  };
+}
+
+/** `<search>(text, first, skip, where, block, subgraphError)` of a `@fulltext` directive. */
+export function searchResolver(source: PlannerSource, search: FulltextModel): Resolver {
+  return async (_root, args: RootArgs & { text: string }) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    return querySearch(source, search, block, args.text, args);
+  };
+}
+
 const blockOf = (row: EntityRow): number | null => row[READ_AT_BLOCK] ?? null;
 
 /** A stored reference: the referenced entity at the parent's block, batched over siblings. */
 export function referenceResolver(source: PlannerSource, field: FieldModel): Resolver {
-  const target = source.schema.entities.get(field.reference!)!;
+  const targets = implementersOf(source.schema, field.reference!);
   return (parent: EntityRow, _args, context) => {
     const id = parent[field.name];
     if (id === null || id === undefined) return null;
     const block = blockOf(parent);
-    return batchesOf(context).load(`ref:${target.name}:${block}`, id, async (ids) => {
-      const found = await loadByIds(source, target, ids, block);
+    return batchesOf(context).load(`ref:${field.reference}:${block}`, id, async (ids) => {
+      const found = await loadAnyByIds(source, targets, ids, block);
       return ids.map((one) => found.get(idKey(one)) ?? null);
     });
   };
@@ -81,8 +109,9 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
     if (!field.derivedFrom && (key === null || key === undefined)) return null;
     const block = blockOf(parent);
     const batchKey = `children:${parentEntity.name}.${field.name}:${block}:${JSON.stringify(args)}`;
+    const load = source.schema.interfaces.has(field.reference!) ? loadInterfaceChildren : loadChildren;
     const children = await batchesOf(context).load(batchKey, key, (parents) =>
-      loadChildren(source, parentEntity, field, parents, block, field.list ? args : { first: 1 }),
+      load(source, parentEntity, field, parents, block, field.list ? args : { first: 1 }),
     );
     return field.list ? children : (children[0] ?? null);
   };
@@ -92,8 +121,10 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
 export function metaResolver(source: PlannerSource): Resolver {
   return async (_root, args: { block?: BlockHeight | null }) => {
     const { block, meta } = await resolveReadPoint(source, args.block, "allow");
-    const known = block === null ? null : await readBlock(source, { number: block });
-    const isHead = block !== null && block === meta?.headNumber;
+    const known = block === null || (args.block?.number !== undefined && args.block.number !== null) ? null : await readBlock(source, { number: block });
+    // Asked for a block by number, graph-node answers its number alone: hash and timestamp are null.
+    const byNumber = args.block?.number !== undefined && args.block.number !== null;
+    const isHead = !byNumber && block !== null && block === meta?.headNumber;
     return {
       block: {
         number: block ?? 0,

@@ -29,7 +29,8 @@ describe("graph-node scalars", () => {
     expect(BytesScalar.parseValue("ab")).toBe("0xab");
     expect(() => BytesScalar.parseValue("0xabc")).toThrow(/even number of hex digits/);
     expect(() => BytesScalar.parseValue("0xzz")).toThrow(/Bytes expects a hex string/);
-    expect(() => TimestampScalar.parseLiteral({ kind: Kind.BOOLEAN, value: true })).toThrow(/Timestamp expects a string or an integer/);
+    expect(() => TimestampScalar.parseLiteral({ kind: Kind.BOOLEAN, value: true })).toThrow(/Timestamp expects a string/);
+    expect(() => TimestampScalar.parseLiteral({ kind: Kind.INT, value: "1" })).toThrow(/Timestamp expects a string/);
     expect(normaliseHex("nope")).toBeUndefined();
     expect(normaliseHex("0x1")).toBeUndefined();
   });

@@ -138,8 +138,12 @@ export const Int8Scalar = new GraphQLScalarType({
 export const TimestampScalar = new GraphQLScalarType({
   name: "Timestamp",
   serialize: (value) => outputString("Timestamp", value),
-  parseValue: forVariables(timestampInput),
-  parseLiteral: (node) => timestampInput(literal(node, [Kind.STRING, Kind.INT], "Timestamp")),
+  // graph-node takes a Timestamp input as a string only, in a literal and in a variable alike.
+  parseValue: forVariables((value) => {
+    if (typeof value !== "string") throw new ScalarInputError(`Timestamp expects a string, not ${JSON.stringify(value)}`);
+    return timestampInput(value);
+  }),
+  parseLiteral: (node) => timestampInput(literal(node, [Kind.STRING], "Timestamp")),
 });
 
 /** The graph-node scalars by name. */

@@ -1,19 +1,22 @@
 /**
  * The query schema graph-node derives from a subgraph schema: per entity type an object type, a
- * `<Type>_filter` input, a `<Type>_orderBy` enum, and root fields `<type>(id)` and `<types>(…)`; per
- * aggregation `<types>(interval, …)`; and `_meta`. Resolvers read the SQL layout of `store/layout.ts`.
+ * `<Type>_filter` input, a `<Type>_orderBy` enum, and root fields `<type>(id)` and `<types>(…)`; the same
+ * per interface, over every type that implements it; per aggregation `<types>(interval, …)`; and `_meta`. Resolvers read the SQL layout of `store/layout.ts`.
  */
 import {
-  GraphQLBoolean, GraphQLEnumType, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
+  GraphQLBoolean, GraphQLEnumType, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLInterfaceType, GraphQLList, GraphQLNonNull,
   GraphQLObjectType, GraphQLSchema, GraphQLString,
   type GraphQLFieldConfig, type GraphQLFieldConfigArgumentMap, type GraphQLInputFieldConfigMap, type GraphQLInputType,
   type GraphQLOutputType, type GraphQLScalarType,
 } from "graphql/index.js";
-import type { EntityModel, FieldModel, SchemaModel } from "../schema.ts";
+import type { EntityModel, FieldModel, InterfaceModel, SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
 import { collectionFieldName, singleFieldName } from "./names.ts";
-import type { PlannerSource } from "./planner.ts";
-import { childrenResolver, collectionResolver, metaResolver, referenceResolver, singleResolver } from "./resolvers.ts";
+import { ENTITY_TYPE, type EntityRow, type PlannerSource } from "./planner.ts";
+import {
+  childrenResolver, collectionResolver, interfaceCollectionResolver, interfaceSingleResolver, metaResolver, referenceResolver, searchResolver,
+  singleResolver,
+} from "./resolvers.ts";
 import { CUSTOM_SCALARS } from "./scalars.ts";
 
 const BUILTIN_SCALARS: Record<string, GraphQLScalarType> = {
@@ -82,14 +85,15 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
     },
   });
 
-  const objects = new Map<string, GraphQLObjectType>();
+  const objects = new Map<string, GraphQLObjectType | GraphQLInterfaceType>();
+  const interfaceTypes = new Map<string, GraphQLInterfaceType>();
   const filters = new Map<string, GraphQLInputObjectType>();
   const orderBys = new Map<string, GraphQLEnumType>();
 
   const scalarType = (field: FieldModel): GraphQLScalarType | GraphQLEnumType =>
     field.enumName ? enums.get(field.enumName)! : BUILTIN_SCALARS[field.name === "id" && field.typeName === "ID" ? "ID" : field.typeName] ?? BUILTIN_SCALARS[field.scalar]!;
 
-  const collectionArgs = (target: EntityModel): GraphQLFieldConfigArgumentMap => ({
+  const collectionArgs = (target: { name: string }): GraphQLFieldConfigArgumentMap => ({
     skip: { type: GraphQLInt, defaultValue: 0 },
     first: { type: GraphQLInt, defaultValue: 100 },
     orderBy: { type: orderBys.get(target.name)! },
@@ -101,50 +105,76 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
     skip: { type: GraphQLInt, defaultValue: 0 },
     first: { type: GraphQLInt, defaultValue: 100 },
     interval: { type: new GraphQLNonNull(interval) },
+    orderBy: { type: orderBys.get(target.name)! },
+    orderDirection: { type: orderDirection },
     where: { type: filters.get(target.name)! },
     current: { type: current, defaultValue: "ignore" },
   });
 
+  for (const iface of model.interfaces.values()) {
+    orderBys.set(iface.name, new GraphQLEnumType({ name: `${iface.name}_orderBy`, values: orderByValues(model, iface) }));
+    filters.set(iface.name, new GraphQLInputObjectType({ name: `${iface.name}_filter`, fields: () => filterFields(iface, false) }));
+    const type = new GraphQLInterfaceType({
+      name: iface.name,
+      description: iface.description,
+      fields: () => Object.fromEntries(iface.fields.map((field) => [field.name, interfaceField(field)])),
+      resolveType: (row: EntityRow) => row[ENTITY_TYPE],
+    });
+    interfaceTypes.set(iface.name, type);
+    objects.set(iface.name, type);
+  }
+
   for (const entity of model.entities.values()) {
-    if (entity.kind !== "aggregation") {
-      orderBys.set(entity.name, new GraphQLEnumType({ name: `${entity.name}_orderBy`, values: orderByValues(model, entity) }));
-    }
+    orderBys.set(entity.name, new GraphQLEnumType({ name: `${entity.name}_orderBy`, values: orderByValues(model, entity) }));
     filters.set(entity.name, new GraphQLInputObjectType({
       name: `${entity.name}_filter`,
-      fields: () => filterFields(entity),
+      fields: () => filterFields(entity, entity.kind === "aggregation"),
     }));
     objects.set(entity.name, new GraphQLObjectType({
       name: entity.name,
       description: entity.description,
+      interfaces: () => entity.interfaces.map((name) => interfaceTypes.get(name)!),
       fields: () => Object.fromEntries(entity.fields.map((field) => [field.name, objectField(entity, field)])),
     }));
   }
 
-  function objectField(entity: EntityModel, field: FieldModel): GraphQLFieldConfig<unknown, unknown> {
+  function outputType(field: FieldModel): GraphQLOutputType {
     let base: GraphQLOutputType = field.reference ? objects.get(field.reference)! : scalarType(field);
     if (field.list) base = new GraphQLList(field.reference ? new GraphQLNonNull(base) : base);
-    const type = field.required ? new GraphQLNonNull(base) : base;
+    return field.required ? new GraphQLNonNull(base) : base;
+  }
+
+  /** An interface's field: its type and arguments; the implementing type's own field resolves it. */
+  function interfaceField(field: FieldModel): GraphQLFieldConfig<unknown, unknown> {
+    const type = outputType(field);
+    if (field.reference && field.list) return { type, description: field.description, args: collectionArgs({ name: field.reference }) };
+    return { type, description: field.description };
+  }
+
+  function objectField(entity: EntityModel, field: FieldModel): GraphQLFieldConfig<unknown, unknown> {
+    const type = outputType(field);
     if (!field.reference) return { type, description: field.description };
-    const target = model.entities.get(field.reference)!;
-    if (field.list) return { type, description: field.description, args: collectionArgs(target), resolve: childrenResolver(source, entity, field) };
+    if (field.list) return { type, description: field.description, args: collectionArgs({ name: field.reference }), resolve: childrenResolver(source, entity, field) };
     if (field.derivedFrom) return { type, description: field.description, resolve: childrenResolver(source, entity, field) };
     return { type, description: field.description, resolve: referenceResolver(source, field) };
   }
 
-  function filterFields(entity: EntityModel): GraphQLInputFieldConfigMap {
+  function filterFields(entity: EntityModel | InterfaceModel, aggregation: boolean): GraphQLInputFieldConfigMap {
     const fields: GraphQLInputFieldConfigMap = {};
-    const aggregation = entity.kind === "aggregation";
     const add = (name: string, suffixes: string[], type: GraphQLInputType, listType: GraphQLInputType) => {
       for (const suffix of suffixes) fields[`${name}${suffix}`] = { type: suffix === "_in" || suffix === "_not_in" ? listType : type };
     };
     for (const field of entity.fields) {
+      // graph-node filters an aggregation on its id, timestamp and dimensions only, not on aggregated values.
+      if (aggregation && field.aggregate) continue;
       if (field.reference) {
         if (!field.derivedFrom) {
           // References are filtered by the target's id: a String (hex for Bytes ids), or an Int for Int8 ids.
-          const idInput = model.entities.get(field.reference)!.idType === "Int8" ? GraphQLInt : GraphQLString;
+          const idInput = field.scalar === "Int8" ? GraphQLInt : GraphQLString;
           const idList = new GraphQLList(new GraphQLNonNull(idInput));
           if (field.list) add(field.name, LIST_OPS, idList, idList);
-          else add(field.name, filterSuffixes(field, idInput.name, aggregation), idInput, idList);
+          // A reference to a Bytes id takes the Bytes operations (no text or `_nocase` ones), as in graph-node.
+          else add(field.name, filterSuffixes(field, field.scalar === "Bytes" ? "Bytes" : idInput.name, aggregation), idInput, idList);
         }
         fields[`${field.name}_`] = { type: filters.get(field.reference)! };
         continue;
@@ -184,6 +214,34 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
     queryFields[collectionFieldName(entity.name)] = { type: list, args: { ...collectionArgs(entity), ...blockArgs }, resolve: collectionResolver(source, entity) };
   }
 
+  for (const iface of model.interfaces.values()) {
+    const type = interfaceTypes.get(iface.name)!;
+    queryFields[singleFieldName(iface.name)] = {
+      type,
+      args: { id: { type: new GraphQLNonNull(GraphQLID) }, ...blockArgs },
+      resolve: interfaceSingleResolver(source, iface),
+    };
+    queryFields[collectionFieldName(iface.name)] = {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
+      args: { ...collectionArgs(iface), ...blockArgs },
+      resolve: interfaceCollectionResolver(source, iface),
+    };
+  }
+
+  for (const search of model.fulltext) {
+    queryFields[search.name] = {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objects.get(search.entity)!))),
+      args: {
+        text: { type: new GraphQLNonNull(GraphQLString) },
+        first: { type: GraphQLInt, defaultValue: 100 },
+        skip: { type: GraphQLInt, defaultValue: 0 },
+        where: { type: filters.get(search.entity)! },
+        ...blockArgs,
+      },
+      resolve: searchResolver(source, search),
+    };
+  }
+
   const blockType = new GraphQLObjectType({
     name: "_Block_",
     fields: {
@@ -204,19 +262,21 @@ export function buildQuerySchema(options: { schema: SchemaModel; db: Db; namespa
   });
   queryFields._meta = { type: metaType, args: { block: { type: blockHeight } }, resolve: metaResolver(source) };
 
-  return new GraphQLSchema({ query: new GraphQLObjectType({ name: "Query", fields: queryFields }) });
+  // Every implementing type is part of the schema even when no field names it (for `... on Type` fragments).
+  const types = [...objects.values()].filter((type) => type instanceof GraphQLObjectType);
+  return new GraphQLSchema({ query: new GraphQLObjectType({ name: "Query", fields: queryFields }), types });
 }
 
 /**
  * Every field, and `reference__field` for the single-valued, non-reference fields of a to-one reference
  * (graph-node's enum; ordering by a derived field is refused when asked for).
  */
-function orderByValues(model: SchemaModel, entity: EntityModel): Record<string, object> {
+function orderByValues(model: SchemaModel, entity: EntityModel | InterfaceModel): Record<string, object> {
   const values: Record<string, object> = {};
   for (const field of entity.fields) {
     values[field.name] = {};
     if (field.reference && !field.list) {
-      for (const child of model.entities.get(field.reference)!.fields) {
+      for (const child of (model.entities.get(field.reference) ?? model.interfaces.get(field.reference)!).fields) {
         if (!child.list && !child.reference) values[`${field.name}__${child.name}`] = {};
       }
     }

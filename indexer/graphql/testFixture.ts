@@ -116,7 +116,7 @@ export async function openFixture(): Promise<{ db: Db; schema: SchemaModel }> {
       number, hexToBytes(`0xaa0${number}`), hexToBytes(`0xaa0${number - 1}`), String(1_700_000_000 + number * 12),
     ]);
   }
-  await db.query(`INSERT INTO ${quote(NAMESPACE)}."_meta" (deployment, head_number, head_hash, head_timestamp) VALUES ($1, $2, $3, $4)`, [
+  await db.query(`INSERT INTO ${quote(NAMESPACE)}."_meta" (deployment, head_number, head_hash, head_timestamp, earliest_block) VALUES ($1, $2, $3, $4, 1)`, [
     "QmFixture", 4, hexToBytes("0xaa04"), String(1_700_000_048),
   ]);
   return { db, schema };

@@ -3,7 +3,7 @@
  * the block's own writes over the committed state (the mirror), and `commit` hands everything to the store for
  * one atomic write.
  */
-import { storedFields, type EntityModel, type SchemaModel } from "../schema.ts";
+import { implementersOf, storedFields, type EntityModel, type SchemaModel } from "../schema.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import type { HostStore } from "./hostStore.ts";
 import { secondsToTimestamp, type Entity, type Value } from "./layout.ts";
@@ -115,16 +115,18 @@ export class BlockCache implements BlockWriter {
     if (!field?.derivedFrom || !field.reference) {
       throw new StoreError(`${entityType}.${fieldName} is not a @derivedFrom field`);
     }
-    const related = this.storedEntity(field.reference, "read");
-    const back = related.field.get(field.derivedFrom)!;
+    // Through an interface, the entities of every type that implements it.
     const targetKey = entityKey(model, id);
-    const pending = this.changes.get(related.name);
-    const candidates = new Set(this.mirror.referencing(related.name, back, targetKey));
-    for (const key of pending?.keys() ?? []) candidates.add(key);
     const entities: Entity[] = [];
-    for (const key of candidates) {
-      const entity = pending?.has(key) ? pending.get(key)! : (this.mirror.get(related.name, key) ?? null);
-      if (entity && refersTo(entity, back, targetKey)) entities.push(copyEntity(entity));
+    for (const related of implementersOf(this.schema, field.reference)) {
+      const back = related.field.get(field.derivedFrom)!;
+      const pending = this.changes.get(related.name);
+      const candidates = new Set(this.mirror.referencing(related.name, back, targetKey));
+      for (const key of pending?.keys() ?? []) candidates.add(key);
+      for (const key of candidates) {
+        const entity = pending?.has(key) ? pending.get(key)! : (this.mirror.get(related.name, key) ?? null);
+        if (entity && refersTo(entity, back, targetKey)) entities.push(copyEntity(entity));
+      }
     }
     return entities;
   }

@@ -183,6 +183,8 @@ export function createMetaSql(namespace: string): string {
     `CREATE TABLE IF NOT EXISTS ${ns}."_meta" (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), deployment text NOT NULL, head_number int4, head_hash bytea, head_timestamp int8, has_errors boolean NOT NULL DEFAULT false, fatal_error text, fatal_block int4, fatal_hash bytea);`,
     // Databases made before the failed block was recorded.
     `ALTER TABLE ${ns}."_meta" ADD COLUMN IF NOT EXISTS fatal_block int4, ADD COLUMN IF NOT EXISTS fatal_hash bytea;`,
+    // The first block committed: queries of earlier blocks are refused, as graph-node refuses them.
+    `ALTER TABLE ${ns}."_meta" ADD COLUMN IF NOT EXISTS earliest_block int4;`,
     `CREATE TABLE IF NOT EXISTS ${ns}."_blocks" (number int4 PRIMARY KEY, hash bytea NOT NULL, parent_hash bytea NOT NULL, timestamp int8 NOT NULL);`,
   ].join("\n");
 }

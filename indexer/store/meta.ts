@@ -77,6 +77,11 @@ export async function writeHead(db: Db, namespace: string, block: BlockPtr): Pro
     `DELETE FROM ${blocksTable(namespace)} WHERE number < (SELECT max(number) FROM ${blocksTable(namespace)} WHERE number <= $1)`,
     [block.number - REVERTIBLE_BLOCKS],
   );
+  // The first block a deployment commits is its earliest; one that had a head before this was recorded keeps no limit.
+  await db.query(
+    `UPDATE ${metaTable(namespace)} SET earliest_block = COALESCE(earliest_block, CASE WHEN head_number IS NULL THEN $1::int4 ELSE 0 END)`,
+    [block.number],
+  );
   await setHead(db, namespace, block);
 }
 

@@ -131,9 +131,10 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     await send(() => asStorefront.redeemFrom(A, 30n, ethers.id("order-ref-1")));
     tally.redeemed += 30n;
     await send(() => token.connect(a!).transfer(B, 1n));
-    // Points are spent anywhere: D redeems at a second storefront that issued nothing, which also takes A's
-    // points with A's approval (redeemFrom).
-    await send(() => token.connect(d!).redeem(S2, 5n, ethers.id("order-ref-s2")));
+    // Points are spent anywhere: a second storefront that issued nothing redeems D's and A's points with their
+    // approvals (redeemFrom).
+    await send(() => token.connect(d!).approve(S2, 5n));
+    await send(() => token.connect(storefront2).redeemFrom(D, 5n, ethers.id("order-ref-s2")));
     await send(() => token.connect(a!).approve(S2, 4n));
     await send(() => token.connect(storefront2).redeemFrom(A, 4n, ethers.id("order-ref-s2-from")));
 

@@ -6,7 +6,7 @@
  * receives it whole (every stored field, null where absent). An immutable entity can be written again only in the
  * block that created it. Timeseries data points get a generated id and the block's timestamp.
  */
-import { storedFields, type EntityModel } from "../../schema.ts";
+import { implementersOf, storedFields, type EntityModel } from "../../schema.ts";
 import type { Entity, Value } from "../../store/layout.ts";
 import { apiVersionAtLeast, type HostContext, type HostFunctionGroup } from "../context.ts";
 import { MappingError } from "../errors.ts";
@@ -33,9 +33,10 @@ export const storeFunctions: HostFunctionGroup = (context) => {
       if (!field?.derivedFrom || !field.reference) {
         throw new MappingError(`Entity ${entity.name}: field \`${fieldName}\` is not a @derivedFrom field`);
       }
-      const target = context.schema.entities.get(field.reference)!;
+      // Through an interface, the related entities may be of several types: a field is typed as the first one that has it.
+      const targets = implementersOf(context.schema, field.reference);
       const related = context.env.store.loadRelated(entity.name, normalizeId(entity, heap().readString(idPtr)), fieldName);
-      const pointers = related.map((e) => writeEntity(heap(), e, (name) => target.field.get(name)));
+      const pointers = related.map((e) => writeEntity(heap(), e, (name) => targets.map((t) => t.field.get(name)).find((f) => f !== undefined)));
       return heap().writePointerArray(pointers, "ArrayTypedMapStringStoreValue");
     },
   };
