@@ -19,8 +19,8 @@ export async function runScript(what: string, args: string[], env: NodeJS.Proces
   if (code !== 0) throw new CommandError(`${what} failed (exit ${code ?? "on a signal"}); see its output above`);
 }
 
-/** Compiles the contracts and TypeChain types when missing or stale. */
-export const buildContracts = () => runScript("compiling the contracts", [join(root, "scripts", "build-contracts.mjs"), "--quiet"]);
+/** Compiles the deployed contracts (not the mocks nor the Solidity tests) when missing or stale. */
+export const buildContracts = () => runScript("compiling the contracts", [join(root, "scripts", "build-contracts.mjs"), "--quiet", "--deployed"]);
 
 /** Builds the subgraph for deployments/localhost.json when missing or stale (subgraph/build/). */
 export const buildSubgraph = () => runScript("building the subgraph", [join(root, "subgraph", "scripts", "build.mjs"), "--network", "localhost"]);

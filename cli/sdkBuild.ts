@@ -25,18 +25,23 @@ function newestSource(dir: string): number {
 /** Whether sdk/dist is missing or older than a source of the SDK or the contracts' artifacts. */
 export function sdkStale(): boolean {
   if (!existsSync(built)) return true;
-  const stamp = join(root, "artifacts", ".dcrm-build-stamp");
-  const inputs = Math.max(newestSource(join(sdkDir, "src")), existsSync(stamp) ? statSync(stamp).mtimeMs : 0);
+  const stamps = [".dcrm-build-stamp", ".dcrm-build-stamp-deployed"].map((name) => join(root, "artifacts", name));
+  const inputs = Math.max(newestSource(join(sdkDir, "src")), ...stamps.map((stamp) => (existsSync(stamp) ? statSync(stamp).mtimeMs : 0)));
   return statSync(built).mtimeMs < inputs;
+}
+
+/** Builds the SDK (as `npm run sdk:build`) when stale; resolves with whether it built. Needs the contracts' artifacts. */
+export async function buildSdk(log: (line: string) => void): Promise<boolean> {
+  if (!sdkStale()) return false;
+  log("building the SDK (as npm run sdk:build does)…");
+  await runScript("generating the SDK's ABIs, hooks and errors", [join(sdkDir, "scripts", "generate.mjs")]);
+  await runScript("compiling the SDK", [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(sdkDir, "tsconfig.build.json")]);
+  return true;
 }
 
 /** The SDK's module, built first when stale. */
 export async function loadSdk(log: (line: string) => void): Promise<typeof Sdk> {
-  if (sdkStale()) {
-    log("building the SDK (as npm run sdk:build does)…");
-    await runScript("generating the SDK's ABIs, hooks and errors", [join(sdkDir, "scripts", "generate.mjs")]);
-    await runScript("compiling the SDK", [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(sdkDir, "tsconfig.build.json")]);
-  }
+  await buildSdk(log);
   const specifier = "@dcrm/sdk";
   return (await import(specifier)) as typeof Sdk;
 }

@@ -83,7 +83,11 @@ try {
     process.exit(1);
   });
 } catch (error) {
-  if (error instanceof ManifestError || error instanceof SchemaError) fail(error.message);
+  if (error instanceof ManifestError || error instanceof SchemaError) {
+    // What the subgraph asks for is not a usage mistake: the reasons alone, no usage text.
+    console.error(`indexer: cannot run ${values.subgraph}: ${error.message}`);
+    process.exit(1);
+  }
   const message = (error as Error).message;
   const where = isPostgresUrl(database) ? `the schema subgraph on ${describeLocation(database)}` : `the data directory ${values.db}`;
   const hint = /holds deployment/.test(message) ? ` (${where})` : "";

@@ -31,6 +31,8 @@ export type IndexerStatus = "syncing" | "synced" | "failed" | "stopped";
 export interface PassReport {
   from: number;
   to: number;
+  /** The last block of the range that was committed (`from - 1` when none was): what the pass indexed. */
+  indexedTo: number;
   blocksWithTriggers: number;
   triggers: number;
   /** Reading logs, blocks and headers from the chain. */
@@ -42,7 +44,7 @@ export interface PassReport {
 }
 
 /** What the indexer has done since it started: the sums of its passes. */
-export type IndexerTotals = Omit<PassReport, "from" | "to">;
+export type IndexerTotals = Omit<PassReport, "from" | "to" | "indexedTo">;
 
 export class Indexer {
   readonly build: SubgraphBuild;
@@ -101,7 +103,7 @@ export class Indexer {
     // hash is kept there for the reorg check to find the common ancestor by.
     const reorgable = chainHead - REVERTIBLE_BLOCKS;
     if (from < reorgable && to > reorgable) to = reorgable;
-    const report: PassReport = { from, to, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
+    const report: PassReport = { from, to, indexedTo: from - 1, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
     try {
       return await this.indexRange(report, chainHead);
     } finally {
@@ -139,6 +141,7 @@ export class Indexer {
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
+      let blockTriggers = 0;
       for (const log of blockLogs) {
         for (const matched of this.matcher.match(log)) {
           const dataSource = matched.dataSource;
@@ -150,7 +153,7 @@ export class Indexer {
               log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
               ids,
             });
-            report.triggers += 1;
+            blockTriggers += 1;
           } catch (error) {
             if (error instanceof UndecodableLogError) {
               // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
@@ -174,6 +177,8 @@ export class Indexer {
       await writer.commit();
       report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
+      report.triggers += blockTriggers;
+      report.indexedTo = number;
     }
     started = performance.now();
     const settled = await this.chain.header(to);
@@ -190,6 +195,7 @@ export class Indexer {
       await this.store.advanceHead(target);
       report.commitMs += performance.now() - started;
     }
+    report.indexedTo = to;
     this.status = to >= chainHead ? "synced" : "syncing";
     return report;
   }
@@ -220,10 +226,11 @@ export class Indexer {
         await this.sleep(retryDelay);
         continue;
       }
-      if (report && (report.triggers > 0 || report.to - report.from >= 100)) {
+      // Only what was committed: a pass cut short (a failing handler, a chain that moved) claims no more.
+      if (report && report.indexedTo >= report.from && (report.triggers > 0 || report.indexedTo - report.from >= 100)) {
         const ms = (value: number) => `${Math.round(value)} ms`;
         this.log(
-          `indexed blocks ${report.from}..${report.to}: ${report.triggers} triggers in ${report.blocksWithTriggers} blocks in ${ms(Date.now() - startedAt)} ` +
+          `indexed blocks ${report.from}..${report.indexedTo}: ${report.triggers} triggers in ${report.blocksWithTriggers} blocks in ${ms(Date.now() - startedAt)} ` +
             `(chain ${ms(report.readMs)}, handlers ${ms(report.handlerMs)}, store ${ms(report.commitMs)}), head ${this.store.head?.number}`,
         );
       }

@@ -11,6 +11,19 @@ import { loadSubgraph, ManifestError } from "./manifest.ts";
 const fixture = join(dirname(fileURLToPath(import.meta.url)), "testing", "ping-subgraph");
 const ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
+/** A WASM module that imports the functions `names` (no arguments, no result) from `env`, as bytes in a string. */
+function wasmImporting(names: string[]): string {
+  const vec = (items: number[][]) => [items.length, ...items.flat()];
+  const name = (text: string) => [text.length, ...Buffer.from(text)];
+  const section = (id: number, body: number[]) => [id, body.length, ...body];
+  const bytes = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+  if (names.length) {
+    bytes.push(...section(1, vec([[0x60, 0, 0]])), ...section(2, vec(names.map((n) => [...name("env"), ...name(n), 0, 0]))));
+  }
+  return String.fromCharCode(...bytes);
+}
+const EMPTY_WASM = wasmImporting([]);
+
 /** A build folder as `graph build` lays it out, with `edit` applied to the manifest text. */
 function buildFolder(edit: (manifest: string) => string = (m) => m, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "manifest-test-"));
@@ -24,7 +37,7 @@ function buildFolder(edit: (manifest: string) => string = (m) => m, files: Recor
     "subgraph.yaml": edit(manifest),
     "schema.graphql": readFileSync(join(fixture, "schema.graphql"), "utf8"),
     "Pinger/Pinger.json": readFileSync(join(fixture, "abis", "Pinger.json"), "utf8"),
-    "Pinger/Pinger.wasm": "\0asm",
+    "Pinger/Pinger.wasm": EMPTY_WASM,
     ...files,
   };
   for (const [name, text] of Object.entries(all)) {
@@ -52,7 +65,7 @@ describe("loadSubgraph", () => {
   it("gives a new deployment id when any file of the build changes, and the same one otherwise", () => {
     const a = loadSubgraph(buildFolder()).deployment;
     expect(loadSubgraph(buildFolder()).deployment).toBe(a);
-    expect(loadSubgraph(buildFolder((m) => m, { "Pinger/Pinger.wasm": "\0asm\u0001" })).deployment).not.toBe(a);
+    expect(loadSubgraph(buildFolder((m) => m, { "Pinger/Pinger.wasm": wasmImporting([]) + "\0\u0002\u0001x" })).deployment).not.toBe(a);
     expect(loadSubgraph(buildFolder((m) => m.replace("startBlock: 7", "startBlock: 8"))).deployment).not.toBe(a);
   });
 
@@ -61,6 +74,11 @@ describe("loadSubgraph", () => {
     ["an event the ABI lacks", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")), /no event Pong/],
     ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,indexed uint256)")), /no event Ping\(address,indexed uint256\)/],
     ["a receipt handler", () => buildFolder((m) => m.replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")), /receipt: true/],
+    [
+      "a receipt handler below apiVersion 0.0.7",
+      () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.6").replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")),
+      /only from apiVersion 0\.0\.7 on/,
+    ],
     ["an end block", () => buildFolder((m) => m.replace("startBlock: 7", "startBlock: 7\n      endBlock: 9")), /endBlock/],
     ["grafting", () => buildFolder((m) => `${m}graft:\n  base: Qm\n  block: 1\n`), /graft/],
     ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],
@@ -79,6 +97,37 @@ describe("loadSubgraph", () => {
     } catch (error) {
       expect((error as Error).name).toMatch(/ManifestError|SchemaError/);
     }
+  });
+
+  it("lists every problem of the manifest, the schema and the WASM imports in one refusal", () => {
+    const folder = buildFolder(
+      (m) =>
+        `${m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.3").replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")}graft:\n  base: Qm\n  block: 1\n`,
+      {
+        "schema.graphql": "type Thing @entity { name: String! }",
+        "Pinger/Pinger.wasm": wasmImporting(["store.set", "ipfs.cat", "notAHostFunction"]),
+      },
+    );
+    let refusal: ManifestError | undefined;
+    try {
+      loadSubgraph(folder);
+    } catch (error) {
+      refusal = error as ManifestError;
+    }
+    expect(refusal).toBeInstanceOf(ManifestError);
+    expect(refusal!.problems).toEqual([
+      "grafting (graft:) is not supported by this indexer",
+      "type Thing: needs a non-null field id",
+      "dataSources[0] (Pinger): apiVersion 0.0.3 is not supported (0.0.5, 0.0.6, 0.0.7, 0.0.8, 0.0.9)",
+      "dataSources[0] (Pinger): the mapping calls `ipfs.cat`, which needs an IPFS node; this indexer has none",
+      "dataSources[0] (Pinger): the mapping imports the host function `notAHostFunction`, which this indexer does not provide",
+      "dataSources[0] (Pinger): the ABI has no event Pong(indexed address,uint256) (the manifest must say which parameters are indexed, as the ABI does)",
+    ]);
+    expect(refusal!.message.split("\n")).toEqual(["this subgraph uses 6 things the indexer cannot honour:", ...refusal!.problems.map((p) => `  - ${p}`)]);
+  });
+
+  it.each(["0.0.5", "0.0.6"])("accepts apiVersion %s, which graph-cli writes when it migrates an older manifest", (apiVersion) => {
+    expect(loadSubgraph(buildFolder((m) => m.replace("apiVersion: 0.0.9", `apiVersion: ${apiVersion}`))).dataSources[0]!.apiVersion).toBe(apiVersion);
   });
 
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {

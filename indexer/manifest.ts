@@ -10,7 +10,9 @@ import { dirname, join, resolve } from "node:path";
 import { type Abi, type AbiEvent, toEventSelector } from "viem";
 import { parse as parseYaml } from "yaml";
 
-import { parseSchema, type SchemaModel } from "./schema.ts";
+import { apiVersionAtLeast } from "./host/context.ts";
+import { unavailableImports } from "./host/imports.ts";
+import { parseSchema, SchemaError, type SchemaModel } from "./schema.ts";
 
 /** One event handler of a data source, matched by its log's first topic. */
 export interface EventHandlerSpec {
@@ -45,12 +47,22 @@ export interface SubgraphBuild {
   deployment: string;
 }
 
-/** A build this indexer cannot run, with the reason. */
+/**
+ * A build this indexer cannot run. `problems` lists every reason found (the manifest, the schema and the WASM
+ * modules' imports are all checked before it is thrown), so one start says everything that needs changing.
+ */
 export class ManifestError extends Error {
   override name = "ManifestError";
+  readonly problems: string[];
+
+  constructor(problems: string | string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.length === 1 ? list[0]! : `this subgraph uses ${list.length} things the indexer cannot honour:\n${list.map((p) => `  - ${p}`).join("\n")}`);
+    this.problems = list;
+  }
 }
 
-const SUPPORTED_API_VERSIONS = new Set(["0.0.7", "0.0.8", "0.0.9"]);
+const SUPPORTED_API_VERSIONS = new Set(["0.0.5", "0.0.6", "0.0.7", "0.0.8", "0.0.9"]);
 
 /** Reads and checks the build in `directory` (a folder holding `subgraph.yaml`, or the manifest's own path). */
 export function loadSubgraph(directory: string): SubgraphBuild {
@@ -59,16 +71,21 @@ export function loadSubgraph(directory: string): SubgraphBuild {
   if (!existsSync(manifestPath)) {
     throw new ManifestError(`${manifestPath} does not exist: point the indexer at the folder \`graph build\` wrote (e.g. subgraph/build)`);
   }
+  const problems: string[] = [];
+  const refuse = (problem: string) => void problems.push(problem);
   const hash = createHash("sha256");
-  const read = (file: string, what: string): Buffer => {
+  const read = (file: string, what: string): Buffer | null => {
     const path = join(root, file);
-    if (!existsSync(path)) throw new ManifestError(`${what}: ${path} does not exist`);
+    if (!existsSync(path)) {
+      refuse(`${what}: ${path} does not exist`);
+      return null;
+    }
     const bytes = readFileSync(path);
     hash.update(file).update(bytes);
     return bytes;
   };
 
-  const manifestText = read("subgraph.yaml", "manifest").toString("utf8");
+  const manifestText = read("subgraph.yaml", "manifest")!.toString("utf8");
   let manifest: any;
   try {
     manifest = parseYaml(manifestText);
@@ -76,94 +93,142 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     throw new ManifestError(`${manifestPath} is not valid YAML: ${(error as Error).message}`);
   }
   if (!manifest || typeof manifest !== "object") throw new ManifestError(`${manifestPath} is empty`);
-  if (manifest.templates?.length) throw new ManifestError("data source templates are not supported by this indexer yet");
-  if (manifest.graft) throw new ManifestError("grafting (graft:) is not supported by this indexer");
+  if (manifest.templates?.length) refuse("data source templates are not supported by this indexer yet");
+  if (manifest.graft) refuse("grafting (graft:) is not supported by this indexer");
   if (Array.isArray(manifest.features) && manifest.features.length) {
-    throw new ManifestError(`features ${manifest.features.join(", ")} are not supported by this indexer yet`);
+    refuse(`features ${manifest.features.join(", ")} are not supported by this indexer yet`);
   }
-  if (!manifest.schema?.file) throw new ManifestError("the manifest names no schema file (schema.file)");
-  const schema = parseSchema(read(manifest.schema.file, "schema").toString("utf8"));
-  if (!Array.isArray(manifest.dataSources) || manifest.dataSources.length === 0) {
-    throw new ManifestError("the manifest has no dataSources");
-  }
-
-  const dataSources = manifest.dataSources.map((source: any, index: number): DataSourceSpec => {
-    const where = `dataSources[${index}] (${source?.name ?? "unnamed"})`;
-    if (source.kind !== "ethereum/contract" && source.kind !== "ethereum") {
-      throw new ManifestError(`${where}: kind ${source.kind} is not supported (only ethereum/contract)`);
-    }
-    const mapping = source.mapping ?? {};
-    if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
-      throw new ManifestError(`${where}: apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
-    }
-    if (mapping.blockHandlers?.length || mapping.callHandlers?.length) {
-      throw new ManifestError(`${where}: block and call handlers are not supported by this indexer yet (event handlers are)`);
-    }
-    const abiName = source.source?.abi;
-    const abiFile = (mapping.abis ?? []).find((a: any) => a.name === abiName)?.file;
-    if (!abiFile) throw new ManifestError(`${where}: source.abi ${abiName} is not among mapping.abis`);
-    let abi: Abi;
-    try {
-      abi = JSON.parse(read(abiFile, `${where} ABI`).toString("utf8"));
-    } catch (error) {
-      if (error instanceof ManifestError) throw error;
-      throw new ManifestError(`${where}: ABI ${abiFile} is not JSON`);
-    }
-    if (!Array.isArray(abi)) throw new ManifestError(`${where}: ABI ${abiFile} is not an array`);
-    if (!mapping.file) throw new ManifestError(`${where}: mapping.file (the WASM) is missing`);
-    read(mapping.file, `${where} WASM`);
-
-    const eventHandlers = (mapping.eventHandlers ?? []).map((entry: any): EventHandlerSpec => {
-      const signature = String(entry.event).replace(/\s+/g, " ").trim();
-      const plain = signature.replace(/indexed /g, "").replace(/ /g, "");
-      const name = plain.slice(0, plain.indexOf("("));
-      const topic0 = toEventSelector(plain);
-      const sameName = abi.filter((item): item is AbiEvent => item.type === "event" && item.name === name);
-      // As graph-node: the exact signature, or without `indexed` when the ABI has one event of that name.
-      const abiEvent =
-        sameName.find((item) => manifestSignature(item) === signature.replace(/, /g, ",")) ??
-        (sameName.length === 1 && !signature.includes("indexed ") && toEventSelector(sameName[0]!) === topic0 ? sameName[0] : undefined);
-      if (!abiEvent) throw new ManifestError(`${where}: the ABI has no event ${signature} (the manifest must say which parameters are indexed, as the ABI does)`);
-      if (entry.receipt === true) throw new ManifestError(`${where}: ${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
-      if (entry.topic1 || entry.topic2 || entry.topic3) {
-        throw new ManifestError(`${where}: topic filters on ${signature} are not supported by this indexer yet`);
+  let schema: SchemaModel | undefined;
+  if (!manifest.schema?.file) refuse("the manifest names no schema file (schema.file)");
+  else {
+    const text = read(manifest.schema.file, "schema");
+    if (text) {
+      try {
+        schema = parseSchema(text.toString("utf8"));
+      } catch (error) {
+        if (!(error instanceof SchemaError)) throw error;
+        refuse(error.message);
       }
-      if (typeof entry.handler !== "string") throw new ManifestError(`${where}: ${signature} has no handler`);
-      return { signature, handler: entry.handler, topic0, abiEvent };
-    });
-    if (eventHandlers.length === 0) throw new ManifestError(`${where}: no eventHandlers`);
-    const address = source.source?.address;
-    if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(String(address))) {
-      throw new ManifestError(`${where}: source.address ${address} is not an address`);
     }
-    if (source.source?.endBlock !== undefined) throw new ManifestError(`${where}: source.endBlock is not supported by this indexer yet`);
-    const startBlock = Number(source.source?.startBlock ?? 0);
-    if (!Number.isSafeInteger(startBlock) || startBlock < 0) throw new ManifestError(`${where}: startBlock ${source.source?.startBlock} is not a block number`);
-    return {
-      name: String(source.name),
-      network: String(source.network),
-      address: address ? String(address).toLowerCase() : null,
-      startBlock,
-      apiVersion: String(mapping.apiVersion),
-      abi,
-      wasmPath: join(root, mapping.file),
-      eventHandlers,
-    };
-  });
+  }
+  if (!Array.isArray(manifest.dataSources) || manifest.dataSources.length === 0) refuse("the manifest has no dataSources");
 
-  const names = dataSources.map((s: DataSourceSpec) => s.name);
-  const repeated = names.find((name: string, i: number) => names.indexOf(name) !== i);
-  if (repeated) throw new ManifestError(`two data sources are named ${repeated}: names must be unique`);
-  const networks = new Set(dataSources.map((s: DataSourceSpec) => s.network));
-  if (networks.size > 1) throw new ManifestError(`the data sources name several networks (${[...networks].join(", ")}); one indexer follows one chain`);
+  const dataSources: DataSourceSpec[] = [];
+  for (const [index, source] of (Array.isArray(manifest.dataSources) ? manifest.dataSources : []).entries()) {
+    const spec = readDataSource(source ?? {}, `dataSources[${index}] (${source?.name ?? "unnamed"})`, root, read, refuse);
+    if (spec) dataSources.push(spec);
+  }
 
+  const names = dataSources.map((s) => s.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated) refuse(`two data sources are named ${repeated}: names must be unique`);
+  const networks = new Set(dataSources.map((s) => s.network));
+  if (networks.size > 1) refuse(`the data sources name several networks (${[...networks].join(", ")}); one indexer follows one chain`);
+
+  if (problems.length > 0) throw new ManifestError(problems);
   return {
     directory: root,
     specVersion: String(manifest.specVersion),
     description: manifest.description,
-    schema,
+    schema: schema!,
     dataSources,
     deployment: cidV0(hash.digest()),
+  };
+}
+
+/** One data source of the manifest, or null when it has problems (each one refused). */
+function readDataSource(
+  source: any,
+  where: string,
+  root: string,
+  read: (file: string, what: string) => Buffer | null,
+  refuse: (problem: string) => void,
+): DataSourceSpec | null {
+  let ok = true;
+  const problem = (text: string) => {
+    ok = false;
+    refuse(`${where}: ${text}`);
+  };
+  if (source.kind !== "ethereum/contract" && source.kind !== "ethereum") {
+    problem(`kind ${source.kind} is not supported (only ethereum/contract)`);
+    return null;
+  }
+  const mapping = source.mapping ?? {};
+  if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
+    problem(`apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
+  }
+  if (mapping.blockHandlers?.length || mapping.callHandlers?.length) {
+    problem("block and call handlers are not supported by this indexer yet (event handlers are)");
+  }
+  const abiName = source.source?.abi;
+  const abiFile = (mapping.abis ?? []).find((a: any) => a.name === abiName)?.file;
+  let abi: Abi | null = null;
+  if (!abiFile) problem(`source.abi ${abiName} is not among mapping.abis`);
+  else {
+    const bytes = read(abiFile, `${where} ABI`);
+    if (bytes) {
+      try {
+        abi = JSON.parse(bytes.toString("utf8"));
+        if (!Array.isArray(abi)) {
+          abi = null;
+          problem(`ABI ${abiFile} is not an array`);
+        }
+      } catch {
+        problem(`ABI ${abiFile} is not JSON`);
+      }
+    }
+  }
+  if (!mapping.file) problem("mapping.file (the WASM) is missing");
+  else {
+    const wasm = read(mapping.file, `${where} WASM`);
+    if (wasm) for (const text of unavailableImports(wasm)) problem(text);
+  }
+
+  const eventHandlers: EventHandlerSpec[] = [];
+  for (const entry of mapping.eventHandlers ?? []) {
+    const signature = String(entry.event).replace(/\s+/g, " ").trim();
+    const plain = signature.replace(/indexed /g, "").replace(/ /g, "");
+    const name = plain.slice(0, plain.indexOf("("));
+    let topic0: `0x${string}`;
+    try {
+      topic0 = toEventSelector(plain);
+    } catch {
+      problem(`${signature} is not an event signature`);
+      continue;
+    }
+    if (entry.receipt === true && !apiVersionAtLeast(String(mapping.apiVersion), "0.0.7")) {
+      problem(`${signature} asks for the transaction receipt (receipt: true), which graph-node passes only from apiVersion 0.0.7 on`);
+    } else if (entry.receipt === true) problem(`${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
+    if (entry.topic1 || entry.topic2 || entry.topic3) problem(`topic filters on ${signature} are not supported by this indexer yet`);
+    if (typeof entry.handler !== "string") problem(`${signature} has no handler`);
+    if (!abi) continue;
+    const sameName = abi.filter((item): item is AbiEvent => item.type === "event" && item.name === name);
+    // As graph-node: the exact signature, or without `indexed` when the ABI has one event of that name.
+    const abiEvent =
+      sameName.find((item) => manifestSignature(item) === signature.replace(/, /g, ",")) ??
+      (sameName.length === 1 && !signature.includes("indexed ") && toEventSelector(sameName[0]!) === topic0 ? sameName[0] : undefined);
+    if (!abiEvent) {
+      problem(`the ABI has no event ${signature} (the manifest must say which parameters are indexed, as the ABI does)`);
+      continue;
+    }
+    eventHandlers.push({ signature, handler: entry.handler, topic0, abiEvent });
+  }
+  if ((mapping.eventHandlers ?? []).length === 0) problem("no eventHandlers");
+  const address = source.source?.address;
+  if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(String(address))) problem(`source.address ${address} is not an address`);
+  if (source.source?.endBlock !== undefined) problem("source.endBlock is not supported by this indexer yet");
+  const startBlock = Number(source.source?.startBlock ?? 0);
+  if (!Number.isSafeInteger(startBlock) || startBlock < 0) problem(`startBlock ${source.source?.startBlock} is not a block number`);
+  if (!ok || !abi) return null;
+  return {
+    name: String(source.name),
+    network: String(source.network),
+    address: address ? String(address).toLowerCase() : null,
+    startBlock,
+    apiVersion: String(mapping.apiVersion),
+    abi,
+    wasmPath: join(root, mapping.file),
+    eventHandlers,
   };
 }
 

@@ -16,6 +16,7 @@ import { buildContracts, buildSubgraph } from "../builds.ts";
 import { CommandError, UsageError, type Command } from "../command.ts";
 import { readSeedMarker, seedMarkerFile } from "../demo/marker.ts";
 import { runSeed } from "../demo/run.ts";
+import { buildSdk } from "../sdkBuild.ts";
 import { HISTORY_DAYS, historyStart } from "../demo/seed.ts";
 import { deploy, deploymentOnChain, readDeployment } from "../deployment.ts";
 import { onStopRequest } from "../lifecycle.ts";
@@ -28,6 +29,12 @@ import { indexerDir, SUBGRAPH_NAME } from "./index.ts";
 
 const say = (line: string) => console.log(`start: ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+/** Resolves, once `work` has, with the time it took. */
+const timed = async (work: Promise<unknown>) => {
+  const began = Date.now();
+  await work;
+  return seconds(began);
+};
 
 export const startCommand: Command = {
   name: "start",
@@ -99,14 +106,13 @@ export const startCommand: Command = {
       });
 
     const phases = (async () => {
-      let phase = Date.now();
-      await buildContracts();
-      say(`contracts ready (${seconds(phase)})`);
-
-      phase = Date.now();
-      say(`starting the local node (anvil) on ${rpc}, chain in ${chainStateFile(dataDir)}…`);
       const newChain = !existsSync(chainStateFile(dataDir));
       const seeding = newChain && values.seed === true;
+      // The node needs no build: it comes up while the contracts compile.
+      const contractsReady = timed(buildContracts()).then((took) => say(`contracts ready (${took})`));
+      contractsReady.catch(() => {}); // awaited below, after the node is up
+      let phase = Date.now();
+      say(`starting the local node (anvil) on ${rpc}, chain in ${chainStateFile(dataDir)}…`);
       // A chain to be seeded starts in the past: its history then runs up to the wall clock.
       node = startLocalNode({ dataDir, port, genesisTimestamp: seeding ? historyStart(Math.floor(Date.now() / 1000), days) : undefined });
       processes.node = node.pid;
@@ -115,6 +121,12 @@ export const startCommand: Command = {
       if (!(await waitFor(() => nodeAnswers(rpc), 60_000, () => stopping))) throw new CommandError(`the node did not answer at ${rpc} within 60 s; its log: ${nodeLogFile(dataDir)}`);
       const head = Number(await jsonRpc<string>(rpc, "eth_blockNumber"));
       say(`node up at block ${head} (${seconds(phase)})`);
+      await contractsReady;
+      if (stopping) return;
+      // The SDK the seeding writes through builds from the artifacts alone: beside the deployment, the
+      // subgraph build and the indexer's catching up. Awaited (and its failure reported) before seeding.
+      const sdkReady = seeding ? timed(buildSdk(say)) : undefined;
+      sdkReady?.catch(() => {});
 
       phase = Date.now();
       if (await deploymentOnChain(rpc)) {
@@ -148,6 +160,9 @@ export const startCommand: Command = {
       say(`indexer up and caught up (${seconds(phase)})`);
 
       if (seeding) {
+        phase = Date.now();
+        const sdkTook = await sdkReady;
+        say(`SDK built beside the stack in ${sdkTook}; seeding waited for it (${seconds(phase)})`);
         phase = Date.now();
         say(`writing ${days} days of demo history through the SDK (--no-seed skips this)…`);
         await runSeed({ rpc, dataDir, seed: String(values["demo-seed"]), days, log: say });

@@ -18,6 +18,16 @@ interface IReferralEscrow is ICommonErrors {
         Claimed
     }
 
+    /// @notice Why a claim batch passed over one of its referrals instead of paying it.
+    /// @dev Each is a state another transaction can bring about between signing and inclusion (an earlier claim
+    /// of the same referral, the storefront's void, a block earlier than expected), so a batch never reverts
+    /// for it: the rest of the batch is still paid.
+    enum ClaimSkipReason {
+        AlreadyClaimed,
+        Voided,
+        NotReleased
+    }
+
     /// @notice One referral, in one storage slot.
     /// @param partnerId The partner the commission is for.
     /// @param tokenId The commission token, as numbered by the escrow (see `tokenById`).
@@ -130,6 +140,12 @@ interface IReferralEscrow is ICommonErrors {
         uint40 indexed partnerId, address indexed token, address indexed storefront, uint256 amount, uint256[] orderIds
     );
 
+    /// @notice A claim batch of partner `partnerId` passed over the storefront's order `orderId` for `reason`,
+    /// paying the rest of the batch.
+    event ClaimSkipped(
+        uint40 indexed partnerId, address indexed storefront, uint256 indexed orderId, ClaimSkipReason reason
+    );
+
     /// @notice The books of a token registered by the first version were opened, owing `owed` (the escrow's
     /// balance of it then).
     event BooksOpened(address indexed token, uint256 owed);
@@ -181,9 +197,6 @@ interface IReferralEscrow is ICommonErrors {
 
     /// @notice The referral was released already, so it can no longer be voided or released early.
     error ReferralAlreadyReleased(address storefront, uint256 orderId, uint256 releaseTime);
-
-    /// @notice The referral is still in its hold period.
-    error ReferralNotReleased(address storefront, uint256 orderId, uint256 releaseTime);
 
     /// @notice The referral is another partner's.
     error ReferralOfAnotherPartner(address storefront, uint256 orderId, uint40 partnerId);
@@ -371,10 +384,13 @@ interface IReferralEscrow is ICommonErrors {
     /// @notice Pays partner `partnerId` the released commissions of `keys` at its payout address, one transfer
     /// per run of referrals in the same token. Only the partner's owner may: whoever holds an old payout key
     /// could otherwise sweep released commissions to that address just before the owner's change of address.
-    /// Reverts with `EnforcedPause` while the escrow is paused, `EmptyBatch` for no keys, `NotPartnerOwner` when
-    /// the caller is not the partner's owner, `UnknownReferral`, `ReferralNotPending`, `ReferralOfAnotherPartner`
-    /// or `ReferralNotReleased` for a referral that cannot be claimed, and `BooksNotOpen` for a token of the
-    /// first version whose books are not open.
+    /// A referral already claimed, voided or not yet released is passed over with `ClaimSkipped` (it ends the
+    /// current run), so that no other transaction landing first can revert the batch; the events of the runs
+    /// name only the referrals paid. Reverts with `EnforcedPause` while the escrow is paused, `EmptyBatch` for no
+    /// keys, `NotPartnerOwner` when the caller is not the partner's owner, `UnknownReferral` or
+    /// `ReferralOfAnotherPartner` for a key that names no referral of the partner's (a mistake of the caller's,
+    /// which no one else can cause), and `BooksNotOpen` for a token of the first version whose books are not
+    /// open.
     /// @param partnerId The partner.
     /// @param keys The referrals to claim, by storefront and order number.
     function claim(uint40 partnerId, ReferralKey[] calldata keys) external;

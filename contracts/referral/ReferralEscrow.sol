@@ -357,14 +357,15 @@ contract ReferralEscrow is
         uint256 runStart;
         uint256 runTotal;
         for (uint256 i; i < keys.length; ++i) {
+            // A skipped referral has token id 0, which no token has: it ends the run and starts none.
             (uint32 tokenId, uint256 commission) = _markClaimed(partnerId, keys[i]);
             if (tokenId != runToken) {
-                if (i != 0) _pay(partnerId, runToken, payout, runTotal, keys[runStart:i]);
+                if (runToken != 0) _pay(partnerId, runToken, payout, runTotal, keys[runStart:i]);
                 (runToken, runStart, runTotal) = (tokenId, i, 0);
             }
             runTotal += commission;
         }
-        _pay(partnerId, runToken, payout, runTotal, keys[runStart:]);
+        if (runToken != 0) _pay(partnerId, runToken, payout, runTotal, keys[runStart:]);
     }
 
     /// @inheritdoc IReferralEscrow
@@ -380,14 +381,15 @@ contract ReferralEscrow is
         uint256 runStart;
         uint256 runTotal;
         for (uint256 i; i < orderIds.length; ++i) {
+            // A skipped referral has token id 0, which no token has: it ends the run and starts none.
             (uint256 tokenId, uint256 commission) = _markClaimed(referrals, storefront, orderIds[i], partnerId);
             if (tokenId != runToken) {
-                if (i != 0) _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:i]);
+                if (runToken != 0) _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:i]);
                 (runToken, runStart, runTotal) = (tokenId, i, 0);
             }
             runTotal += commission;
         }
-        _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:]);
+        if (runToken != 0) _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:]);
     }
 
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
@@ -627,7 +629,8 @@ contract ReferralEscrow is
         return (uint32(tokenId), commission);
     }
 
-    /// @dev Marks a released referral of the partner's as claimed; returns its token id and commission.
+    /// @dev Marks a released referral of the partner's as claimed; returns its token id and commission. A
+    /// referral claimed, voided or not yet released is skipped with `ClaimSkipped`: token id 0, commission 0.
     function _markClaimed(
         mapping(uint256 => ReferralSlot) storage referrals,
         address storefront,
@@ -635,9 +638,25 @@ contract ReferralEscrow is
         uint40 partnerId
     ) private returns (uint256 tokenId, uint256 commission) {
         ReferralSlot referral = referrals[orderId];
-        _requireClaimable(storefront, orderId, referral, partnerId);
-        referrals[orderId] = referral.withStatus(ReferralStatus.Claimed);
+        if (!referral.isClaimableBy(partnerId, block.timestamp)) {
+            _skipUnclaimable(storefront, orderId, referral, partnerId);
+            return (0, 0);
+        }
+        referrals[orderId] = referral.claimed();
         return (referral.tokenId(), referral.remainingCommission());
+    }
+
+    /// @dev Emits why a referral that cannot be claimed now is skipped, unless it is no referral of the partner's.
+    function _skipUnclaimable(address storefront, uint256 orderId, ReferralSlot referral, uint40 partnerId) private {
+        ReferralStatus status = referral.status();
+        if (status == ReferralStatus.None) revert UnknownReferral(storefront, orderId);
+        // partnerId fits 40 bits by the slot's layout.
+        uint40 owner = uint40(referral.partnerId());
+        if (owner != partnerId) revert ReferralOfAnotherPartner(storefront, orderId, owner);
+        ClaimSkipReason reason = status == ReferralStatus.Claimed
+            ? ClaimSkipReason.AlreadyClaimed
+            : status == ReferralStatus.Voided ? ClaimSkipReason.Voided : ClaimSkipReason.NotReleased;
+        emit ClaimSkipped(partnerId, storefront, orderId, reason);
     }
 
     function _pay(uint40 partnerId, uint32 tokenId, address payout, uint256 amount, ReferralKey[] calldata keys)
@@ -731,18 +750,6 @@ contract ReferralEscrow is
         _requirePending(storefront, orderId, referral);
         uint256 releaseTime = referral.releaseTime();
         if (block.timestamp >= releaseTime) revert ReferralAlreadyReleased(storefront, orderId, releaseTime);
-    }
-
-    function _requireClaimable(address storefront, uint256 orderId, ReferralSlot referral, uint40 partnerId)
-        private
-        view
-    {
-        _requirePending(storefront, orderId, referral);
-        // partnerId fits 40 bits by the slot's layout.
-        uint40 owner = uint40(referral.partnerId());
-        if (owner != partnerId) revert ReferralOfAnotherPartner(storefront, orderId, owner);
-        uint256 releaseTime = referral.releaseTime();
-        if (block.timestamp < releaseTime) revert ReferralNotReleased(storefront, orderId, releaseTime);
     }
 
     /// @dev The payout address of the caller's partner `partnerId`, unless the caller is not its owner. A claim

@@ -115,6 +115,21 @@ library ReferralSlots {
         return ReferralSlot.wrap(word | (bps << REFUNDED_OFFSET));
     }
 
+    /// @notice Whether the referral is pending, of partner `partnerId` and released at `timestamp`: claimable by
+    /// that partner. One comparison of the partner and status bits, one of the release time.
+    function isClaimableBy(ReferralSlot slot, uint256 partnerId_, uint256 timestamp) internal pure returns (bool) {
+        uint256 word = ReferralSlot.unwrap(slot);
+        uint256 pendingOf = partnerId_ | (uint256(uint8(IReferralEscrow.ReferralStatus.Pending)) << STATUS_OFFSET);
+        return word & (MASK_40 | (MASK_8 << STATUS_OFFSET)) == pendingOf
+            && (word >> RELEASE_OFFSET) & MASK_40 <= timestamp;
+    }
+
+    /// @notice A pending word marked Claimed (only for a Pending word: the status is raised by the difference).
+    function claimed(ReferralSlot slot) internal pure returns (ReferralSlot) {
+        uint256 raise = uint256(uint8(IReferralEscrow.ReferralStatus.Claimed) - uint8(IReferralEscrow.ReferralStatus.Pending));
+        return ReferralSlot.wrap(ReferralSlot.unwrap(slot) + (raise << STATUS_OFFSET));
+    }
+
     /// @notice The word with its status replaced.
     function withStatus(ReferralSlot slot, IReferralEscrow.ReferralStatus newStatus)
         internal

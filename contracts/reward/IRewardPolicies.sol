@@ -197,6 +197,11 @@ interface IRewardPolicies is ICommonErrors {
     /// @return The timestamp of expiry (0: none).
     function pointsExpireAt(address holder) external view returns (uint256);
 
+    /// @notice Points recorded pending and not yet released or voided. They count toward the supply cap from
+    /// issuance (beside `totalSupply`), so that a release never meets the cap.
+    /// @return The points pending, in token units.
+    function pendingSupply() external view returns (uint256);
+
     /// @notice The inactivity (seconds) after which points expire; 0 when expiry is off.
     /// @return The inactivity, in seconds (0: expiry off).
     function expiryPeriod() external view returns (uint256);

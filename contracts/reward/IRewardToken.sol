@@ -106,13 +106,14 @@ interface IRewardToken is ICommonErrors {
     /// @notice The storefront holds the issuer role but the admin has not set its issuance cap yet.
     error IssuanceCapNotSet(address storefront);
 
-    /// @notice Minting would take the total supply to `newSupply`, past the global `supplyCap`.
+    /// @notice Minting, or recording points pending, would take the total supply plus the points pending to
+    /// `newSupply`, past the global `supplyCap`. Pending points count from issuance, so a release never meets it.
     error SupplyCapExceeded(uint256 supplyCap, uint256 newSupply);
 
     /// @notice The supply cap does not fit its packed slot (128 bits).
     error SupplyCapTooLarge(uint256 supplyCap);
 
-    /// @notice A supply cap below the current total supply.
+    /// @notice A supply cap below the current total supply plus the points pending (`totalSupply`).
     error SupplyCapBelowSupply(uint256 supplyCap, uint256 totalSupply);
 
     /// @notice The voucher was not signed by the storefront it names.
@@ -246,7 +247,7 @@ interface IRewardToken is ICommonErrors {
 
     /// @notice Sets the global supply cap; 0 removes it. Only the admin may (`AccessControlUnauthorizedAccount`
     /// otherwise). Reverts with `SupplyCapTooLarge` beyond 128 bits and `SupplyCapBelowSupply` for a nonzero
-    /// cap below the total supply.
+    /// cap below the total supply plus the points pending (they keep their room under the cap).
     /// @param cap The most points that may exist, in token units (0: no cap).
     function setSupplyCap(uint256 cap) external;
 

@@ -80,6 +80,9 @@ contract RewardToken is
         mapping(address holder => uint40) lastActivity;
         /// Contracts that hold points in custody for others (escrows): their balances never expire.
         mapping(address account => bool) custodians;
+        /// Points recorded pending and not yet released or voided. They count toward the supply cap from
+        /// issuance, so that their release always fits under it.
+        uint256 pendingSupply;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.RewardToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -223,21 +226,24 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
-    /// @dev Pause and supply cap are checked once for the batch, the caller's right to release early once.
+    /// @dev Pause is checked once for the batch, the caller's right to release early once. The supply cap was
+    /// applied at issuance, when the points became pending, so a release never meets it.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external {
         uint256 count = shoppers.length;
         _requireBatch(count, orderIds.length);
         _requireNotPaused();
         // Early release is the storefront's power, so it needs the live issuer role; read only when it may apply.
         bool mayReleaseEarly = msg.sender == storefront && _getRewardTokenStorage().storefronts[storefront].isIssuer();
+        uint256 total;
         for (uint256 i; i < count; ++i) {
             (address shopper, uint256 orderId) = (shoppers[i], orderIds[i]);
             uint256 points = _release(storefront, shopper, orderId, mayReleaseEarly);
             if (points == 0) continue;
             _mintReleased(shopper, points);
+            total += points;
             emit PointsReleased(storefront, orderId);
         }
-        _requireWithinSupplyCap();
+        if (total != 0) _releasePending(total);
     }
 
     /// @inheritdoc IRewardPolicies
@@ -254,6 +260,8 @@ contract RewardToken is
         if (remaining == 0) _closeOrder(order);
         // remaining < points, a uint88.
         else order.points = uint88(remaining);
+        // Voided points free their room under the supply cap.
+        _releasePending(amount);
         emit PendingPointsVoided(msg.sender, shopper, orderId, amount, remaining);
     }
 
@@ -341,7 +349,8 @@ contract RewardToken is
     /// @inheritdoc IRewardToken
     function setSupplyCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (cap > type(uint128).max) revert SupplyCapTooLarge(cap);
-        if (cap != 0 && cap < totalSupply()) revert SupplyCapBelowSupply(cap, totalSupply());
+        uint256 committed = totalSupply() + _getRewardTokenStorage().pendingSupply;
+        if (cap != 0 && cap < committed) revert SupplyCapBelowSupply(cap, committed);
         _getRewardTokenStorage().policy.supplyCap = uint128(cap);
         emit SupplyCapSet(cap);
     }
@@ -410,6 +419,11 @@ contract RewardToken is
         TokenPolicy memory policy = _getRewardTokenStorage().policy;
         if (policy.expiryPeriod == 0 || balanceOf(holder) == 0 || _getRewardTokenStorage().custodians[holder]) return 0;
         return _expiresAt(policy, holder);
+    }
+
+    /// @inheritdoc IRewardPolicies
+    function pendingSupply() external view returns (uint256) {
+        return _getRewardTokenStorage().pendingSupply;
     }
 
     /// @inheritdoc IRewardPolicies
@@ -495,7 +509,7 @@ contract RewardToken is
             _mint(shopper, amount);
             emit PointsIssued(storefront, orderId);
         } else {
-            _requireNotPaused();
+            _reservePending(amount);
             emit PointsPending(storefront, shopper, orderId, amount, releaseTime);
         }
         return amount;
@@ -530,7 +544,24 @@ contract RewardToken is
         }
     }
 
-    /// @dev Mints released points; pause and supply cap are the caller's to check.
+    /// @dev Counts points that become pending toward the supply cap; they may not be recorded under pause.
+    function _reservePending(uint256 amount) private {
+        RewardTokenStorage storage $ = _getRewardTokenStorage();
+        (bool isPaused, uint256 cap) = ($.policy.paused, $.policy.supplyCap);
+        if (isPaused) revert EnforcedPause();
+        $.pendingSupply += amount;
+        if (cap != 0) _requireRoom(cap, 0);
+    }
+
+    /// @dev Takes released or voided points off the pending count. Orders recorded pending before the count
+    /// existed (version 1) were never added to it, so it stops at zero instead of reverting their release.
+    function _releasePending(uint256 amount) private {
+        RewardTokenStorage storage $ = _getRewardTokenStorage();
+        uint256 pending = $.pendingSupply;
+        $.pendingSupply = pending > amount ? pending - amount : 0;
+    }
+
+    /// @dev Mints released points; the pause is the caller's to check, and the supply cap was met at issuance.
     function _mintReleased(address shopper, uint256 points) private {
         ERC20Upgradeable._update(address(0), shopper, points);
         _recordActivity(_getRewardTokenStorage().policy.expiryPeriod, shopper);
@@ -665,8 +696,8 @@ contract RewardToken is
             (policy.paused, policy.transfersLocked, policy.supplyCap, policy.expiryPeriod);
         if (isPaused) revert EnforcedPause();
         if (from == address(0)) {
-            // totalSupply() is read only when a cap is set; OpenZeppelin's overflow check still guards the sum.
-            if (cap != 0 && totalSupply() + value > cap) revert SupplyCapExceeded(cap, totalSupply() + value);
+            // Supply and pending points are read only when a cap is set; pending points keep their room.
+            if (cap != 0) _requireRoom(cap, value);
         } else if (to != address(0) && locked) {
             revert TransfersLocked(from, to);
         }
@@ -690,7 +721,13 @@ contract RewardToken is
 
     function _requireWithinSupplyCap() private view {
         uint256 cap = _getRewardTokenStorage().policy.supplyCap;
-        if (cap != 0 && totalSupply() > cap) revert SupplyCapExceeded(cap, totalSupply());
+        if (cap != 0) _requireRoom(cap, 0);
+    }
+
+    /// @dev Reverts unless `value` more points fit under `cap` beside the supply and the pending points.
+    function _requireRoom(uint256 cap, uint256 value) private view {
+        uint256 committed = totalSupply() + _getRewardTokenStorage().pendingSupply + value;
+        if (committed > cap) revert SupplyCapExceeded(cap, committed);
     }
 
     /// @dev Issuer membership is a flag in the storefront's issuance slot; other roles use AccessControl.

@@ -44,7 +44,7 @@ const PROVIDED: ReadonlySet<string> = new Set(
 );
 
 /** The provided function an import name stands for: `store.set`, `index.store.set` and `set` alike. */
-function resolveImport(name: string): string | undefined {
+export function resolveImport(name: string): string | undefined {
   if (PROVIDED.has(name)) return name;
   const parts = name.split(".");
   for (let start = 1; start < parts.length; start++) {
@@ -108,12 +108,12 @@ export class MappingModule {
 
   /** Runs one event handler in a fresh instance; throws MappingError (with handler, message, and the AS abort location). */
   runEvent(trigger: EventTrigger, env: MappingEnv): void {
-    this.#run(trigger.handler, trigger.block, env, (heap) => writeEvent(heap, trigger));
+    this.#run(trigger.handler, trigger.block, env, (heap) => writeEvent(heap, trigger, this.apiVersion));
   }
 
   /** Runs one block handler (it receives the `ethereum.Block`) in a fresh instance; throws MappingError. */
   runBlock(trigger: BlockTrigger, env: MappingEnv): void {
-    this.#run(trigger.handler, trigger.block, env, (heap) => writeBlock(heap, trigger.block));
+    this.#run(trigger.handler, trigger.block, env, (heap) => writeBlock(heap, trigger.block, this.apiVersion));
   }
 
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {

@@ -1,74 +1,73 @@
 /** Writes triggers into an instance's memory as the graph-ts objects handlers receive. */
 import { hexToBytes } from "../store/layout.ts";
 import type { AbiParameter } from "viem";
+import { apiVersionAtLeast } from "./context.ts";
 import { EthereumValueKind, writeEthereumValue } from "./ethereumValues.ts";
 import type { AscHeap } from "./memory.ts";
 import type { BlockData, EventTrigger, TransactionData } from "./types.ts";
 
-/** Writes an event trigger as `ethereum.Event`. */
-export function writeEvent(heap: AscHeap, trigger: EventTrigger): number {
+/**
+ * Writes an event trigger as `ethereum.Event`, in the layout of the mapping's apiVersion, as graph-node does:
+ * the `receipt` field from 0.0.7, the transaction's `nonce` and the block's `baseFeePerGas` from 0.0.6.
+ */
+export function writeEvent(heap: AscHeap, trigger: EventTrigger, apiVersion: string): number {
   const params = trigger.params.map((param) => {
     const value = isHashedTopic(param.type)
       ? heap.writeEnum(EthereumValueKind.FIXED_BYTES, heap.writeBytes(hexToBytes(param.value as string)), "EthereumValue")
       : writeEthereumValue(heap, param.type, param.value);
     return heap.writeStruct([heap.writeString(param.name), value], "EventParam");
   });
-  return heap.writeStruct(
-    [
-      heap.writeBytes(hexToBytes(trigger.address)),
-      heap.writeBigInt(trigger.logIndex),
-      heap.writeBigInt(trigger.transactionLogIndex),
-      trigger.logType === null ? 0 : heap.writeString(trigger.logType),
-      writeBlock(heap, trigger.block),
-      writeTransaction(heap, trigger.transaction),
-      heap.writePointerArray(params, "ArrayEventParam"),
-      0, // receipt: only for handlers declared with `receipt: true`, which this host does not provide yet
-    ],
-    "EthereumEvent",
-  );
+  const fields = [
+    heap.writeBytes(hexToBytes(trigger.address)),
+    heap.writeBigInt(trigger.logIndex),
+    heap.writeBigInt(trigger.transactionLogIndex),
+    trigger.logType === null ? 0 : heap.writeString(trigger.logType),
+    writeBlock(heap, trigger.block, apiVersion),
+    writeTransaction(heap, trigger.transaction, apiVersion),
+    heap.writePointerArray(params, "ArrayEventParam"),
+  ];
+  // receipt: only for handlers declared with `receipt: true`, which this host does not provide yet
+  if (apiVersionAtLeast(apiVersion, "0.0.7")) fields.push(0);
+  return heap.writeStruct(fields, "EthereumEvent");
 }
 
-/** Writes a block header as the graph-ts `ethereum.Block` a block handler receives. */
-export function writeBlock(heap: AscHeap, block: BlockData): number {
+/** Writes a block header as the graph-ts `ethereum.Block` a block handler receives (`baseFeePerGas` from apiVersion 0.0.6). */
+export function writeBlock(heap: AscHeap, block: BlockData, apiVersion: string): number {
   const bytes = (hex: string) => heap.writeBytes(hexToBytes(hex));
   const big = (value: bigint) => heap.writeBigInt(value);
-  return heap.writeStruct(
-    [
-      bytes(block.hash),
-      bytes(block.parentHash),
-      bytes(block.unclesHash),
-      bytes(block.author),
-      bytes(block.stateRoot),
-      bytes(block.transactionsRoot),
-      bytes(block.receiptsRoot),
-      big(block.number),
-      big(block.gasUsed),
-      big(block.gasLimit),
-      big(block.timestamp),
-      big(block.difficulty),
-      big(block.totalDifficulty),
-      block.size === null ? 0 : big(block.size),
-      block.baseFeePerGas === null ? 0 : big(block.baseFeePerGas),
-    ],
-    "EthereumBlock",
-  );
+  const fields = [
+    bytes(block.hash),
+    bytes(block.parentHash),
+    bytes(block.unclesHash),
+    bytes(block.author),
+    bytes(block.stateRoot),
+    bytes(block.transactionsRoot),
+    bytes(block.receiptsRoot),
+    big(block.number),
+    big(block.gasUsed),
+    big(block.gasLimit),
+    big(block.timestamp),
+    big(block.difficulty),
+    big(block.totalDifficulty),
+    block.size === null ? 0 : big(block.size),
+  ];
+  if (apiVersionAtLeast(apiVersion, "0.0.6")) fields.push(block.baseFeePerGas === null ? 0 : big(block.baseFeePerGas));
+  return heap.writeStruct(fields, "EthereumBlock");
 }
 
-function writeTransaction(heap: AscHeap, tx: TransactionData): number {
-  return heap.writeStruct(
-    [
-      heap.writeBytes(hexToBytes(tx.hash)),
-      heap.writeBigInt(tx.index),
-      heap.writeBytes(hexToBytes(tx.from)),
-      tx.to === null ? 0 : heap.writeBytes(hexToBytes(tx.to)),
-      heap.writeBigInt(tx.value),
-      heap.writeBigInt(tx.gasLimit),
-      heap.writeBigInt(tx.gasPrice),
-      heap.writeBytes(hexToBytes(tx.input)),
-      heap.writeBigInt(tx.nonce),
-    ],
-    "EthereumTransaction",
-  );
+function writeTransaction(heap: AscHeap, tx: TransactionData, apiVersion: string): number {
+  const fields = [
+    heap.writeBytes(hexToBytes(tx.hash)),
+    heap.writeBigInt(tx.index),
+    heap.writeBytes(hexToBytes(tx.from)),
+    tx.to === null ? 0 : heap.writeBytes(hexToBytes(tx.to)),
+    heap.writeBigInt(tx.value),
+    heap.writeBigInt(tx.gasLimit),
+    heap.writeBigInt(tx.gasPrice),
+    heap.writeBytes(hexToBytes(tx.input)),
+  ];
+  if (apiVersionAtLeast(apiVersion, "0.0.6")) fields.push(heap.writeBigInt(tx.nonce));
+  return heap.writeStruct(fields, "EthereumTransaction");
 }
 
 /**

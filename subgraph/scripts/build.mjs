@@ -3,7 +3,7 @@
 //
 //   1. picks the network: `--network <name>`; otherwise localhost when deployments/localhost.json holds
 //      every contract, otherwise Hardhat's in-process network, deployed now (deployments/default.json),
-//   2. compiles the contracts when they are missing or stale (scripts/build-contracts.mjs),
+//   2. compiles the deployed contracts when they are missing or stale (scripts/build-contracts.mjs --deployed),
 //   3. prepare.mjs: abis/, networks.json, subgraph.yaml,
 //   4. graph codegen, then graph build --network <name>  →  subgraph/build/, skipped when build/ was made
 //      from exactly these inputs (schema, mappings, ABIs, manifest; `--force` builds anyway); when only the
@@ -46,7 +46,7 @@ const args = process.argv.slice(2);
 let network = argValue(args, "--network");
 
 try {
-  ensureContracts({ log: step });
+  ensureContracts({ log: step, scope: "deployed" });
 } catch (error) {
   fail(error.message);
 }

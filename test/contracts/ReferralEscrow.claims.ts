@@ -7,6 +7,7 @@ import {
   BUDGET,
   BUYER,
   ONE_DAY,
+  SkipReason,
   Status,
   USD,
   atNextBlock,
@@ -113,41 +114,73 @@ describe("ReferralEscrow: claims", function () {
     expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
   });
 
-  it("never pays a referral twice, across calls or within one", async function () {
+  it("never pays a referral twice, across calls or within one: the repeat is skipped", async function () {
     const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+    const token = await usd.getAddress();
     await escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]);
-    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
-      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
-    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 2n), key(storefront, 1n)]))
-      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
-    await expect(escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n), key(storefront, 2n), key(otherStorefront, 1n)]))
-      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(otherStorefront.address, 1n, Status.Claimed);
-    expect(await usd.balanceOf(alicePayout.address)).to.equal(40n * USD);
-    expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Pending);
-    expect((await escrow.referralOf(otherStorefront.address, 1n)).status).to.equal(Status.Pending);
+    const again = escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]);
+    await expect(again).to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 1n, SkipReason.AlreadyClaimed);
+    await expect(again).to.not.emit(escrow, "CommissionsClaimed");
+    const withinOne = escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n), key(storefront, 2n), key(otherStorefront, 1n)]);
+    await expect(withinOne).to.emit(escrow, "CommissionsClaimed")
+      .withArgs(aliceId, token, 15n * USD, [[otherStorefront.address, 1n], [storefront.address, 2n]]);
+    await expect(withinOne).to.emit(escrow, "ClaimSkipped")
+      .withArgs(aliceId, otherStorefront.address, 1n, SkipReason.AlreadyClaimed);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(55n * USD);
+    expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Claimed);
+    expect((await escrow.referralOf(otherStorefront.address, 1n)).status).to.equal(Status.Claimed);
   });
 
-  it("refuses voided and unknown referrals", async function () {
+  it("skips a referral claimed by an earlier transaction, paying the rest of the batch", async function () {
+    const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(releasedFixture);
+    const token = await usd.getAddress();
+    // Two claims of the owner's in flight (a retry, a second device): the first lands, the batch still pays.
+    await escrow.connect(alice).claimFrom(aliceId, storefront.address, [2n]);
+    const batch = escrow.connect(alice).claim(aliceId, [key(storefront, 1n), key(storefront, 2n), key(otherStorefront, 1n)]);
+    const receipt = (await (await batch).wait())!;
+    const events = receipt.logs
+      .filter((log) => log.address === escrow.target)
+      .map((log) => escrow.interface.parseLog(log)!)
+      .map((log) => log.name === "ClaimSkipped"
+        ? [log.name, log.args.storefront, log.args.orderId, log.args.reason]
+        : [log.name, log.args.amount, log.args.referrals.map((k: { storefront: string; orderId: bigint }) => [k.storefront, k.orderId])]);
+    // The skip ends the run (paid once the skip is known): each payment event names only what it paid.
+    expect(events).to.deep.equal([
+      ["ClaimSkipped", storefront.address, 2n, SkipReason.AlreadyClaimed],
+      ["CommissionsClaimed", 40n * USD, [[storefront.address, 1n]]],
+      ["CommissionsClaimed", 5n * USD, [[otherStorefront.address, 1n]]],
+    ]);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(55n * USD);
+    // The books owe exactly what the escrow still holds: the budgets and Bob's escrowed commission.
+    expect(await escrow.owedIn(token)).to.equal(await usd.balanceOf(await escrow.getAddress()));
+  });
+
+  it("skips voided referrals, and reverts for unknown ones", async function () {
     const { alice, escrow, usd, storefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
     await escrow.connect(storefront).voidReferral(2n);
     await passHold(escrow, storefront, 2n);
     await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 2n)]))
-      .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Voided);
+      .to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 2n, SkipReason.Voided);
     await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n), key(storefront, 99n)]))
       .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(storefront.address, 99n);
     expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
+    await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 2n), key(storefront, 1n)]))
+      .to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
   });
 
-  it("refuses a referral still in its hold period, until its release time", async function () {
+  it("skips a referral still in its hold period, until its release time", async function () {
     const { alice, escrow, usd, storefront, otherStorefront, aliceId, alicePayout } = await loadFixture(recordedFixture);
     const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
     // The other storefront's referral is released after 3 days; the storefront's is not.
     await passHold(escrow, otherStorefront, 1n);
-    await expect(escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n), key(storefront, 1n)]))
-      .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
+    const early = escrow.connect(alice).claim(aliceId, [key(otherStorefront, 1n), key(storefront, 1n)]);
+    await expect(early).to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 1n, SkipReason.NotReleased);
+    await expect(early).to.emit(escrow, "CommissionsClaimed")
+      .withArgs(aliceId, await usd.getAddress(), 5n * USD, [[otherStorefront.address, 1n]]);
     await atNextBlock(releaseTime - 1n);
     await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
-      .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
+      .to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 1n, SkipReason.NotReleased);
+    expect(await usd.balanceOf(alicePayout.address)).to.equal(5n * USD);
     await atNextBlock(releaseTime);
     await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)])).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
   });
@@ -236,9 +269,9 @@ describe("ReferralEscrow: claims", function () {
       expect((await escrow.referralOf(storefront.address, 2n)).status).to.equal(Status.Claimed);
       // Claimed by either function, a referral is claimed for both.
       await expect(escrow.connect(alice).claim(aliceId, [key(storefront, 1n)]))
-        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
+        .to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 1n, SkipReason.AlreadyClaimed);
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [2n]))
-        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Claimed);
+        .to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 2n, SkipReason.AlreadyClaimed);
     });
 
     it("pays one transfer per run of the same token, to the payout address of the moment", async function () {
@@ -270,20 +303,17 @@ describe("ReferralEscrow: claims", function () {
       ]);
     });
 
-    it("refuses what claim refuses, naming the storefront and order", async function () {
+    it("refuses and skips what claim does, naming the storefront and order", async function () {
       const { alice, bob, escrow, usd, storefront, otherStorefront, aliceId, bobId, alicePayout } = await loadFixture(recordedFixture);
       const { releaseTime } = await escrow.referralOf(storefront.address, 1n);
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [])).to.be.revertedWithCustomError(escrow, "EmptyBatch");
       await expect(escrow.connect(alice).claimFrom(99n, storefront.address, [1n]))
         .to.be.revertedWithCustomError(escrow, "NotPartnerOwner").withArgs(99n, alice.address);
-      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n]))
-        .to.be.revertedWithCustomError(escrow, "ReferralNotReleased").withArgs(storefront.address, 1n, releaseTime);
+      const early = escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n]);
+      await expect(early).to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 1n, SkipReason.NotReleased);
+      await expect(early).to.not.emit(escrow, "CommissionsClaimedFrom");
       await escrow.connect(storefront).voidReferral(2n);
       await moveTo(releaseTime + 1n);
-      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 2n]))
-        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 2n, Status.Voided);
-      await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 1n]))
-        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 1n, Status.Claimed);
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [1n, 3n]))
         .to.be.revertedWithCustomError(escrow, "ReferralOfAnotherPartner").withArgs(storefront.address, 3n, bobId);
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [7n]))
@@ -292,6 +322,12 @@ describe("ReferralEscrow: claims", function () {
       await expect(escrow.connect(bob).claimFrom(bobId, otherStorefront.address, [3n]))
         .to.be.revertedWithCustomError(escrow, "UnknownReferral").withArgs(otherStorefront.address, 3n);
       expect(await usd.balanceOf(alicePayout.address)).to.equal(0n);
+      const batch = escrow.connect(alice).claimFrom(aliceId, storefront.address, [2n, 1n, 1n]);
+      await expect(batch).to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 2n, SkipReason.Voided);
+      await expect(batch).to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 1n, SkipReason.AlreadyClaimed);
+      await expect(batch).to.emit(escrow, "CommissionsClaimedFrom")
+        .withArgs(aliceId, await usd.getAddress(), storefront.address, 40n * USD, [1n]);
+      await expect(batch).to.changeTokenBalance(ethers, usd, alicePayout, 40n * USD);
       await expect(escrow.connect(alice).claimFrom(aliceId, otherStorefront.address, [1n])).to.changeTokenBalance(ethers, usd, alicePayout, 5n * USD);
     });
   });
@@ -350,7 +386,7 @@ describe("ReferralEscrow: claims", function () {
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [21n, 22n]))
         .to.emit(escrow, "CommissionsClaimedFrom").withArgs(aliceId, token, storefront.address, 40n * USD, [21n, 22n]);
       await expect(escrow.connect(alice).claimFrom(aliceId, storefront.address, [20n]))
-        .to.be.revertedWithCustomError(escrow, "ReferralNotPending").withArgs(storefront.address, 20n, Status.Voided);
+        .to.emit(escrow, "ClaimSkipped").withArgs(aliceId, storefront.address, 20n, SkipReason.Voided);
     });
 
     it("lets only the pauser pause and unpause", async function () {

@@ -245,7 +245,7 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
 
     // ─── The release time ───────────────────────────────────────────────────────────────────────────────
 
-    function testFuzz_claim_revertsOneSecondBeforeRelease_andPaysAtTheReleaseTime(
+    function testFuzz_claim_skipsOneSecondBeforeRelease_paysAtTheReleaseTime_andSkipsOnceClaimed(
         uint256 holdSeed,
         uint256 commissionSeed,
         uint256 orderId
@@ -257,10 +257,11 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
 
         vm.warp(releaseTime - 1);
         assertFalse(escrow.isClaimable(storefront, orderId), "claimable one second before the release time");
-        vm.expectRevert(
-            abi.encodeWithSelector(IReferralEscrow.ReferralNotReleased.selector, storefront, orderId, releaseTime)
-        );
+        vm.expectEmit(address(escrow));
+        emit IReferralEscrow.ClaimSkipped(partnerIds[0], storefront, orderId, IReferralEscrow.ClaimSkipReason.NotReleased);
         _claimOne(0, orderId);
+        assertEq(token.balanceOf(payouts[0]), 0, "payout before the release time");
+        assertEq(_status(orderId), uint256(IReferralEscrow.ReferralStatus.Pending), "status after the skip");
 
         vm.warp(releaseTime);
         assertTrue(escrow.isClaimable(storefront, orderId), "claimable at the release time");
@@ -270,16 +271,12 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
         assertEq(_status(orderId), uint256(IReferralEscrow.ReferralStatus.Claimed), "status after the claim");
         assertFalse(escrow.isClaimable(storefront, orderId), "claimable after the claim");
 
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IReferralEscrow.ReferralNotPending.selector,
-                storefront,
-                orderId,
-                IReferralEscrow.ReferralStatus.Claimed
-            )
+        vm.expectEmit(address(escrow));
+        emit IReferralEscrow.ClaimSkipped(
+            partnerIds[0], storefront, orderId, IReferralEscrow.ClaimSkipReason.AlreadyClaimed
         );
         _claimOne(0, orderId);
-        assertEq(token.balanceOf(payouts[0]), commission, "payout after the rejected second claim");
+        assertEq(token.balanceOf(payouts[0]), commission, "payout after the skipped second claim");
     }
 
     function testFuzz_voidReferral_beforeRelease_refundsTheBudget_andBlocksTheClaim(
@@ -303,12 +300,14 @@ contract ReferralEscrowFuzzTest is ReferralEscrowDeployment, Assertions {
         assertEq(token.balanceOf(address(escrow)), commission, "escrow balance after the void");
 
         vm.warp(START_TIME + hold);
-        bytes memory notPending = abi.encodeWithSelector(
-            IReferralEscrow.ReferralNotPending.selector, storefront, orderId, IReferralEscrow.ReferralStatus.Voided
-        );
-        vm.expectRevert(notPending);
+        vm.expectEmit(address(escrow));
+        emit IReferralEscrow.ClaimSkipped(partnerIds[0], storefront, orderId, IReferralEscrow.ClaimSkipReason.Voided);
         _claimOne(0, orderId);
-        vm.expectRevert(notPending);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IReferralEscrow.ReferralNotPending.selector, storefront, orderId, IReferralEscrow.ReferralStatus.Voided
+            )
+        );
         vm.prank(storefront);
         escrow.voidReferral(orderId);
 

@@ -6,6 +6,7 @@ import {
   BOB,
   BUYER,
   CAROL,
+  SkipReason,
   Status,
   USD,
   deployProgramFixture,
@@ -111,7 +112,7 @@ describe("ReferralEscrow: upgrades", function () {
     await expect(upgraded.connect(alice).claim(aliceId, [key(otherStorefront, 4n)]))
       .to.emit(upgraded, "CommissionsClaimed").withArgs(aliceId, await eur.getAddress(), 10n * USD, [[otherStorefront.address, 4n]]);
     await expect(upgraded.connect(alice).claim(aliceId, [key(storefront, 3n)]))
-      .to.be.revertedWithCustomError(upgraded, "ReferralNotPending").withArgs(storefront.address, 3n, Status.Claimed);
+      .to.emit(upgraded, "ClaimSkipped").withArgs(aliceId, storefront.address, 3n, SkipReason.AlreadyClaimed);
     await expect(upgraded.connect(storefront).recordReferral(1n, BOB, 0n, await usd.getAddress(), BUYER))
       .to.be.revertedWithCustomError(upgraded, "OrderAlreadyRecorded").withArgs(storefront.address, 1n);
     await expect(upgraded.connect(storefront).voidReferral(1n)).to.emit(upgraded, "ReferralVoided").withArgs(storefront.address, 1n, (30n * USD * 3n) / 4n); // what the refund left

@@ -106,6 +106,14 @@ contract RewardTokenInvariantTest is RewardTokenDeployment, Assertions {
         assertLe(token.totalSupply(), supplyCap, "total supply against the supply cap");
     }
 
+    /// @notice Pending points keep their room under the supply cap: the supply plus what is pending never exceeds
+    /// it, so no release can meet it (the handler expects every release to succeed), and the token's pending count
+    /// is the model's.
+    function invariant_supplyAndPendingPointsStayWithinTheSupplyCap() public view {
+        assertEq(token.pendingSupply(), handler.ghostPending(), "pending count against the model");
+        assertLe(token.totalSupply() + token.pendingSupply(), token.supplyCap(), "supply plus pending against the cap");
+    }
+
     /// @notice Every call succeeded or failed (with the predicted error) as the model said, and every successful
     /// call moved the amounts the model says.
     function invariant_everyCallSucceedsExactlyWhenTheModelSaysItMay() public view {

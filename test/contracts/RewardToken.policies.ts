@@ -437,17 +437,47 @@ describe("RewardToken: program policies", function () {
       expect((await token.recordedOrder(storefront.address, otherShopper.address, 9n)).points).to.equal(POINTS);
     });
 
-    it("applies the supply cap at release", async function () {
-      const { token, admin, storefront, shopper, otherShopper, releaseTime } = await loadFixture(pendingFixture);
-      await token.connect(admin).setSupplyCap(25n * POINTS);
+    it("counts pending points toward the supply cap at issuance, so that their release never meets it", async function () {
+      const { token, admin, storefront, otherStorefront, shopper, otherShopper, releaseTime } = await loadFixture(pendingFixture);
+      expect(await token.pendingSupply()).to.equal(60n * POINTS);
+      await expect(token.connect(admin).setSupplyCap(59n * POINTS))
+        .to.be.revertedWithCustomError(token, "SupplyCapBelowSupply").withArgs(59n * POINTS, 60n * POINTS);
+      await token.connect(admin).setSupplyCap(70n * POINTS);
+      await expect(token.connect(storefront).issue(shopper.address, 4n, 10n * POINTS + 1n))
+        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(70n * POINTS, 70n * POINTS + 1n);
+      // Points minted at once meet the cap with the pending points beside the supply.
+      await expect(token.connect(otherStorefront).issue(shopper.address, 1n, 10n * POINTS + 1n))
+        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(70n * POINTS, 70n * POINTS + 1n);
+      await expect(token.connect(otherStorefront).issueBatch([shopper.address], [1n], [10n * POINTS + 1n]))
+        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(70n * POINTS, 70n * POINTS + 1n);
+      await token.connect(otherStorefront).issue(otherShopper.address, 1n, 10n * POINTS);
       await time.increaseTo(releaseTime);
-      await expect(token.release(storefront.address, [shopper.address, otherShopper.address], [1n, 2n]))
-        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(25n * POINTS, 30n * POINTS);
-      await expect(token.release(storefront.address, [shopper.address], [3n]))
-        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(25n * POINTS, 30n * POINTS);
-      expect(await token.totalSupply()).to.equal(0n);
-      await token.release(storefront.address, [shopper.address], [1n]);
-      expect(await token.totalSupply()).to.equal(10n * POINTS);
+      await token.release(storefront.address, [shopper.address, otherShopper.address, shopper.address], [1n, 2n, 3n]);
+      expect(await token.totalSupply()).to.equal(70n * POINTS);
+      expect(await token.pendingSupply()).to.equal(0n);
+    });
+
+    it("frees the room of voided points", async function () {
+      const { token, admin, storefront, shopper } = await loadFixture(pendingFixture);
+      await token.connect(admin).setSupplyCap(60n * POINTS);
+      await expect(token.connect(storefront).issue(shopper.address, 4n, 1n))
+        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(60n * POINTS, 60n * POINTS + 1n);
+      await token.connect(storefront).voidPending(shopper.address, 3n, 10n * POINTS);
+      expect(await token.pendingSupply()).to.equal(50n * POINTS);
+      await token.connect(storefront).issue(shopper.address, 4n, 10n * POINTS);
+      expect(await token.pendingSupply()).to.equal(60n * POINTS);
+    });
+
+    it("frees the room of clawed-back points", async function () {
+      const { token, admin, storefront, shopper } = await loadFixture(windowClawbackFixture);
+      await token.connect(storefront).issue(shopper.address, 1n, 10n * POINTS);
+      await token.connect(admin).setSupplyCap(10n * POINTS);
+      await token.connect(storefront).release(storefront.address, [shopper.address], [1n]);
+      await expect(token.connect(storefront).issue(shopper.address, 2n, 1n))
+        .to.be.revertedWithCustomError(token, "SupplyCapExceeded").withArgs(10n * POINTS, 10n * POINTS + 1n);
+      await token.connect(storefront).clawback(shopper.address, 1n, 4n * POINTS);
+      await token.connect(storefront).issue(shopper.address, 2n, 4n * POINTS);
+      expect(await token.totalSupply() + (await token.pendingSupply())).to.equal(10n * POINTS);
     });
   });
 

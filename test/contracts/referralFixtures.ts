@@ -26,6 +26,8 @@ export const BOB_FIXED = 25n * USD;
 
 /** Referral statuses as the contract numbers them. */
 export const Status = { None: 0n, Pending: 1n, Voided: 2n, Claimed: 3n } as const;
+/** `IReferralEscrow.ClaimSkipReason`: why a claim batch passed over a referral. */
+export const SkipReason = { AlreadyClaimed: 0n, Voided: 1n, NotReleased: 2n } as const;
 
 /** A referral code from a short name. */
 export const code = (name: string): string => ethers.encodeBytes32String(name);

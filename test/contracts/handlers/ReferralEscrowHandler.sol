@@ -62,6 +62,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
     struct ClaimPlan {
         uint40 partnerId;
         IReferralEscrow.ReferralKey[] keys;
+        bool[] paid;
         uint256[2] sent;
         uint256[2] arrived;
     }
@@ -838,6 +839,7 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             ghostReceived[payout][token] += plan.arrived[t];
         }
         for (uint256 i; i < plan.keys.length; ++i) {
+            if (!plan.paid[i]) continue;
             IReferralEscrow.ReferralKey memory key = plan.keys[i];
             ghostReferrals[key.storefront][key.orderId].status = IReferralEscrow.ReferralStatus.Claimed;
             ++ghostClaimCount[key.storefront][key.orderId];
@@ -975,9 +977,14 @@ contract ReferralEscrowHandler is PredictedOutcomes {
         if (repeatFirst) plan.keys[count] = plan.keys[0];
     }
 
-    /// @dev Lists every error that may reject the claim and, for a claim that must succeed, what it pays: one
-    /// transfer per run of keys in the same token, each losing the token's fee on its way to the payout address.
+    /// @dev Lists the error that rejects the claim, if any, and for a claim that succeeds, which keys it pays and
+    /// what: a key naming no referral (`UnknownReferral`) or another partner's (`ReferralOfAnotherPartner`)
+    /// rejects it; one of the partner's already claimed (earlier, or by this call), voided or unreleased is
+    /// skipped and ends the current run. Each run of paid keys in one token is one transfer, losing the token's
+    /// fee on its way to the payout address.
     function _predictClaim(ClaimPlan memory plan) private view returns (Expectation memory expectation) {
+        plan.paid = new bool[](plan.keys.length);
+        bool runOpen;
         uint256 runToken;
         uint256 runTotal;
         for (uint256 i; i < plan.keys.length; ++i) {
@@ -985,30 +992,30 @@ contract ReferralEscrowHandler is PredictedOutcomes {
             GhostReferral storage referral = ghostReferrals[key.storefront][key.orderId];
             bool claimedEarlierInThisCall;
             for (uint256 j; j < i; ++j) {
-                if (plan.keys[j].storefront == key.storefront && plan.keys[j].orderId == key.orderId) {
+                if (plan.paid[j] && plan.keys[j].storefront == key.storefront && plan.keys[j].orderId == key.orderId) {
                     claimedEarlierInThisCall = true;
                 }
             }
             if (referral.status == IReferralEscrow.ReferralStatus.None) {
-                _allow(expectation, IReferralEscrow.UnknownReferral.selector);
-            } else if (referral.status != IReferralEscrow.ReferralStatus.Pending || claimedEarlierInThisCall) {
-                _allow(expectation, IReferralEscrow.ReferralNotPending.selector);
-            } else {
-                if (referral.partnerId != plan.partnerId) {
-                    _allow(expectation, IReferralEscrow.ReferralOfAnotherPartner.selector);
-                }
-                if (currentTime < referral.releaseTime) {
-                    _allow(expectation, IReferralEscrow.ReferralNotReleased.selector);
-                }
+                _allowOnce(expectation, IReferralEscrow.UnknownReferral.selector);
+                continue;
             }
-            if (i != 0 && referral.tokenIndex != runToken) {
+            if (referral.partnerId != plan.partnerId) {
+                _allowOnce(expectation, IReferralEscrow.ReferralOfAnotherPartner.selector);
+                continue;
+            }
+            bool skipped = referral.status != IReferralEscrow.ReferralStatus.Pending || claimedEarlierInThisCall
+                || currentTime < referral.releaseTime;
+            if (runOpen && (skipped || referral.tokenIndex != runToken)) {
                 _payRun(plan, runToken, runTotal);
-                runTotal = 0;
+                (runOpen, runTotal) = (false, 0);
             }
-            runToken = referral.tokenIndex;
+            if (skipped) continue;
+            plan.paid[i] = true;
+            (runOpen, runToken) = (true, referral.tokenIndex);
             runTotal += _remaining(referral.commission, referral.refundedBps);
         }
-        _payRun(plan, runToken, runTotal);
+        if (runOpen) _payRun(plan, runToken, runTotal);
     }
 
     function _payRun(ClaimPlan memory plan, uint256 tokenIndex, uint256 amount) private pure {

@@ -752,12 +752,12 @@ contract RewardTokenHandler is PredictedOutcomes {
 
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Whether the model lets `storefront` issue `amount` now: role, cap of the period and (unless the points
-    /// stay pending, which mints nothing yet) supply cap.
+    /// @dev Whether the model lets `storefront` issue `amount` now: role, cap of the period and supply cap, which
+    /// counts the points pending beside the supply whether the new points are minted or stay pending.
     function _mayIssue(address storefront, uint256 amount) private view returns (bool) {
         return ghostIsIssuer[storefront]
             && ghostIssuedInPeriod[storefront][currentPeriodStart()] + amount <= CAP_PER_PERIOD
-            && (ghostReturnWindow[storefront] != 0 || ghostMinted - ghostBurned + amount <= SUPPLY_CAP);
+            && ghostMinted - ghostBurned + ghostPending + amount <= SUPPLY_CAP;
     }
 
     /// @dev Counts an issue against the storefront's period; what it mints is counted by `_recordReward`.
@@ -909,7 +909,8 @@ contract RewardTokenHandler is PredictedOutcomes {
 
     /// @dev Predicts a release batch order by order as the token checks it: an order already released, voided or
     /// named twice is skipped, and so is one not yet due unless the caller is the storefront holding the issuer
-    /// role; then the supply cap. Returns the expectation and the points each order releases (0: skipped).
+    /// role. The supply cap never applies: pending points took their room at issuance. Returns the expectation
+    /// (always success) and the points each order releases (0: skipped).
     function _predictRelease(
         address storefront,
         address caller,
@@ -930,7 +931,6 @@ contract RewardTokenHandler is PredictedOutcomes {
             releases[i] = pending;
             total += pending;
         }
-        if (ghostMinted - ghostBurned + total > SUPPLY_CAP) _allow(expectation, IRewardToken.SupplyCapExceeded.selector);
     }
 
     /// @dev An amount around `limit`: zero (one in six), exactly `limit` (or 1 when it is 0), more than it (half of

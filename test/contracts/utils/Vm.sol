@@ -24,6 +24,10 @@ interface Vm {
     /// @notice Expects the next call to revert with a custom error whose selector is `selector`.
     function expectRevert(bytes4 selector) external;
 
+    /// @notice Expects the next call to emit, from `emitter`, the event emitted right after this call (every
+    /// topic and the data compared).
+    function expectEmit(address emitter) external;
+
     /// @notice Signs `digest` with `privateKey` (secp256k1), returning a low-s signature.
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
 

@@ -1,6 +1,7 @@
-import type { Hash } from "viem";
+import { type Hash, parseEventLogs } from "viem";
 
 import type { DcrmClient } from "../../client/createDcrmClient.js";
+import { abis } from "../../internal/contracts.js";
 import { transact } from "../../internal/transact.js";
 import * as check from "../../internal/validate.js";
 import { getReferrals, type PartnerReferral } from "./getReferrals.js";
@@ -11,6 +12,8 @@ export interface ClaimCommissionsParameters {
 export interface ClaimCommissionsReturnType {
   /** Undefined when nothing was claimable (nothing is sent). */
   hash: Hash | undefined;
+  /** The referrals paid: those claimable when read, less any the escrow skipped (`ClaimSkipped`) because
+   * another transaction claimed them first. */
   claimed: PartnerReferral[];
 }
 export type { CheckoutErrorType as ClaimCommissionsErrorType } from "../storefront/checkout.js";
@@ -30,6 +33,9 @@ export async function claimCommissions(client: DcrmClient, parameters: ClaimComm
   const claimed = referrals.filter((referral) => referral.status === "claimable").sort((a, b) => a.token.localeCompare(b.token));
   if (claimed.length === 0) return { hash: undefined, claimed };
   const keys = claimed.map((referral) => ({ storefront: referral.storefront, orderId: referral.orderId }));
-  const { hash } = await transact(client, "ReferralEscrow", "claim", [partnerId, keys], "claimCommissions");
-  return { hash, claimed };
+  const { hash, receipt } = await transact(client, "ReferralEscrow", "claim", [partnerId, keys], "claimCommissions");
+  const skipped = new Set(
+    parseEventLogs({ abi: abis.ReferralEscrow, logs: receipt.logs, eventName: "ClaimSkipped" }).map((event) => `${event.args.storefront.toLowerCase()}:${event.args.orderId}`),
+  );
+  return { hash, claimed: claimed.filter((referral) => !skipped.has(`${referral.storefront.toLowerCase()}:${referral.orderId}`)) };
 }
