@@ -52,6 +52,18 @@ const steps = [
     counts: vitestCounts,
   },
   {
+    name: "dashboard build (npm run app:build: the SDK when missing, typecheck, vite build)",
+    command: ["node", "app/scripts/build.mjs"],
+    limitMinutes: 10,
+    counts: () => ({ passed: 0, failed: 0 }),
+  },
+  {
+    name: "dashboard components (vitest + happy-dom: formatting, errors, CSV, chart series, states, charts rendered)",
+    command: ["vitest", "run", "--project", "app"],
+    limitMinutes: 10,
+    counts: vitestCounts,
+  },
+  {
     name: "contracts and subgraph (Solidity fuzz and invariant tests; Mocha + ethers tests; the subgraph in the local indexer)",
     command: ["hardhat", "test"],
     limitMinutes: 40,
