@@ -22,8 +22,10 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      // The dashboard: components and pure helpers in happy-dom.
+      // The dashboard: components and pure helpers in happy-dom; end to end in headless Chromium against a
+      // stack that `dcrm start` runs with demo data.
       { extends: true, test: { name: "app", include: ["app/src/**/*.test.ts", "app/src/**/*.test.tsx"], environment: "happy-dom" } },
+      { extends: true, test: { name: "app-e2e", include: ["app/e2e/**/*.test.ts"], fileParallelism: false } },
     ],
   },
 });

@@ -58,9 +58,15 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
-    name: "dashboard components (vitest + happy-dom: formatting, errors, CSV, chart series, states, charts rendered)",
+    name: "dashboard components (vitest + happy-dom: formatting, errors, CSV, chart rows, states, actions, chart cards)",
     command: ["vitest", "run", "--project", "app"],
     limitMinutes: 10,
+    counts: vitestCounts,
+  },
+  {
+    name: "dashboard end to end (headless Chromium against `dcrm start` with demo data: consent, redeem, claim, refund, charts, axe-core, screenshots)",
+    command: ["vitest", "run", "--project", "app-e2e"],
+    limitMinutes: 30,
     counts: vitestCounts,
   },
   {
