@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// TypeScript tests beside the code they test: the local indexer, the project's scripts, and the SDK (against
-// anvil with the system deployed by deploy/). Contract tests run under `hardhat test`.
+// TypeScript tests beside the code they test: the local indexer, the project's scripts, the SDK (against
+// anvil with the system deployed by deploy/) and the dashboard. Contract tests run under `hardhat test`.
 // Every wait has a limit: each test (testTimeout), each hook (hookTimeout), each file as a whole
 // (scripts/vitest/fileTimeLimit.ts) and a worker's teardown (teardownTimeout); a stuck test fails with its name.
 export default defineConfig({
@@ -22,6 +22,10 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The dashboard: components and pure helpers in happy-dom; end to end in headless Chromium against a
+      // stack that `dcrm start` runs with demo data.
+      { extends: true, test: { name: "app", include: ["app/src/**/*.test.ts", "app/src/**/*.test.tsx"], environment: "happy-dom" } },
+      { extends: true, test: { name: "app-e2e", include: ["app/e2e/**/*.test.ts"], fileParallelism: false } },
     ],
   },
 });

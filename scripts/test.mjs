@@ -52,6 +52,24 @@ const steps = [
     counts: vitestCounts,
   },
   {
+    name: "dashboard build (npm run app:build: the SDK when missing, typecheck, vite build)",
+    command: ["node", "app/scripts/build.mjs"],
+    limitMinutes: 10,
+    counts: () => ({ passed: 0, failed: 0 }),
+  },
+  {
+    name: "dashboard components (vitest + happy-dom: formatting, errors, CSV, chart rows, states, actions, chart cards)",
+    command: ["vitest", "run", "--project", "app"],
+    limitMinutes: 10,
+    counts: vitestCounts,
+  },
+  {
+    name: "dashboard end to end (headless Chromium against `dcrm start` with demo data: consent, redeem, claim, refund, charts, axe-core, screenshots)",
+    command: ["vitest", "run", "--project", "app-e2e"],
+    limitMinutes: 30,
+    counts: vitestCounts,
+  },
+  {
     name: "contracts and subgraph (Solidity fuzz and invariant tests; Mocha + ethers tests; the subgraph in the local indexer)",
     command: ["hardhat", "test"],
     limitMinutes: 40,

@@ -10,6 +10,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+import { serveDashboard } from "../app/index.ts";
+import type { AppServer } from "../app/server.ts";
 import { buildContracts, buildSubgraph } from "../builds.ts";
 import { CommandError, UsageError, type Command } from "../command.ts";
 import { readSeedMarker, seedMarkerFile } from "../demo/marker.ts";
@@ -80,12 +82,14 @@ export const startCommand: Command = {
     recordProcesses(dataDir, processes);
     let node: ChildProcess | undefined;
     let indexer: ChildProcess | undefined;
+    let dashboard: AppServer | undefined;
     let stopping = false;
     let finish!: (code: number) => void;
     const finished = new Promise<number>((resolve) => (finish = resolve));
     const shutdown = async (code: number) => {
       if (stopping) return;
       stopping = true;
+      await dashboard?.close();
       await stopChild(indexer, "SIGINT");
       await stopChild(node, "SIGINT");
       forgetProcesses(dataDir);
@@ -173,12 +177,21 @@ export const startCommand: Command = {
 
       const record = readDeployment();
       const accounts = await jsonRpc<string[]>(rpc, "eth_accounts");
+      if (stopping) return;
+      phase = Date.now();
+      // The dashboard is a view over the stack: when it cannot be served, the stack still runs.
+      dashboard = await serveDashboard({ rpc, graphqlEndpoint: endpoint, deployment: record!, accounts, log: say }).catch((error: Error) => {
+        console.error(`start: the dashboard is not served: ${error.message}`);
+        return undefined;
+      });
+      if (dashboard) say(`dashboard up (${seconds(phase)})`);
       say(`ready in ${seconds(began)}.`);
       console.log(
         [
           "",
           `  JSON-RPC           ${rpc} (chain id ${LOCAL_CHAIN_ID})`,
           `  GraphQL            ${endpoint} (open it in a browser for GraphiQL)`,
+          ...(dashboard ? [`  Dashboard          ${dashboard.url} (act as any dev account; DCRM_APP_PORT changes the port)`] : []),
           ...Object.entries(record?.contracts ?? {}).map(([name, contract]) => `  ${name.padEnd(18)} ${contract.proxy}`),
           `  accounts           admin ${accounts[0]}, demo storefront ${accounts[1]} (mnemonic "test test test test test test test test test test test junk")`,
           `  data               ${dataDir} (kept across starts; --reset starts over)`,

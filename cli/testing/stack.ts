@@ -15,6 +15,7 @@ export interface StackDirs {
   deploymentsDir: string;
   rpcPort: number;
   graphqlPort: number;
+  appPort: number;
   remove(): Promise<void>;
 }
 
@@ -26,6 +27,7 @@ export async function stackDirs(): Promise<StackDirs> {
     deploymentsDir: join(base, "deployments"),
     rpcPort: await freePort(),
     graphqlPort: await freePort(),
+    appPort: await freePort(),
     remove: () => rm(base, { recursive: true, force: true }),
   };
 }
@@ -49,6 +51,7 @@ export function runDcrm(dirs: StackDirs, args: string[], env: NodeJS.ProcessEnv 
       DCRM_DEPLOYMENTS_DIR: dirs.deploymentsDir,
       DCRM_PORT: String(dirs.rpcPort),
       DCRM_GRAPHQL_PORT: String(dirs.graphqlPort),
+      DCRM_APP_PORT: String(dirs.appPort),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

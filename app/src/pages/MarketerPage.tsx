@@ -1,0 +1,255 @@
+/**
+ * The marketer's charts from the subgraph: points issued and redeemed per day, active shoppers, redemption rate
+ * per storefront, top shoppers, partner leaderboard, consent opt-in per scope, data-access revenue per
+ * consumer; a time range and a storefront filter; each chart's rows as CSV.
+ */
+import { useReadDataAccessPaymentsSettings } from "@dcrm/sdk/react";
+import { useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+import { formatAmount, formatPercent, toUnits } from "../format.ts";
+import { ChartCard } from "../marketer/ChartCard.tsx";
+import { activeShoppersPerDay, type Filters, pointsPerDay, revenuePerDay } from "../marketer/series.ts";
+import { scopeName } from "../scopes.ts";
+import { Empty, ErrorNote, Loading } from "../ui/Status.tsx";
+import { useLabels } from "../wallet/labels.ts";
+import { useDcrm } from "../wallet/useDcrm.ts";
+import { useMarketer } from "../wallet/useMarketer.ts";
+import { useToken } from "../wallet/useToken.ts";
+
+const RANGES = [
+  { label: "Last 7 days", days: 7 },
+  { label: "Last 14 days", days: 14 },
+  { label: "Last 28 days", days: 28 },
+  { label: "All time", days: undefined },
+] as const;
+const COLORS = ["#1f5fbf", "#b8480f", "#2f7d32", "#7b3fa0", "#8a6d00"];
+const HEIGHT = 260;
+
+export function MarketerPage() {
+  const marketer = useMarketer();
+  const dcrm = useDcrm();
+  const labels = useLabels();
+  const points = useToken(dcrm.deployment?.contracts.RewardToken.address);
+  const settings = useReadDataAccessPaymentsSettings({ address: dcrm.deployment?.contracts.DataAccessPayments.address });
+  const payment = useToken(settings.data?.[1]);
+  const [range, setRange] = useState(2);
+  const [storefront, setStorefront] = useState("");
+  const rangeId = useId();
+  const storefrontId = useId();
+  const enabled = marketer !== undefined;
+  const stats = useQuery({ queryKey: ["storefrontStatsPerDay"], queryFn: () => marketer!.storefrontStatsPerDay(), enabled });
+  const rates = useQuery({ queryKey: ["redemptionRates"], queryFn: () => marketer!.redemptionRates(), enabled });
+  const shoppers = useQuery({ queryKey: ["topShoppers"], queryFn: () => marketer!.topShoppers(), enabled });
+  const partners = useQuery({ queryKey: ["partnerLeaderboard"], queryFn: () => marketer!.partnerLeaderboard(), enabled });
+  const consent = useQuery({ queryKey: ["consentOptInRates"], queryFn: () => marketer!.consentOptInRates(), enabled });
+  const revenue = useQuery({ queryKey: ["consumerRevenuePerDay"], queryFn: () => marketer!.consumerRevenuePerDay(), enabled });
+
+  if (!marketer) return <Empty>No GraphQL endpoint: open the dashboard with ?graphql=&lt;subgraph URL&gt;.</Empty>;
+  const failed = [stats, rates, shoppers, partners, consent, revenue].find((query) => query.error);
+  if (failed) return <ErrorNote error={failed.error} title="Could not load the subgraph's figures" />;
+  if (!stats.data || !rates.data || !shoppers.data || !partners.data || !consent.data || !revenue.data || !points) return <Loading what="the program's figures" />;
+
+  const filters: Filters = { days: RANGES[range]!.days, storefront: storefront || undefined, today: new Date().toISOString().slice(0, 10) };
+  const perDay = pointsPerDay(stats.data.storefrontStats, filters, points.decimals);
+  const active = activeShoppersPerDay(stats.data.storefrontStats, filters);
+  const revenueRows = revenuePerDay(revenue.data.consumerStats, filters, payment?.decimals ?? 18);
+  const storefronts = rates.data.storefronts;
+  const rateRows = storefronts
+    .filter((row) => !filters.storefront || row.id.toLowerCase() === filters.storefront)
+    .map((row) => ({ storefront: labels(row.id), issued: toUnits(row.issued, points.decimals), redeemed: toUnits(row.redeemed, points.decimals), redemptionRate: Number(row.redemptionRate) }));
+  const shopperRows = shoppers.data.shoppers.slice(0, 10).map((row) => ({ shopper: labels(row.id), earned: toUnits(row.earned, points.decimals), balance: toUnits(row.balance, points.decimals) }));
+  const partnerRows = partners.data.partners.map((row) => ({ partner: `#${row.partnerId}`, released: toUnits(row.released, 18), pending: toUnits(row.pending, 18), claimed: toUnits(row.claimed, 18), referrals: Number(row.referralCount) }));
+  const consentRows = consent.data.consentScopes.map((row) => ({ scope: scopeName(row.id), optInRate: Number(row.optInRate), shoppersOptedIn: Number(row.shoppersOptedIn), shoppers: Number(row.shoppers) }));
+  const totalIssued = perDay.reduce((sum, row) => sum + row.issued, 0);
+  const totalRedeemed = perDay.reduce((sum, row) => sum + row.redeemed, 0);
+  const units = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+  return (
+    <>
+      <form className="filters card" onSubmit={(event) => event.preventDefault()} aria-label="Chart filters">
+        <label htmlFor={rangeId}>Time range</label>
+        <select id={rangeId} value={range} onChange={(event) => setRange(Number(event.target.value))} data-testid="filter-range">
+          {RANGES.map((option, i) => (
+            <option key={option.label} value={i}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={storefrontId}>Storefront</label>
+        <select id={storefrontId} value={storefront} onChange={(event) => setStorefront(event.target.value)} data-testid="filter-storefront">
+          <option value="">All storefronts</option>
+          {storefronts.map((row) => (
+            <option key={row.id} value={row.id.toLowerCase()}>
+              {labels(row.id)}
+            </option>
+          ))}
+        </select>
+      </form>
+
+      <div className="charts">
+        <ChartCard
+          id="points-per-day"
+          title={`Points issued and redeemed per day (${points.symbol})`}
+          rows={perDay}
+          columns={[
+            { key: "day", label: "day (UTC)" },
+            { key: "issued", label: `issued (${points.symbol})` },
+            { key: "redeemed", label: `redeemed (${points.symbol})` },
+          ]}
+          summary={
+            <>
+              In range: <span data-testid="total-issued">{units(totalIssued)}</span> {points.symbol} issued, <span data-testid="total-redeemed">{units(totalRedeemed)}</span> {points.symbol} redeemed.
+            </>
+          }
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={perDay}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="day" />
+              <YAxis />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="issued" name="issued" fill={COLORS[0]} isAnimationActive={false} />
+              <Bar dataKey="redeemed" name="redeemed" fill={COLORS[1]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          id="active-shoppers"
+          title="Active shoppers per day, per storefront"
+          rows={active.rows}
+          columns={[{ key: "day", label: "day (UTC)" }, ...active.storefronts.map((id) => ({ key: id, label: labels(id) }))]}
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <LineChart data={active.rows}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="day" />
+              <YAxis allowDecimals={false} />
+              <Tooltip />
+              <Legend />
+              {active.storefronts.map((id, i) => (
+                <Line key={id} dataKey={id} name={labels(id)} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          id="redemption-rate"
+          title="Redemption rate per storefront (all time)"
+          rows={rateRows}
+          columns={[
+            { key: "storefront", label: "storefront" },
+            { key: "issued", label: `issued (${points.symbol})` },
+            { key: "redeemed", label: `redeemed (${points.symbol})` },
+            { key: "redemptionRate", label: "redemption rate" },
+          ]}
+          summary={rateRows.map((row) => `${row.storefront}: ${formatPercent(row.redemptionRate)}`).join(" · ")}
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={rateRows}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="storefront" />
+              <YAxis tickFormatter={(value: number) => formatPercent(value)} />
+              <Tooltip formatter={(value) => formatPercent(Number(value))} />
+              <Bar dataKey="redemptionRate" name="redemption rate" fill={COLORS[2]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          id="top-shoppers"
+          title={`Top shoppers by points earned (${points.symbol})`}
+          rows={shopperRows}
+          columns={[
+            { key: "shopper", label: "shopper" },
+            { key: "earned", label: `earned (${points.symbol})` },
+            { key: "balance", label: `balance (${points.symbol})` },
+          ]}
+          summary={shoppers.data.shoppers[0] ? <>Top: {labels(shoppers.data.shoppers[0].id)} with {formatAmount(shoppers.data.shoppers[0].earned, points.decimals)} {points.symbol} earned.</> : undefined}
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={shopperRows} layout="vertical" margin={{ left: 40 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis type="number" />
+              <YAxis type="category" dataKey="shopper" width={90} />
+              <Tooltip />
+              <Bar dataKey="earned" name="earned" fill={COLORS[0]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          id="partner-leaderboard"
+          title="Partner leaderboard by released commission"
+          rows={partnerRows}
+          columns={[
+            { key: "partner", label: "partner" },
+            { key: "released", label: "released" },
+            { key: "pending", label: "pending" },
+            { key: "claimed", label: "claimed" },
+            { key: "referrals", label: "referrals" },
+          ]}
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={partnerRows}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="partner" />
+              <YAxis />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="released" name="released" fill={COLORS[2]} isAnimationActive={false} />
+              <Bar dataKey="pending" name="pending" fill={COLORS[4]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          id="consent-opt-in"
+          title="Consent opt-in rate per scope"
+          rows={consentRows}
+          columns={[
+            { key: "scope", label: "scope" },
+            { key: "optInRate", label: "opt-in rate" },
+            { key: "shoppersOptedIn", label: "shoppers opted in" },
+            { key: "shoppers", label: "shoppers" },
+          ]}
+          summary={consentRows.map((row) => `${row.scope}: ${formatPercent(row.optInRate)}`).join(" · ")}
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={consentRows}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="scope" />
+              <YAxis tickFormatter={(value: number) => formatPercent(value)} />
+              <Tooltip formatter={(value) => formatPercent(Number(value))} />
+              <Bar dataKey="optInRate" name="opt-in rate" fill={COLORS[3]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartCard>
+
+        <ChartCard
+          id="consumer-revenue"
+          title={`Data-access revenue per consumer per day (${payment?.symbol ?? "payment token"})`}
+          rows={revenueRows.rows}
+          columns={[{ key: "day", label: "day (UTC)" }, ...revenueRows.consumers.map((id) => ({ key: id, label: labels(id) }))]}
+        >
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <LineChart data={revenueRows.rows}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="day" />
+              <YAxis />
+              <Tooltip />
+              <Legend />
+              {revenueRows.consumers.map((id, i) => (
+                <Line key={id} dataKey={id} name={labels(id)} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </ChartCard>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * wagmi's configuration: on the local stack one mock connector per dev account (the account picker), which
+ * sends through the local node; elsewhere the injected wallets the browser announces (EIP-6963).
+ */
+import { knownDeployments } from "@dcrm/sdk";
+import { type Chain, defineChain, extractChain, http } from "viem";
+import * as allChains from "viem/chains";
+import { type Config, createConfig } from "wagmi";
+import { injected, mock } from "wagmi/connectors";
+
+import type { Runtime } from "../runtime.ts";
+
+/** The chains with a deployment built into the SDK. */
+function publicChains(): Chain[] {
+  const ids = new Set(Object.values(knownDeployments).map((deployment) => deployment.chainId));
+  const chains = Object.values(allChains) as Chain[];
+  return [...ids].map((id) => extractChain({ chains, id })).filter((chain): chain is Chain => chain !== undefined);
+}
+
+export function createWagmiConfig(runtime: Runtime): Config {
+  if (runtime.kind === "local") {
+    const chain = defineChain({ ...allChains.foundry, id: runtime.chainId, rpcUrls: { default: { http: [runtime.rpcUrl] } } });
+    return createConfig({
+      chains: [chain],
+      connectors: runtime.accounts.map((account) => mock({ accounts: [account.address], features: { reconnect: true } })),
+      transports: { [chain.id]: http(runtime.rpcUrl) },
+      pollingInterval: 500,
+      multiInjectedProviderDiscovery: false,
+    });
+  }
+  const chains = publicChains();
+  const [first, ...rest] = chains.length > 0 ? chains : [allChains.base];
+  return createConfig({
+    chains: [first!, ...rest],
+    connectors: [injected()],
+    transports: Object.fromEntries([first!, ...rest].map((chain) => [chain.id, http()])),
+    multiInjectedProviderDiscovery: true,
+  });
+}
