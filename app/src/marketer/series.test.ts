@@ -9,7 +9,7 @@ const row = (day: string, storefront: string, issued: bigint, redeemed: bigint, 
   storefront: { id: storefront },
   issued: String(issued * POINT),
   redeemed: String(redeemed * POINT),
-  activeShoppersInDay: active,
+  activeShoppers: active,
 });
 const rows = [row("2026-12-01", "0xaa", 10n, 1n, 3), row("2026-12-01", "0xbb", 5n, 0n, 2), row("2026-12-02", "0xaa", 7n, 2n, 4), row("2026-11-20", "0xbb", 100n, 0n, 9)];
 

@@ -31,7 +31,12 @@ export interface StorefrontDayRow {
   storefront: { id: string };
   issued: string;
   redeemed: string;
-  activeShoppersInDay?: string | number | null;
+}
+
+export interface StorefrontActivityRow {
+  timestamp: string | number;
+  storefront: { id: string };
+  activeShoppers: string | number;
 }
 
 export interface PointsPerDay {
@@ -56,17 +61,17 @@ export function pointsPerDay(rows: readonly StorefrontDayRow[], filters: Filters
 }
 
 /** Active shoppers per day, one column per storefront (a shopper active at two storefronts counts at both). */
-export function activeShoppersPerDay(rows: readonly StorefrontDayRow[], filters: Filters): { rows: Record<string, string | number>[]; storefronts: string[] } {
+export function activeShoppersPerDay(rows: readonly StorefrontActivityRow[], filters: Filters): { rows: Record<string, string | number>[]; storefronts: string[] } {
   const days = new Map<string, Record<string, string | number>>();
   const storefronts = new Set<string>();
   for (const row of rows) {
     const storefront = row.storefront.id.toLowerCase();
     if (filters.storefront && storefront !== filters.storefront) continue;
     const day = dayOf(row.timestamp);
-    if (!inRange(day, filters) || row.activeShoppersInDay === undefined || row.activeShoppersInDay === null) continue;
+    if (!inRange(day, filters)) continue;
     storefronts.add(storefront);
     const entry = days.get(day) ?? { day };
-    entry[storefront] = Number(entry[storefront] ?? 0) + Number(row.activeShoppersInDay);
+    entry[storefront] = Number(entry[storefront] ?? 0) + Number(row.activeShoppers);
     days.set(day, entry);
   }
   return { rows: [...days.values()].sort((a, b) => String(a.day).localeCompare(String(b.day))), storefronts: [...storefronts].sort() };

@@ -36,31 +36,51 @@ export function MarketerPage() {
   const payment = useToken(settings.data?.[1]);
   const [range, setRange] = useState(2);
   const [storefront, setStorefront] = useState("");
+  const [chosenToken, setChosenToken] = useState<string>();
   const rangeId = useId();
   const storefrontId = useId();
+  const tokenId = useId();
   const enabled = marketer !== undefined;
   const stats = useQuery({ queryKey: ["storefrontStatsPerDay"], queryFn: () => marketer!.storefrontStatsPerDay(), enabled });
+  const activity = useQuery({ queryKey: ["activeShoppersPerDay"], queryFn: () => marketer!.activeShoppersPerDay(), enabled });
+  const programs = useQuery({ queryKey: ["referralProgramsPerToken"], queryFn: () => marketer!.referralProgramsPerToken(), enabled });
+  // Commissions are owed in each budget's own token, so the leaderboard shows one token at a time.
+  const referralTokens = [...new Set((programs.data?.budgets ?? []).map((budget) => budget.token.toLowerCase()))];
+  const leaderToken = chosenToken ?? referralTokens[0];
+  const commission = useToken(leaderToken as `0x${string}` | undefined);
   const rates = useQuery({ queryKey: ["redemptionRates"], queryFn: () => marketer!.redemptionRates(), enabled });
   const shoppers = useQuery({ queryKey: ["topShoppers"], queryFn: () => marketer!.topShoppers(), enabled });
-  const partners = useQuery({ queryKey: ["partnerLeaderboard"], queryFn: () => marketer!.partnerLeaderboard(), enabled });
+  const partners = useQuery({
+    queryKey: ["partnerLeaderboard", leaderToken],
+    queryFn: () => marketer!.partnerLeaderboard({ token: leaderToken! }),
+    enabled: enabled && leaderToken !== undefined,
+  });
   const consent = useQuery({ queryKey: ["consentOptInRates"], queryFn: () => marketer!.consentOptInRates(), enabled });
   const revenue = useQuery({ queryKey: ["consumerRevenuePerDay"], queryFn: () => marketer!.consumerRevenuePerDay(), enabled });
 
   if (!marketer) return <Empty>No GraphQL endpoint: open the dashboard with ?graphql=&lt;subgraph URL&gt;.</Empty>;
-  const failed = [stats, rates, shoppers, partners, consent, revenue].find((query) => query.error);
+  const failed = [stats, activity, programs, rates, shoppers, partners, consent, revenue].find((query) => query.error);
   if (failed) return <ErrorNote error={failed.error} title="Could not load the subgraph's figures" />;
-  if (!stats.data || !rates.data || !shoppers.data || !partners.data || !consent.data || !revenue.data || !points) return <Loading what="the program's figures" />;
+  const partnersReady = leaderToken === undefined || (partners.data !== undefined && commission !== undefined);
+  if (!stats.data || !activity.data || !programs.data || !rates.data || !shoppers.data || !partnersReady || !consent.data || !revenue.data || !points) return <Loading what="the program's figures" />;
 
   const filters: Filters = { days: RANGES[range]!.days, storefront: storefront || undefined, today: new Date().toISOString().slice(0, 10) };
   const perDay = pointsPerDay(stats.data.storefrontStats, filters, points.decimals);
-  const active = activeShoppersPerDay(stats.data.storefrontStats, filters);
+  const active = activeShoppersPerDay(activity.data.storefrontDailyActivities, filters);
   const revenueRows = revenuePerDay(revenue.data.consumerStats, filters, payment?.decimals ?? 18);
   const storefronts = rates.data.storefronts;
   const rateRows = storefronts
     .filter((row) => !filters.storefront || row.id.toLowerCase() === filters.storefront)
     .map((row) => ({ storefront: labels(row.id), issued: toUnits(row.issued, points.decimals), redeemed: toUnits(row.redeemed, points.decimals), redemptionRate: Number(row.redemptionRate) }));
   const shopperRows = shoppers.data.shoppers.slice(0, 10).map((row) => ({ shopper: labels(row.id), earned: toUnits(row.earned, points.decimals), balance: toUnits(row.balance, points.decimals) }));
-  const partnerRows = partners.data.partners.map((row) => ({ partner: `#${row.partnerId}`, released: toUnits(row.released, 18), pending: toUnits(row.pending, 18), claimed: toUnits(row.claimed, 18), referrals: Number(row.referralCount) }));
+  const commissionDecimals = commission?.decimals ?? 18;
+  const partnerRows = (partners.data?.partnerBalances ?? []).map((row) => ({
+    partner: `#${row.partner.partnerId}`,
+    released: toUnits(row.released, commissionDecimals),
+    pending: toUnits(row.pending, commissionDecimals),
+    claimed: toUnits(row.claimed, commissionDecimals),
+    referrals: Number(row.referralCount),
+  }));
   const consentRows = consent.data.consentScopes.map((row) => ({ scope: scopeName(row.id), optInRate: Number(row.optInRate), shoppersOptedIn: Number(row.shoppersOptedIn), shoppers: Number(row.shoppers) }));
   const totalIssued = perDay.reduce((sum, row) => sum + row.issued, 0);
   const totalRedeemed = perDay.reduce((sum, row) => sum + row.redeemed, 0);
@@ -83,6 +103,14 @@ export function MarketerPage() {
           {storefronts.map((row) => (
             <option key={row.id} value={row.id.toLowerCase()}>
               {labels(row.id)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={tokenId}>Commission token</label>
+        <select id={tokenId} value={leaderToken ?? ""} onChange={(event) => setChosenToken(event.target.value)} data-testid="filter-commission-token">
+          {referralTokens.map((token) => (
+            <option key={token} value={token}>
+              {labels(token)}
             </option>
           ))}
         </select>
@@ -184,7 +212,7 @@ export function MarketerPage() {
 
         <ChartCard
           id="partner-leaderboard"
-          title="Partner leaderboard by released commission"
+          title={`Partner leaderboard by released commission (${commission?.symbol ?? "no referral budget yet"})`}
           rows={partnerRows}
           columns={[
             { key: "partner", label: "partner" },

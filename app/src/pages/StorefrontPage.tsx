@@ -61,7 +61,7 @@ function Issuance({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
               </Figure>
               <Figure label={`Cap per period (${duration(state.capPeriod)})`}>{state.capPerPeriod === 0n ? "no cap" : <Amount value={state.capPerPeriod} token={points} />}</Figure>
               <Figure label="Cap used">{state.capPerPeriod === 0n ? "—" : formatPercent(Number(state.issuedInPeriod) / Number(state.capPerPeriod))}</Figure>
-              <Figure label="Redemption rate (redeemed here / issued here)">{rate ? formatPercent(Number(rate.redemptionRate)) : "—"}</Figure>
+              <Figure label="Redemption rate (redeemed here ÷ (issued + redeemed here))">{rate ? formatPercent(Number(rate.redemptionRate)) : "—"}</Figure>
               <Figure label="Return window">{policy.data ? duration(policy.data.returnWindow) : "…"}</Figure>
               <Figure label="Clawback after release">{policy.data ? (policy.data.clawbackAllowed ? "allowed" : "not allowed") : "…"}</Figure>
             </dl>

@@ -295,6 +295,7 @@ export function handlePointsRedeemed(event: PointsRedeemed): void {
   if (transfer == null) return;
   let amount = transfer.value;
   let shopperAddress = transfer.from;
+  let attributed = !event.params.storefront.equals(ZERO_ADDRESS);
 
   let redemption = new Redemption(eventId(event));
   if (attributed) redemption.storefront = event.params.storefront;
