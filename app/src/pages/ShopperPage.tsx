@@ -92,29 +92,14 @@ function Balances({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
 }
 
 function Redeem({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined }) {
-  const runtime = useRuntime();
-  const storefronts = runtime.kind === "local" ? runtime.accounts.filter((account) => account.label.startsWith("storefront")) : [];
-  const [storefront, setStorefront] = useState<string>(storefronts[0]?.address ?? "");
   const [amount, setAmount] = useState("");
   const [ref, setRef] = useState("discount");
-  const valid = isAddress(storefront) && /^\d+(\.\d+)?$/.test(amount) && points !== undefined;
+  const valid = /^\d+(\.\d+)?$/.test(amount) && points !== undefined;
+  // A holder's own redemption names no storefront: only a storefront that takes part (with the shopper's
+  // allowance or permit) has a redemption counted for it.
   return (
     <Section id="redeem" title="Redeem points">
       <form className="form" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Storefront
-          {storefronts.length > 0 ? (
-            <select value={storefront} onChange={(event) => setStorefront(event.target.value)} data-testid="redeem-storefront">
-              {storefronts.map((account) => (
-                <option key={account.address} value={account.address}>
-                  {account.label} ({shortAddress(account.address)})
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input value={storefront} onChange={(event) => setStorefront(event.target.value)} placeholder="0x…" />
-          )}
-        </label>
         <label>
           Points
           <input inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} placeholder="10" data-testid="redeem-amount" />
@@ -128,7 +113,7 @@ function Redeem({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined })
           testId="redeem-submit"
           disabled={!valid}
           done="Redeemed."
-          run={() => dcrm.client!.redeemPoints({ storefront: storefront as Address, points: parseUnits(amount, points!.decimals), ref: ref || "redemption" })}
+          run={() => dcrm.client!.redeemPoints({ points: parseUnits(amount, points!.decimals), ref: ref || "redemption" })}
         />
       </form>
     </Section>
