@@ -275,6 +275,8 @@ describe("subgraph: the mappings in the local indexer, on real transactions", fu
     // The holder's own redemption is kept, attributed to no storefront.
     expect(redemptions).to.deep.equal([
       { amount: String(tally.redeemed), storefront: { id: S.toLowerCase() } },
+      { amount: "5", storefront: { id: S2.toLowerCase() } },
+      { amount: "4", storefront: { id: S2.toLowerCase() } },
       { amount: String(tally.unattributedRedeemed), storefront: null },
     ]);
     expect(storefront).to.deep.equal({
