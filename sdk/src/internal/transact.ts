@@ -5,6 +5,7 @@ import type { DeployedContractName } from "../client/deployment.js";
 import { AccountRequiredError, TransactionRevertedError } from "../errors/clientErrors.js";
 import { decodeRevert } from "../errors/decodeRevert.js";
 import { type Abis, abis, addressOf } from "./contracts.js";
+import { gasLimitFor } from "./gasLimit.js";
 
 type Writable<C extends DeployedContractName> = ContractFunctionName<Abis[C], "nonpayable" | "payable">;
 type Readable<C extends DeployedContractName> = ContractFunctionName<Abis[C], "view" | "pure">;
@@ -56,7 +57,8 @@ export async function simulate<C extends DeployedContractName, F extends Writabl
 
 /**
  * Simulates, then sends `contract.functionName(args)` from the client's account and waits for its receipt.
- * A revert in simulation throws the contract error's typed class without spending gas.
+ * A revert in simulation throws the contract error's typed class without spending gas. The gas limit keeps a
+ * margin over the estimate (see {@link gasLimitFor}).
  */
 export async function transact<C extends DeployedContractName, F extends Writable<C>>(
   client: DcrmClient,
@@ -79,7 +81,8 @@ export async function transact<C extends DeployedContractName, F extends Writabl
   } catch (error) {
     rethrow(error, contract, functionName);
   }
-  const hash = await wallet.writeContract(request as Parameters<DcrmWalletClient["writeContract"]>[0]);
+  const gas = await client.publicClient.estimateContractGas(request as Parameters<DcrmClient["publicClient"]["estimateContractGas"]>[0]).catch((error: unknown) => rethrow(error, contract, functionName));
+  const hash = await wallet.writeContract({ ...(request as Parameters<DcrmWalletClient["writeContract"]>[0]), gas: gasLimitFor(gas) });
   const receipt = await client.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new TransactionRevertedError(hash, contract, functionName);
   return { hash, receipt, result: result as ContractFunctionReturnType<Abis[C], "nonpayable" | "payable", F> };

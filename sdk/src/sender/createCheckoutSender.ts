@@ -8,6 +8,7 @@ import { DcrmError } from "../errors/dcrmError.js";
 import { abis, addressOf } from "../internal/contracts.js";
 import { findOrderIssuance } from "../internal/orderIssuance.js";
 import { findRecordedReferral } from "../internal/referralRecord.js";
+import { gasLimitFor } from "../internal/gasLimit.js";
 import { walletOf } from "../internal/transact.js";
 import { type CheckoutJournal, type JournalEntry, orderKey, unsettledOrders } from "./checkoutJournal.js";
 import { type CheckoutOrder, type CheckoutRequest, DEFAULT_ORDER_ID_RANGE, type OrderIdRange, toCheckoutOrder } from "./checkoutRequest.js";
@@ -369,8 +370,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
         chainId,
         to,
         data,
-        // The simulation's figure plus a margin: a batch's gas varies with what other batches wrote first.
-        gas: (simulatedGas * 12n) / 10n + 50_000n,
+        gas: gasLimitFor(simulatedGas),
         nonce,
         replaceAfterMs,
         feeBumpPercent,

@@ -1,4 +1,5 @@
-import { keccak256, toHex } from "viem";
+import { createWalletClient, http, keccak256, toHex } from "viem";
+import { foundry } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { CreateDcrmClientReturnType } from "../../client/createDcrmClient.js";
@@ -111,6 +112,24 @@ describe("shopper actions", () => {
     await store.checkout({ orderId: 3n, shopper, points: 1n });
     const { expiresAt } = await shopperClient.getBalances();
     expect(expiresAt).toBeGreaterThan((await now()) + 86_400n * 364n);
+  });
+
+  it("redeems in a later second than the last activity the estimate saw", async () => {
+    // Expiry is on: a redemption rewrites the shopper's last-activity time, which costs more gas in a later
+    // block than in the one the estimate ran on, where it rewrites the same value.
+    const at = (await now()) + 1_000n;
+    await publicClientOf().request({ method: "evm_setNextBlockTimestamp" as never, params: [Number(at)] as never });
+    await store.checkout({ orderId: 4n, shopper, points: 50n });
+    const before = (await shopperClient.getBalances()).spendable;
+    // The node's own account signs (as a browser wallet does), and the node estimates at its last block.
+    const nodeSigned = await createDcrmClient({
+      publicClient: publicClientOf(),
+      walletClient: createWalletClient({ account: shopper, chain: foundry, transport: http(inject("rpcUrl")) }),
+      deployment: inject("deployment"),
+    });
+    await publicClientOf().request({ method: "evm_setNextBlockTimestamp" as never, params: [Number(at + 60n)] as never });
+    await nodeSigned.redeemPoints({ points: 50n, ref: "coupon-3" });
+    expect((await shopperClient.getBalances()).spendable).toBe(before - 50n);
   });
 
   it("needs a wallet to send or sign", async () => {
