@@ -456,6 +456,11 @@ contract ReferralEscrow is
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IReferralEscrow
+    function paused() public view override(IReferralEscrow, PausableUpgradeable) returns (bool) {
+        return super.paused();
+    }
+
+    /// @inheritdoc IReferralEscrow
     function referralOf(address storefront, uint256 orderId) external view returns (Referral memory) {
         return _getReferralEscrowStorage().referrals[storefront][orderId].unpack();
     }
