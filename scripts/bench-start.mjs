@@ -8,14 +8,22 @@
 // subgraph/queries/topShoppers.graphql answers with at least one shopper. Ports are free ones,
 // the data and deployment records go to a temporary folder; `-- --keep-builds` measures a fresh data directory
 // without deleting the builds.
+// Where the time goes: each progress line is kept with the time it appeared, and the CPU that the start's
+// processes used in each phase is set beside how busy the whole machine was (scripts/bench-start-usage.mjs):
+// a phase far below a core while the machine is busy waited for other programs. The full timed output of each
+// run is written to reports/start-<fresh|restart>.log (not committed); the figures replaced are kept as
+// `previous`.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { phaseUsage, sampleUsage, usageBetween } from "./bench-start-usage.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const reportFile = join(root, "reports", "start.json");
 const keepBuilds = process.argv.includes("--keep-builds");
 const TARGETS = { fresh: 90, restart: 20 };
 const LIMIT_S = 1_800;
@@ -50,21 +58,42 @@ async function answered() {
 async function measure(label) {
   const began = Date.now();
   const child = spawn(process.execPath, [join(root, "cli", "bin.mjs"), "start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  while (!output.includes("start: ready") || !(await answered())) {
-    if (child.exitCode !== null) throw new Error(`bench:start: ${label}: dcrm start exited (${child.exitCode}):\n${output.slice(-3000)}`);
+  const usage = sampleUsage(child.pid, { began });
+  const load = loadavg()[0];
+  /** Every output line with the seconds since the start when it appeared. */
+  const lines = [];
+  let partial = "";
+  const take = (chunk) => {
+    const t = (Date.now() - began) / 1000;
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop();
+    for (const line of parts) lines.push({ t, line });
+  };
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
+  const said = (text) => lines.some(({ line }) => line.includes(text));
+  const tail = () => lines.slice(-40).map(({ line }) => line).join("\n");
+  while (!said("start: ready") || !(await answered())) {
+    if (child.exitCode !== null) throw new Error(`bench:start: ${label}: dcrm start exited (${child.exitCode}):\n${tail()}`);
     if (Date.now() - began > LIMIT_S * 1000) {
       child.kill("SIGINT");
-      throw new Error(`bench:start: ${label}: no answer within ${LIMIT_S} s:\n${output.slice(-3000)}`);
+      throw new Error(`bench:start: ${label}: no answer within ${LIMIT_S} s:\n${tail()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const seconds = (Date.now() - began) / 1000;
-  const phases = [...output.matchAll(/^start: (.*\(\d+\.\d s\))$/gm)].map((match) => match[1]);
-  console.log(`bench:start: ${label}: ${seconds.toFixed(1)} s (target ${TARGETS[label]} s)\n  ${phases.join("\n  ")}`);
-  return { seconds, child, phases };
+  const samples = usage.stop();
+  const cores = cpus().length;
+  const phases = phaseUsage(lines, samples, cores);
+  const whole = usageBetween(samples, 0, seconds, cores);
+  writeFileSync(join(root, "reports", `start-${label}.log`), lines.map(({ t, line }) => `${t.toFixed(1).padStart(6)} s  ${line}`).join("\n") + "\n");
+  console.log(`bench:start: ${label}: ${seconds.toFixed(1)} s (target ${TARGETS[label]} s), load average ${load.toFixed(1)} at its start`);
+  if (whole) console.log(`  the start's processes used ${whole.cpuSeconds} CPU s (${Math.round(whole.startShare * 100)}% of ${cores} cores); the machine was ${Math.round((whole.machineBusy ?? 0) * 100)}% busy`);
+  for (const phase of phases) {
+    const share = phase.startShare === undefined ? "" : `  [${phase.cpuSeconds} CPU s, ${Math.round(phase.startShare * 100)}% of the cores; machine ${Math.round((phase.machineBusy ?? 0) * 100)}% busy]`;
+    console.log(`  ${phase.endsAt.toFixed(1).padStart(6)} s  ${phase.phase}${share}`);
+  }
+  return { seconds, child, phases, loadAverage1m: Number(load.toFixed(2)), usage: whole };
 }
 
 async function stop(child) {
@@ -83,14 +112,22 @@ try {
   await stop(fresh.child);
   const restart = await measure("restart");
   await stop(restart.child);
+  const earlier = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, "utf8")) : undefined;
+  const figures = (run) => ({ seconds: Number(run.seconds.toFixed(1)), loadAverage1m: run.loadAverage1m, usage: run.usage, phases: run.phases });
   const report = {
     measured: new Date().toISOString(),
-    machine: { cpus: cpus().length, loadAverage1m: Number(loadavg()[0].toFixed(2)) },
+    machine: { cpus: cpus().length },
     query: "subgraph/queries/topShoppers.graphql, at least one shopper, after `start: ready`",
-    fresh: { seconds: Number(fresh.seconds.toFixed(1)), target: TARGETS.fresh, buildsDeleted: !keepBuilds, phases: fresh.phases },
-    restart: { seconds: Number(restart.seconds.toFixed(1)), target: TARGETS.restart, phases: restart.phases },
+    fresh: { target: TARGETS.fresh, buildsDeleted: !keepBuilds, ...figures(fresh) },
+    restart: { target: TARGETS.restart, ...figures(restart) },
+    previous: earlier && {
+      measured: earlier.measured,
+      fresh: earlier.fresh?.seconds,
+      restart: earlier.restart?.seconds,
+      loadAverage1m: earlier.fresh?.loadAverage1m ?? earlier.machine?.loadAverage1m,
+    },
   };
-  writeFileSync(join(root, "reports", "start.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log("bench:start: wrote reports/start.json");
   const over = ["fresh", "restart"].filter((label) => report[label].seconds > report[label].target);
   if (over.length > 0) {
