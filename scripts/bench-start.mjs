@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench:start`: how long `npm start` (dcrm start) takes until a marketer's query answers on demo data,
 // written to reports/start.json with its targets:
-//   fresh    dependencies installed, nothing built: contracts, TypeChain types, the subgraph and the SDK's build
-//            are deleted first, and the data directory is new (so the demo history is written); target 90 s;
+//   fresh    dependencies installed, nothing built: contracts, TypeChain types, the subgraph, the SDK's build and
+//            its transpiled copy (node_modules/.cache/dcrm) are deleted first, and the data directory is new (so
+//            the demo history is written); target 90 s;
 //   restart  the same stack stopped with SIGINT and started again (chain and index resumed); target 20 s.
 // Measured until the stack says it is ready (the demo history written and indexed) and the query
 // subgraph/queries/topShoppers.graphql answers with at least one shopper. Ports are free ones,
@@ -11,10 +12,10 @@
 // Where the time goes: each progress line is kept with the time it appeared, and the CPU that the start's
 // processes used in each phase is set beside how busy the whole machine was (scripts/bench-start-usage.mjs):
 // a phase far below a core while the machine is busy waited for other programs. The full timed output of each
-// run is written to reports/start-<fresh|restart>.log (not committed); the figures replaced are kept as
+// run is written to reports/start-<fresh|restart>.log as it comes (not committed); the figures replaced are kept as
 // `previous`.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -39,10 +40,10 @@ const freePort = () =>
   });
 
 const base = mkdtempSync(join(tmpdir(), "dcrm-bench-start-"));
-const [rpcPort, graphqlPort] = [await freePort(), await freePort()];
+const [rpcPort, graphqlPort, appPort] = [await freePort(), await freePort(), await freePort()];
 const endpoint = `http://127.0.0.1:${graphqlPort}/subgraphs/name/dcrm`;
 const query = readFileSync(join(root, "subgraph", "queries", "topShoppers.graphql"), "utf8");
-const env = { ...process.env, DCRM_DATA_DIR: join(base, "data"), DCRM_DEPLOYMENTS_DIR: join(base, "deployments"), DCRM_PORT: String(rpcPort), DCRM_GRAPHQL_PORT: String(graphqlPort) };
+const env = { ...process.env, DCRM_DATA_DIR: join(base, "data"), DCRM_DEPLOYMENTS_DIR: join(base, "deployments"), DCRM_PORT: String(rpcPort), DCRM_GRAPHQL_PORT: String(graphqlPort), DCRM_APP_PORT: String(appPort) };
 
 async function answered() {
   try {
@@ -63,11 +64,16 @@ async function measure(label) {
   /** Every output line with the seconds since the start when it appeared. */
   const lines = [];
   let partial = "";
+  const logFile = join(root, "reports", `start-${label}.log`);
+  writeFileSync(logFile, "");
   const take = (chunk) => {
     const t = (Date.now() - began) / 1000;
     const parts = (partial + chunk).split("\n");
     partial = parts.pop();
-    for (const line of parts) lines.push({ t, line });
+    for (const line of parts) {
+      lines.push({ t, line });
+      appendFileSync(logFile, `${t.toFixed(1).padStart(6)} s  ${line}\n`);
+    }
   };
   child.stdout.on("data", take);
   child.stderr.on("data", take);
@@ -86,7 +92,6 @@ async function measure(label) {
   const cores = cpus().length;
   const phases = phaseUsage(lines, samples, cores);
   const whole = usageBetween(samples, 0, seconds, cores);
-  writeFileSync(join(root, "reports", `start-${label}.log`), lines.map(({ t, line }) => `${t.toFixed(1).padStart(6)} s  ${line}`).join("\n") + "\n");
   console.log(`bench:start: ${label}: ${seconds.toFixed(1)} s (target ${TARGETS[label]} s), load average ${load.toFixed(1)} at its start`);
   if (whole) console.log(`  the start's processes used ${whole.cpuSeconds} CPU s (${Math.round(whole.startShare * 100)}% of ${cores} cores); the machine was ${Math.round((whole.machineBusy ?? 0) * 100)}% busy`);
   for (const phase of phases) {
@@ -105,8 +110,8 @@ async function stop(child) {
 
 try {
   if (!keepBuilds) {
-    for (const path of ["artifacts", "types", "cache", "subgraph/build", "subgraph/generated", "sdk/dist", "sdk/src/generated"]) rmSync(join(root, path), { recursive: true, force: true });
-    console.log("bench:start: deleted the contracts' artifacts and types, the subgraph build and the SDK's build");
+    for (const path of ["artifacts", "types", "cache", "subgraph/build", "subgraph/generated", "sdk/dist", "sdk/src/generated", "node_modules/.cache/dcrm"]) rmSync(join(root, path), { recursive: true, force: true });
+    console.log("bench:start: deleted the contracts' artifacts and types, the subgraph build, the SDK's build and the commands' transpiled SDK");
   }
   const fresh = await measure("fresh");
   await stop(fresh.child);
