@@ -1,6 +1,6 @@
 /**
  * wagmi's configuration: on the local stack one mock connector per dev account (the account picker), which
- * sends through the local node; elsewhere the injected wallets the browser announces (EIP-6963).
+ * sends through the local node; everywhere the injected wallets the browser announces (EIP-6963).
  */
 import { knownDeployments } from "@dcrm/sdk";
 import { type Chain, defineChain, http } from "viem";
@@ -24,10 +24,12 @@ export function createWagmiConfig(runtime: Runtime): Config {
     const chain = defineChain({ ...foundry, id: runtime.chainId, rpcUrls: { default: { http: [runtime.rpcUrl] } } });
     return createConfig({
       chains: [chain],
+      // The dev accounts first, in their order (the account picker maps an index to a connector); a browser
+      // wallet on the local chain, announced by EIP-6963, is added after them.
       connectors: runtime.accounts.map((account) => mock({ accounts: [account.address], features: { reconnect: true } })),
       transports: { [chain.id]: http(runtime.rpcUrl) },
       pollingInterval: 500,
-      multiInjectedProviderDiscovery: false,
+      multiInjectedProviderDiscovery: true,
     });
   }
   const chains = publicChains();
