@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense, useEffect, useState } from "react";
 
+import { PageErrorBoundary } from "./ui/PageErrorBoundary.tsx";
 import { Loading } from "./ui/Status.tsx";
 import { AccountPicker } from "./wallet/AccountPicker.tsx";
 import { useDcrm } from "./wallet/useDcrm.ts";
@@ -49,9 +50,11 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <h1>{page.title}</h1>
         {deployment ? (
-          <Suspense fallback={<Loading what="the page" />}>
-            <page.Page />
-          </Suspense>
+          <PageErrorBoundary key={page.path}>
+            <Suspense fallback={<Loading what="the page" />}>
+              <page.Page />
+            </Suspense>
+          </PageErrorBoundary>
         ) : (
           <p className="status error" role="alert">
             No dCRM deployment on this wallet's chain. Switch to a network where dCRM is deployed.

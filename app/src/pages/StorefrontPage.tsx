@@ -71,6 +71,8 @@ function Issuance({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
         }
       </Async>
       {stats.error ? <ErrorNote error={stats.error} title="Could not load today's issuance" /> : null}
+      {rates.error ? <ErrorNote error={rates.error} title="Could not load the redemption rate" /> : null}
+      {policy.error ? <ErrorNote error={policy.error} title="Could not load the storefront's policy" /> : null}
     </Section>
   );
 }
