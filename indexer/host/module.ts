@@ -7,8 +7,6 @@
  * shared HostContext. Host functions are linked by import name, whatever module name the AssemblyScript file
  * declared; an import this host lacks fails when called, not when linked.
  */
-import { createContext, Script } from "node:vm";
-
 import type { Abi } from "viem";
 
 import type { SchemaModel } from "../schema.ts";
@@ -30,6 +28,7 @@ import { exposeMutableGlobals, UnsupportedModuleError } from "./exposeGlobals.ts
 import { BlockIdSequence } from "./idSequence.ts";
 import { InstanceSnapshot } from "./instanceSnapshot.ts";
 import { AscHeap } from "./memory.ts";
+import { insideTimeLimit, TimeLimitExceeded, withinTimeLimit } from "./timeLimit.ts";
 import { writeBlock, writeEvent } from "./trigger.ts";
 import type { BlockData, BlockTrigger, EventTrigger, MappingEnv } from "./types.ts";
 
@@ -75,10 +74,6 @@ export interface MappingModuleOptions {
   /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
   timeoutMs?: number | null;
 }
-
-/** The one-line script handlers run through, so that V8's script timeout applies to them. */
-const RUN_HANDLER = new Script("work()");
-const HANDLER_CONTEXT = createContext({ work: undefined }) as { work: (() => void) | undefined };
 
 export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
 
@@ -163,21 +158,20 @@ export class MappingModule {
 
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {
     const context = this.#enter(env, block);
-    let restored = false;
     try {
-      const exports = (this.#live ??= this.#instantiate(context)).exports;
-      const handler = exports[handlerName];
+      // The instance is taken while the trigger runs and given back only once restored: a handler that fails,
+      // grows memory, or is stopped by a time limit (which skips every catch and finally) leaves none behind.
+      const live = this.#live ?? this.#instantiate(context);
+      this.#live = undefined;
+      const handler = live.exports[handlerName];
       if (typeof handler !== "function") {
         throw new MappingError(`the mapping does not export a handler \`${handlerName}\``);
       }
       const argument = writeArgument(context.heap);
       this.#call(() => (handler as (argument: number) => void)(argument), handlerName);
-      restored = this.#live.snapshot.restore();
+      if (live.snapshot.restore()) this.#live = live;
     } catch (error) {
       throw this.#failure(error, handlerName);
-    } finally {
-      // Nothing of this trigger may reach the next: an instance that cannot be put back is dropped.
-      if (!restored) this.#live = undefined;
     }
   }
 
@@ -197,20 +191,18 @@ export class MappingModule {
 
   /**
    * Runs `work` (the handler) under the time limit: V8 stops a script that outruns its `timeout`, WASM loops
-   * included, so a handler that never returns fails instead of hanging the indexer.
+   * included, so a handler that never returns fails instead of hanging the indexer. Inside a timed section (the
+   * indexer runs a block's triggers in one) the section's limit applies.
    */
   #call(work: () => void, handlerName: string): void {
-    if (this.timeoutMs === null) return work();
-    HANDLER_CONTEXT.work = work;
+    if (this.timeoutMs === null || insideTimeLimit()) return work();
     try {
-      RUN_HANDLER.runInContext(HANDLER_CONTEXT, { timeout: this.timeoutMs });
+      withinTimeLimit(this.timeoutMs, work);
     } catch (error) {
-      if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      if (error instanceof TimeLimitExceeded) {
         throw new MappingError(`handler \`${handlerName}\` did not return within ${this.timeoutMs} ms (the handler timeout)`);
       }
       throw error;
-    } finally {
-      HANDLER_CONTEXT.work = undefined;
     }
   }
 
