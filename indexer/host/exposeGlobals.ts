@@ -90,10 +90,13 @@ export function exposeMutableGlobals(wasm: Uint8Array): ExposedModule {
 }
 
 class Reader {
-  constructor(
-    readonly bytes: Uint8Array,
-    public offset = 0,
-  ) {}
+  readonly bytes: Uint8Array;
+  offset: number;
+
+  constructor(bytes: Uint8Array, offset = 0) {
+    this.bytes = bytes;
+    this.offset = offset;
+  }
 
   get done(): boolean {
     return this.offset >= this.bytes.length;
