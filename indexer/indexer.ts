@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
 import { DataSourceSet, type RunningDataSource } from "./dataSourceSet.ts";
-import { BlockIdSequence, ChainCallError, MappingError, MappingModule, type ChainReads, type MappingEnv } from "./host/index.ts";
+import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import type { BlockWriter } from "./store/blockWriter.ts";
@@ -64,6 +64,7 @@ export class Indexer {
   private readonly pollInterval: number;
   private readonly rangeSize: number;
   private readonly startBlock: number;
+  private readonly handlerTimeoutMs: number | null;
   private stopping = false;
   private wake: (() => void) | null = null;
   /** What failed last ("the chain", "the store"), for the line that says it works again. */
@@ -79,6 +80,7 @@ export class Indexer {
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
     this.rangeSize = options.rangeSize ?? 2_000;
+    this.handlerTimeoutMs = options.handlerTimeoutMs === undefined ? DEFAULT_HANDLER_TIMEOUT_MS : options.handlerTimeoutMs;
     this.sources = new DataSourceSet(this.build, this.store.dataSources);
     this.startBlock = Math.min(...this.build.dataSources.map((d) => d.startBlock));
     for (const dataSource of [...this.build.dataSources, ...this.build.templates]) {
@@ -154,24 +156,30 @@ export class Indexer {
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
-      const created: RunningDataSource[] = [];
-      const run = { block, header, writer, ids, created };
-      let blockTriggers = await this.runTriggers(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number));
+      const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
+      let failure = this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number)));
+      let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
       const begun: RunningDataSource[] = [];
       let freshReadMs = 0;
-      for (let fresh = this.sources.fresh(created, begun); blockTriggers !== null && fresh.length > 0; fresh = this.sources.fresh(created, begun)) {
-        created.length = 0;
+      for (let fresh = this.sources.fresh(run.created, begun); !failure.failure && fresh.length > 0; fresh = this.sources.fresh(run.created, begun)) {
+        run.created = [];
         for (const source of fresh) writer.createDataSource(source.created!);
         begun.push(...fresh);
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
         freshReadMs += performance.now() - readAt;
-        const more = await this.runTriggers(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh));
-        blockTriggers = more === null ? null : blockTriggers + more;
+        failure = this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh)));
+        blockTriggers += failure.ran;
       }
-      if (blockTriggers === null) return report;
+      if (failure.failure) {
+        const message = `${failure.failure.job.what}: ${failure.failure.error.message}`;
+        await this.store.fail(message, header);
+        this.status = "failed";
+        this.log(`indexing stopped: ${message}`);
+        return report;
+      }
       report.readMs += freshReadMs;
       report.handlerMs += performance.now() - started - freshReadMs;
       started = performance.now();
@@ -248,69 +256,90 @@ export class Indexer {
   }
 
   /**
-   * Runs a block's event triggers (`logs` as `matcher` matches them) and then `blockHandlers`, collecting the
-   * data sources the handlers create in `run.created`. Returns how many triggers ran, or null when a handler
-   * failed (the failure is recorded and indexing stops).
+   * Runs a block's triggers in order under the handler time limit: in timed sections of up to TIME_SLICE_MS of
+   * work each, a section's limit being the handler timeout plus the slice, so every handler still gets at least
+   * its full timeout and one that never returns is stopped (a section per trigger would cost more than the
+   * trigger). Returns how many ran, or the first that failed.
    */
-  private async runTriggers(
-    run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
-    logs: Log[],
-    matcher: TriggerMatcher,
-    blockHandlers: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[],
-  ): Promise<number | null> {
-    const { block, header } = run;
-    let triggers = 0;
-    for (const log of logs) {
-      for (const matched of matcher.match(log)) {
-        const dataSource = matched.dataSource as RunningDataSource;
+  private runJobs(jobs: TriggerJob[]): { ran: number; failure?: { job: TriggerJob; error: MappingError } } {
+    let next = 0;
+    let ran = 0;
+    let failure: { job: TriggerJob; error: MappingError } | undefined;
+    const slice = () => {
+      const sliceStart = performance.now();
+      while (next < jobs.length && !failure && performance.now() - sliceStart < TIME_SLICE_MS) {
+        const job = jobs[next]!;
         try {
-          const trigger = toEventTrigger(matched, block);
-          this.modules.get(dataSource.name)!.runEvent(trigger, this.env(run, dataSource, dataSource.address ?? log.address));
-          triggers += 1;
+          job.run();
+          ran += 1;
         } catch (error) {
           if (error instanceof UndecodableLogError) {
             // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
             // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
-            this.log(`DEBUG ${dataSource.name}: ${error.message}; skipped`);
-            continue;
-          }
-          if (!(error instanceof MappingError)) throw error;
-          await this.failAt(header, `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, log ${log.logIndex}: ${error.message}`);
-          return null;
+            this.log(`DEBUG ${job.dataSource.name}: ${error.message}; skipped`);
+          } else if (error instanceof MappingError) failure = { job, error };
+          else throw error;
         }
+        next += 1;
       }
-    }
-    // As graph-node: a block's block handlers run after its event handlers, in manifest order.
-    for (const { dataSource, handler } of blockHandlers) {
+    };
+    while (next < jobs.length && !failure) {
+      if (this.handlerTimeoutMs === null) {
+        slice();
+        continue;
+      }
       try {
-        this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, this.env(run, dataSource, dataSource.address ?? ZERO_ADDRESS));
-        triggers += 1;
+        withinTimeLimit(this.handlerTimeoutMs + TIME_SLICE_MS, slice);
       } catch (error) {
-        if (!(error instanceof MappingError)) throw error;
-        await this.failAt(header, `${dataSource.name}.${handler.handler} failed at block ${header.number}: ${error.message}`);
-        return null;
+        if (!(error instanceof TimeLimitExceeded)) throw error;
+        const job = jobs[next]!;
+        const where = `in handler \`${job.handler}\` of data source \`${job.dataSource.name}\``;
+        failure = { job, error: new MappingError(`handler \`${job.handler}\` did not return within ${this.handlerTimeoutMs} ms (the handler timeout) (${where})`, { handler: job.handler }) };
       }
     }
-    return triggers;
+    return { ran, failure };
   }
 
-  /** What a handler of `dataSource` reaches while block `run.header` is indexed. */
-  private env(run: { header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] }, dataSource: RunningDataSource, address: string): MappingEnv {
-    return {
+  /**
+   * A block's event triggers (`logs` as `matcher` matches them) and then `blockHandlers` (as graph-node: after
+   * the event handlers, in manifest order), as jobs; the data sources their handlers create go to `run.created`.
+   */
+  private jobsOf(
+    run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
+    logs: Log[],
+    matcher: TriggerMatcher,
+    blockHandlers: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[],
+  ): TriggerJob[] {
+    const { block, header } = run;
+    const env = (dataSource: RunningDataSource, address: string): MappingEnv => ({
       store: run.writer,
       chain: this.reads,
       dataSource: { name: dataSource.name, address, network: dataSource.network, context: dataSource.context },
       log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
       ids: run.ids,
-      createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, run.header.number)),
-    };
-  }
-
-  /** Records a handler's failure at `header`: indexing stops before that block. */
-  private async failAt(header: BlockHeader, message: string): Promise<void> {
-    await this.store.fail(message, header);
-    this.status = "failed";
-    this.log(`indexing stopped: ${message}`);
+      createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
+    });
+    const jobs: TriggerJob[] = [];
+    for (const log of logs) {
+      for (const matched of matcher.match(log)) {
+        const dataSource = matched.dataSource as RunningDataSource;
+        jobs.push({
+          dataSource,
+          handler: matched.handler.handler,
+          what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, log ${log.logIndex}`,
+          run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block), env(dataSource, dataSource.address ?? log.address)),
+        });
+      }
+    }
+    for (const { dataSource, handler } of blockHandlers) {
+      jobs.push({
+        dataSource,
+        handler: handler.handler,
+        what: `${dataSource.name}.${handler.handler} failed at block ${header.number}`,
+        run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
+      });
+    }
+    return jobs;
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -398,6 +427,18 @@ export class Indexer {
 export class ReorgError extends Error {
   override name = "ReorgError";
 }
+
+/** One trigger of a block, ready to run, and how its failure is told. */
+interface TriggerJob {
+  dataSource: DataSourceSpec;
+  handler: string;
+  /** The start of its failure message. */
+  what: string;
+  run(): void;
+}
+
+/** How much handler work one timed section takes on before the next starts (ms). */
+const TIME_SLICE_MS = 1_000;
 
 const LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
 const ZERO_ADDRESS = `0x${"00".repeat(20)}`;
