@@ -42,6 +42,14 @@ export const TypeIndex = {
   TypedMapStringJsonValue: 37,
   ResultJsonValueBool: 40,
   ArrayTypedMapStringStoreValue: 1004,
+  YamlValue: 5500,
+  YamlTaggedValue: 5501,
+  YamlTypedMapEntryValueValue: 5502,
+  YamlTypedMapValueValue: 5503,
+  YamlArrayValue: 5504,
+  YamlArrayTypedMapEntryValueValue: 5505,
+  YamlWrappedValue: 5506,
+  YamlResultValueBool: 5507,
 } as const;
 export type TypeName = keyof typeof TypeIndex;
 
