@@ -287,6 +287,11 @@ describe("dashboard on the local stack", () => {
     const download = page.waitForEvent("download");
     await page.getByTestId("csv-points-per-day").click();
     expect((await download).suggestedFilename()).toBe("points-per-day.csv");
+    // A header naming the token of each amount column, then one row per day, in token units.
+    const [header, ...days] = readFileSync((await (await download).path())!, "utf8").trim().split("\r\n");
+    expect(header).toMatch(/^day \(UTC\),issued \(\w+\),redeemed \(\w+\)$/);
+    const csvIssued = days.reduce((total, line) => total + Number(line.split(",")[1]), 0);
+    expect(csvIssued).toBeCloseTo(Number(formatUnits(sum("issued"), 18)), 1);
   });
 
   it("axe-core finds no violation on any page; every page is photographed at phone and desktop widths", async () => {
