@@ -136,6 +136,8 @@ beforeAll(async () => {
   stack = runDcrm(dirs, ["start", "--demo-days", "1"]);
   await stack.waitForOutput("start: ready", 420_000);
   expect(stack.output()).toContain(`Dashboard          ${appUrl()}`);
+  // A dashboard that was not built yet is built and served after `ready`.
+  await stack.waitForOutput("start: dashboard up", 420_000);
   deployment = JSON.parse(readFileSync(join(dirs.deploymentsDir, "localhost.json"), "utf8"));
   publicClient = createPublicClient({ chain: foundry, transport: http(rpc()), pollingInterval: 50 }) as PublicClient;
   browser = await chromium.launch({
