@@ -89,6 +89,7 @@ export function exposeMutableGlobals(wasm: Uint8Array): ExposedModule {
   return { wasm: concat([wasm.subarray(0, next.start), section, wasm.subarray(next.start)]), globals };
 }
 
+// Fields declared, not parameter properties: Node runs this file by stripping types only (`dcrm index`).
 class Reader {
   readonly bytes: Uint8Array;
   offset: number;
