@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
+import {IConstantEIP712} from "./IConstantEIP712.sol";
+
 /// @title ConstantEIP712
 /// @notice An EIP-712 domain whose name and version are constants of the contract: hashing typed data reads no
 /// storage. The digests are OpenZeppelin's, and wallets read the domain from `eip712Domain()` (ERC-5267).
@@ -11,8 +13,8 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 /// (its keccak256, precomputed); the version is `DOMAIN_VERSION`. It still inherits OpenZeppelin's
 /// EIP712Upgradeable, whose namespaced storage (`openzeppelin.storage.EIP712`) keeps the name and version
 /// written by `__ConstantEIP712_init`: deployed proxies keep their layout, and nothing reads that storage.
-abstract contract ConstantEIP712 is EIP712Upgradeable {
-    /// @notice The EIP-712 domain version.
+abstract contract ConstantEIP712 is IConstantEIP712, EIP712Upgradeable {
+    /// @inheritdoc IConstantEIP712
     string public constant DOMAIN_VERSION = "1";
 
     bytes32 private constant DOMAIN_TYPEHASH =

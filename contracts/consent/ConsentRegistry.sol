@@ -31,15 +31,15 @@ contract ConsentRegistry is
     NoncesUpgradeable,
     UUPSUpgradeable
 {
-    /// @notice The flag of an active consent in `quotes`; the low 96 bits are its price.
+    /// @inheritdoc IConsentRegistry
     uint256 public constant QUOTE_ACTIVE = 1 << 255;
     /// @dev How far one call may move a shopper's nonce ahead (2^64); erasing a record moves it to the next
     /// multiple of it, past any signature made before. Private: a getter's selector would cost `revoke` a
     /// dispatch comparison (22 gas).
     uint256 private constant NONCE_ERA = 1 << 64;
-    /// @notice The role that upgrades the implementation.
+    /// @inheritdoc IConsentRegistry
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
-    /// @notice The EIP-712 domain name of signed consents and revocations.
+    /// @inheritdoc IConsentRegistry
     string public constant DOMAIN_NAME = "dCRM ConsentRegistry";
 
     bytes32 private constant DOMAIN_NAME_HASH = keccak256(bytes(DOMAIN_NAME));
@@ -83,7 +83,7 @@ contract ConsentRegistry is
         _disableInitializers();
     }
 
-    /// @notice Sets up the proxy with `admin` as admin and upgrader.
+    /// @inheritdoc IConsentRegistry
     function initialize(address admin) external initializer {
         __AccessControl_init();
         __ConstantEIP712_init();

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
 import {ICommonErrors} from "../common/ICommonErrors.sol";
+import {IConstantEIP712} from "../common/IConstantEIP712.sol";
 
 /// @title IConsentRegistry
 /// @notice Shoppers grant and revoke consent per data consumer and scope (directly or by signature), and
 /// anchor the hash or CID of their encrypted data record per scope. Every change is an event: the audit
 /// trail that proves consent.
-interface IConsentRegistry is ICommonErrors {
+/// @dev Roles are OpenZeppelin's AccessControl (`IAccessControl`); the signing domain is `IConstantEIP712`'s.
+interface IConsentRegistry is IAccessControl, IConstantEIP712, ICommonErrors {
     /// @notice The terms of one consent, in one storage slot (the slot a paid access reads).
     /// @param granted Whether the consent stands (until revoked, or its scope's record is erased).
     /// @param expiresAt The first timestamp at which the consent no longer applies.
@@ -83,6 +87,26 @@ interface IConsentRegistry is ICommonErrors {
 
     /// @notice The next nonce must be above the current one and at most 2^64 past it.
     error NextNonceOutOfRange(uint256 current, uint256 nextNonce);
+
+    // ─── Constants and setup ────────────────────────────────────────────────────────────────────────────
+
+    /// @notice The flag of an active consent in a quote word (`quotes`); the low 96 bits are its price.
+    /// @return 1 << 255.
+    function QUOTE_ACTIVE() external view returns (uint256);
+
+    /// @notice The role that upgrades the implementation.
+    /// @return The role's identifier, keccak256("UPGRADER_ROLE").
+    function UPGRADER_ROLE() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain name of signed consents and revocations.
+    /// @return "dCRM ConsentRegistry".
+    function DOMAIN_NAME() external view returns (string memory);
+
+    /// @notice Sets up the proxy with `admin` as admin and upgrader. Callable once.
+    /// @param admin The account given the admin and upgrader roles.
+    function initialize(address admin) external;
+
+    // ─── Shoppers ───────────────────────────────────────────────────────────────────────────────────────
 
     /// @notice Grants `consumer` consent to read the caller's `scope` at `pricePerAccess` until `expiresAt`
     /// (replacing the terms of a standing consent).

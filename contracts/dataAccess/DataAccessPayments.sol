@@ -36,13 +36,13 @@ contract DataAccessPayments is
 {
     using SafeERC20 for IERC20;
 
-    /// @notice The role that pauses and unpauses payments.
+    /// @inheritdoc IDataAccessPayments
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-    /// @notice The role that upgrades the implementation.
+    /// @inheritdoc IDataAccessPayments
     bytes32 public constant UPGRADER_ROLE = keccak256("UPGRADER_ROLE");
-    /// @notice The highest platform fee: 20%.
+    /// @inheritdoc IDataAccessPayments
     uint16 public constant MAX_FEE_BPS = 2_000;
-    /// @notice The EIP-712 domain name of signed withdrawals.
+    /// @inheritdoc IDataAccessPayments
     string public constant DOMAIN_NAME = "dCRM DataAccessPayments";
 
     uint256 private constant BPS = 10_000;
@@ -80,8 +80,7 @@ contract DataAccessPayments is
         _disableInitializers();
     }
 
-    /// @notice Sets up the proxy: the registry consulted for consent, the payment token (consent prices are in
-    /// it), the fee, and `admin` as admin, pauser and upgrader.
+    /// @inheritdoc IDataAccessPayments
     function initialize(
         address admin,
         IConsentRegistry registry,

@@ -3,13 +3,17 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
 import {ICommonErrors} from "../common/ICommonErrors.sol";
+import {IConstantEIP712} from "../common/IConstantEIP712.sol";
 import {IConsentRegistry} from "../consent/IConsentRegistry.sol";
 
 /// @title IDataAccessPayments
 /// @notice Data consumers prepay a deposit and pay per consented access; shoppers earn the price less a
 /// platform fee and withdraw their earnings.
-interface IDataAccessPayments is ICommonErrors {
+/// @dev Roles are OpenZeppelin's AccessControl (`IAccessControl`); the signing domain is `IConstantEIP712`'s.
+interface IDataAccessPayments is IAccessControl, IConstantEIP712, ICommonErrors {
     /// @notice A withdrawal of earnings to another address, as the shopper signs it (EIP-712).
     struct EarningsWithdrawal {
         address shopper;
@@ -85,6 +89,40 @@ interface IDataAccessPayments is ICommonErrors {
 
     /// @notice The signature is not the shopper's.
     error InvalidShopperSignature(address shopper);
+
+    // ─── Constants and setup ────────────────────────────────────────────────────────────────────────────
+
+    /// @notice The role that pauses and unpauses payments.
+    /// @return The role's identifier, keccak256("PAUSER_ROLE").
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The role that upgrades the implementation.
+    /// @return The role's identifier, keccak256("UPGRADER_ROLE").
+    function UPGRADER_ROLE() external view returns (bytes32);
+
+    /// @notice The highest platform fee.
+    /// @return 2,000 basis points (20%).
+    function MAX_FEE_BPS() external view returns (uint16);
+
+    /// @notice The EIP-712 domain name of signed withdrawals.
+    /// @return "dCRM DataAccessPayments".
+    function DOMAIN_NAME() external view returns (string memory);
+
+    /// @notice Sets up the proxy: the registry consulted for consent, the payment token (consent prices are in
+    /// it), the fee, and `admin` as admin, pauser and upgrader. Callable once. Reverts with `ZeroAddress` when
+    /// the registry or the token is zero.
+    /// @param admin The account given the admin, pauser and upgrader roles.
+    /// @param registry The consent registry.
+    /// @param paymentToken The token deposits, prices and earnings are in.
+    /// @param feeRecipient Who earns the platform fee.
+    /// @param feeBps The platform fee, in basis points (at most `MAX_FEE_BPS`).
+    function initialize(
+        address admin,
+        IConsentRegistry registry,
+        IERC20 paymentToken,
+        address feeRecipient,
+        uint16 feeBps
+    ) external;
 
     // ─── Consumers ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
 import {ICommonErrors} from "../common/ICommonErrors.sol";
 
 /// @title IReferralEscrow
 /// @notice Referral commissions: partners register codes, storefronts fund budgets and record referred sales,
 /// commissions wait in escrow through the storefront's return window, then partners claim them.
 /// @dev A referral is keyed by (storefront, order number): each storefront order is recorded at most once.
-/// Errors shared with the other contracts (`ZeroAddress`, `ZeroAmount`, `EmptyBatch`) come from `ICommonErrors`.
-interface IReferralEscrow is ICommonErrors {
+/// Errors shared with the other contracts (`ZeroAddress`, `ZeroAmount`, `EmptyBatch`) come from `ICommonErrors`;
+/// roles are OpenZeppelin's AccessControl (`IAccessControl`).
+interface IReferralEscrow is IAccessControl, ICommonErrors {
     /// @notice Where a referral is in its life. Released is not a status: a pending referral is released once
     /// its release time has passed (or the storefront released it early).
     enum ReferralStatus {
@@ -465,6 +468,10 @@ interface IReferralEscrow is ICommonErrors {
     function unpause() external;
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice Whether the escrow is paused (see `pause`).
+    /// @return True while paused.
+    function paused() external view returns (bool);
 
     /// @notice The referral for the storefront's order.
     /// @param storefront The storefront.

@@ -379,7 +379,10 @@ contract ReferralEscrow is
                 if (runToken != 0) _pay(partnerId, runToken, payout, runTotal, keys[runStart:i]);
                 (runToken, runStart, runTotal) = (tokenId, i, 0);
             }
-            runTotal += commission;
+            // Each commission is below 2**96 and a batch has fewer than 2**64 keys: the sum cannot overflow.
+            unchecked {
+                runTotal += commission;
+            }
         }
         if (runToken != 0) _pay(partnerId, runToken, payout, runTotal, keys[runStart:]);
     }
@@ -403,7 +406,10 @@ contract ReferralEscrow is
                 if (runToken != 0) _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:i]);
                 (runToken, runStart, runTotal) = (tokenId, i, 0);
             }
-            runTotal += commission;
+            // Each commission is below 2**96 and a batch has fewer than 2**64 keys: the sum cannot overflow.
+            unchecked {
+                runTotal += commission;
+            }
         }
         if (runToken != 0) _payFrom(partnerId, runToken, storefront, payout, runTotal, orderIds[runStart:]);
     }
@@ -448,6 +454,11 @@ contract ReferralEscrow is
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IReferralEscrow
+    function paused() public view override(IReferralEscrow, PausableUpgradeable) returns (bool) {
+        return super.paused();
+    }
 
     /// @inheritdoc IReferralEscrow
     function referralOf(address storefront, uint256 orderId) external view returns (Referral memory) {

