@@ -118,6 +118,15 @@ export class Indexer {
     try {
       return await this.indexRange(report, chainHead);
     } finally {
+      // Blocks staged by a pass that ended early (a chain that moved, an error) are written all the same.
+      if (this.store.stagedBlocks > 0) {
+        const started = performance.now();
+        try {
+          await this.store.flush();
+        } finally {
+          report.commitMs += performance.now() - started;
+        }
+      }
       for (const key of Object.keys(this.totals) as (keyof IndexerTotals)[]) this.totals[key] += report[key];
     }
   }
@@ -183,7 +192,10 @@ export class Indexer {
       report.readMs += freshReadMs;
       report.handlerMs += performance.now() - started - freshReadMs;
       started = performance.now();
-      await writer.commit();
+      // Far behind the head, blocks are written several to a transaction (each commit atomic, the head moving
+      // with it); near the head, each block is written as soon as it is indexed.
+      const defer = chainHead - number > COMMIT_BATCH_DISTANCE && this.store.stagedBlocks < COMMIT_BATCH_BLOCKS - 1;
+      await writer.commit({ defer });
       report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
       report.triggers += blockTriggers;
@@ -204,6 +216,9 @@ export class Indexer {
       this.log(`the chain changed at block ${to} while blocks ${from}..${to} were read; checking again`);
       return report;
     }
+    started = performance.now();
+    await this.store.flush();
+    report.commitMs += performance.now() - started;
     // Record progress through the blocks without triggers too (and close finished aggregation buckets).
     if ((this.store.head?.number ?? -1) < to) {
       started = performance.now();
@@ -436,6 +451,11 @@ interface TriggerJob {
   what: string;
   run(): void;
 }
+
+/** Blocks further than this from the chain head are committed in batches. */
+const COMMIT_BATCH_DISTANCE = 20;
+/** The most blocks one commit writes. */
+const COMMIT_BATCH_BLOCKS = 100;
 
 /** How much handler work one timed section takes on before the next starts (ms). */
 const TIME_SLICE_MS = 1_000;

@@ -43,24 +43,33 @@ export function effectiveChanges(schema: SchemaModel, mirror: EntityMirror, chan
   return effective;
 }
 
-/** Writes the block (with `changes` from `effectiveChanges`) on `tx`; `previousHead` is the head before it. */
-export async function writeBlock(
-  tx: Db,
-  layout: BlockCommitLayout,
-  content: BlockContent,
-  changes: EntityChanges,
-  mirror: EntityMirror,
-  previousHead: BlockPtr | null,
-): Promise<void> {
+/** The keys of the mutable entities in `changes` that exist before the block: their current versions end there. */
+export function replacedKeys(schema: SchemaModel, mirror: EntityMirror, changes: EntityChanges): Map<string, string[]> {
+  const replaced = new Map<string, string[]>();
+  for (const [entityType, entities] of changes) {
+    if (schema.entities.get(entityType)!.immutable) continue;
+    replaced.set(entityType, [...entities.keys()].filter((key) => mirror.get(entityType, key) !== undefined));
+  }
+  return replaced;
+}
+
+/** A block ready to be written: its content, its `effectiveChanges`, their `replacedKeys`, and the head before it. */
+export interface PreparedBlock {
+  content: BlockContent;
+  changes: EntityChanges;
+  replaced: Map<string, string[]>;
+  previousHead: BlockPtr | null;
+}
+
+/** Writes a prepared block on `tx`. */
+export async function writeBlock(tx: Db, layout: BlockCommitLayout, prepared: PreparedBlock): Promise<void> {
+  const { content, changes, replaced, previousHead } = prepared;
   const { schema, namespace } = layout;
   const block = content.block.number;
   for (const [entityType, entities] of changes) {
     const model = schema.entities.get(entityType)!;
     const table = qualified(namespace, entityTable(model));
-    if (!model.immutable) {
-      const replaced = [...entities.keys()].filter((key) => mirror.get(entityType, key) !== undefined);
-      await closeVersions(tx, table, model.field.get("id")!, replaced, block);
-    }
+    if (!model.immutable) await closeVersions(tx, table, model.field.get("id")!, replaced.get(entityType) ?? [], block);
     const written = [...entities.values()].filter((entity): entity is Entity => entity !== null);
     await insertVersions(tx, table, storedFields(model), written, block);
   }

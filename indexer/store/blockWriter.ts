@@ -16,8 +16,12 @@ export interface BlockWriter extends HostStore {
   readonly block: BlockPtr;
   /** Records a data source created from a template in this block (written with the block). */
   createDataSource(source: CreatedDataSource): void;
-  /** One transaction: entity versions, timeseries rows, rollups, the `_blocks` row and the head in `_meta`. */
-  commit(): Promise<void>;
+  /**
+   * One transaction: entity versions, timeseries rows, rollups, the `_blocks` row and the head in `_meta`, with
+   * every block staged before it. With `defer`, the block is staged instead: the store and the blocks after it
+   * see it at once, and the next commit without `defer` (or the store's `flush`) writes it, all or nothing.
+   */
+  commit(options?: { defer?: boolean }): Promise<void>;
 }
 
 /** What a block's writes amount to, as the store commits them. */
@@ -40,8 +44,8 @@ export interface BlockCacheOptions {
   mirror: EntityMirror;
   /** The next id of each timeseries as committed so far. */
   nextTimeseriesIds: ReadonlyMap<string, bigint>;
-  /** Writes the content in one transaction; throws (having changed nothing) when it cannot. */
-  commit(content: BlockContent): Promise<void>;
+  /** Writes the content (with what is staged) in one transaction, or stages it with `defer`; throws when it cannot. */
+  commit(content: BlockContent, defer: boolean): Promise<void>;
 }
 
 /** The `BlockWriter` the store hands out for each block. */
@@ -49,7 +53,7 @@ export class BlockCache implements BlockWriter {
   readonly block: BlockPtr;
   private readonly schema: SchemaModel;
   private readonly mirror: EntityMirror;
-  private readonly commitContent: (content: BlockContent) => Promise<void>;
+  private readonly commitContent: (content: BlockContent, defer: boolean) => Promise<void>;
   private readonly changes: EntityChanges = new Map();
   private readonly dataPoints = new Map<string, Entity[]>();
   private readonly createdDataSources: CreatedDataSource[] = [];
@@ -142,15 +146,18 @@ export class BlockCache implements BlockWriter {
     this.createdDataSources.push(source);
   }
 
-  async commit(): Promise<void> {
+  async commit(options: { defer?: boolean } = {}): Promise<void> {
     this.assertOpen();
-    await this.commitContent({
-      block: this.block,
-      changes: this.changes,
-      dataPoints: this.dataPoints,
-      nextTimeseriesIds: this.nextIds,
-      createdDataSources: this.createdDataSources,
-    });
+    await this.commitContent(
+      {
+        block: this.block,
+        changes: this.changes,
+        dataPoints: this.dataPoints,
+        nextTimeseriesIds: this.nextIds,
+        createdDataSources: this.createdDataSources,
+      },
+      options.defer ?? false,
+    );
     this.committed = true;
   }
 

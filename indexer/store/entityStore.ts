@@ -5,7 +5,7 @@
  */
 import type { SchemaModel } from "../schema.ts";
 import { rollupsOf, type Rollup } from "./aggregation.ts";
-import { effectiveChanges, writeBlock } from "./blockCommit.ts";
+import { effectiveChanges, replacedKeys, writeBlock, type PreparedBlock } from "./blockCommit.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import { BlockCache, type BlockContent, type BlockWriter } from "./blockWriter.ts";
 import { createDataSourcesSql, readDataSources, type CreatedDataSource } from "./dataSources.ts";
@@ -40,6 +40,10 @@ export class EntityStore {
   private currentFatalError: string | null;
   private currentFatalBlock: { number: number; hash: string } | null;
   private created: CreatedDataSource[];
+  /** Blocks committed with `defer`: in memory (mirror, head) already, written by the next commit or `flush`. */
+  private staged: PreparedBlock[] = [];
+  /** Set when a failed write left the memory ahead of the database and reading it back failed too. */
+  private reloadNeeded = false;
   /** Set while a commit, revert or failure is being written: they run one at a time. */
   private busy = false;
 
@@ -93,9 +97,20 @@ export class EntityStore {
     });
   }
 
-  /** The last committed block; null before the first. */
+  /** How many blocks are staged (committed with `defer`) and not yet written. */
+  get stagedBlocks(): number {
+    return this.staged.length;
+  }
+
+  /** Writes the staged blocks in one transaction (nothing when none are). */
+  async flush(): Promise<void> {
+    if (this.staged.length === 0) return;
+    await this.exclusively(() => this.writeStaged());
+  }
+
+  /** The last block written to the database (staged ones are not, yet); null before the first. */
   get head(): BlockPtr | null {
-    return this.currentHead;
+    return this.staged.length === 0 ? this.currentHead : this.staged[0]!.previousHead;
   }
 
   /** The fatal (deterministic) indexing error recorded by `fail`, if any. */
@@ -130,7 +145,7 @@ export class EntityStore {
       schema: this.schema,
       mirror: this.mirror,
       nextTimeseriesIds: this.nextTimeseriesIds,
-      commit: (content) => this.commitBlock(content, head),
+      commit: (content, defer) => this.commitBlock(content, head, defer),
     });
   }
 
@@ -147,6 +162,7 @@ export class EntityStore {
    */
   async revertTo(number: number): Promise<void> {
     await this.exclusively(async () => {
+      await this.writeStaged();
       const head = this.currentHead;
       if (head === null || number >= head.number) {
         // Nothing committed to undo; the failed block (after the head) is undone all the same.
@@ -179,6 +195,7 @@ export class EntityStore {
   /** Records a fatal (deterministic) indexing error at `block` in `_meta`; indexing stops until a revert. */
   async fail(message: string, block: BlockPtr): Promise<void> {
     await this.exclusively(async () => {
+      await this.writeStaged();
       this.assertAfterHead(block);
       await setFatalError(this.db, this.namespace, { message, block });
       this.currentFatalError = message;
@@ -186,19 +203,53 @@ export class EntityStore {
     });
   }
 
-  private async commitBlock(content: BlockContent, headAtStart: BlockPtr | null): Promise<void> {
+  private async commitBlock(content: BlockContent, headAtStart: BlockPtr | null, defer: boolean): Promise<void> {
     await this.exclusively(async () => {
       if (this.currentHead !== headAtStart) {
         throw new StoreError(`block ${content.block.number} was started at another head: the store moved on since`);
       }
+      if (this.reloadNeeded) {
+        // The block's handlers read entities that a failed write had put in memory: it must run again.
+        await this.reload();
+        throw new StoreError(`block ${content.block.number} read entities of blocks that could not be written; index it again`);
+      }
       const changes = effectiveChanges(this.schema, this.mirror, content.changes);
-      const layout = { schema: this.schema, namespace: this.namespace, rollups: this.rollups };
-      await this.db.transaction((tx) => writeBlock(tx, layout, content, changes, this.mirror, headAtStart));
+      this.staged.push({ content, changes, replaced: replacedKeys(this.schema, this.mirror, changes), previousHead: headAtStart });
       this.mirror.apply(changes);
       this.nextTimeseriesIds = new Map(content.nextTimeseriesIds);
       this.created = [...this.created, ...content.createdDataSources];
       this.currentHead = content.block;
+      if (!defer) await this.writeStaged();
     });
+  }
+
+  /**
+   * Writes the staged blocks in one transaction. When it fails nothing of them is written, so the memory goes
+   * back to what the database holds (the mirror reloaded) and the error is thrown: those blocks are indexed again.
+   */
+  private async writeStaged(): Promise<void> {
+    if (this.staged.length === 0) return;
+    const blocks = this.staged;
+    this.staged = [];
+    const layout = { schema: this.schema, namespace: this.namespace, rollups: this.rollups };
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const block of blocks) await writeBlock(tx, layout, block);
+      });
+    } catch (error) {
+      this.currentHead = blocks[0]!.previousHead;
+      this.reloadNeeded = true;
+      await this.reload().catch(() => {}); // a database that does not answer: the next commit reloads
+      throw error;
+    }
+  }
+
+  /** Reads the current entities, timeseries ids and created data sources again, after staged blocks failed to be written. */
+  private async reload(): Promise<void> {
+    this.mirror = await EntityMirror.load(this.db, this.schema, this.namespace);
+    this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
+    this.created = await readDataSources(this.db, this.namespace);
+    this.reloadNeeded = false;
   }
 
   private assertAfterHead(block: BlockPtr): void {

@@ -1,0 +1,92 @@
+// Blocks committed with `defer`: seen at once by the blocks after them, written several to one transaction,
+// all or nothing; a write that fails leaves the store as the database has it.
+import { afterEach, describe, expect, it } from "vitest";
+
+import type { Db } from "./db.ts";
+import type { EntityStore } from "./entityStore.ts";
+import { testBlock, testDatabases, testStore } from "./testSupport.ts";
+
+const SCHEMA = `
+  type Account @entity {
+    id: ID!
+    balance: BigInt!
+  }
+`;
+const T0 = 1_700_000_000;
+const block = (n: number) => testBlock(n, T0 + n * 12);
+
+const databases = testDatabases();
+let db: Db | undefined;
+afterEach(async () => {
+  await db?.close();
+  db = undefined;
+});
+
+async function balances(): Promise<{ id: string; balance: string; block_start: number; block_end: number | null }[]> {
+  const { rows } = await db!.query<{ id: string; balance: string; block_start: number; block_end: number | null }>(
+    "SELECT id, balance::text AS balance, block_start, block_end FROM sgd1.account ORDER BY id, block_start",
+  );
+  return rows;
+}
+
+async function deposit(store: EntityStore, number: number, id: string, amount: bigint, defer: boolean): Promise<void> {
+  const writer = store.startBlock(block(number));
+  const balance = (writer.get("Account", id)?.balance as bigint | undefined) ?? 0n;
+  writer.set("Account", id, { id, balance: balance + amount });
+  await writer.commit({ defer });
+}
+
+describe.each(databases)("staged commits on $name", (database) => {
+  async function open(): Promise<EntityStore> {
+    const opened = await testStore(await database.open(), SCHEMA);
+    db = opened.db;
+    return opened.store;
+  }
+
+  it("lets later blocks read staged ones, and writes them all with the next commit", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, true);
+    await deposit(store, 2, "a", 10n, true);
+    expect(store.stagedBlocks).toBe(2);
+    expect(store.head).toBeNull();
+    expect(await balances()).toEqual([]);
+    await deposit(store, 3, "a", 100n, false);
+    expect(store.stagedBlocks).toBe(0);
+    expect(store.head?.number).toBe(3);
+    expect(await balances()).toEqual([
+      { id: "a", balance: "1", block_start: 1, block_end: 2 },
+      { id: "a", balance: "11", block_start: 2, block_end: 3 },
+      { id: "a", balance: "111", block_start: 3, block_end: null },
+    ]);
+  });
+
+  it("writes staged blocks on flush, and before a revert", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, true);
+    await store.flush();
+    expect(store.head?.number).toBe(1);
+    await deposit(store, 2, "a", 10n, true);
+    await store.revertTo(1);
+    expect(store.head?.number).toBe(1);
+    expect(await balances()).toEqual([{ id: "a", balance: "1", block_start: 1, block_end: null }]);
+  });
+
+  it("writes nothing of the staged blocks when their transaction fails, and reads back what the database has", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    await deposit(store, 2, "a", 10n, true);
+    await deposit(store, 3, "b", 5n, true);
+    // The table refuses the next insert: the whole batch fails.
+    await db!.exec("ALTER TABLE sgd1.account ADD CONSTRAINT small CHECK (balance < 10)");
+    await expect(store.flush()).rejects.toThrow(/small/);
+    await db!.exec("ALTER TABLE sgd1.account DROP CONSTRAINT small");
+    expect(store.head?.number).toBe(1);
+    expect(await balances()).toEqual([{ id: "a", balance: "1", block_start: 1, block_end: null }]);
+    // Indexed again from the head, the blocks read the written state, not the failed one.
+    await deposit(store, 2, "a", 10n, false);
+    expect(await balances()).toEqual([
+      { id: "a", balance: "1", block_start: 1, block_end: 2 },
+      { id: "a", balance: "11", block_start: 2, block_end: null },
+    ]);
+  });
+});
