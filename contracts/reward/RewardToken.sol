@@ -615,8 +615,8 @@ contract RewardToken is
 
     function _redeem(address storefront, address shopper, uint256 amount, bytes32 ref) private {
         if (amount == 0) revert ZeroAmount();
-        // `_burn` without its zero-address check: `shopper` is the caller, or an owner whose allowance was just
-        // spent, and the zero address has none.
+        // `_burn` without its zero-address check: `shopper` is an owner whose allowance was just spent, and the
+        // zero address has none.
         _update(shopper, address(0), amount);
         emit PointsRedeemed(storefront, ref);
     }
