@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
-import { BlockIdSequence, ChainCallError, MappingError, MappingModule, type ChainReads } from "./host/index.ts";
+import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import { blockData, TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
@@ -61,6 +61,7 @@ export class Indexer {
   private readonly pollInterval: number;
   private readonly rangeSize: number;
   private readonly startBlock: number;
+  private readonly handlerTimeoutMs: number | null;
   private stopping = false;
   private wake: (() => void) | null = null;
   /** What failed last ("the chain", "the store"), for the line that says it works again. */
@@ -76,6 +77,7 @@ export class Indexer {
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
     this.rangeSize = options.rangeSize ?? 2_000;
+    this.handlerTimeoutMs = options.handlerTimeoutMs === undefined ? DEFAULT_HANDLER_TIMEOUT_MS : options.handlerTimeoutMs;
     this.matcher = new TriggerMatcher(this.build.dataSources);
     this.startBlock = Math.min(...this.build.dataSources.map((d) => d.startBlock));
     for (const dataSource of this.build.dataSources) {
@@ -151,61 +153,43 @@ export class Indexer {
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
-      let blockTriggers = 0;
+      const env = (dataSource: DataSourceSpec, address: string): MappingEnv => ({
+        store: writer,
+        chain: this.reads,
+        dataSource: { name: dataSource.name, address, network: dataSource.network, context: null },
+        log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
+        ids,
+      });
+      const jobs: TriggerJob[] = [];
       for (const log of blockLogs) {
         for (const matched of this.matcher.match(log)) {
           const dataSource = matched.dataSource;
-          try {
-            const trigger = toEventTrigger(matched, block);
-            this.modules.get(dataSource.name)!.runEvent(trigger, {
-              store: writer,
-              chain: this.reads,
-              dataSource: { name: dataSource.name, address: dataSource.address ?? log.address, network: dataSource.network, context: null },
-              log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
-              ids,
-            });
-            blockTriggers += 1;
-          } catch (error) {
-            if (error instanceof UndecodableLogError) {
-              // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
-              // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
-              this.log(`DEBUG ${dataSource.name}: ${error.message}; skipped`);
-              continue;
-            }
-            if (error instanceof MappingError) {
-              const message = `${dataSource.name}.${matched.handler.handler} failed at block ${number}, log ${log.logIndex}: ${error.message}`;
-              await this.store.fail(message, header);
-              this.status = "failed";
-              this.log(`indexing stopped: ${message}`);
-              return report;
-            }
-            throw error;
-          }
+          jobs.push({
+            dataSource,
+            handler: matched.handler.handler,
+            what: `${dataSource.name}.${matched.handler.handler} failed at block ${number}, log ${log.logIndex}`,
+            run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block), env(dataSource, dataSource.address ?? log.address)),
+          });
         }
       }
       // As graph-node: a block's block handlers run after its event handlers, in manifest order.
       for (const { dataSource, handler } of this.blockHandlersAt(number)) {
-        try {
-          this.modules.get(dataSource.name)!.runBlock(
-            { handler: handler.handler, block: blockData(block) },
-            {
-              store: writer,
-              chain: this.reads,
-              dataSource: { name: dataSource.name, address: dataSource.address ?? ZERO_ADDRESS, network: dataSource.network, context: null },
-              log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
-              ids,
-            },
-          );
-          blockTriggers += 1;
-        } catch (error) {
-          if (!(error instanceof MappingError)) throw error;
-          const message = `${dataSource.name}.${handler.handler} failed at block ${number}: ${error.message}`;
-          await this.store.fail(message, header);
-          this.status = "failed";
-          this.log(`indexing stopped: ${message}`);
-          return report;
-        }
+        jobs.push({
+          dataSource,
+          handler: handler.handler,
+          what: `${dataSource.name}.${handler.handler} failed at block ${number}`,
+          run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
+        });
       }
+      const { ran, failure } = this.runJobs(jobs);
+      if (failure) {
+        const message = `${failure.job.what}: ${failure.error.message}`;
+        await this.store.fail(message, header);
+        this.status = "failed";
+        this.log(`indexing stopped: ${message}`);
+        return report;
+      }
+      const blockTriggers = ran;
       report.handlerMs += performance.now() - started;
       started = performance.now();
       await writer.commit();
@@ -272,6 +256,51 @@ export class Indexer {
       if (!report || this.status === "synced" || this.status === "failed") await this.sleep(this.pollInterval);
     }
     this.status = "stopped";
+  }
+
+  /**
+   * Runs a block's triggers in order under the handler time limit: in timed sections of up to TIME_SLICE_MS of
+   * work each, a section's limit being the handler timeout plus the slice, so every handler still gets at least
+   * its full timeout and one that never returns is stopped (a section per trigger would cost more than the
+   * trigger). Returns how many ran, or the first that failed.
+   */
+  private runJobs(jobs: TriggerJob[]): { ran: number; failure?: { job: TriggerJob; error: MappingError } } {
+    let next = 0;
+    let ran = 0;
+    let failure: { job: TriggerJob; error: MappingError } | undefined;
+    const slice = () => {
+      const sliceStart = performance.now();
+      while (next < jobs.length && !failure && performance.now() - sliceStart < TIME_SLICE_MS) {
+        const job = jobs[next]!;
+        try {
+          job.run();
+          ran += 1;
+        } catch (error) {
+          if (error instanceof UndecodableLogError) {
+            // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
+            // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
+            this.log(`DEBUG ${job.dataSource.name}: ${error.message}; skipped`);
+          } else if (error instanceof MappingError) failure = { job, error };
+          else throw error;
+        }
+        next += 1;
+      }
+    };
+    while (next < jobs.length && !failure) {
+      if (this.handlerTimeoutMs === null) {
+        slice();
+        continue;
+      }
+      try {
+        withinTimeLimit(this.handlerTimeoutMs + TIME_SLICE_MS, slice);
+      } catch (error) {
+        if (!(error instanceof TimeLimitExceeded)) throw error;
+        const job = jobs[next]!;
+        const where = `in handler \`${job.handler}\` of data source \`${job.dataSource.name}\``;
+        failure = { job, error: new MappingError(`handler \`${job.handler}\` did not return within ${this.handlerTimeoutMs} ms (the handler timeout) (${where})`, { handler: job.handler }) };
+      }
+    }
+    return { ran, failure };
   }
 
   /** The block handlers that run on block `number`, in manifest order. */
@@ -370,6 +399,18 @@ export class Indexer {
 export class ReorgError extends Error {
   override name = "ReorgError";
 }
+
+/** One trigger of a block, ready to run, and how its failure is told. */
+interface TriggerJob {
+  dataSource: DataSourceSpec;
+  handler: string;
+  /** The start of its failure message. */
+  what: string;
+  run(): void;
+}
+
+/** How much handler work one timed section takes on before the next starts (ms). */
+const TIME_SLICE_MS = 1_000;
 
 const LEVELS = ["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
 const ZERO_ADDRESS = `0x${"00".repeat(20)}`;

@@ -1,15 +1,17 @@
 /**
  * `npm run bench:indexer`: how fast the local indexer indexes the dCRM subgraph and answers the marketer's
- * questions. Deploys on Hardhat's in-process network, sends two kinds of load (blocks of 100-shopper batch
- * issuances: many triggers per block; blocks of one issuance: per-block overhead), indexes them with the
- * built WASM, then times the seven queries of subgraph/README.md. Baselines from the same run: reading the
- * chain (eth_getLogs and blocks, what any indexer pays) and a trivial `_meta` query (the HTTP round trip).
+ * questions. Deploys on Hardhat's in-process network and sends a realistic mix through all four contracts:
+ * blocks of 100-shopper batch issuances and single issuances, redemptions, batches of referred sales, consents
+ * granted and revoked, and batches of paid data accesses. Then indexes them with the built WASM, times the
+ * queries of subgraph/README.md, and writes reports/indexer.json. Baselines from the same run: reading the chain
+ * (eth_getLogs and blocks, what any indexer pays) and a trivial `_meta` query (the HTTP round trip).
  *
- * Needs subgraph/build/ (`npm run subgraph:build`; the script builds it when missing).
+ * Needs subgraph/build/ (`npm run subgraph:build`; `npm run bench:indexer` builds it). DCRM_BENCH_SCALE scales
+ * every kind of load (default 1: over 50,000 triggers).
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { upgrades } from "@openzeppelin/hardhat-upgrades";
@@ -22,10 +24,19 @@ import { startLocalIndexer } from "../indexer/service.ts";
 import { retargetBuild } from "../subgraph/scripts/retarget.mjs";
 import { readReadmeQueries } from "../test/subgraph/readmeQueries.js";
 
-const BATCH_BLOCKS = Number(process.env.DCRM_BENCH_BATCH_BLOCKS ?? 100);
+const SCALE = Number(process.env.DCRM_BENCH_SCALE ?? 1);
 const BATCH_SIZE = 100;
-const SINGLE_BLOCKS = Number(process.env.DCRM_BENCH_SINGLE_BLOCKS ?? 200);
+const LOAD = {
+  issuanceBatches: Math.round(400 * SCALE),
+  singleIssuances: Math.round(500 * SCALE),
+  redemptions: Math.round(1_000 * SCALE),
+  referralBatches: Math.round(50 * SCALE),
+  consentRounds: Math.max(3, Math.round(10 * SCALE)), // three rounds grant every scope
+  accessBatches: Math.round(300 * SCALE),
+};
 const QUERY_RUNS = 20;
+/** The figures before issue 19 (indexer/README.md): same machine, 10,503 triggers of issuance only. */
+const PREVIOUS = { eventsPerSecond: "550 to 765", events: 10_503, blocks: 311, handlersMs: "9,400 to 13,100", storeMs: "3,900 to 5,500", chainMs: "400 to 500" };
 
 const root = hre.config.paths.root;
 const subgraphBuild = join(root, "subgraph", "build");
@@ -49,25 +60,72 @@ const { deployment } = await deploySystem({
   config,
 });
 const contracts = deployment.contracts;
-const token = (await ethers.getContractAt("RewardToken", contracts.RewardToken!.proxy)).connect(signers[1]!);
+const [, storefront, partnerOwner, payoutSigner, consumerSigner] = signers;
+const shopperSigners = signers.slice(7); // shoppers who sign: redemptions and consents
+const token = (await ethers.getContractAt("RewardToken", contracts.RewardToken!.proxy)).connect(storefront!);
+const escrow = (await ethers.getContractAt("ReferralEscrow", contracts.ReferralEscrow!.proxy)).connect(storefront!);
+const registry = await ethers.getContractAt("ConsentRegistry", contracts.ConsentRegistry!.proxy);
+const payments = (await ethers.getContractAt("DataAccessPayments", contracts.DataAccessPayments!.proxy)).connect(consumerSigner!);
+const dollar = await ethers.getContractAt("TestToken", deployment.tokens!.DemoDollar!.address);
+const send = async (pending: Promise<{ wait(): Promise<unknown> }>) => (await pending).wait();
+const POINT = 10n ** 18n;
 
-console.log(`bench:indexer: sending ${BATCH_BLOCKS} blocks of ${BATCH_SIZE}-shopper batches and ${SINGLE_BLOCKS} blocks of one issuance…`);
+console.log(`bench:indexer: sending ${JSON.stringify(LOAD)}…`);
 let orderId = 1n;
-const shoppers = Array.from({ length: BATCH_BLOCKS * BATCH_SIZE }, () => ethers.Wallet.createRandom().address);
-for (let block = 0; block < BATCH_BLOCKS; block++) {
+const shoppers = Array.from({ length: LOAD.issuanceBatches * BATCH_SIZE }, () => ethers.getAddress(ethers.hexlify(ethers.randomBytes(20))));
+for (let block = 0; block < LOAD.issuanceBatches; block++) {
   const batch = shoppers.slice(block * BATCH_SIZE, (block + 1) * BATCH_SIZE);
-  const orderIds = batch.map(() => orderId++);
-  await (await token.issueBatch(batch, orderIds, batch.map(() => 10n ** 18n))).wait();
+  await send(token.issueBatch(batch, batch.map(() => orderId++), batch.map(() => POINT)));
 }
-for (let block = 0; block < SINGLE_BLOCKS; block++) {
-  await (await token.issue(shoppers[block % shoppers.length]!, orderId++, 10n ** 18n)).wait();
+for (let i = 0; i < LOAD.singleIssuances; i++) await send(token.issue(shoppers[i % shoppers.length]!, orderId++, POINT));
+
+// Redemptions: shoppers who hold points let the storefront redeem them at checkout.
+const signing = shopperSigners.map((s) => s.address);
+await send(token.issueBatch(signing, signing.map(() => orderId++), signing.map(() => 10_000n * POINT)));
+for (const shopper of shopperSigners) await send(token.connect(shopper).approve(storefront!.address, ethers.MaxUint256));
+for (let i = 0; i < LOAD.redemptions; i++) await send(token.redeemFrom(signing[i % signing.length]!, POINT, ethers.id(`redemption-${i}`)));
+
+// Referrals: a partner registers its code (commit, then reveal), the storefront enrols it, funds a budget and
+// records referred sales in batches.
+const code = ethers.id("bench-partner");
+const salt = ethers.id("bench-salt");
+await send(escrow.connect(partnerOwner!).commitCode(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address", "bytes32"], [code, partnerOwner!.address, salt]))));
+await connection.provider.request({ method: "evm_increaseTime", params: [2] });
+await send(escrow.connect(partnerOwner!).registerPartner(code, payoutSigner!.address, salt));
+await send(escrow.enrolPartner(code, 500, 0n));
+await send(dollar.mint(storefront!.address, 10n ** 24n));
+await send(dollar.connect(storefront!).approve(await escrow.getAddress(), ethers.MaxUint256));
+await send(escrow.fundBudget(await dollar.getAddress(), 10n ** 24n));
+let referralOrder = 1n;
+for (let i = 0; i < LOAD.referralBatches; i++) {
+  const sales = Array.from({ length: BATCH_SIZE }, (_, j) => ({ orderId: referralOrder++, code, saleAmount: 1_000n * 10n ** 6n, buyer: shoppers[j]! }));
+  await send(escrow.recordReferrals(await dollar.getAddress(), sales));
 }
+
+// Consents: each signing shopper grants three scopes, some revoke and grant again; then the consumer pays for
+// accesses in batches.
+const scopes = ["purchase-history", "email-marketing", "product-analytics"].map((name) => ethers.id(name));
+const expiresAt = BigInt(Math.floor(Date.now() / 1000) + 365 * 86_400);
+for (let round = 0; round < LOAD.consentRounds; round++) {
+  for (const [s, shopper] of shopperSigners.entries()) {
+    const scope = scopes[(round + s) % scopes.length]!;
+    if (round >= scopes.length) await send(registry.connect(shopper).revoke(consumerSigner!.address, scope));
+    await send(registry.connect(shopper).grant(consumerSigner!.address, scope, 10n + BigInt(round), expiresAt));
+  }
+}
+await send(dollar.mint(consumerSigner!.address, 10n ** 24n));
+await send(dollar.connect(consumerSigner!).approve(await payments.getAddress(), ethers.MaxUint256));
+await send(payments.deposit(10n ** 24n));
+for (let i = 0; i < LOAD.accessBatches; i++) await send(payments.recordAccesses(scopes[i % scopes.length]!, signing, 1_000n));
 const head = await ethers.provider.getBlockNumber();
 
 const targets = Object.fromEntries(
   Object.entries(contracts).map(([name, c]) => [name, { address: c.proxy, startBlock: c.deploymentBlock }]),
 );
 const build = await retargetBuild(subgraphBuild, join(dir, "build"), targets, "hardhat");
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const cpuAtStart = process.cpuUsage();
 const startedAt = performance.now();
 const local = await startLocalIndexer({
   subgraph: build,
@@ -81,6 +139,9 @@ const local = await startLocalIndexer({
 const startupSeconds = (performance.now() - startedAt) / 1000;
 await local.waitForBlock(head, 600_000);
 const indexSeconds = (performance.now() - startedAt) / 1000 - startupSeconds;
+clearInterval(sampler);
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const totals = local.indexer.totals;
 
 async function time(query: string, variables?: unknown): Promise<number[]> {
@@ -116,14 +177,40 @@ for (const { question, query, variables } of queries) {
 await local.close();
 await rm(dir, { recursive: true, force: true });
 
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
 const ms = (value: number) => `${(value / 1000).toFixed(2)} s`;
-console.log(`\nbench:indexer: indexed ${head} blocks (${totals.blocksWithTriggers} with triggers), ${totals.triggers} triggers, ${shoppers.length} shoppers`);
+const eventsPerSecond = Math.round(totals.triggers / indexSeconds);
+const report = {
+  eventsPerSecond,
+  events: totals.triggers,
+  blocks: head,
+  blocksWithEvents: totals.blocksWithTriggers,
+  indexSeconds: round2(indexSeconds),
+  startupSeconds: round2(startupSeconds),
+  // The machine is shared: CPU seconds the process got (start-up included) tell what wall time cannot.
+  cpuSeconds: round2(cpuSeconds),
+  eventsPerCpuSecond: Math.round(totals.triggers / cpuSeconds),
+  loadAverage: Number(loadavg()[0]!.toFixed(1)),
+  peakRssMb: Math.round(peakRss / 2 ** 20),
+  peakRssNote: "resident memory of the whole process while indexing: the indexer, PGlite, and the Hardhat chain it reads",
+  split: { chainMs: Math.round(totals.readMs), handlersMs: Math.round(totals.handlerMs), storeMs: Math.round(totals.commitMs) },
+  load: LOAD,
+  previous: PREVIOUS,
+  target: { eventsPerSecond: 5_000, peakRssMb: 1_024 },
+  queries: queryRows,
+};
+await mkdir(join(root, "reports"), { recursive: true });
+await writeFile(join(root, "reports", "indexer.json"), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nbench:indexer: indexed ${head} blocks (${totals.blocksWithTriggers} with triggers), ${totals.triggers} triggers, ${shoppers.length} shoppers; wrote reports/indexer.json`);
 console.table([
   { step: "start (PGlite, tables, WASM compiled)", time: `${startupSeconds.toFixed(2)} s`, "triggers/s": "" },
   { step: "indexing, start to head", time: `${indexSeconds.toFixed(2)} s`, "triggers/s": Math.round(totals.triggers / indexSeconds) },
   { step: "baseline: reading the chain", time: ms(totals.readMs), "triggers/s": "" },
   { step: "handlers (WASM)", time: ms(totals.handlerMs), "triggers/s": Math.round(totals.triggers / (totals.handlerMs / 1000)) },
   { step: "store commits", time: ms(totals.commitMs), "triggers/s": "" },
+  { step: "peak resident memory while indexing", time: `${report.peakRssMb} MB`, "triggers/s": "" },
 ]);
 console.log(`bench:indexer: the marketer's queries (${QUERY_RUNS} runs each after a warm-up) over ${shoppers.length} shoppers`);
 console.table(queryRows);

@@ -1,21 +1,30 @@
 #!/usr/bin/env node
 // `npm run bench:start`: how long `npm start` (dcrm start) takes until a marketer's query answers on demo data,
 // written to reports/start.json with its targets:
-//   fresh    dependencies installed, nothing built: contracts, TypeChain types, the subgraph and the SDK's build
-//            are deleted first, and the data directory is new (so the demo history is written); target 90 s;
+//   fresh    dependencies installed, nothing built: contracts, TypeChain types, the subgraph, the SDK's build and
+//            its transpiled copy (node_modules/.cache/dcrm) are deleted first, and the data directory is new (so
+//            the demo history is written); target 90 s;
 //   restart  the same stack stopped with SIGINT and started again (chain and index resumed); target 20 s.
 // Measured until the stack says it is ready (the demo history written and indexed) and the query
 // subgraph/queries/topShoppers.graphql answers with at least one shopper. Ports are free ones,
 // the data and deployment records go to a temporary folder; `-- --keep-builds` measures a fresh data directory
 // without deleting the builds.
+// Where the time goes: each progress line is kept with the time it appeared, and the CPU that the start's
+// processes used in each phase is set beside how busy the whole machine was (scripts/bench-start-usage.mjs):
+// a phase far below a core while the machine is busy waited for other programs. The full timed output of each
+// run is written to reports/start-<fresh|restart>.log as it comes (not committed); the figures replaced are kept as
+// `previous`.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { phaseUsage, sampleUsage, usageBetween } from "./bench-start-usage.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const reportFile = join(root, "reports", "start.json");
 const keepBuilds = process.argv.includes("--keep-builds");
 const TARGETS = { fresh: 90, restart: 20 };
 const LIMIT_S = 1_800;
@@ -31,10 +40,10 @@ const freePort = () =>
   });
 
 const base = mkdtempSync(join(tmpdir(), "dcrm-bench-start-"));
-const [rpcPort, graphqlPort] = [await freePort(), await freePort()];
+const [rpcPort, graphqlPort, appPort] = [await freePort(), await freePort(), await freePort()];
 const endpoint = `http://127.0.0.1:${graphqlPort}/subgraphs/name/dcrm`;
 const query = readFileSync(join(root, "subgraph", "queries", "topShoppers.graphql"), "utf8");
-const env = { ...process.env, DCRM_DATA_DIR: join(base, "data"), DCRM_DEPLOYMENTS_DIR: join(base, "deployments"), DCRM_PORT: String(rpcPort), DCRM_GRAPHQL_PORT: String(graphqlPort) };
+const env = { ...process.env, DCRM_DATA_DIR: join(base, "data"), DCRM_DEPLOYMENTS_DIR: join(base, "deployments"), DCRM_PORT: String(rpcPort), DCRM_GRAPHQL_PORT: String(graphqlPort), DCRM_APP_PORT: String(appPort) };
 
 async function answered() {
   try {
@@ -50,21 +59,46 @@ async function answered() {
 async function measure(label) {
   const began = Date.now();
   const child = spawn(process.execPath, [join(root, "cli", "bin.mjs"), "start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  while (!output.includes("start: ready") || !(await answered())) {
-    if (child.exitCode !== null) throw new Error(`bench:start: ${label}: dcrm start exited (${child.exitCode}):\n${output.slice(-3000)}`);
+  const usage = sampleUsage(child.pid, { began });
+  const load = loadavg()[0];
+  /** Every output line with the seconds since the start when it appeared. */
+  const lines = [];
+  let partial = "";
+  const logFile = join(root, "reports", `start-${label}.log`);
+  writeFileSync(logFile, "");
+  const take = (chunk) => {
+    const t = (Date.now() - began) / 1000;
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop();
+    for (const line of parts) {
+      lines.push({ t, line });
+      appendFileSync(logFile, `${t.toFixed(1).padStart(6)} s  ${line}\n`);
+    }
+  };
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
+  const said = (text) => lines.some(({ line }) => line.includes(text));
+  const tail = () => lines.slice(-40).map(({ line }) => line).join("\n");
+  while (!said("start: ready") || !(await answered())) {
+    if (child.exitCode !== null) throw new Error(`bench:start: ${label}: dcrm start exited (${child.exitCode}):\n${tail()}`);
     if (Date.now() - began > LIMIT_S * 1000) {
       child.kill("SIGINT");
-      throw new Error(`bench:start: ${label}: no answer within ${LIMIT_S} s:\n${output.slice(-3000)}`);
+      throw new Error(`bench:start: ${label}: no answer within ${LIMIT_S} s:\n${tail()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const seconds = (Date.now() - began) / 1000;
-  const phases = [...output.matchAll(/^start: (.*\(\d+\.\d s\))$/gm)].map((match) => match[1]);
-  console.log(`bench:start: ${label}: ${seconds.toFixed(1)} s (target ${TARGETS[label]} s)\n  ${phases.join("\n  ")}`);
-  return { seconds, child, phases };
+  const samples = usage.stop();
+  const cores = cpus().length;
+  const phases = phaseUsage(lines, samples, cores);
+  const whole = usageBetween(samples, 0, seconds, cores);
+  console.log(`bench:start: ${label}: ${seconds.toFixed(1)} s (target ${TARGETS[label]} s), load average ${load.toFixed(1)} at its start`);
+  if (whole) console.log(`  the start's processes used ${whole.cpuSeconds} CPU s (${Math.round(whole.startShare * 100)}% of ${cores} cores); the machine was ${Math.round((whole.machineBusy ?? 0) * 100)}% busy`);
+  for (const phase of phases) {
+    const share = phase.startShare === undefined ? "" : `  [${phase.cpuSeconds} CPU s, ${Math.round(phase.startShare * 100)}% of the cores; machine ${Math.round((phase.machineBusy ?? 0) * 100)}% busy]`;
+    console.log(`  ${phase.endsAt.toFixed(1).padStart(6)} s  ${phase.phase}${share}`);
+  }
+  return { seconds, child, phases, loadAverage1m: Number(load.toFixed(2)), usage: whole };
 }
 
 async function stop(child) {
@@ -76,21 +110,29 @@ async function stop(child) {
 
 try {
   if (!keepBuilds) {
-    for (const path of ["artifacts", "types", "cache", "subgraph/build", "subgraph/generated", "sdk/dist", "sdk/src/generated"]) rmSync(join(root, path), { recursive: true, force: true });
-    console.log("bench:start: deleted the contracts' artifacts and types, the subgraph build and the SDK's build");
+    for (const path of ["artifacts", "types", "cache", "subgraph/build", "subgraph/generated", "sdk/dist", "sdk/src/generated", "node_modules/.cache/dcrm"]) rmSync(join(root, path), { recursive: true, force: true });
+    console.log("bench:start: deleted the contracts' artifacts and types, the subgraph build, the SDK's build and the commands' transpiled SDK");
   }
   const fresh = await measure("fresh");
   await stop(fresh.child);
   const restart = await measure("restart");
   await stop(restart.child);
+  const earlier = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, "utf8")) : undefined;
+  const figures = (run) => ({ seconds: Number(run.seconds.toFixed(1)), loadAverage1m: run.loadAverage1m, usage: run.usage, phases: run.phases });
   const report = {
     measured: new Date().toISOString(),
-    machine: { cpus: cpus().length, loadAverage1m: Number(loadavg()[0].toFixed(2)) },
+    machine: { cpus: cpus().length },
     query: "subgraph/queries/topShoppers.graphql, at least one shopper, after `start: ready`",
-    fresh: { seconds: Number(fresh.seconds.toFixed(1)), target: TARGETS.fresh, buildsDeleted: !keepBuilds, phases: fresh.phases },
-    restart: { seconds: Number(restart.seconds.toFixed(1)), target: TARGETS.restart, phases: restart.phases },
+    fresh: { target: TARGETS.fresh, buildsDeleted: !keepBuilds, ...figures(fresh) },
+    restart: { target: TARGETS.restart, ...figures(restart) },
+    previous: earlier && {
+      measured: earlier.measured,
+      fresh: earlier.fresh?.seconds,
+      restart: earlier.restart?.seconds,
+      loadAverage1m: earlier.fresh?.loadAverage1m ?? earlier.machine?.loadAverage1m,
+    },
   };
-  writeFileSync(join(root, "reports", "start.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log("bench:start: wrote reports/start.json");
   const over = ["fresh", "restart"].filter((label) => report[label].seconds > report[label].target);
   if (over.length > 0) {

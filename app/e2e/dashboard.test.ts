@@ -2,7 +2,8 @@
  * The dashboard end to end: `dcrm start` with a day of demo history, as a user runs it, and the built app
  * it serves driven in headless Chromium (Debian's `chromium`, playwright-core) through the dev accounts. A
  * shopper grants then revokes a consent (signed, relayed gasless) and both the registry and the subgraph
- * show it; a shopper redeems; a partner claims a released commission and its payout balance moves; a
+ * show it; a shopper redeems, once as a dev account and once through a browser wallet the page discovers by
+ * EIP-6963; a partner claims a released commission and its payout balance moves; a
  * storefront refunds an order; the marketer's figures match GraphQL. axe-core finds no violation on any
  * page; every page is photographed at phone and desktop widths into app/test-artifacts/.
  */
@@ -32,6 +33,8 @@ const PARTNER = 4;
 const CONSUMER = 6;
 const SHOPPER = 7;
 const OTHER_SHOPPER = 8;
+/** The account the injected browser wallet holds (a storefront's dev account has ether and no other use here). */
+const WALLET_HOLDER = 3;
 const WIDTHS = [
   { name: "phone", width: 390, height: 844 },
   { name: "desktop", width: 1280, height: 900 },
@@ -68,6 +71,49 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60
   }
 }
 
+const WALLET_NAME = "Test Wallet";
+
+/**
+ * A browser extension wallet as the page sees it: an EIP-1193 provider announced by EIP-6963 (at load and on
+ * each `eip6963:requestProvider`), holding one account. It answers the account requests itself and forwards
+ * everything else, the transactions it sends included, to the local node, which signs for its unlocked dev
+ * accounts. Each method asked is kept in `window.walletRequests`. Runs in the page: self-contained.
+ */
+function announceWallet({ rpcUrl, account }: { rpcUrl: string; account: string }): void {
+  const requests: string[] = [];
+  const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
+  let id = 0;
+  const provider = {
+    async request({ method, params }: { method: string; params?: unknown[] }): Promise<unknown> {
+      requests.push(method);
+      if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+      if (method === "wallet_requestPermissions" || method === "wallet_getPermissions") return [{ parentCapability: "eth_accounts", caveats: [{ type: "restrictReturnedAccounts", value: [account] }] }];
+      if (method === "wallet_revokePermissions") return null;
+      const response = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }) });
+      const answer = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+      if (answer.error) throw Object.assign(new Error(answer.error.message), answer.error);
+      return answer.result;
+    },
+    on(event: string, listener: (...args: unknown[]) => void) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(listener);
+      return provider;
+    },
+    removeListener(event: string, listener: (...args: unknown[]) => void) {
+      listeners.get(event)?.delete(listener);
+      return provider;
+    },
+  };
+  (window as unknown as { walletRequests: string[] }).walletRequests = requests;
+  const info = { uuid: "0b6f5a52-8c8e-4c4a-9f1e-3f0f6a1d2c11", name: "Test Wallet", icon: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>", rdns: "org.dcrm.test-wallet" };
+  const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+}
+
+/** An amount of 18-decimal points as the dashboard writes its whole part ("1,234"). */
+const formatAmountLike = (raw: bigint) => (raw / POINT).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
 /** Opens a page of the dashboard acting as dev account `index`. */
 async function open(path: string, index: number): Promise<void> {
   await page.goto(`${appUrl()}#/${path}`);
@@ -90,6 +136,8 @@ beforeAll(async () => {
   stack = runDcrm(dirs, ["start", "--demo-days", "1"]);
   await stack.waitForOutput("start: ready", 420_000);
   expect(stack.output()).toContain(`Dashboard          ${appUrl()}`);
+  // A dashboard that was not built yet is built and served after `ready`.
+  await stack.waitForOutput("start: dashboard up", 420_000);
   deployment = JSON.parse(readFileSync(join(dirs.deploymentsDir, "localhost.json"), "utf8"));
   publicClient = createPublicClient({ chain: foundry, transport: http(rpc()), pollingInterval: 50 }) as PublicClient;
   browser = await chromium.launch({
@@ -153,6 +201,34 @@ describe("dashboard on the local stack", () => {
     await page.getByTestId("redeem-submit").click();
     await page.getByText("Redeemed.").waitFor();
     expect(await publicClient.readContract({ address: token, abi: rewardTokenAbi, functionName: "balanceOf", args: [shopper] })).toBe(before - 5n * POINT);
+  });
+
+  it("a browser wallet announced by EIP-6963 is discovered, connects, and redeems through its provider", async () => {
+    const holder = account(WALLET_HOLDER).address;
+    const token = deployment.contracts.RewardToken!.proxy as Address;
+    await (await sdkAs(STOREFRONT)).checkout({ orderId: 900_004n, shopper: holder, points: 20n * POINT });
+    const before = await publicClient.readContract({ address: token, abi: rewardTokenAbi, functionName: "balanceOf", args: [holder] });
+    // A fresh browser with the wallet "installed": its script runs before the app's, as an extension's would.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await context.addInitScript(announceWallet, { rpcUrl: `${appUrl()}rpc`, account: holder });
+      const walletPage = await context.newPage();
+      walletPage.setDefaultTimeout(30_000);
+      await walletPage.goto(`${appUrl()}#/shopper`);
+      await walletPage.getByTestId("account-picker").selectOption({ label: `${WALLET_NAME} (browser wallet)` });
+      await expect.poll(() => walletPage.getByTestId("wallet-account").textContent()).toBe(`${holder.slice(0, 6)}…${holder.slice(-4)}`);
+      await expect.poll(() => walletPage.getByTestId("spendable").textContent(), { timeout: 30_000 }).toContain(formatAmountLike(before));
+      await walletPage.getByTestId("redeem-amount").fill("3");
+      await walletPage.getByTestId("redeem-submit").click();
+      await walletPage.getByText("Redeemed.").waitFor();
+      expect(await publicClient.readContract({ address: token, abi: rewardTokenAbi, functionName: "balanceOf", args: [holder] })).toBe(before - 3n * POINT);
+      // The transaction went through the announced provider, not a dev account's connector.
+      const requests = await walletPage.evaluate(() => (window as unknown as { walletRequests: string[] }).walletRequests);
+      expect(requests.filter((method) => method === "wallet_requestPermissions" || method === "eth_requestAccounts")).not.toHaveLength(0);
+      expect(requests).toContain("eth_sendTransaction");
+    } finally {
+      await context.close();
+    }
   });
 
   it("a partner claims a released commission and its payout balance moves", async () => {
@@ -237,5 +313,6 @@ describe("dashboard on the local stack", () => {
     await page.locator("h1").waitFor();
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
-  });
+    // Eight page loads, each waited on until the network is idle, then checked and photographed.
+  }, 240_000);
 });

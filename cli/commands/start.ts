@@ -10,13 +10,13 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-import { serveDashboard } from "../app/index.ts";
+import { appPort, appStale, serveDashboard } from "../app/index.ts";
 import type { AppServer } from "../app/server.ts";
-import { buildContracts, buildSubgraph } from "../builds.ts";
+import { buildContracts, buildSubgraph, superviseScripts } from "../builds.ts";
 import { CommandError, UsageError, type Command } from "../command.ts";
 import { readSeedMarker, seedMarkerFile } from "../demo/marker.ts";
 import { runSeed } from "../demo/run.ts";
-import { buildSdk } from "../sdkBuild.ts";
+import { prepareSdkRuntime, sdkStale } from "../sdkBuild.ts";
 import { HISTORY_DAYS, historyStart } from "../demo/seed.ts";
 import { deploy, deploymentOnChain, readDeployment } from "../deployment.ts";
 import { onStopRequest } from "../lifecycle.ts";
@@ -28,6 +28,7 @@ import { graphql, jsonRpc, nodeAnswers, waitFor } from "../rpc.ts";
 import { indexerDir, SUBGRAPH_NAME } from "./index.ts";
 
 const say = (line: string) => console.log(`start: ${line}`);
+const dashboardUrl = () => `http://127.0.0.1:${appPort()}/`;
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 /** Resolves, once `work` has, with the time it took. */
 const timed = async (work: Promise<unknown>) => {
@@ -84,11 +85,13 @@ export const startCommand: Command = {
     let indexer: ChildProcess | undefined;
     let dashboard: AppServer | undefined;
     let stopping = false;
+    const stopBuilds = superviseScripts();
     let finish!: (code: number) => void;
     const finished = new Promise<number>((resolve) => (finish = resolve));
     const shutdown = async (code: number) => {
       if (stopping) return;
       stopping = true;
+      await stopBuilds();
       await dashboard?.close();
       await stopChild(indexer, "SIGINT");
       await stopChild(node, "SIGINT");
@@ -123,9 +126,9 @@ export const startCommand: Command = {
       say(`node up at block ${head} (${seconds(phase)})`);
       await contractsReady;
       if (stopping) return;
-      // The SDK the seeding writes through builds from the artifacts alone: beside the deployment, the
-      // subgraph build and the indexer's catching up. Awaited (and its failure reported) before seeding.
-      const sdkReady = seeding ? timed(buildSdk(say)) : undefined;
+      // The SDK the seeding writes through is made from the artifacts alone (generated, then transpiled
+      // without a type check): beside the deployment. Awaited (and its failure reported) before seeding.
+      const sdkReady = seeding ? timed(prepareSdkRuntime(say)) : undefined;
       sdkReady?.catch(() => {});
 
       phase = Date.now();
@@ -138,39 +141,51 @@ export const startCommand: Command = {
       }
       if (stopping) return;
 
-      phase = Date.now();
-      say("building the subgraph for this deployment (subgraph/build/)…");
-      await buildSubgraph();
-      say(`subgraph ready (${seconds(phase)})`);
-      if (stopping) return;
+      // The subgraph build and the indexer's start need no demo history: they run beside the seeding, and the
+      // indexer catches up with the history as it is written.
+      const indexing = (async () => {
+        let step = Date.now();
+        say("building the subgraph for this deployment (subgraph/build/)…");
+        await buildSubgraph();
+        say(`subgraph ready (${seconds(step)})`);
+        if (stopping) return;
 
-      phase = Date.now();
-      say(`starting the indexer (index in ${indexerDir(dataDir)})…`);
-      indexer = spawn(process.execPath, [join(root, "cli", "bin.mjs"), "index", "--data-dir", dataDir, "--port", String(port), "--graphql-port", String(graphqlPort), "--no-build"], {
-        cwd: root,
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      processes.indexer = indexer.pid;
-      recordProcesses(dataDir, processes);
-      supervise(indexer, "indexer", "Its output is above.");
-      let caughtUp = false;
-      indexer.on("message", (message: { caughtUp?: boolean }) => (caughtUp ||= message.caughtUp === true));
-      const answers = async () => caughtUp && (await graphql(endpoint, "{ _meta { block { number } } }").then((answer) => answer.data !== undefined, () => false));
-      if (!(await waitFor(answers, 300_000, () => stopping))) throw new CommandError(`the indexer did not catch up with the chain and answer at ${endpoint} within 300 s`);
-      say(`indexer up and caught up (${seconds(phase)})`);
+        step = Date.now();
+        say(`starting the indexer (index in ${indexerDir(dataDir)})…`);
+        indexer = spawn(process.execPath, [join(root, "cli", "bin.mjs"), "index", "--data-dir", dataDir, "--port", String(port), "--graphql-port", String(graphqlPort), "--no-build"], {
+          cwd: root,
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        });
+        processes.indexer = indexer.pid;
+        recordProcesses(dataDir, processes);
+        supervise(indexer, "indexer", "Its output is above.");
+        let caughtUp = false;
+        indexer.on("message", (message: { caughtUp?: boolean }) => (caughtUp ||= message.caughtUp === true));
+        const answers = async () => caughtUp && (await graphql(endpoint, "{ _meta { block { number } } }").then((answer) => answer.data !== undefined, () => false));
+        if (!(await waitFor(answers, 300_000, () => stopping))) throw new CommandError(`the indexer did not catch up with the chain and answer at ${endpoint} within 300 s`);
+        say(`indexer up and caught up (${seconds(step)})`);
+      })();
+      indexing.catch(() => {}); // awaited below, after the seeding
 
       if (seeding) {
         phase = Date.now();
         const sdkTook = await sdkReady;
-        say(`SDK built beside the stack in ${sdkTook}; seeding waited for it (${seconds(phase)})`);
+        say(`SDK generated and transpiled beside the deployment in ${sdkTook}; seeding waited for it (${seconds(phase)})`);
+        if (stopping) return;
         phase = Date.now();
         say(`writing ${days} days of demo history through the SDK (--no-seed skips this)…`);
         await runSeed({ rpc, dataDir, seed: String(values["demo-seed"]), days, log: say });
+        say(`demo history written (${seconds(phase)})`);
+      }
+      await indexing;
+      if (stopping) return;
+      if (seeding) {
+        phase = Date.now();
         const chainHead = Number(await jsonRpc<string>(rpc, "eth_blockNumber"));
         const indexed = () =>
           graphql<{ _meta: { block: { number: number } } }>(endpoint, "{ _meta { block { number } } }").then((answer) => (answer.data?._meta.block.number ?? -1) >= chainHead, () => false);
         if (!(await waitFor(indexed, 600_000, () => stopping))) throw new CommandError(`the indexer did not index the demo history (to block ${chainHead}) within 600 s`);
-        say(`demo history written and indexed (${seconds(phase)})`);
+        say(`demo history indexed (${seconds(phase)})`);
       } else if (values.seed && !readSeedMarker(dataDir)) {
         say("this chain holds no demo history (started with --no-seed, or seeding was interrupted); `npm start -- --reset` starts a new one with it");
       }
@@ -178,20 +193,32 @@ export const startCommand: Command = {
       const record = readDeployment();
       const accounts = await jsonRpc<string[]>(rpc, "eth_accounts");
       if (stopping) return;
-      phase = Date.now();
-      // The dashboard is a view over the stack: when it cannot be served, the stack still runs.
-      dashboard = await serveDashboard({ rpc, graphqlEndpoint: endpoint, deployment: record!, accounts, log: say }).catch((error: Error) => {
-        console.error(`start: the dashboard is not served: ${error.message}`);
-        return undefined;
-      });
-      if (dashboard) say(`dashboard up (${seconds(phase)})`);
+      const serve = async () => {
+        const step = Date.now();
+        // The dashboard is a view over the stack: when it cannot be served, the stack still runs.
+        dashboard = await serveDashboard({ rpc, graphqlEndpoint: endpoint, deployment: record!, accounts, log: say }).catch((error: Error) => {
+          if (!stopping) console.error(`start: the dashboard is not served: ${error.message}`);
+          return undefined;
+        });
+        if (stopping) await dashboard?.close();
+        else if (dashboard) say(`dashboard up (${seconds(step)})`);
+      };
+      // A dashboard built already is served at once; one to build is built once GraphQL answers, after `ready`.
+      const dashboardBuilt = !sdkStale() && !appStale();
+      if (dashboardBuilt) await serve();
+      if (stopping) return;
       say(`ready in ${seconds(began)}.`);
+      const dashboardLine = dashboard
+        ? `  Dashboard          ${dashboard.url} (act as any dev account; DCRM_APP_PORT changes the port)`
+        : dashboardBuilt
+          ? undefined
+          : `  Dashboard          ${dashboardUrl()} (being built: \`start: dashboard up\` says when it is served)`;
       console.log(
         [
           "",
           `  JSON-RPC           ${rpc} (chain id ${LOCAL_CHAIN_ID})`,
           `  GraphQL            ${endpoint} (open it in a browser for GraphiQL)`,
-          ...(dashboard ? [`  Dashboard          ${dashboard.url} (act as any dev account; DCRM_APP_PORT changes the port)`] : []),
+          ...(dashboardLine ? [dashboardLine] : []),
           ...Object.entries(record?.contracts ?? {}).map(([name, contract]) => `  ${name.padEnd(18)} ${contract.proxy}`),
           `  accounts           admin ${accounts[0]}, demo storefront ${accounts[1]} (mnemonic "test test test test test test test test test test test junk")`,
           `  data               ${dataDir} (kept across starts; --reset starts over)`,
@@ -200,6 +227,10 @@ export const startCommand: Command = {
           "",
         ].join("\n"),
       );
+      if (!dashboardBuilt) {
+        say("building the dashboard (the SDK's dist/ and app/dist/) beside the running stack…");
+        await serve();
+      }
     })();
     phases.catch((error: Error) => {
       if (stopping) return;

@@ -1,16 +1,16 @@
-/** Seeding as the commands run it: the SDK built when stale, the deployment read, the history written, the marker kept. */
+/** Seeding as the commands run it: the SDK generated and transpiled when its sources changed, the deployment read, the history written, the marker kept. */
 import { mkdirSync } from "node:fs";
 
 import { CommandError } from "../command.ts";
 import { readDeployment, deploymentFile } from "../deployment.ts";
-import { loadSdk } from "../sdkBuild.ts";
+import { loadSdkRuntime } from "../sdkBuild.ts";
 import { writeSeedMarker } from "./marker.ts";
 import { seedDemo, type SeedReport } from "./seed.ts";
 
 export async function runSeed(options: { rpc: string; dataDir: string; seed: string; days: number; log: (line: string) => void }): Promise<SeedReport> {
   const record = readDeployment();
   if (!record) throw new CommandError(`no deployment recorded in ${deploymentFile()}: deploy first (\`dcrm deploy\`, or \`dcrm start\`)`);
-  const sdk = await loadSdk(options.log);
+  const sdk = await loadSdkRuntime(options.log);
   const began = Date.now();
   let report: SeedReport;
   try {

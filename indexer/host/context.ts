@@ -1,4 +1,7 @@
-/** The state host functions share while one trigger runs in one instance. */
+/**
+ * The state host functions share while triggers run in one instance: the instance's memory, and the running
+ * trigger's environment, block and id sequence (set anew for each trigger, so host functions are built once).
+ */
 import type { Abi } from "viem";
 
 import type { SchemaModel } from "../schema.ts";
@@ -10,12 +13,12 @@ import type { MappingEnv } from "./types.ts";
 export class HostContext {
   readonly schema: SchemaModel;
   readonly apiVersion: string;
-  readonly env: MappingEnv;
+  env: MappingEnv;
   /** The trigger's block: its number, hash and timestamp in seconds. */
-  readonly block: { number: bigint; hash: string; timestamp: bigint };
+  block: { number: bigint; hash: string; timestamp: bigint };
   /** The data source's ABIs by the names `mapping.abis` gives them, for `ethereum.call`. */
   readonly abis: ReadonlyMap<string, Abi>;
-  readonly ids: BlockIdSequence;
+  ids: BlockIdSequence;
   #heap: AscHeap | undefined;
 
   constructor(options: {

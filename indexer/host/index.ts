@@ -1,5 +1,6 @@
 /** The WASM host: runs graph-cli AssemblyScript mappings (apiVersion ≥ 0.0.5) as graph-node does. */
-export { MappingModule, type MappingModuleOptions } from "./module.ts";
+export { DEFAULT_HANDLER_TIMEOUT_MS, MappingModule, type MappingModuleOptions } from "./module.ts";
+export { TimeLimitExceeded, withinTimeLimit } from "./timeLimit.ts";
 export { ChainCallError, MappingError, MappingModuleError, type AbortLocation } from "./errors.ts";
 export { BlockIdSequence } from "./idSequence.ts";
 export type { BlockData, BlockTrigger, CallOutcome, ChainReads, DataSourceInfo, EventTrigger, MappingEnv, TransactionData } from "./types.ts";

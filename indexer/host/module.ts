@@ -1,10 +1,12 @@
 /**
- * A data source's mapping: its WASM compiled once, and each trigger run in a fresh instance (as graph-node does,
- * so no global state survives from one trigger to the next). Host functions are linked by import name, whatever
- * module name the AssemblyScript file declared; an import this host lacks fails when called, not when linked.
+ * A data source's mapping: its WASM compiled once, instantiated once, and each trigger run in isolation as
+ * graph-node isolates it: no global state survives from one trigger to the next. Instead of a fresh instance per
+ * trigger, the instance's state after its start function (linear memory and mutable globals) is snapshotted and
+ * restored after every trigger; an instance whose memory grew, or whose handler failed, is dropped and the next
+ * trigger gets a fresh one. Host function closures are built once per module and read the running trigger from a
+ * shared HostContext. Host functions are linked by import name, whatever module name the AssemblyScript file
+ * declared; an import this host lacks fails when called, not when linked.
  */
-import { createContext, Script } from "node:vm";
-
 import type { Abi } from "viem";
 
 import type { SchemaModel } from "../schema.ts";
@@ -22,8 +24,11 @@ import { jsonFunctions } from "./functions/json.ts";
 import { logFunctions } from "./functions/log.ts";
 import { storeFunctions } from "./functions/store.ts";
 import { typeConversionFunctions } from "./functions/typeConversion.ts";
+import { exposeMutableGlobals, UnsupportedModuleError } from "./exposeGlobals.ts";
 import { BlockIdSequence } from "./idSequence.ts";
+import { InstanceSnapshot } from "./instanceSnapshot.ts";
 import { AscHeap } from "./memory.ts";
+import { insideTimeLimit, TimeLimitExceeded, withinTimeLimit } from "./timeLimit.ts";
 import { writeBlock, writeEvent } from "./trigger.ts";
 import type { BlockData, BlockTrigger, EventTrigger, MappingEnv } from "./types.ts";
 
@@ -70,11 +75,10 @@ export interface MappingModuleOptions {
   timeoutMs?: number | null;
 }
 
-/** The one-line script handlers run through, so that V8's script timeout applies to them. */
-const RUN_HANDLER = new Script("work()");
-const HANDLER_CONTEXT = createContext({ work: undefined }) as { work: (() => void) | undefined };
-
 export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
+
+/** The snapshot of an instance whose state cannot be restored: it is never reused. */
+const NO_SNAPSHOT = { restore: () => false } as unknown as InstanceSnapshot;
 
 export class MappingModule {
   readonly name: string;
@@ -84,9 +88,19 @@ export class MappingModule {
   readonly timeoutMs: number | null;
   readonly #module: WebAssembly.Module;
   readonly #imports: { module: string; name: string; provided: string | undefined }[];
+  /** The export names of the module's mutable globals; null when they could not be exposed (then every trigger gets a fresh instance). */
+  readonly #globals: readonly string[] | null;
+  /** The context host functions read, and the import object built on it, made with the first trigger. */
+  #context: HostContext | undefined;
+  #importObject: WebAssembly.Imports | undefined;
+  /** The instance triggers run in, with its state after start; undefined until needed again. */
+  #live: { exports: WebAssembly.Exports; snapshot: InstanceSnapshot } | undefined;
+  /** How many instances were made (one, plus one after each trigger that grew memory or failed). */
+  instantiations = 0;
 
-  private constructor(module: WebAssembly.Module, options: MappingModuleOptions) {
+  private constructor(module: WebAssembly.Module, globals: readonly string[] | null, options: MappingModuleOptions) {
     this.#module = module;
+    this.#globals = globals;
     this.name = options.name;
     this.apiVersion = options.apiVersion;
     this.schema = options.schema;
@@ -116,7 +130,15 @@ export class MappingModule {
     } catch (error) {
       throw new MappingModuleError(`${options.name}: the mapping is not valid WebAssembly: ${(error as Error).message}`, { cause: error });
     }
-    return new MappingModule(module, options);
+    let globals: string[] | null = null;
+    try {
+      const exposed = exposeMutableGlobals(wasm);
+      globals = exposed.globals;
+      if (exposed.wasm !== wasm) module = new WebAssembly.Module(exposed.wasm as Uint8Array<ArrayBuffer>);
+    } catch (error) {
+      if (!(error instanceof UnsupportedModuleError)) throw error;
+    }
+    return new MappingModule(module, globals, options);
   }
 
   /** Import names the module declares that this host does not provide (they fail only if called). */
@@ -124,58 +146,81 @@ export class MappingModule {
     return this.#imports.filter((i) => !i.provided).map((i) => i.name);
   }
 
-  /** Runs one event handler in a fresh instance; throws MappingError (with handler, message, and the AS abort location). */
+  /** Runs one event handler in isolation (a restored instance); throws MappingError (with handler, message, and the AS abort location). */
   runEvent(trigger: EventTrigger, env: MappingEnv): void {
     this.#run(trigger.handler, trigger.block, env, (heap) => writeEvent(heap, trigger, this.apiVersion));
   }
 
-  /** Runs one block handler (it receives the `ethereum.Block`) in a fresh instance; throws MappingError. */
+  /** Runs one block handler (it receives the `ethereum.Block`) in isolation; throws MappingError. */
   runBlock(trigger: BlockTrigger, env: MappingEnv): void {
     this.#run(trigger.handler, trigger.block, env, (heap) => writeBlock(heap, trigger.block, this.apiVersion));
   }
 
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {
-    const context = new HostContext({
-      schema: this.schema,
-      apiVersion: this.apiVersion,
-      env,
-      block: { number: block.number, hash: block.hash, timestamp: block.timestamp },
-      abis: this.abis,
-      ids: env.ids ?? BlockIdSequence.forBlock(Number(block.number)),
-    });
+    const context = this.#enter(env, block);
     try {
-      const exports = this.#instantiate(context);
-      const handler = exports[handlerName];
+      // The instance is taken while the trigger runs and given back only once restored: a handler that fails,
+      // grows memory, or is stopped by a time limit (which skips every catch and finally) leaves none behind.
+      const live = this.#live ?? this.#instantiate(context);
+      this.#live = undefined;
+      const handler = live.exports[handlerName];
       if (typeof handler !== "function") {
         throw new MappingError(`the mapping does not export a handler \`${handlerName}\``);
       }
       const argument = writeArgument(context.heap);
       this.#call(() => (handler as (argument: number) => void)(argument), handlerName);
+      if (live.snapshot.restore()) this.#live = live;
     } catch (error) {
       throw this.#failure(error, handlerName);
     }
   }
 
+  /** The shared context, pointed at this trigger. */
+  #enter(env: MappingEnv, block: BlockData): HostContext {
+    const header = { number: block.number, hash: block.hash, timestamp: block.timestamp };
+    const ids = env.ids ?? BlockIdSequence.forBlock(Number(block.number));
+    if (!this.#context) {
+      this.#context = new HostContext({ schema: this.schema, apiVersion: this.apiVersion, env, block: header, abis: this.abis, ids });
+    } else {
+      this.#context.env = env;
+      this.#context.block = header;
+      this.#context.ids = ids;
+    }
+    return this.#context;
+  }
+
   /**
    * Runs `work` (the handler) under the time limit: V8 stops a script that outruns its `timeout`, WASM loops
-   * included, so a handler that never returns fails instead of hanging the indexer.
+   * included, so a handler that never returns fails instead of hanging the indexer. Inside a timed section (the
+   * indexer runs a block's triggers in one) the section's limit applies.
    */
   #call(work: () => void, handlerName: string): void {
-    if (this.timeoutMs === null) return work();
-    HANDLER_CONTEXT.work = work;
+    if (this.timeoutMs === null || insideTimeLimit()) return work();
     try {
-      RUN_HANDLER.runInContext(HANDLER_CONTEXT, { timeout: this.timeoutMs });
+      withinTimeLimit(this.timeoutMs, work);
     } catch (error) {
-      if ((error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      if (error instanceof TimeLimitExceeded) {
         throw new MappingError(`handler \`${handlerName}\` did not return within ${this.timeoutMs} ms (the handler timeout)`);
       }
       throw error;
-    } finally {
-      HANDLER_CONTEXT.work = undefined;
     }
   }
 
-  #instantiate(context: HostContext): WebAssembly.Exports {
+  /** A new instance, started, with the snapshot of its state that each trigger is run from. */
+  #instantiate(context: HostContext): { exports: WebAssembly.Exports; snapshot: InstanceSnapshot } {
+    this.#importObject ??= this.#link(context);
+    const instance = new WebAssembly.Instance(this.#module, this.#importObject);
+    this.instantiations += 1;
+    context.heap = new AscHeap(instance.exports);
+    const start = instance.exports._start;
+    if (typeof start === "function") start();
+    // Without exposed globals no snapshot can be restored: the instance then serves one trigger.
+    const snapshot = this.#globals ? new InstanceSnapshot(instance.exports, this.#globals) : NO_SNAPSHOT;
+    return { exports: instance.exports, snapshot };
+  }
+
+  /** The import object: every host function, built once on the shared context. */
+  #link(context: HostContext): WebAssembly.Imports {
     const functions: Record<string, HostFunction> = Object.assign({}, ...GROUPS.map((group) => group(context)));
     const imports: Record<string, Record<string, HostFunction>> = {};
     for (const entry of this.#imports) {
@@ -186,11 +231,7 @@ export class MappingModule {
             throw new MappingError(`host function \`${entry.name}\` (imported from \`${entry.module}\`) is not provided by the local indexer`);
           };
     }
-    const instance = new WebAssembly.Instance(this.#module, imports);
-    context.heap = new AscHeap(instance.exports);
-    const start = instance.exports._start;
-    if (typeof start === "function") start();
-    return instance.exports;
+    return imports;
   }
 
   /** The error a failed run throws: a MappingError naming the handler (a module that cannot run stays a MappingModuleError). */

@@ -6,10 +6,10 @@
 import { useReadDataAccessPaymentsSettings } from "@dcrm/sdk/react";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { formatAmount, formatPercent, toUnits } from "../format.ts";
 import { ChartCard } from "../marketer/ChartCard.tsx";
+import { BarsChart, LinesChart } from "../marketer/charts.tsx";
 import { activeShoppersPerDay, type Filters, pointsPerDay, revenuePerDay } from "../marketer/series.ts";
 import { scopeName } from "../scopes.ts";
 import { Empty, ErrorNote, Loading } from "../ui/Status.tsx";
@@ -24,8 +24,6 @@ const RANGES = [
   { label: "Last 28 days", days: 28 },
   { label: "All time", days: undefined },
 ] as const;
-const COLORS = ["#1f5fbf", "#b8480f", "#2f7d32", "#7b3fa0", "#8a6d00"];
-const HEIGHT = 260;
 
 export function MarketerPage() {
   const marketer = useMarketer();
@@ -84,6 +82,9 @@ export function MarketerPage() {
   const consentRows = consent.data.consentScopes.map((row) => ({ scope: scopeName(row.id), optInRate: Number(row.optInRate), shoppersOptedIn: Number(row.shoppersOptedIn), shoppers: Number(row.shoppers) }));
   const totalIssued = perDay.reduce((sum, row) => sum + row.issued, 0);
   const totalRedeemed = perDay.reduce((sum, row) => sum + row.redeemed, 0);
+  // CSV headers name the token of every amount column.
+  const commissionUnit = commission ? ` (${commission.symbol})` : "";
+  const paymentSymbol = payment?.symbol ?? "payment token";
   const units = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
   return (
@@ -132,17 +133,7 @@ export function MarketerPage() {
             </>
           }
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <BarChart data={perDay}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="day" />
-              <YAxis />
-              <Tooltip />
-              <Legend />
-              <Bar dataKey="issued" name="issued" fill={COLORS[0]} isAnimationActive={false} />
-              <Bar dataKey="redeemed" name="redeemed" fill={COLORS[1]} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <BarsChart rows={perDay} category="day" series={[{ key: "issued", name: "issued" }, { key: "redeemed", name: "redeemed" }]} />
         </ChartCard>
 
         <ChartCard
@@ -151,18 +142,7 @@ export function MarketerPage() {
           rows={active.rows}
           columns={[{ key: "day", label: "day (UTC)" }, ...active.storefronts.map((id) => ({ key: id, label: labels(id) }))]}
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <LineChart data={active.rows}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="day" />
-              <YAxis allowDecimals={false} />
-              <Tooltip />
-              <Legend />
-              {active.storefronts.map((id, i) => (
-                <Line key={id} dataKey={id} name={labels(id)} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+          <LinesChart rows={active.rows} category="day" series={active.storefronts.map((id) => ({ key: id, name: labels(id) }))} wholeNumbers />
         </ChartCard>
 
         <ChartCard
@@ -177,15 +157,7 @@ export function MarketerPage() {
           ]}
           summary={rateRows.map((row) => `${row.storefront}: ${formatPercent(row.redemptionRate)}`).join(" · ")}
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <BarChart data={rateRows}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="storefront" />
-              <YAxis tickFormatter={(value: number) => formatPercent(value)} />
-              <Tooltip formatter={(value) => formatPercent(Number(value))} />
-              <Bar dataKey="redemptionRate" name="redemption rate" fill={COLORS[2]} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <BarsChart rows={rateRows} category="storefront" series={[{ key: "redemptionRate", name: "redemption rate" }]} percent firstColor={2} />
         </ChartCard>
 
         <ChartCard
@@ -199,15 +171,7 @@ export function MarketerPage() {
           ]}
           summary={shoppers.data.shoppers[0] ? <>Top: {labels(shoppers.data.shoppers[0].id)} with {formatAmount(shoppers.data.shoppers[0].earned, points.decimals)} {points.symbol} earned.</> : undefined}
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <BarChart data={shopperRows} layout="vertical" margin={{ left: 40 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis type="number" />
-              <YAxis type="category" dataKey="shopper" width={90} />
-              <Tooltip />
-              <Bar dataKey="earned" name="earned" fill={COLORS[0]} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <BarsChart rows={shopperRows} category="shopper" series={[{ key: "earned", name: "earned" }]} horizontal />
         </ChartCard>
 
         <ChartCard
@@ -216,23 +180,13 @@ export function MarketerPage() {
           rows={partnerRows}
           columns={[
             { key: "partner", label: "partner" },
-            { key: "released", label: "released" },
-            { key: "pending", label: "pending" },
-            { key: "claimed", label: "claimed" },
+            { key: "released", label: `released${commissionUnit}` },
+            { key: "pending", label: `pending${commissionUnit}` },
+            { key: "claimed", label: `claimed${commissionUnit}` },
             { key: "referrals", label: "referrals" },
           ]}
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <BarChart data={partnerRows}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="partner" />
-              <YAxis />
-              <Tooltip />
-              <Legend />
-              <Bar dataKey="released" name="released" fill={COLORS[2]} isAnimationActive={false} />
-              <Bar dataKey="pending" name="pending" fill={COLORS[4]} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <BarsChart rows={partnerRows} category="partner" series={[{ key: "released", name: "released" }, { key: "pending", name: "pending" }]} firstColor={2} />
         </ChartCard>
 
         <ChartCard
@@ -247,35 +201,16 @@ export function MarketerPage() {
           ]}
           summary={consentRows.map((row) => `${row.scope}: ${formatPercent(row.optInRate)}`).join(" · ")}
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <BarChart data={consentRows}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="scope" />
-              <YAxis tickFormatter={(value: number) => formatPercent(value)} />
-              <Tooltip formatter={(value) => formatPercent(Number(value))} />
-              <Bar dataKey="optInRate" name="opt-in rate" fill={COLORS[3]} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <BarsChart rows={consentRows} category="scope" series={[{ key: "optInRate", name: "opt-in rate" }]} percent firstColor={3} />
         </ChartCard>
 
         <ChartCard
           id="consumer-revenue"
-          title={`Data-access revenue per consumer per day (${payment?.symbol ?? "payment token"})`}
+          title={`Data-access revenue per consumer per day (${paymentSymbol})`}
           rows={revenueRows.rows}
-          columns={[{ key: "day", label: "day (UTC)" }, ...revenueRows.consumers.map((id) => ({ key: id, label: labels(id) }))]}
+          columns={[{ key: "day", label: "day (UTC)" }, ...revenueRows.consumers.map((id) => ({ key: id, label: `${labels(id)} (${paymentSymbol})` }))]}
         >
-          <ResponsiveContainer width="100%" height={HEIGHT}>
-            <LineChart data={revenueRows.rows}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="day" />
-              <YAxis />
-              <Tooltip />
-              <Legend />
-              {revenueRows.consumers.map((id, i) => (
-                <Line key={id} dataKey={id} name={labels(id)} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+          <LinesChart rows={revenueRows.rows} category="day" series={revenueRows.consumers.map((id) => ({ key: id, name: labels(id) }))} />
         </ChartCard>
       </div>
     </>

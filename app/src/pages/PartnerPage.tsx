@@ -11,6 +11,8 @@ import { type Address, isAddress, keccak256, toHex } from "viem";
 import { formatTime } from "../format.ts";
 import { Action } from "../ui/Action.tsx";
 import { Amount } from "../ui/Amount.tsx";
+import { DataTable } from "../ui/DataTable.tsx";
+import { Form, TextField } from "../ui/Form.tsx";
 import { Figure, Section } from "../ui/Section.tsx";
 import { Async, Empty } from "../ui/Status.tsx";
 import { useLabels } from "../wallet/labels.ts";
@@ -37,13 +39,16 @@ export function PartnerPage() {
   return (
     <>
       <Section id="partner" title="Referral code">
-        <form className="form" onSubmit={(event) => event.preventDefault()}>
-          <label>
-            Code
-            <input value={code} onChange={(event) => setCode(event.target.value.trim())} placeholder="ANNA-STYLE" data-testid="partner-code" />
-          </label>
-        </form>
-        {code.length === 0 ? <Empty>Enter a referral code.</Empty> : partnerId.isLoading ? null : id === 0 ? <Empty>No partner has the code “{code}”.</Empty> : <PartnerDetails dcrm={dcrm} partnerId={id} />}
+        <Form>
+          <TextField label="Code" value={code} onChange={setCode} placeholder="ANNA-STYLE" trim testId="partner-code" />
+        </Form>
+        {code.length === 0 ? (
+          <Empty>Enter a referral code.</Empty>
+        ) : (
+          <Async query={partnerId} what="the partner">
+            {(found) => (Number(found) === 0 ? <Empty>No partner has the code “{code}”.</Empty> : <PartnerDetails dcrm={dcrm} partnerId={Number(found)} />)}
+          </Async>
+        )}
       </Section>
       {id !== 0 && <Referrals dcrm={dcrm} partnerId={id} />}
     </>
@@ -70,13 +75,10 @@ function PartnerDetails({ dcrm, partnerId }: { dcrm: Dcrm; partnerId: number }) 
             </Figure>
           </dl>
           {owner === dcrm.account && (
-            <form className="form" onSubmit={(event) => event.preventDefault()}>
-              <label>
-                New payout address
-                <input value={payout} onChange={(event) => setPayout(event.target.value.trim())} placeholder="0x…" />
-              </label>
+            <Form>
+              <TextField label="New payout address" value={payout} onChange={setPayout} placeholder="0x…" trim />
               <Action label="Change payout address" disabled={!isAddress(payout)} done="Payout address changed." run={() => dcrm.client!.setPayoutAddress({ partnerId, payout: payout as Address })} />
-            </form>
+            </Form>
           )}
         </>
       )}
@@ -131,37 +133,19 @@ function TokenReferrals({ token, referrals }: { token: Address; referrals: Partn
       </dl>
       <details>
         <summary>Every referral ({referrals.length})</summary>
-        <div className="table-scroll" tabIndex={0}>
-          <table>
-            <caption>Referrals in {info?.symbol ?? token}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Storefront</th>
-                <th scope="col">Order</th>
-                <th scope="col">Sale</th>
-                <th scope="col">Commission</th>
-                <th scope="col">Status</th>
-                <th scope="col">Release</th>
-              </tr>
-            </thead>
-            <tbody>
-              {referrals.map((referral) => (
-                <tr key={`${referral.storefront}:${referral.orderId}`}>
-                  <td>{labels(referral.storefront)}</td>
-                  <td>{referral.orderId.toString()}</td>
-                  <td>
-                    <Amount value={referral.saleAmount} token={info} />
-                  </td>
-                  <td>
-                    <Amount value={referral.commission} token={info} />
-                  </td>
-                  <td>{STATUS_LABELS[referral.status]}</td>
-                  <td>{formatTime(referral.releaseTime)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Referrals in ${info?.symbol ?? token}`}
+          rows={referrals}
+          rowKey={(referral) => `${referral.storefront}:${referral.orderId}`}
+          columns={[
+            { header: "Storefront", cell: (referral) => labels(referral.storefront) },
+            { header: "Order", cell: (referral) => referral.orderId.toString() },
+            { header: "Sale", cell: (referral) => <Amount value={referral.saleAmount} token={info} /> },
+            { header: "Commission", cell: (referral) => <Amount value={referral.commission} token={info} /> },
+            { header: "Status", cell: (referral) => STATUS_LABELS[referral.status] },
+            { header: "Release", cell: (referral) => formatTime(referral.releaseTime) },
+          ]}
+        />
       </details>
     </div>
   );

@@ -13,6 +13,8 @@ import { formatAmount, formatTime, shortAddress } from "../format.ts";
 import { KNOWN_SCOPES, scopeId } from "../scopes.ts";
 import { Action } from "../ui/Action.tsx";
 import { Amount } from "../ui/Amount.tsx";
+import { DataTable } from "../ui/DataTable.tsx";
+import { Form, SelectField, TextField } from "../ui/Form.tsx";
 import { Figure, Section } from "../ui/Section.tsx";
 import { Async, Empty } from "../ui/Status.tsx";
 import { relayConsent } from "../wallet/relay.ts";
@@ -58,31 +60,17 @@ function Balances({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
             {data.pendingOrders.length === 0 ? (
               <Empty>No points pending.</Empty>
             ) : (
-              <div className="table-scroll" tabIndex={0}>
-                <table>
-                  <caption>Pending points by order</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Storefront</th>
-                      <th scope="col">Order</th>
-                      <th scope="col">Points</th>
-                      <th scope="col">Released on</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.pendingOrders.map((order) => (
-                      <tr key={`${order.storefront}:${order.orderId}`}>
-                        <td>{labels(order.storefront)}</td>
-                        <td>{order.orderId.toString()}</td>
-                        <td>
-                          <Amount value={order.points} token={points} />
-                        </td>
-                        <td>{formatTime(order.releaseTime)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Pending points by order"
+                rows={data.pendingOrders}
+                rowKey={(order) => `${order.storefront}:${order.orderId}`}
+                columns={[
+                  { header: "Storefront", cell: (order) => labels(order.storefront) },
+                  { header: "Order", cell: (order) => order.orderId.toString() },
+                  { header: "Points", cell: (order) => <Amount value={order.points} token={points} /> },
+                  { header: "Released on", cell: (order) => formatTime(order.releaseTime) },
+                ]}
+              />
             )}
           </>
         )}
@@ -99,15 +87,9 @@ function Redeem({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined })
   // allowance or permit) has a redemption counted for it.
   return (
     <Section id="redeem" title="Redeem points">
-      <form className="form" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Points
-          <input inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} placeholder="10" data-testid="redeem-amount" />
-        </label>
-        <label>
-          Reference
-          <input value={ref} onChange={(event) => setRef(event.target.value)} />
-        </label>
+      <Form>
+        <TextField label={`Points${points ? ` (${points.symbol})` : ""}`} value={amount} onChange={setAmount} inputMode="decimal" placeholder="10" trim testId="redeem-amount" />
+        <TextField label="Reference" value={ref} onChange={setRef} />
         <Action
           label="Redeem"
           testId="redeem-submit"
@@ -115,7 +97,7 @@ function Redeem({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined })
           done="Redeemed."
           run={() => dcrm.client!.redeemPoints({ points: parseUnits(amount, points!.decimals), ref: ref || "redemption" })}
         />
-      </form>
+      </Form>
     </Section>
   );
 }
@@ -142,53 +124,38 @@ function Consents({ dcrm }: { dcrm: Dcrm }) {
   return (
     <Section id="consents" title="Consents">
       <p className="hint">Grant or revoke by signature: {runtime.kind === "local" ? "the local relayer submits it, you pay no gas." : "your wallet submits it."}</p>
-      <label className="inline">
-        Price per access for new grants ({payment?.symbol ?? "…"})
-        <input inputMode="decimal" value={price} onChange={(event) => setPrice(event.target.value)} />
-      </label>
+      <TextField label={`Price per access for new grants (${payment?.symbol ?? "…"})`} value={price} onChange={setPrice} inputMode="decimal" trim inline />
       {pairs.length === 0 ? (
         <Empty>No data consumer known on this network.</Empty>
       ) : (
         <Async query={consents} what="consents">
           {(data) => (
-            <div className="table-scroll" tabIndex={0}>
-              <table>
-                <caption>Consent by consumer and scope (from the registry)</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Consumer</th>
-                    <th scope="col">Scope</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Price per access</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Change</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {pairs.map(({ consumer, scope }, i) => {
-                    const consent = data[i]!;
-                    const active = consent.granted && BigInt(consent.expiresAt) > now;
-                    const status = consent.granted ? (active ? "granted" : "expired") : "not granted";
-                    return (
-                      <tr key={`${consumer}:${scope}`} data-testid={`consent-${scope}`}>
-                        <td>{labels(consumer)}</td>
-                        <td>{scope}</td>
-                        <td data-testid={`consent-status-${scope}`}>{status}</td>
-                        <td>{consent.granted && payment ? `${formatAmount(consent.pricePerAccess, payment.decimals, 4)} ${payment.symbol}` : "—"}</td>
-                        <td>{consent.granted ? formatTime(consent.expiresAt) : "—"}</td>
-                        <td>
-                          {active ? (
-                            <Action label={`Revoke ${scope}`} testId={`revoke-${scope}`} done="Revoked." run={() => revoke(consumer, scope)} />
-                          ) : (
-                            <Action label={`Grant ${scope}`} testId={`grant-${scope}`} done="Granted." run={() => grant(consumer, scope)} />
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption="Consent by consumer and scope (from the registry)"
+              rows={pairs.map((pair, i) => {
+                const consent = data[i]!;
+                const active = consent.granted && BigInt(consent.expiresAt) > now;
+                return { ...pair, consent, active, status: consent.granted ? (active ? "granted" : "expired") : "not granted" };
+              })}
+              rowKey={(row) => `${row.consumer}:${row.scope}`}
+              rowTestId={(row) => `consent-${row.scope}`}
+              columns={[
+                { header: "Consumer", cell: (row) => labels(row.consumer) },
+                { header: "Scope", cell: (row) => row.scope },
+                { header: "Status", cell: (row) => row.status, testId: (row) => `consent-status-${row.scope}` },
+                { header: "Price per access", cell: (row) => (row.consent.granted && payment ? `${formatAmount(row.consent.pricePerAccess, payment.decimals, 4)} ${payment.symbol}` : "—") },
+                { header: "Expires", cell: (row) => (row.consent.granted ? formatTime(row.consent.expiresAt) : "—") },
+                {
+                  header: "Change",
+                  cell: (row) =>
+                    row.active ? (
+                      <Action label={`Revoke ${row.scope}`} testId={`revoke-${row.scope}`} done="Revoked." run={() => revoke(row.consumer, row.scope)} />
+                    ) : (
+                      <Action label={`Grant ${row.scope}`} testId={`grant-${row.scope}`} done="Granted." run={() => grant(row.consumer, row.scope)} />
+                    ),
+                },
+              ]}
+            />
           )}
         </Async>
       )}
@@ -229,21 +196,11 @@ function DataRecords({ dcrm }: { dcrm: Dcrm }) {
           </ul>
         )}
       </Async>
-      <form className="form" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Scope
-          <select value={scope} onChange={(event) => setScope(event.target.value)}>
-            {KNOWN_SCOPES.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Record hash (0x… 32 bytes), or text to hash
-          <input value={record} onChange={(event) => setRecord(event.target.value)} />
-        </label>
+      <Form>
+        <SelectField label="Scope" value={scope} options={KNOWN_SCOPES} onChange={setScope} />
+        <TextField label="Record hash (0x… 32 bytes), or text to hash" value={record} onChange={setRecord} />
         <Action label="Anchor record" disabled={!digest} done="Anchored." run={() => dcrm.client!.anchorDataRecord({ scope, record: digest! })} />
-      </form>
+      </Form>
     </Section>
   );
 }
@@ -288,31 +245,17 @@ function History({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined }
     <Section id="history" title="History">
       <Async query={history} what="history" empty={(entries) => entries.length === 0}>
         {(entries) => (
-          <div className="table-scroll" tabIndex={0}>
-            <table>
-              <caption>Every change to your points, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Points</th>
-                  <th scope="col">Where</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...entries].reverse().map((entry, i) => (
-                  <tr key={`${entry.transactionHash}:${i}`}>
-                    <td>{formatTime(entry.timestamp)}</td>
-                    <td>{KIND_LABELS[entry.kind] ?? entry.kind}</td>
-                    <td>
-                      <Amount value={entry.points} token={points} />
-                    </td>
-                    <td>{entry.storefront ? labels(entry.storefront) : entry.counterparty ? labels(entry.counterparty) : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Every change to your points, newest first"
+            rows={[...entries].reverse()}
+            rowKey={(entry, i) => `${entry.transactionHash}:${i}`}
+            columns={[
+              { header: "When", cell: (entry) => formatTime(entry.timestamp) },
+              { header: "What", cell: (entry) => KIND_LABELS[entry.kind] ?? entry.kind },
+              { header: "Points", cell: (entry) => <Amount value={entry.points} token={points} /> },
+              { header: "Where", cell: (entry) => (entry.storefront ? labels(entry.storefront) : entry.counterparty ? labels(entry.counterparty) : "—") },
+            ]}
+          />
         )}
       </Async>
     </Section>

@@ -7,9 +7,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Address, isAddress } from "viem";
 
-import { dayOf, formatAmount, formatPercent, formatTime } from "../format.ts";
+import { dayOf, formatPercent, formatTime } from "../format.ts";
 import { Action } from "../ui/Action.tsx";
-import { Amount } from "../ui/Amount.tsx";
+import { Amount, TokenAmount } from "../ui/Amount.tsx";
+import { DataTable } from "../ui/DataTable.tsx";
+import { Form, TextField } from "../ui/Form.tsx";
 import { Figure, Section } from "../ui/Section.tsx";
 import { Async, Empty, ErrorNote } from "../ui/Status.tsx";
 import { useLabels } from "../wallet/labels.ts";
@@ -69,6 +71,8 @@ function Issuance({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
         }
       </Async>
       {stats.error ? <ErrorNote error={stats.error} title="Could not load today's issuance" /> : null}
+      {rates.error ? <ErrorNote error={rates.error} title="Could not load the redemption rate" /> : null}
+      {policy.error ? <ErrorNote error={policy.error} title="Could not load the storefront's policy" /> : null}
     </Section>
   );
 }
@@ -103,24 +107,17 @@ function Program({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined }
               {storefront.budgets.length === 0 ? (
                 <Empty>No referral budget funded.</Empty>
               ) : (
-                <div className="table-scroll" tabIndex={0}>
-                  <table>
-                    <caption>Budgets per token</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Token</th>
-                        <th scope="col">Available</th>
-                        <th scope="col">Committed to referrals</th>
-                        <th scope="col">Funded</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {storefront.budgets.map((budget) => (
-                        <BudgetRow key={budget.token} budget={budget} />
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  caption="Budgets per token"
+                  rows={storefront.budgets}
+                  rowKey={(budget) => budget.token}
+                  columns={[
+                    { header: "Token", cell: (budget) => <TokenSymbol token={budget.token} /> },
+                    { header: "Available", cell: (budget) => <TokenAmount value={budget.available} token={budget.token} /> },
+                    { header: "Committed to referrals", cell: (budget) => <TokenAmount value={budget.committed} token={budget.token} /> },
+                    { header: "Funded", cell: (budget) => <TokenAmount value={budget.funded} token={budget.token} /> },
+                  ]}
+                />
               )}
               <h3>Partners</h3>
               {storefront.enrolments.length === 0 ? (
@@ -130,7 +127,11 @@ function Program({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined }
                   {storefront.enrolments.map((enrolment) => (
                     <li key={enrolment.partner.partnerId}>
                       Partner {enrolment.partner.partnerId} ({labels(enrolment.partner.owner)}):{" "}
-                      {enrolment.rateBps > 0 ? `${enrolment.rateBps / 100}% of the sale` : `fixed ${formatAmount(enrolment.fixedCommission, 18)} per sale`}
+                      {enrolment.rateBps > 0 ? (
+                        `${enrolment.rateBps / 100}% of the sale`
+                      ) : (
+                        <FixedCommission value={enrolment.fixedCommission} tokens={storefront.budgets.map((budget) => budget.token)} />
+                      )}
                       {enrolment.active ? "" : " — removed"}
                     </li>
                   ))}
@@ -144,21 +145,24 @@ function Program({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined }
   );
 }
 
-function BudgetRow({ budget }: { budget: { token: string; funded: string; committed: string; available: string } }) {
-  const token = useToken(budget.token as Address);
+function TokenSymbol({ token }: { token: string }) {
+  return <>{useToken(token as Address)?.symbol ?? token}</>;
+}
+
+/** A fixed commission is paid in the referral's token: shown in each token the storefront budgets in. */
+function FixedCommission({ value, tokens }: { value: string; tokens: string[] }) {
+  if (tokens.length === 0) return <>a fixed commission per sale (no budget funded yet)</>;
   return (
-    <tr>
-      <td>{token?.symbol ?? budget.token}</td>
-      <td>
-        <Amount value={budget.available} token={token} />
-      </td>
-      <td>
-        <Amount value={budget.committed} token={token} />
-      </td>
-      <td>
-        <Amount value={budget.funded} token={token} />
-      </td>
-    </tr>
+    <>
+      fixed{" "}
+      {tokens.map((token, i) => (
+        <span key={token}>
+          {i > 0 && " or "}
+          <TokenAmount value={value} token={token} />
+        </span>
+      ))}{" "}
+      per sale
+    </>
   );
 }
 
@@ -170,19 +174,10 @@ function Refund({ dcrm }: { dcrm: Dcrm }) {
   return (
     <Section id="refund" title="Refund an order">
       <p className="hint">Within the return window the order's pending points are voided; after it they are clawed back if the policy allows. A referred order's commission shrinks with it.</p>
-      <form className="form" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Shopper
-          <input value={shopper} onChange={(event) => setShopper(event.target.value.trim())} placeholder="0x…" data-testid="refund-shopper" />
-        </label>
-        <label>
-          Order number
-          <input inputMode="numeric" value={orderId} onChange={(event) => setOrderId(event.target.value.trim())} data-testid="refund-order" />
-        </label>
-        <label>
-          Part refunded (%)
-          <input inputMode="decimal" value={share} onChange={(event) => setShare(event.target.value.trim())} />
-        </label>
+      <Form>
+        <TextField label="Shopper" value={shopper} onChange={setShopper} placeholder="0x…" trim testId="refund-shopper" />
+        <TextField label="Order number" value={orderId} onChange={setOrderId} inputMode="numeric" trim testId="refund-order" />
+        <TextField label="Part refunded (%)" value={share} onChange={setShare} inputMode="decimal" trim />
         <Action
           label="Refund"
           testId="refund-submit"
@@ -190,7 +185,7 @@ function Refund({ dcrm }: { dcrm: Dcrm }) {
           done="Refunded."
           run={() => dcrm.client!.refundOrder({ shopper: shopper as Address, orderId: BigInt(orderId), refundBps: Math.round(Number(share) * 100) })}
         />
-      </form>
+      </Form>
     </Section>
   );
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ChartCard } from "../marketer/ChartCard.tsx";
 import { Action } from "./Action.tsx";
 import { Amount } from "./Amount.tsx";
+import { PageErrorBoundary } from "./PageErrorBoundary.tsx";
 import { Async } from "./Status.tsx";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -82,5 +83,30 @@ describe("ChartCard", () => {
     expect(full.querySelector<HTMLButtonElement>('[data-testid="csv-t"]')!.disabled).toBe(false);
     expect(full.querySelector("h2")?.textContent).toBe("Points per day");
     expect(full.querySelector("figcaption")?.textContent).toBe("1 day");
+  });
+});
+
+describe("PageErrorBoundary", () => {
+  it("shows a page's failure in words, and renders the page again on Try again", async () => {
+    let fail = true;
+    function Page() {
+      if (fail) throw Object.assign(new Error("long"), { shortMessage: "Failed to load the page's chunk" });
+      return <p>the page</p>;
+    }
+    const original = console.error;
+    console.error = () => {};
+    try {
+      const view = await render(
+        <PageErrorBoundary>
+          <Page />
+        </PageErrorBoundary>,
+      );
+      expect(view.querySelector('[role="alert"]')?.textContent).toBe("Could not show this page: Failed to load the page's chunk");
+      fail = false;
+      await act(async () => view.querySelector("button")!.click());
+      expect(view.textContent).toBe("the page");
+    } finally {
+      console.error = original;
+    }
   });
 });
