@@ -49,6 +49,7 @@ const sizeBoundSources: Record<string, number> = {
       "test/contracts/RewardToken.invariant.t.sol",
       "test/contracts/RewardToken.capPeriodChange.t.sol",
       "test/contracts/RewardToken.policies.t.sol",
+      "test/contracts/RewardWords.t.sol",
       "test/contracts/handlers/RewardTokenHandler.sol",
       "test/contracts/utils/RewardTokenDeployment.sol",
     ].map((source) => [source, REWARD_TOKEN_RUNS]),

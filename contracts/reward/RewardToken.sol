@@ -12,6 +12,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ConstantEIP712} from "../common/ConstantEIP712.sol";
 import {IRewardPolicies} from "./IRewardPolicies.sol";
 import {IRewardToken} from "./IRewardToken.sol";
+import {RecordedOrderWords, StorefrontPolicyWords, TokenPolicyWords} from "./RewardWords.sol";
 import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssuanceSlot.sol";
 
 /// @title RewardToken
@@ -86,10 +87,6 @@ contract RewardToken is
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.RewardToken")) - 1)) & ~bytes32(uint256(0xff))
-    /// @dev The bits of `TokenPolicy`'s slot below `expiryStart`: paused, transfersLocked, supplyCap and
-    /// expiryPeriod, all zero when no switch is on.
-    uint256 private constant TOKEN_POLICY_SWITCHES = (1 << 176) - 1;
-
     bytes32 private constant REWARD_TOKEN_STORAGE = 0xae44efe43fe4ff41ed04ba73460000ed9b1a7c22c992de8410304aacc0b4ec00;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
@@ -131,7 +128,7 @@ contract RewardToken is
         StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedBatch(msg.sender, orderIds);
         if (issuance.recordsOrders()) {
-            StorefrontPolicy memory policy = _getRewardTokenStorage().storefrontPolicies[msg.sender];
+            uint256 policy = _storefrontPolicyWord(msg.sender);
             uint256 total;
             for (uint256 i; i < count; ++i) {
                 total += _issueUnderPolicy(msg.sender, policy, shoppers[i], orderIds[i], amounts[i]);
@@ -154,7 +151,7 @@ contract RewardToken is
         StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
         _markRewardedRange(msg.sender, firstOrderId, count);
         if (issuance.recordsOrders()) {
-            StorefrontPolicy memory policy = _getRewardTokenStorage().storefrontPolicies[msg.sender];
+            uint256 policy = _storefrontPolicyWord(msg.sender);
             uint256 total;
             for (uint256 i; i < count; ++i) {
                 uint256 orderId;
@@ -185,7 +182,11 @@ contract RewardToken is
     /// @inheritdoc IRewardToken
     /// @dev Unattributed: the caller could name any storefront, so it names none.
     function redeem(uint256 amount, bytes32 ref) external {
-        _redeem(address(0), msg.sender, amount, ref);
+        // `_redeem` for the caller, written out: the shopper's own redemption is the hottest path after issuance.
+        if (amount == 0) revert ZeroAmount();
+        // The caller is never the zero address, so `_burn`'s check is left out.
+        _update(msg.sender, address(0), amount);
+        emit PointsRedeemed(address(0), ref);
     }
 
     /// @inheritdoc IRewardToken
@@ -252,15 +253,17 @@ contract RewardToken is
     function voidPending(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         _issuerSlot(msg.sender);
-        RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
-        (uint256 points, bool released) = (order.points, order.released);
-        if (points == 0 || released) revert OrderNotPending(msg.sender, shopper, orderId);
+        RecordedOrder storage record = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        uint256 order = _loadOrder(record);
+        uint256 points = RecordedOrderWords.points(order);
+        if (points == 0 || RecordedOrderWords.released(order)) revert OrderNotPending(msg.sender, shopper, orderId);
         if (amount > points) revert VoidExceedsPending(msg.sender, shopper, orderId, amount, points);
-        uint256 remaining = points - amount;
+        uint256 remaining;
+        unchecked {
+            remaining = points - amount; // amount <= points, checked above
+        }
         // A fully voided order leaves nothing to track (its order number stays rewarded).
-        if (remaining == 0) _closeOrder(order);
-        // remaining < points, a uint88.
-        else order.points = uint88(remaining);
+        _storeOrder(record, remaining == 0 ? 0 : RecordedOrderWords.withPoints(order, remaining));
         // Voided points free their room under the supply cap.
         _releasePending(amount);
         emit PendingPointsVoided(msg.sender, shopper, orderId, amount, remaining);
@@ -271,15 +274,16 @@ contract RewardToken is
     function clawback(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         _issuerSlot(msg.sender);
-        RecordedOrder storage order = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
-        (uint256 points, bool released) = (order.points, order.released);
+        RecordedOrder storage record = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        uint256 order = _loadOrder(record);
+        uint256 points = RecordedOrderWords.points(order);
         if (points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
-        if (!released) revert OrderStillPending(msg.sender, shopper, orderId);
+        if (!RecordedOrderWords.released(order)) revert OrderStillPending(msg.sender, shopper, orderId);
         if (amount > points) revert ClawbackExceedsOrder(msg.sender, shopper, orderId, amount, points);
         // The order is closed once nothing of it is left (its order number stays rewarded).
-        if (amount == points) _closeOrder(order);
-        // amount < points, a uint88.
-        else order.points = uint88(points - amount);
+        unchecked {
+            _storeOrder(record, amount == points ? 0 : RecordedOrderWords.withPoints(order, points - amount));
+        }
         uint256 held = balanceOf(shopper);
         uint256 burned = amount < held ? amount : held;
         // shopper is not zero: points were issued to it. `_update` checks the pause.
@@ -483,30 +487,34 @@ contract RewardToken is
         if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
         _charge(storefront, issuance, amount);
         _markRewarded(storefront, orderId);
-        _issueUnderPolicy(storefront, _getRewardTokenStorage().storefrontPolicies[storefront], shopper, orderId, amount);
+        _issueUnderPolicy(storefront, _storefrontPolicyWord(storefront), shopper, orderId, amount);
     }
 
     /// @dev Records an order of a storefront with a policy: pending through the return window, or (without
     /// one) minted at once and kept open to clawback. Returns `amount` for the batch total.
     function _issueUnderPolicy(
         address storefront,
-        StorefrontPolicy memory policy,
+        uint256 policy,
         address shopper,
         uint256 orderId,
         uint256 amount
     ) private returns (uint256) {
         if (amount == 0) revert ZeroAmount();
         if (shopper == address(0)) revert ERC20InvalidReceiver(shopper);
-        uint256 releaseTime = block.timestamp + policy.returnWindow;
-        _getRewardTokenStorage().orders[storefront][shopper][orderId] = RecordedOrder({
-            // Points above 88 bits exceed any cap (88 bits), and the charge of this order or its batch reverts.
-            points: uint88(amount),
-            // now plus at most MAX_RETURN_WINDOW fits 40 bits for the next 34,000 years.
-            releaseTime: uint40(releaseTime),
-            released: policy.returnWindow == 0,
-            clawbackAllowed: policy.clawbackAllowed
-        });
-        if (policy.returnWindow == 0) {
+        uint256 returnWindow = StorefrontPolicyWords.returnWindow(policy);
+        uint256 releaseTime = block.timestamp + returnWindow;
+        _storeOrder(
+            _getRewardTokenStorage().orders[storefront][shopper][orderId],
+            RecordedOrderWords.pack({
+                // Points above 88 bits exceed any cap (88 bits), and the charge of this order or its batch reverts.
+                points_: uint88(amount),
+                // now plus at most MAX_RETURN_WINDOW fits 40 bits for the next 34,000 years.
+                releaseTime_: uint40(releaseTime),
+                released_: returnWindow == 0,
+                clawbackAllowed_: StorefrontPolicyWords.clawbackAllowed(policy)
+            })
+        );
+        if (returnWindow == 0) {
             _mint(shopper, amount);
             emit PointsIssued(storefront, orderId);
         } else {
@@ -522,36 +530,59 @@ contract RewardToken is
         private
         returns (uint256 points)
     {
-        mapping(uint256 => RecordedOrder) storage orders = _getRewardTokenStorage().orders[storefront][shopper];
-        RecordedOrder memory order = orders[orderId];
-        points = order.points;
-        if (points == 0 || order.released) {
+        RecordedOrder storage record = _getRewardTokenStorage().orders[storefront][shopper][orderId];
+        uint256 order = _loadOrder(record);
+        points = RecordedOrderWords.points(order);
+        if (points == 0 || RecordedOrderWords.released(order)) {
             emit ReleaseSkipped(storefront, shopper, orderId, ReleaseSkip.NotPending);
             return 0;
         }
-        if (block.timestamp < order.releaseTime && !mayReleaseEarly) {
+        if (block.timestamp < RecordedOrderWords.releaseTime(order) && !mayReleaseEarly) {
             emit ReleaseSkipped(storefront, shopper, orderId, ReleaseSkip.ReturnWindowOpen);
             return 0;
         }
-        if (order.clawbackAllowed) orders[orderId].released = true;
-        else delete orders[orderId];
+        _storeOrder(record, RecordedOrderWords.clawbackAllowed(order) ? RecordedOrderWords.asReleased(order) : 0);
     }
 
-    /// @dev Deletes a recorded order: the struct fills one slot, so this is `delete` without hashing its
-    /// three mapping keys again.
-    function _closeOrder(RecordedOrder storage order) private {
+    /// @dev A recorded order's word (`RecordedOrderWords`), read in one access.
+    function _loadOrder(RecordedOrder storage record) private view returns (uint256 order) {
         assembly ("memory-safe") {
-            sstore(order.slot, 0)
+            order := sload(record.slot)
+        }
+    }
+
+    /// @dev Writes a recorded order's word whole; 0 deletes the record without hashing its three keys again.
+    function _storeOrder(RecordedOrder storage record, uint256 order) private {
+        assembly ("memory-safe") {
+            sstore(record.slot, order)
+        }
+    }
+
+    /// @dev The token policy word (`TokenPolicyWords`), read in one access.
+    function _policyWord() private view returns (uint256 word) {
+        TokenPolicy storage policy = _getRewardTokenStorage().policy;
+        assembly ("memory-safe") {
+            word := sload(policy.slot)
+        }
+    }
+
+    /// @dev A storefront's policy word (`StorefrontPolicyWords`), read in one access.
+    function _storefrontPolicyWord(address storefront) private view returns (uint256 word) {
+        StorefrontPolicy storage policy = _getRewardTokenStorage().storefrontPolicies[storefront];
+        assembly ("memory-safe") {
+            word := sload(policy.slot)
         }
     }
 
     /// @dev Counts points that become pending toward the supply cap; they may not be recorded under pause.
     function _reservePending(uint256 amount) private {
+        uint256 policy = _policyWord();
+        if (TokenPolicyWords.paused(policy)) revert EnforcedPause();
         RewardTokenStorage storage $ = _getRewardTokenStorage();
-        (bool isPaused, uint256 cap) = ($.policy.paused, $.policy.supplyCap);
-        if (isPaused) revert EnforcedPause();
-        $.pendingSupply += amount;
-        if (cap != 0) _requireRoom(cap, 0);
+        uint256 pending = $.pendingSupply + amount;
+        $.pendingSupply = pending;
+        uint256 cap = TokenPolicyWords.supplyCap(policy);
+        if (cap != 0) _requireCommittedWithin(cap, totalSupply() + pending);
     }
 
     /// @dev Takes released or voided points off the pending count. Orders recorded pending before the count
@@ -584,7 +615,9 @@ contract RewardToken is
 
     function _redeem(address storefront, address shopper, uint256 amount, bytes32 ref) private {
         if (amount == 0) revert ZeroAmount();
-        _burn(shopper, amount);
+        // `_burn` without its zero-address check: `shopper` is an owner whose allowance was just spent, and the
+        // zero address has none.
+        _update(shopper, address(0), amount);
         emit PointsRedeemed(storefront, ref);
     }
 
@@ -679,17 +712,29 @@ contract RewardToken is
         }
     }
 
+    /// @dev The struct hash is taken over the voucher where it lies in memory, with the type hash written
+    /// for a moment into the word before it (and that word restored): `abi.encode` would copy all six words.
     function _voucherDigest(RewardVoucher memory voucher) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(REWARD_VOUCHER_TYPEHASH, voucher)));
+        bytes32 structHash;
+        bytes32 typeHash = REWARD_VOUCHER_TYPEHASH;
+        assembly ("memory-safe") {
+            let head := sub(voucher, 0x20)
+            let saved := mload(head)
+            mstore(head, typeHash)
+            // The five members are static and fill one word each: 0xc0 bytes with the type hash.
+            structHash := keccak256(head, 0xc0)
+            mstore(head, saved)
+        }
+        return _hashTypedDataV4(structHash);
     }
 
     /// @dev Every balance change passes here: the pause, the transfer lock, the supply cap and (when expiry is
     /// on) the holders' activity, all from one slot, which one test skips when every switch is off.
     function _update(address from, address to, uint256 value) internal override {
         TokenPolicy storage policy = _getRewardTokenStorage().policy;
-        uint256 switches;
+        uint256 switches = TokenPolicyWords.SWITCHES_MASK;
         assembly ("memory-safe") {
-            switches := and(sload(policy.slot), TOKEN_POLICY_SWITCHES)
+            switches := and(sload(policy.slot), switches)
         }
         if (switches == 0) return super._update(from, to, value);
         // Read every field before branching, so that the optimizer loads the slot once.
@@ -727,7 +772,10 @@ contract RewardToken is
 
     /// @dev Reverts unless `value` more points fit under `cap` beside the supply and the pending points.
     function _requireRoom(uint256 cap, uint256 value) private view {
-        uint256 committed = totalSupply() + _getRewardTokenStorage().pendingSupply + value;
+        _requireCommittedWithin(cap, totalSupply() + _getRewardTokenStorage().pendingSupply + value);
+    }
+
+    function _requireCommittedWithin(uint256 cap, uint256 committed) private pure {
         if (committed > cap) revert SupplyCapExceeded(cap, committed);
     }
 

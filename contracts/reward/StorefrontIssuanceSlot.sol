@@ -18,16 +18,16 @@ using StorefrontIssuanceSlots for StorefrontIssuanceSlot global;
 /// length (a one-day period is a UTC day), a counter of what was issued in the current one, and the check
 /// that keeps it under the cap.
 library StorefrontIssuanceSlots {
-    uint256 private constant CAP_PERIOD_OFFSET = 8;
-    uint256 private constant PERIOD_START_OFFSET = 40;
-    uint256 private constant CAP_OFFSET = 80;
-    uint256 private constant ISSUED_OFFSET = 168;
-    uint256 private constant MASK_8 = type(uint8).max;
-    uint256 private constant ISSUER_FLAG = 1;
-    uint256 private constant RECORDS_ORDERS_FLAG = 2;
-    uint256 private constant MASK_32 = type(uint32).max;
-    uint256 private constant MASK_40 = type(uint40).max;
-    uint256 private constant MASK_88 = type(uint88).max;
+    uint256 internal constant CAP_PERIOD_OFFSET = 8;
+    uint256 internal constant PERIOD_START_OFFSET = 40;
+    uint256 internal constant CAP_OFFSET = 80;
+    uint256 internal constant ISSUED_OFFSET = 168;
+    uint256 internal constant MASK_8 = type(uint8).max;
+    uint256 internal constant ISSUER_FLAG = 1;
+    uint256 internal constant RECORDS_ORDERS_FLAG = 2;
+    uint256 internal constant MASK_32 = type(uint32).max;
+    uint256 internal constant MASK_40 = type(uint40).max;
+    uint256 internal constant MASK_88 = type(uint88).max;
 
     function isIssuer(StorefrontIssuanceSlot slot) internal pure returns (bool) {
         return StorefrontIssuanceSlot.unwrap(slot) & ISSUER_FLAG != 0;

@@ -188,8 +188,15 @@ async function measurePolicies(ethers: HardhatEthers, upgradesApi: HardhatUpgrad
   const pendingRange = async (first: bigint, shoppers: string[]) =>
     (await asStorefront.issueForOrderRange(first, shoppers, shoppers.map(() => POINTS))).wait();
 
-  rows.push({ id: "reward.issuePending.newOrder", gas: await gasOf(asStorefront.issue(shopper.address, 2n, POINTS)), target: 72_000 });
-  rows.push({ id: "reward.voidPending", gas: await gasOf(asStorefront.voidPending(shopper.address, 2n, POINTS / 4n)), target: 40_000 });
+  // The token's first pending points take the pending count from zero: a fresh slot, 17,100 more, once.
+  rows.push({ id: "reward.issuePending.firstPending", gas: await gasOf(asStorefront.issue(shopper.address, 2n, POINTS)) });
+  // The steady state: points already pending, as a storefront with a return window always has them.
+  // Target 72,000 + 1,500: the pending count (`pendingSupply`, a cold read and a write, 5,000) is what makes a
+  // release always fit under the supply cap; no word written on this path has room for it (see reports/README.md).
+  rows.push({ id: "reward.issuePending.newOrder", gas: await gasOf(asStorefront.issue(shopper.address, 3n, POINTS)), target: 73_500 });
+  // Target 40,000 + 2,500: the live issuer check (a cold read of the storefront's word, 2,100 with its hashing,
+  // so a revoked key cannot void) and the pending count that a void frees (+5,000, less what was saved elsewhere).
+  rows.push({ id: "reward.voidPending", gas: await gasOf(asStorefront.voidPending(shopper.address, 3n, POINTS / 4n)), target: 42_500 });
 
   // A keeper releases orders of new holders once their window has closed.
   const holders = Array.from({ length: 101 }, fresh);
@@ -212,7 +219,9 @@ async function measurePolicies(ethers: HardhatEthers, upgradesApi: HardhatUpgrad
   // A refund after release: the whole order, then half of another, from a holder who still has the points.
   await pendingRange(800n, [shopper.address, shopper.address]);
   await (await asStorefront.release(storefront.address, [shopper.address, shopper.address], orders(800n, 2))).wait();
-  rows.push({ id: "reward.clawback", gas: await gasOf(asStorefront.clawback(shopper.address, 800n, POINTS)), target: 45_000 });
+  // Target 45,000 + 2,300: the live issuer check (a cold read of the storefront's word that nothing else on this
+  // path reads), so that a revoked key cannot burn a shopper's points.
+  rows.push({ id: "reward.clawback", gas: await gasOf(asStorefront.clawback(shopper.address, 800n, POINTS)), target: 47_300 });
   rows.push({ id: "reward.clawback.partial", gas: await gasOf(asStorefront.clawback(shopper.address, 801n, POINTS / 2n)) });
 
   // Expiry: a keeper burns the points of holders inactive for a whole period.
