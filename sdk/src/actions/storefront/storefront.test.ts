@@ -151,6 +151,25 @@ describe("storefront actions", () => {
     await expect(store.redeemAtCheckout({ shopper, permit, ref: "DISCOUNT-1042" })).rejects.toThrow(ERC2612InvalidSignerError);
   });
 
+  it("refuses a permit it cannot redeem before sending anything", async () => {
+    const publicClient = publicClientOf();
+    const nonce = await publicClient.getTransactionCount({ address: store.account! });
+    const permit = await shopperClient.signRedeemPermit({ storefront: store.account!, points: 5n, deadline: (await now()) + 900n });
+    const refused = async (parameters: Parameters<typeof store.redeemAtCheckout>[0], parameter: string) => {
+      const error = await store.redeemAtCheckout(parameters).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error).toMatchObject({ parameter });
+    };
+    await refused({ shopper: partner, permit, ref: "DISCOUNT-1" }, "permit.owner");
+    await refused({ shopper, permit: { ...permit, spender: partner }, ref: "DISCOUNT-1" }, "permit.spender");
+    await refused({ shopper, permit: { ...permit, deadline: (await now()) - 1n }, ref: "DISCOUNT-1" }, "permit.deadline");
+    await refused({ shopper, permit: { ...permit, signature: "0x1234" }, ref: "DISCOUNT-1" }, "permit.signature");
+    await refused({ shopper, permit: { ...permit, value: 0n }, ref: "DISCOUNT-1" }, "permit.value");
+    expect(await publicClient.getTransactionCount({ address: store.account! })).toBe(nonce);
+    // The permit itself is still good.
+    await store.redeemAtCheckout({ shopper, permit, ref: "DISCOUNT-1" });
+  });
+
   it("lets others release after the window closes", async () => {
     await store.setStorefrontPolicy({ returnWindow: DAY });
     await store.checkout({ orderId: 700n, shopper, points: 9n });
