@@ -1,4 +1,4 @@
-import { type Address, type Hash, type Hex, parseSignature } from "viem";
+import type { Address, Hash, Hex } from "viem";
 
 import type { DcrmClient } from "../../client/createDcrmClient.js";
 import { InvalidParameterError } from "../../errors/clientErrors.js";
@@ -42,16 +42,8 @@ export async function redeemAtCheckout(client: DcrmClient, parameters: RedeemAtC
   const points = check.amount("permit.value", permit.value);
   const ref = check.bytes32("ref", parameters.ref);
   const deadline = check.futureTime("permit.deadline", permit.deadline, (await client.publicClient.getBlock()).timestamp);
-  const { r, s, v, yParity } = signatureParts(permit.signature);
-  const args = [shopper, points, ref, deadline, Number(v ?? BigInt(yParity + 27)), r, s] as const;
+  const { r, s, v, yParity } = check.signature("permit.signature", permit.signature);
+  const args = [shopper, points, ref, deadline, Number(v ?? BigInt((yParity ?? 0) + 27)), r, s] as const;
   const { hash } = await transact(client, "RewardToken", "redeemWithPermit", args, "redeemAtCheckout");
   return { hash };
-}
-
-function signatureParts(signature: unknown): ReturnType<typeof parseSignature> {
-  try {
-    return parseSignature(signature as Hex);
-  } catch {
-    throw new InvalidParameterError("permit.signature", signature, "a 65-byte signature from signRedeemPermit");
-  }
 }
