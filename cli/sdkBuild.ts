@@ -69,7 +69,8 @@ export const sdkGeneratedStale = (inputs = sdkGenerateInputs()) => !existsSync(g
 export async function generateSdk(log: (line: string) => void): Promise<boolean> {
   if (!sdkGeneratedStale()) return false;
   log("generating the SDK's ABIs, errors and typed queries (sdk/src/generated/)…");
-  await runScript("generating the SDK's ABIs, hooks and errors", [join(sdkDir, "scripts", "generate.mjs")], {}, { removeIfStopped: [generatedLast] });
+  // Stopped half-way, it leaves the file it writes last as old as it was: still stale, so done again next time.
+  await runScript("generating the SDK's ABIs, hooks and errors", [join(sdkDir, "scripts", "generate.mjs")]);
   return true;
 }
 
@@ -146,7 +147,7 @@ export function sdkStale(): boolean {
 export async function buildSdk(log: (line: string) => void): Promise<boolean> {
   if (!sdkStale()) return false;
   log("building the SDK (as npm run sdk:build does)…");
-  await runScript("generating the SDK's ABIs, hooks and errors", [join(sdkDir, "scripts", "generate.mjs")], {}, { removeIfStopped: [generatedLast] });
+  await generateSdk(log);
   const dist = join(sdkDir, "dist");
   const scratch = `${dist}.${process.pid}.tmp`;
   rmSync(scratch, { recursive: true, force: true });

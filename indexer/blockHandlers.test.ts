@@ -5,51 +5,34 @@
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestClient, createWalletClient, http, pad, publicActions, toHex, type Hex } from "viem";
-import { foundry } from "viem/chains";
 
-import { startLocalIndexer, type LocalIndexer } from "./service.ts";
-import { type Anvil, anvilAccount, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
 import { buildSubgraph } from "./testing/buildSubgraph.ts";
+import { type LocalChain, startLocalChain } from "./testing/localChain.ts";
 
 describe("block handlers", () => {
-  let anvil: Anvil;
-  let local: LocalIndexer | undefined;
-  const lines: string[] = [];
+  let chain: LocalChain;
 
   beforeAll(async () => {
-    anvil = await startAnvil();
+    chain = await startLocalChain();
   }, 60_000);
 
   afterAll(async () => {
-    await local?.close();
-    await anvil?.stop();
+    await chain?.close();
   });
 
   it("run on every block, every third block and once, after the block's events", async () => {
-    const wallet = createWalletClient({ account: anvilAccount(0), chain: foundry, transport: http(anvil.url) }).extend(publicActions);
-    const deployed = await wallet.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ data: PING_CREATION_CODE }) });
-    const start = Number(deployed.blockNumber) + 1;
-    await createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) }).mine({ blocks: 2 });
-    const pinged = await wallet.waitForTransactionReceipt({
-      hash: await wallet.sendTransaction({ to: deployed.contractAddress! as Hex, data: pad(toHex(1n)) }),
-    });
-    await createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) }).mine({ blocks: 4 });
-    const head = Number(await wallet.getBlockNumber({ cacheTime: 0 }));
-    const build = buildSubgraph(join(import.meta.dirname, "testing", "blocks-subgraph"), { address: deployed.contractAddress!.toLowerCase(), startBlock: start });
-    local = await startLocalIndexer({ subgraph: build, rpcUrl: anvil.url, subgraphName: "test/blocks", port: 0, pollInterval: 20, log: (line) => lines.push(line) });
-    await local.waitForBlock(head).catch((error) => {
-      throw new Error(`${error.message}\n${lines.join("\n")}`);
-    });
+    const pinger = await chain.deployPing();
+    const start = Number(pinger.blockNumber) + 1;
+    await chain.test.mine({ blocks: 2 });
+    const pinged = await chain.ping(pinger.address, 1n);
+    await chain.test.mine({ blocks: 4 });
+    const head = await chain.head();
+    await chain.startIndexer(buildSubgraph(join(import.meta.dirname, "testing", "blocks-subgraph"), { address: pinger.address, startBlock: start }));
+    await chain.synced();
 
-    const response = await fetch(local.server.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: `{ blockSeens(first: 100, orderBy: number) { number hash pingsBefore } polleds(first: 100) { id } starteds { id } }` }),
-    });
-    const { data } = (await response.json()) as { data: any };
+    const { data } = await chain.query(`{ blockSeens(first: 100, orderBy: number) { number hash pingsBefore } polleds(first: 100) { id } starteds { id } }`);
     const numbers = Array.from({ length: head - start + 1 }, (_, i) => start + i);
-    const hashes = await Promise.all(numbers.map(async (n) => (await wallet.getBlock({ blockNumber: BigInt(n) })).hash));
+    const hashes = await Promise.all(numbers.map(async (n) => (await chain.wallet.getBlock({ blockNumber: BigInt(n) })).hash));
     expect(data.blockSeens).toEqual(
       numbers.map((n, i) => ({ number: String(n), hash: hashes[i], pingsBefore: n === Number(pinged.blockNumber) ? 1 : 0 })),
     );

@@ -7,10 +7,12 @@
  */
 import { readFileSync } from "node:fs";
 
-import { ChainError, ChainSource, type BlockHeader } from "./chain/source.ts";
+import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
+import { DataSourceSet, type RunningDataSource } from "./dataSourceSet.ts";
 import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
+import type { BlockWriter } from "./store/blockWriter.ts";
 import { blockData, TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
@@ -56,7 +58,8 @@ export class Indexer {
   private readonly chain: ChainSource;
   private readonly reads: ChainReads | undefined;
   private readonly modules = new Map<string, MappingModule>();
-  private readonly matcher: TriggerMatcher;
+  /** The manifest's data sources and those created from its templates. */
+  private readonly sources: DataSourceSet;
   private readonly log: (line: string) => void;
   private readonly pollInterval: number;
   private readonly rangeSize: number;
@@ -78,9 +81,9 @@ export class Indexer {
     this.pollInterval = options.pollInterval ?? 1_000;
     this.rangeSize = options.rangeSize ?? 2_000;
     this.handlerTimeoutMs = options.handlerTimeoutMs === undefined ? DEFAULT_HANDLER_TIMEOUT_MS : options.handlerTimeoutMs;
-    this.matcher = new TriggerMatcher(this.build.dataSources);
+    this.sources = new DataSourceSet(this.build, this.store.dataSources);
     this.startBlock = Math.min(...this.build.dataSources.map((d) => d.startBlock));
-    for (const dataSource of this.build.dataSources) {
+    for (const dataSource of [...this.build.dataSources, ...this.build.templates]) {
       this.modules.set(
         dataSource.name,
         MappingModule.compile(readFileSync(dataSource.wasmPath), { name: dataSource.name, apiVersion: dataSource.apiVersion, schema: this.build.schema, abis: dataSource.abis, timeoutMs: options.handlerTimeoutMs }),
@@ -125,7 +128,7 @@ export class Indexer {
     // The range's last block before and after reading it: the same hash means the chain up to it did not change
     // meanwhile (a block's hash covers its ancestors), so the logs and blocks read in between belong together.
     const target = await this.chain.header(to);
-    const logs = await this.chain.logs(from, to);
+    const logs = await this.chain.logs(from, to, this.sources.logFilter());
     report.readMs += performance.now() - started;
     if (!target) return report; // the chain got shorter under us: the next pass sees it settled
     const byBlock = new Map<number, typeof logs>();
@@ -136,7 +139,7 @@ export class Indexer {
     }
     // Blocks that block handlers run on, beside those with logs.
     for (let number = from; number <= to; number++) {
-      if (!byBlock.has(number) && this.blockHandlersAt(number).length > 0) byBlock.set(number, []);
+      if (!byBlock.has(number) && this.sources.blockHandlersAt(number).length > 0) byBlock.set(number, []);
     }
     for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
       if (this.stopping) return report;
@@ -153,50 +156,44 @@ export class Indexer {
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
-      const env = (dataSource: DataSourceSpec, address: string): MappingEnv => ({
-        store: writer,
-        chain: this.reads,
-        dataSource: { name: dataSource.name, address, network: dataSource.network, context: null },
-        log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
-        ids,
-      });
-      const jobs: TriggerJob[] = [];
-      for (const log of blockLogs) {
-        for (const matched of this.matcher.match(log)) {
-          const dataSource = matched.dataSource;
-          jobs.push({
-            dataSource,
-            handler: matched.handler.handler,
-            what: `${dataSource.name}.${matched.handler.handler} failed at block ${number}, log ${log.logIndex}`,
-            run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block), env(dataSource, dataSource.address ?? log.address)),
-          });
-        }
+      const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
+      let failure = this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number)));
+      let blockTriggers = failure.ran;
+      // As graph-node: the data sources this block created run on this block's triggers, after all others, and
+      // so on for those they create, breadth first.
+      const begun: RunningDataSource[] = [];
+      let freshReadMs = 0;
+      for (let fresh = this.sources.fresh(run.created, begun); !failure.failure && fresh.length > 0; fresh = this.sources.fresh(run.created, begun)) {
+        run.created = [];
+        for (const source of fresh) writer.createDataSource(source.created!);
+        begun.push(...fresh);
+        const readAt = performance.now();
+        const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
+        freshReadMs += performance.now() - readAt;
+        failure = this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh)));
+        blockTriggers += failure.ran;
       }
-      // As graph-node: a block's block handlers run after its event handlers, in manifest order.
-      for (const { dataSource, handler } of this.blockHandlersAt(number)) {
-        jobs.push({
-          dataSource,
-          handler: handler.handler,
-          what: `${dataSource.name}.${handler.handler} failed at block ${number}`,
-          run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
-        });
-      }
-      const { ran, failure } = this.runJobs(jobs);
-      if (failure) {
-        const message = `${failure.job.what}: ${failure.error.message}`;
+      if (failure.failure) {
+        const message = `${failure.failure.job.what}: ${failure.failure.error.message}`;
         await this.store.fail(message, header);
         this.status = "failed";
         this.log(`indexing stopped: ${message}`);
         return report;
       }
-      const blockTriggers = ran;
-      report.handlerMs += performance.now() - started;
+      report.readMs += freshReadMs;
+      report.handlerMs += performance.now() - started - freshReadMs;
       started = performance.now();
       await writer.commit();
       report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
       report.triggers += blockTriggers;
       report.indexedTo = number;
+      if (begun.length > 0) {
+        // The next pass asks the chain for the new data sources' logs too.
+        this.sources.add(begun);
+        this.log(`block ${number} created ${begun.length} data source${begun.length > 1 ? "s" : ""} (${begun.map((s) => `${s.name} ${s.address}`).join(", ")})`);
+        return report;
+      }
     }
     started = performance.now();
     const settled = await this.chain.header(to);
@@ -303,18 +300,46 @@ export class Indexer {
     return { ran, failure };
   }
 
-  /** The block handlers that run on block `number`, in manifest order. */
-  private blockHandlersAt(number: number): { dataSource: DataSourceSpec; handler: BlockHandlerSpec }[] {
-    const due: { dataSource: DataSourceSpec; handler: BlockHandlerSpec }[] = [];
-    for (const dataSource of this.build.dataSources) {
-      const since = number - dataSource.startBlock;
-      if (since < 0) continue;
-      for (const handler of dataSource.blockHandlers) {
-        const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
-        if (runs) due.push({ dataSource, handler });
+  /**
+   * A block's event triggers (`logs` as `matcher` matches them) and then `blockHandlers` (as graph-node: after
+   * the event handlers, in manifest order), as jobs; the data sources their handlers create go to `run.created`.
+   */
+  private jobsOf(
+    run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
+    logs: Log[],
+    matcher: TriggerMatcher,
+    blockHandlers: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[],
+  ): TriggerJob[] {
+    const { block, header } = run;
+    const env = (dataSource: RunningDataSource, address: string): MappingEnv => ({
+      store: run.writer,
+      chain: this.reads,
+      dataSource: { name: dataSource.name, address, network: dataSource.network, context: dataSource.context },
+      log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
+      ids: run.ids,
+      createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
+    });
+    const jobs: TriggerJob[] = [];
+    for (const log of logs) {
+      for (const matched of matcher.match(log)) {
+        const dataSource = matched.dataSource as RunningDataSource;
+        jobs.push({
+          dataSource,
+          handler: matched.handler.handler,
+          what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, log ${log.logIndex}`,
+          run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block), env(dataSource, dataSource.address ?? log.address)),
+        });
       }
     }
-    return due;
+    for (const { dataSource, handler } of blockHandlers) {
+      jobs.push({
+        dataSource,
+        handler: handler.handler,
+        what: `${dataSource.name}.${handler.handler} failed at block ${header.number}`,
+        run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
+      });
+    }
+    return jobs;
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -347,6 +372,7 @@ export class Indexer {
     if (onChain?.hash === failed.hash) return false;
     this.log(`the block that failed (${failed.number}, ${failed.hash}) is no longer on the chain; indexing again`);
     await this.store.revertTo(this.store.head?.number ?? this.startBlock - 1);
+    this.sources.load(this.store.dataSources);
     this.status = "syncing";
     return true;
   }
@@ -379,6 +405,7 @@ export class Indexer {
       if (chainBlock?.hash === stored) {
         this.log(`reorg: block ${head.number} is no longer ${head.hash}; reverting to block ${number}`);
         await this.store.revertTo(number);
+        this.sources.load(this.store.dataSources);
         return;
       }
     }
@@ -386,6 +413,7 @@ export class Indexer {
       // Nothing committed is known to be on the chain, and everything is still revertible: start over.
       this.log(`reorg: no committed block is on the chain any more; indexing again from block ${this.startBlock}`);
       await this.store.revertTo(this.startBlock - 1);
+      this.sources.load(this.store.dataSources);
       return;
     }
     throw new ReorgError(

@@ -82,7 +82,7 @@ describe("loadSubgraph", () => {
     ["an end block", () => buildFolder((m) => m.replace("startBlock: 7", "startBlock: 7\n      endBlock: 9")), /endBlock/],
     ["grafting", () => buildFolder((m) => `${m}graft:\n  base: Qm\n  block: 1\n`), /graft/],
     ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],
-    ["two data sources of one name", () => buildFolder((m) => m.replace("dataSources:\n", "dataSources:\n" + m.slice(m.indexOf("  - kind:")))), /two data sources are named Pinger/],
+    ["two data sources of one name", () => buildFolder((m) => m.replace("dataSources:\n", "dataSources:\n" + m.slice(m.indexOf("  - kind:")))), /two data sources or templates are named Pinger/],
     ["an unsupported apiVersion", () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.4")), /apiVersion 0\.0\.4/],
     ["call handlers", () => buildFolder((m) => m.replace("      eventHandlers:", "      callHandlers:\n        - function: f()\n          handler: handleCall\n      eventHandlers:")), /call handlers are not supported/],
     [
@@ -95,7 +95,11 @@ describe("loadSubgraph", () => {
       () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: a\n        - handler: b\n      eventHandlers:")),
       /duplicated block handlers/,
     ],
-    ["templates", () => buildFolder((m) => `${m}templates:\n  - kind: ethereum/contract\n    name: T\n`), /templates/],
+    [
+      "a template with an address",
+      () => buildFolder((m) => `${m}templates:\n${m.slice(m.indexOf("  - kind:")).replace("name: Pinger", "name: T")}`),
+      /templates\[0\] \(T\): a template has no source\.address nor source\.startBlock/,
+    ],
     ["a missing WASM file", () => buildFolder((m) => m.replace("Pinger/Pinger.wasm", "Pinger/Missing.wasm")), /Missing\.wasm does not exist/],
     ["a bad address", () => buildFolder((m) => m.replace(ADDRESS, "0x1234")), /0x1234 is not an address/],
     ["invalid YAML", () => buildFolder(() => "dataSources: [\n"), /not valid YAML/],

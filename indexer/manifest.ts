@@ -35,11 +35,14 @@ export interface BlockHandlerSpec {
   every?: number;
 }
 
-/** One `ethereum/contract` data source. */
+/**
+ * One `ethereum/contract` data source, or a template (`templates:`), which has no address and no start block of
+ * its own: `dataSource.create` makes data sources of it, each with an address and its creating block.
+ */
 export interface DataSourceSpec {
   name: string;
   network: string;
-  /** Lowercase address, or null for a data source that listens to every contract. */
+  /** Lowercase address, or null for a data source that listens to every contract (and for a template). */
   address: string | null;
   startBlock: number;
   apiVersion: string;
@@ -57,6 +60,8 @@ export interface SubgraphBuild {
   description?: string;
   schema: SchemaModel;
   dataSources: DataSourceSpec[];
+  /** The manifest's `templates`, by which mappings create data sources (`dataSource.create`). */
+  templates: DataSourceSpec[];
   /** A content hash of the manifest, schema, ABIs and WASM in IPFS's CIDv0 form (`Qm…`): what changes when the build changes. */
   deployment: string;
 }
@@ -107,7 +112,6 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     throw new ManifestError(`${manifestPath} is not valid YAML: ${(error as Error).message}`);
   }
   if (!manifest || typeof manifest !== "object") throw new ManifestError(`${manifestPath} is empty`);
-  if (manifest.templates?.length) refuse("data source templates are not supported by this indexer yet");
   if (manifest.graft) refuse("grafting (graft:) is not supported by this indexer");
   if (Array.isArray(manifest.features) && manifest.features.length) {
     refuse(`features ${manifest.features.join(", ")} are not supported by this indexer yet`);
@@ -133,10 +137,16 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     if (spec) dataSources.push(spec);
   }
 
-  const names = dataSources.map((s) => s.name);
+  const templates: DataSourceSpec[] = [];
+  for (const [index, source] of (Array.isArray(manifest.templates) ? manifest.templates : []).entries()) {
+    const spec = readDataSource(source ?? {}, `templates[${index}] (${source?.name ?? "unnamed"})`, root, read, refuse, true);
+    if (spec) templates.push(spec);
+  }
+
+  const names = [...dataSources, ...templates].map((s) => s.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated) refuse(`two data sources are named ${repeated}: names must be unique`);
-  const networks = new Set(dataSources.map((s) => s.network));
+  if (repeated) refuse(`two data sources or templates are named ${repeated}: names must be unique`);
+  const networks = new Set([...dataSources, ...templates].map((s) => s.network));
   if (networks.size > 1) refuse(`the data sources name several networks (${[...networks].join(", ")}); one indexer follows one chain`);
 
   if (problems.length > 0) throw new ManifestError(problems);
@@ -146,6 +156,7 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     description: manifest.description,
     schema: schema!,
     dataSources,
+    templates,
     deployment: cidV0(hash.digest()),
   };
 }
@@ -157,6 +168,7 @@ function readDataSource(
   root: string,
   read: (file: string, what: string) => Buffer | null,
   refuse: (problem: string) => void,
+  template = false,
 ): DataSourceSpec | null {
   let ok = true;
   const problem = (text: string) => {
@@ -242,7 +254,10 @@ function readDataSource(
     eventHandlers.push({ signature, handler: entry.handler, topic0, abiEvent });
   }
   if ((mapping.eventHandlers ?? []).length === 0 && (mapping.blockHandlers ?? []).length === 0) problem("no eventHandlers nor blockHandlers");
-  const address = source.source?.address;
+  const address = template ? undefined : source.source?.address;
+  if (template && (source.source?.address !== undefined || source.source?.startBlock !== undefined)) {
+    problem("a template has no source.address nor source.startBlock: dataSource.create gives them");
+  }
   if (address !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(String(address))) problem(`source.address ${address} is not an address`);
   if (source.source?.endBlock !== undefined) problem("source.endBlock is not supported by this indexer yet");
   const startBlock = Number(source.source?.startBlock ?? 0);

@@ -3,42 +3,32 @@
  * blocks before it, not the range it set out to index.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWalletClient, http, pad, publicActions, toHex, type Hex } from "viem";
-import { foundry } from "viem/chains";
 
-import { startLocalIndexer, type LocalIndexer } from "./service.ts";
-import { type Anvil, anvilAccount, PING_CREATION_CODE, startAnvil } from "./testing/anvil.ts";
+import { type LocalChain, startLocalChain } from "./testing/localChain.ts";
 import { buildPingSubgraph } from "./testing/pingSubgraph.ts";
 
 describe("the progress line", () => {
-  let anvil: Anvil;
-  let local: LocalIndexer | undefined;
-  const lines: string[] = [];
+  let chain: LocalChain;
 
   beforeAll(async () => {
-    anvil = await startAnvil();
+    chain = await startLocalChain();
   }, 60_000);
 
   afterAll(async () => {
-    await local?.close();
-    await anvil?.stop();
+    await chain?.close();
   });
 
   it("claims only the blocks it indexed when a handler fails mid-range", async () => {
-    const wallet = createWalletClient({ account: anvilAccount(0), chain: foundry, transport: http(anvil.url) }).extend(publicActions);
-    const deployed = await wallet.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ data: PING_CREATION_CODE }) });
-    const pinger = deployed.contractAddress! as Hex;
-    const ping = async (value: bigint) => wallet.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: pinger, data: pad(toHex(value)) }) });
-    const good = await ping(1n);
-    const poisoned = await ping(13n); // the fixture's handler throws on 13
-    await ping(2n);
-    await ping(3n);
-    const build = buildPingSubgraph(pinger.toLowerCase(), Number(deployed.blockNumber));
-    local = await startLocalIndexer({ subgraph: build, rpcUrl: anvil.url, subgraphName: "test/progress", port: 0, pollInterval: 20, log: (line) => lines.push(line) });
+    const pinger = await chain.deployPing();
+    const good = await chain.ping(pinger.address, 1n);
+    const poisoned = await chain.ping(pinger.address, 13n); // the fixture's handler throws on 13
+    await chain.ping(pinger.address, 2n);
+    await chain.ping(pinger.address, 3n);
+    const local = await chain.startIndexer(buildPingSubgraph(pinger.address, Number(pinger.blockNumber)));
     await expect(local.waitForBlock()).rejects.toThrow(/unlucky value 13/);
-    const progress = lines.filter((line) => line.startsWith("indexed blocks"));
+    const progress = chain.lines.filter((line) => line.startsWith("indexed blocks"));
     expect(progress).toHaveLength(1);
-    expect(progress[0]).toMatch(new RegExp(`^indexed blocks ${deployed.blockNumber}\\.\\.${good.blockNumber}: 1 triggers in 1 blocks `));
-    expect(lines.some((line) => line.startsWith("indexing stopped: ") && line.includes(`at block ${poisoned.blockNumber}`))).toBe(true);
+    expect(progress[0]).toMatch(new RegExp(`^indexed blocks ${pinger.blockNumber}\\.\\.${good.blockNumber}: 1 triggers in 1 blocks `));
+    expect(chain.lines.some((line) => line.startsWith("indexing stopped: ") && line.includes(`at block ${poisoned.blockNumber}`))).toBe(true);
   }, 180_000);
 });

@@ -33,6 +33,12 @@ const steps = [
     counts: () => ({ passed: 0, failed: 0 }),
   },
   {
+    name: "typecheck of what Node runs as it is (erasable TypeScript only: cli/, indexer/)",
+    command: ["tsc", "--noEmit", "-p", "tsconfig.node.json"],
+    limitMinutes: 10,
+    counts: () => ({ passed: 0, failed: 0 }),
+  },
+  {
     name: "subgraph (graph codegen and graph build offline)",
     command: ["node", "subgraph/scripts/build.mjs"],
     limitMinutes: 10,

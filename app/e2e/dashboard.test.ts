@@ -253,6 +253,18 @@ describe("dashboard on the local stack", () => {
     expect(after - before >= 10n * POINT).toBe(true);
   });
 
+  it("a storefront sees what it issued today, as the chain counts it", async () => {
+    const storefront = account(STOREFRONT).address;
+    await (await sdkAs(STOREFRONT)).checkout({ orderId: 900_005n, shopper: account(SHOPPER).address, points: 7n * POINT });
+    const issuance = await publicClient.readContract({ address: deployment.contracts.RewardToken!.proxy as Address, abi: rewardTokenAbi, functionName: "storefrontIssuance", args: [storefront] });
+    expect(Number(issuance.capPeriod)).toBe(86_400);
+    expect(issuance.issuedInPeriod >= 7n * POINT).toBe(true);
+    await open("storefront", STOREFRONT);
+    // A one-day cap period is the UTC day: today's issuance is the period's, to the unit.
+    await expect.poll(() => page.getByTestId("issued-today").textContent(), { timeout: 30_000 }).toContain(formatAmountLike(issuance.issuedInPeriod));
+    expect(await page.getByTestId("issued-today").textContent()).toBe(await page.getByTestId("issued-period").textContent());
+  });
+
   it("a storefront refunds an order inside its return window: the pending points are voided", async () => {
     const shopper = account(OTHER_SHOPPER).address;
     await (await sdkAs(STOREFRONT_WITH_RETURNS)).checkout({ orderId: 900_003n, shopper, points: 40n * POINT });
@@ -289,6 +301,11 @@ describe("dashboard on the local stack", () => {
     const download = page.waitForEvent("download");
     await page.getByTestId("csv-points-per-day").click();
     expect((await download).suggestedFilename()).toBe("points-per-day.csv");
+    // A header naming the token of each amount column, then one row per day, in token units.
+    const [header, ...days] = readFileSync((await (await download).path())!, "utf8").trim().split("\r\n");
+    expect(header).toMatch(/^day \(UTC\),issued \(\w+\),redeemed \(\w+\)$/);
+    const csvIssued = days.reduce((total, line) => total + Number(line.split(",")[1]), 0);
+    expect(csvIssued).toBeCloseTo(Number(formatUnits(sum("issued"), 18)), 1);
   });
 
   it("axe-core finds no violation on any page; every page is photographed at phone and desktop widths", async () => {

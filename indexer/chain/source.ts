@@ -89,11 +89,11 @@ export class ChainSource {
     );
   }
 
-  /** The filter's logs in blocks from..to (inclusive), in chain order. */
-  async logs(from: number, to: number): Promise<Log[]> {
+  /** The filter's (or `filter`'s) logs in blocks from..to (inclusive), in chain order. */
+  async logs(from: number, to: number, filter: LogFilter = this.filter): Promise<Log[]> {
     const out: Log[] = [];
     // No event handlers (block handlers only): no logs to ask for; an empty topic list would match every log.
-    if (this.filter.topics0.length === 0) return out;
+    if (filter.topics0.length === 0) return out;
     let start = from;
     while (start <= to) {
       const end = Math.min(to, start + this.maxRange - 1);
@@ -104,8 +104,8 @@ export class ChainSource {
             {
               fromBlock: `0x${start.toString(16)}`,
               toBlock: `0x${end.toString(16)}`,
-              ...(this.filter.addresses.length ? { address: this.filter.addresses as `0x${string}`[] } : {}),
-              topics: [this.filter.topics0],
+              ...(filter.addresses.length ? { address: filter.addresses as `0x${string}`[] } : {}),
+              topics: [filter.topics0],
             },
           ],
         });

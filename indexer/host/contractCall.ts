@@ -23,7 +23,7 @@ interface ContractCall {
 function readCall(context: HostContext, ptr: number): ContractCall {
   const heap = context.heap;
   if (ptr === 0) throw new MappingError("ethereum.call: the call is null");
-  const [namePtr, addressPtr, functionPtr, signaturePtr, paramsPtr] = [0, 4, 8, 12, 16].map((offset) => heap.u32(ptr + offset)) as [number, number, number, number, number];
+  const [namePtr, addressPtr, functionPtr, signaturePtr, paramsPtr] = [0, 1, 2, 3, 4].map((index) => heap.field(ptr, index)) as [number, number, number, number, number];
   return {
     contractName: heap.readString(namePtr),
     address: bytesToHex(heap.readBytes(addressPtr)) as `0x${string}`,

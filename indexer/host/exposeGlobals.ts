@@ -89,11 +89,15 @@ export function exposeMutableGlobals(wasm: Uint8Array): ExposedModule {
   return { wasm: concat([wasm.subarray(0, next.start), section, wasm.subarray(next.start)]), globals };
 }
 
+// Fields declared, not parameter properties: Node runs this file by stripping types only (`dcrm index`).
 class Reader {
-  constructor(
-    readonly bytes: Uint8Array,
-    public offset = 0,
-  ) {}
+  readonly bytes: Uint8Array;
+  offset: number;
+
+  constructor(bytes: Uint8Array, offset = 0) {
+    this.bytes = bytes;
+    this.offset = offset;
+  }
 
   get done(): boolean {
     return this.offset >= this.bytes.length;

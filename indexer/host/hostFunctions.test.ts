@@ -39,7 +39,7 @@ function run(handler: string, store = new MemoryStore(schema), blockNumber = 5n,
     },
     {
       store,
-      dataSource: { name: "Fixture", address: ADDRESS, network: "testnet", context: { label: "ctx" } },
+      dataSource: { name: "Fixture", address: ADDRESS, network: "testnet", context: [["label", { kind: 0, value: "ctx" }]] },
       log: (level, message) => logs.push(level === 3 ? message : `${level}:${message}`),
       ids: new BlockIdSequence(Number(blockNumber)),
     },

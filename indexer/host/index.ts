@@ -4,3 +4,4 @@ export { TimeLimitExceeded, withinTimeLimit } from "./timeLimit.ts";
 export { ChainCallError, MappingError, MappingModuleError, type AbortLocation } from "./errors.ts";
 export { BlockIdSequence } from "./idSequence.ts";
 export type { BlockData, BlockTrigger, CallOutcome, ChainReads, DataSourceInfo, EventTrigger, MappingEnv, TransactionData } from "./types.ts";
+export { parseContext, serializeContext, type DataSourceContext } from "./dataSourceContext.ts";

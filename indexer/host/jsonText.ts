@@ -19,6 +19,9 @@ export class JsonSyntaxError extends Error {
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHITESPACE = /[ \t\n\r]*/y;
 
+/** How deeply arrays and objects may nest: graph-node's parser (serde_json) refuses the 128th level. */
+export const MAX_JSON_NESTING = 127;
+
 export function parseJsonText(text: string): Json {
   let at = 0;
   const syntaxError = (what: string): JsonSyntaxError => new JsonSyntaxError(`${what} at offset ${at}`);
@@ -62,9 +65,10 @@ export function parseJsonText(text: string): Json {
       }
     }
   };
-  const value = (): Json => {
+  const value = (depth: number): Json => {
     skip();
     const c = text[at];
+    if ((c === "{" || c === "[") && depth >= MAX_JSON_NESTING) throw syntaxError("recursion limit exceeded");
     if (c === "{") {
       at++;
       const object = new Map<string, Json>();
@@ -80,7 +84,7 @@ export function parseJsonText(text: string): Json {
         skip();
         if (text[at] !== ":") throw syntaxError("expected ':'");
         at++;
-        object.set(key, value());
+        object.set(key, value(depth + 1));
         skip();
         if (text[at] === ",") at++;
         else if (text[at] === "}") {
@@ -98,7 +102,7 @@ export function parseJsonText(text: string): Json {
         return array;
       }
       for (;;) {
-        array.push(value());
+        array.push(value(depth + 1));
         skip();
         if (text[at] === ",") at++;
         else if (text[at] === "]") {
@@ -117,7 +121,7 @@ export function parseJsonText(text: string): Json {
     at = NUMBER.lastIndex;
     return new JsonNumber(match[0]);
   };
-  const result = value();
+  const result = value(0);
   skip();
   if (at !== text.length) throw syntaxError("trailing characters");
   return result;

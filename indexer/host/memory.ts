@@ -5,7 +5,14 @@
  * byteLength]`; `Array<T>` is `[buffer, dataStart, byteLength, length]`; class instances are their fields in
  * order. Enum-like values (StoreValue, ethereum.Value, JSONValue) are `{ kind: i32, data: u64 }`.
  */
-import { MappingModuleError } from "./errors.ts";
+import { MappingError, MappingModuleError } from "./errors.ts";
+
+/** graph-node's message for a null pointer the host was asked to read. */
+export const NULL_READ =
+  "Tried to read AssemblyScript value that is 'null'. Suggestion: look into the function that the error happened and add 'log' calls till you find where a 'null' value is being used as non-nullable. It's likely that you're calling a 'graph-ts' function (or operator) with a 'null' value when it doesn't support it.";
+
+/** graph-node's largest BigInt, in bits with the sign: 131,072 decimal digits (PostgreSQL's `numeric`). */
+export const MAX_BIGINT_BITS = 435_412;
 
 /** graph-node's `IndexForAscTypeId`: the type indices a module's `id_of_type` maps to its runtime ids. */
 export const TypeIndex = {
@@ -35,6 +42,14 @@ export const TypeIndex = {
   TypedMapStringJsonValue: 37,
   ResultJsonValueBool: 40,
   ArrayTypedMapStringStoreValue: 1004,
+  YamlValue: 5500,
+  YamlTaggedValue: 5501,
+  YamlTypedMapEntryValueValue: 5502,
+  YamlTypedMapValueValue: 5503,
+  YamlArrayValue: 5504,
+  YamlArrayTypedMapEntryValueValue: 5505,
+  YamlWrappedValue: 5506,
+  YamlResultValueBool: 5507,
 } as const;
 export type TypeName = keyof typeof TypeIndex;
 
@@ -108,8 +123,13 @@ export class AscHeap {
 
   // ─── Strings ───────────────────────────────────────────────────────────────────────────────────────
 
+  /** Field `index` (a u32: a pointer or a number) of the object at `ptr`; reading a null object fails. */
+  field(ptr: number, index: number): number {
+    return this.u32(notNull(ptr) + 4 * index);
+  }
+
   readString(ptr: number): string {
-    if (ptr === 0) throw new TypeError("null string pointer");
+    notNull(ptr);
     const size = this.u32(ptr - 4);
     return Buffer.from(this.#exports.memory.buffer, ptr, size).toString("utf16le");
   }
@@ -128,6 +148,7 @@ export class AscHeap {
   // ─── Bytes (Uint8Array) ────────────────────────────────────────────────────────────────────────────
 
   readBytes(ptr: number): Uint8Array {
+    notNull(ptr);
     const start = this.u32(ptr + 4);
     const length = this.u32(ptr + 8);
     return this.#bytes.slice(start, start + length);
@@ -145,7 +166,11 @@ export class AscHeap {
 
   /** A graph-ts BigInt: a Uint8Array holding signed little-endian two's complement. */
   readBigInt(ptr: number): bigint {
-    return signedFromLittleEndian(this.readBytes(ptr));
+    const value = signedFromLittleEndian(this.readBytes(ptr));
+    // As graph-node: the magnitude's bits and one for the sign.
+    const bits = (value < 0n ? -value : value).toString(2).length + (value === 0n ? 0 : 1);
+    if (bits > MAX_BIGINT_BITS) throw new MappingError(`BigInt is too big, total bits ${bits} (max ${MAX_BIGINT_BITS})`);
+    return value;
   }
 
   writeBigInt(value: bigint): number {
@@ -156,6 +181,7 @@ export class AscHeap {
 
   /** The element pointers of an `Array<T>` of references. */
   readPointerArray(ptr: number): number[] {
+    notNull(ptr);
     const start = this.u32(ptr + 4);
     const length = this.u32(ptr + 12);
     const out: number[] = [];
@@ -183,6 +209,7 @@ export class AscHeap {
 
   /** An enum-like value: its kind and its 64-bit payload (a pointer, a number, or a boolean). */
   readEnum(ptr: number): { kind: number; payload: bigint } {
+    notNull(ptr);
     const view = this.#view;
     return { kind: view.getInt32(ptr, true), payload: view.getBigUint64(ptr + 8, true) };
   }
@@ -222,4 +249,10 @@ export function signedToLittleEndian(value: bigint): Uint8Array {
     if ((rest === 0n && !(byte & 0x80)) || (rest === -1n && byte & 0x80)) break;
   }
   return Uint8Array.from(out);
+}
+
+/** `ptr`, unless it is null: then the handler fails with graph-node's message. */
+function notNull(ptr: number): number {
+  if (ptr === 0) throw new MappingError(NULL_READ);
+  return ptr;
 }

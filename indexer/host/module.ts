@@ -24,6 +24,7 @@ import { jsonFunctions } from "./functions/json.ts";
 import { logFunctions } from "./functions/log.ts";
 import { storeFunctions } from "./functions/store.ts";
 import { typeConversionFunctions } from "./functions/typeConversion.ts";
+import { yamlFunctions } from "./functions/yaml.ts";
 import { exposeMutableGlobals, UnsupportedModuleError } from "./exposeGlobals.ts";
 import { BlockIdSequence } from "./idSequence.ts";
 import { InstanceSnapshot } from "./instanceSnapshot.ts";
@@ -45,6 +46,7 @@ const GROUPS: HostFunctionGroup[] = [
   dataSourceFunctions,
   ensFunctions,
   ipfsFunctions,
+  yamlFunctions,
 ];
 
 /** Every host function name this host provides. */

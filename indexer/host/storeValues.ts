@@ -6,6 +6,7 @@
 import type { FieldModel, ScalarType } from "../schema.ts";
 import { bytesToHex, hexToBytes, type Entity, type Value } from "../store/layout.ts";
 import { normalize, parseDecimal, toDecimalString, type BigDecimalValue } from "./bigDecimal.ts";
+import { MappingError } from "./errors.ts";
 import type { AscHeap } from "./memory.ts";
 
 /** graph-ts `ValueKind`. */
@@ -51,7 +52,7 @@ export function kindName(kind: number): string {
 }
 
 export function readBigDecimal(heap: AscHeap, ptr: number): BigDecimalValue {
-  return normalize({ digits: heap.readBigInt(heap.u32(ptr)), exp: heap.readBigInt(heap.u32(ptr + 4)) });
+  return normalize({ digits: heap.readBigInt(heap.field(ptr, 0)), exp: heap.readBigInt(heap.field(ptr, 1)) });
 }
 
 export function writeBigDecimal(heap: AscHeap, value: BigDecimalValue): number {
@@ -61,10 +62,21 @@ export function writeBigDecimal(heap: AscHeap, value: BigDecimalValue): number {
   return heap.writeStruct([digits, exp], "BigDecimal");
 }
 
-/** Reads a StoreValue; BigDecimal as its decimal string, Bytes as 0x hex. */
-export function readStoreValue(heap: AscHeap, ptr: number): TaggedValue {
+/**
+ * How deeply graph-node reads nested objects out of WASM memory: every object read (a map, an array, an entry, a
+ * value, a string) is one level, and a read past this depth fails the handler.
+ */
+export const MAX_READ_DEPTH = 128;
+
+/**
+ * Reads a StoreValue; BigDecimal as its decimal string, Bytes as 0x hex. `depth` is the value's own level in
+ * graph-node's count: its payload is read one level deeper, a list's items two.
+ */
+export function readStoreValue(heap: AscHeap, ptr: number, depth = 1): TaggedValue {
   if (ptr === 0) return { kind: StoreValueKind.NULL, value: null };
   const { kind, payload } = heap.readEnum(ptr);
+  const nested = kind === StoreValueKind.ARRAY || kind === StoreValueKind.STRING || kind === StoreValueKind.BYTES || kind === StoreValueKind.BIGINT || kind === StoreValueKind.BIGDECIMAL;
+  if (depth > MAX_READ_DEPTH || (nested && depth + 1 > MAX_READ_DEPTH)) throw new MappingError("recursion limit reached");
   const pointer = Number(payload & 0xffff_ffffn);
   switch (kind) {
     case StoreValueKind.STRING:
@@ -76,7 +88,7 @@ export function readStoreValue(heap: AscHeap, ptr: number): TaggedValue {
     case StoreValueKind.BOOL:
       return { kind, value: (payload & 0xffn) !== 0n };
     case StoreValueKind.ARRAY:
-      return { kind, value: heap.readPointerArray(pointer).map((p) => readStoreValue(heap, p)) };
+      return { kind, value: heap.readPointerArray(pointer).map((p) => readStoreValue(heap, p, depth + 2)) };
     case StoreValueKind.NULL:
       return { kind, value: null };
     case StoreValueKind.BYTES:
@@ -93,7 +105,8 @@ export function readStoreValue(heap: AscHeap, ptr: number): TaggedValue {
 
 /** Reads a graph-ts `TypedMap<string, Value>` (an Entity) into its entries, in order. */
 export function readEntityEntries(heap: AscHeap, ptr: number): [string, TaggedValue][] {
-  return heap.readPointerArray(heap.u32(ptr)).map((entry) => [heap.readString(heap.u32(entry)), readStoreValue(heap, heap.u32(entry + 4))]);
+  // graph-node counts the map, its entry array, an entry and then the value: the value is read at depth 4.
+  return heap.readPointerArray(heap.field(ptr, 0)).map((entry) => [heap.readString(heap.field(entry, 0)), readStoreValue(heap, heap.field(entry, 1), 4)]);
 }
 
 /** Display of a tagged value for error messages. */

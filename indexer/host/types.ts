@@ -1,7 +1,7 @@
 /** The trigger and environment types a caller hands to `MappingModule.runEvent`. */
 import type { AbiParameter } from "viem";
-import type { Entity } from "../store/layout.ts";
 import type { HostStore } from "../store/hostStore.ts";
+import type { DataSourceContext } from "./dataSourceContext.ts";
 import type { BlockIdSequence } from "./idSequence.ts";
 
 /** A block header as `ethereum.Block` carries it (hashes and addresses as 0x hex). */
@@ -62,7 +62,8 @@ export interface DataSourceInfo {
   name: string;
   address: string;
   network: string;
-  context: Entity | null;
+  /** The context it was created with (`createWithContext`); null: none (an empty one for the mapping). */
+  context: DataSourceContext | null;
 }
 
 /** What `ethereum.call` returns: the call's output, or that it reverted (graph-node's `try_` sees `reverted`). */
@@ -88,6 +89,11 @@ export interface MappingEnv {
   dataSource: DataSourceInfo;
   /** Mapping logs, levels as graph-ts `log.Level`: 1 error, 2 warning, 3 info, 4 debug (0, critical, fails the handler). */
   log(level: number, message: string): void;
+  /**
+   * `dataSource.create` / `createWithContext`: a data source of template `template`, `params[0]` its address.
+   * Throws a MappingError when it cannot be created (no such template, no address); absent, creating fails.
+   */
+  createDataSource?(template: string, params: string[], context: DataSourceContext | null): void;
   /**
    * Ids for timeseries data points and `auto` ids; one sequence per block, shared by every data source's
    * handlers in that block. When absent, a process-wide sequence for the trigger's block is used.

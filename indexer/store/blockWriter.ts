@@ -5,6 +5,7 @@
  */
 import { implementersOf, storedFields, type EntityModel, type SchemaModel } from "../schema.ts";
 import type { BlockPtr } from "./blockPtr.ts";
+import type { CreatedDataSource } from "./dataSources.ts";
 import type { HostStore } from "./hostStore.ts";
 import { secondsToTimestamp, type Entity, type Value } from "./layout.ts";
 import { copyEntity, entityKey, refersTo, type EntityChanges, type EntityMirror } from "./mirror.ts";
@@ -13,6 +14,8 @@ import { StoreError } from "./storeError.ts";
 /** The store of one block while its triggers run; `commit` writes it. */
 export interface BlockWriter extends HostStore {
   readonly block: BlockPtr;
+  /** Records a data source created from a template in this block (written with the block). */
+  createDataSource(source: CreatedDataSource): void;
   /** One transaction: entity versions, timeseries rows, rollups, the `_blocks` row and the head in `_meta`. */
   commit(): Promise<void>;
 }
@@ -26,6 +29,8 @@ export interface BlockContent {
   dataPoints: Map<string, Entity[]>;
   /** The next id of each timeseries once this block is committed. */
   nextTimeseriesIds: Map<string, bigint>;
+  /** Data sources created from templates in this block, in creation order. */
+  createdDataSources: CreatedDataSource[];
 }
 
 /** What a block cache is built from: the block, the committed state it reads, and how it is committed. */
@@ -47,6 +52,7 @@ export class BlockCache implements BlockWriter {
   private readonly commitContent: (content: BlockContent) => Promise<void>;
   private readonly changes: EntityChanges = new Map();
   private readonly dataPoints = new Map<string, Entity[]>();
+  private readonly createdDataSources: CreatedDataSource[] = [];
   private readonly nextIds: Map<string, bigint>;
   private committed = false;
 
@@ -131,6 +137,11 @@ export class BlockCache implements BlockWriter {
     return entities;
   }
 
+  createDataSource(source: CreatedDataSource): void {
+    this.assertOpen();
+    this.createdDataSources.push(source);
+  }
+
   async commit(): Promise<void> {
     this.assertOpen();
     await this.commitContent({
@@ -138,6 +149,7 @@ export class BlockCache implements BlockWriter {
       changes: this.changes,
       dataPoints: this.dataPoints,
       nextTimeseriesIds: this.nextIds,
+      createdDataSources: this.createdDataSources,
     });
     this.committed = true;
   }

@@ -8,6 +8,7 @@ import { rollupsOf, type Rollup } from "./aggregation.ts";
 import { effectiveChanges, writeBlock } from "./blockCommit.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import { BlockCache, type BlockContent, type BlockWriter } from "./blockWriter.ts";
+import { createDataSourcesSql, readDataSources, type CreatedDataSource } from "./dataSources.ts";
 import type { Db } from "./db.ts";
 import { createMetaSql, createTablesSql, entityTable } from "./layout.ts";
 import { readBlock, readBlockAtOrBefore, readMeta, REVERTIBLE_BLOCKS, setFatalError, setHead } from "./meta.ts";
@@ -38,6 +39,7 @@ export class EntityStore {
   private currentHead: BlockPtr | null;
   private currentFatalError: string | null;
   private currentFatalBlock: { number: number; hash: string } | null;
+  private created: CreatedDataSource[];
   /** Set while a commit, revert or failure is being written: they run one at a time. */
   private busy = false;
 
@@ -49,6 +51,7 @@ export class EntityStore {
       fatalBlock: { number: number; hash: string } | null;
       mirror: EntityMirror;
       nextTimeseriesIds: Map<string, bigint>;
+      created: CreatedDataSource[];
     },
   ) {
     this.db = options.db;
@@ -61,6 +64,7 @@ export class EntityStore {
     this.currentHead = state.head;
     this.currentFatalError = state.fatalError;
     this.currentFatalBlock = state.fatalBlock;
+    this.created = state.created;
   }
 
   /**
@@ -78,13 +82,14 @@ export class EntityStore {
         `namespace ${namespace} holds deployment ${meta.deployment}, not ${deployment}: start with --fresh to index ${deployment} from nothing, or use another database`,
       );
     }
-    await db.exec(createTablesSql(schema, namespace));
+    await db.exec(createTablesSql(schema, namespace) + createDataSourcesSql(namespace));
     return new EntityStore(options, {
       head: meta.head,
       fatalError: meta.fatalError,
       fatalBlock: meta.fatalBlock,
       mirror: await EntityMirror.load(db, schema, namespace),
       nextTimeseriesIds: await loadNextTimeseriesIds(db, schema, namespace),
+      created: await readDataSources(db, namespace),
     });
   }
 
@@ -101,6 +106,11 @@ export class EntityStore {
   /** The block whose handler failed, while `fatalError` is set: if a reorg replaces it, the failure is undone. */
   get fatalBlock(): { number: number; hash: string } | null {
     return this.currentFatalBlock;
+  }
+
+  /** The data sources mappings created from templates up to the head, in creation order. */
+  get dataSources(): readonly CreatedDataSource[] {
+    return this.created;
   }
 
   /** The hash of committed block `number`, while it is one of the last 250 (for reorg detection). */
@@ -159,6 +169,7 @@ export class EntityStore {
       });
       this.mirror = await EntityMirror.load(this.db, this.schema, this.namespace);
       this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
+      this.created = await readDataSources(this.db, this.namespace);
       this.currentHead = newHead;
       this.currentFatalError = null;
       this.currentFatalBlock = null;
@@ -185,6 +196,7 @@ export class EntityStore {
       await this.db.transaction((tx) => writeBlock(tx, layout, content, changes, this.mirror, headAtStart));
       this.mirror.apply(changes);
       this.nextTimeseriesIds = new Map(content.nextTimeseriesIds);
+      this.created = [...this.created, ...content.createdDataSources];
       this.currentHead = content.block;
     });
   }

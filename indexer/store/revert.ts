@@ -5,6 +5,7 @@
 import type { SchemaModel } from "../schema.ts";
 import type { Db } from "./db.ts";
 import { aggregationTable, entityTable } from "./layout.ts";
+import { forgetDataSourcesAfter } from "./dataSources.ts";
 import { forgetBlocksAfter } from "./meta.ts";
 import { qualified } from "./rows.ts";
 
@@ -30,4 +31,5 @@ export async function revertTables(tx: Db, schema: SchemaModel, namespace: strin
     if (versioned) await tx.query(`UPDATE ${table} SET block_end = NULL WHERE block_end > $1`, [number]);
   }
   await forgetBlocksAfter(tx, namespace, number);
+  await forgetDataSourcesAfter(tx, namespace, number);
 }

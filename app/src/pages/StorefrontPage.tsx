@@ -7,7 +7,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Address, isAddress } from "viem";
 
-import { dayOf, formatPercent, formatTime } from "../format.ts";
+import { formatPercent, formatTime } from "../format.ts";
+import { issuedToday } from "../issuedToday.ts";
 import { Action } from "../ui/Action.tsx";
 import { Amount, TokenAmount } from "../ui/Amount.tsx";
 import { DataTable } from "../ui/DataTable.tsx";
@@ -43,11 +44,8 @@ function Issuance({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
   const issuance = useReadRewardTokenStorefrontIssuance({ address: token, args: [dcrm.account!] });
   const policy = useReadRewardTokenStorefrontPolicy({ address: token, args: [dcrm.account!] });
   const marketer = useMarketer();
-  const stats = useQuery({ queryKey: ["storefrontStatsPerDay"], queryFn: () => marketer!.storefrontStatsPerDay(), enabled: marketer !== undefined });
   const rates = useQuery({ queryKey: ["redemptionRates"], queryFn: () => marketer!.redemptionRates(), enabled: marketer !== undefined });
-  const today = new Date().toISOString().slice(0, 10);
   const me = dcrm.account!.toLowerCase();
-  const issuedToday = stats.data?.storefrontStats.filter((row) => row.storefront.id.toLowerCase() === me && dayOf(row.timestamp) === today).reduce((sum, row) => sum + BigInt(row.issued), 0n);
   const rate = rates.data?.storefronts.find((row) => row.id.toLowerCase() === me);
   return (
     <Section id="issuance" title="Issuance and policy">
@@ -57,7 +55,7 @@ function Issuance({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
             <Empty>This account is not an issuer of points: pick a storefront account.</Empty>
           ) : (
             <dl className="figures">
-              <Figure label="Issued today (UTC)">{issuedToday === undefined ? "…" : <Amount value={issuedToday} token={points} testId="issued-today" />}</Figure>
+              <Figure label="Issued today (UTC)">{issuedToday(state) === undefined ? "— (the cap period is not a day)" : <Amount value={issuedToday(state)} token={points} testId="issued-today" />}</Figure>
               <Figure label={`Issued this period (since ${formatTime(state.periodStart)})`}>
                 <Amount value={state.issuedInPeriod} token={points} testId="issued-period" />
               </Figure>
@@ -70,7 +68,6 @@ function Issuance({ dcrm, points }: { dcrm: Dcrm; points: TokenInfo | undefined 
           )
         }
       </Async>
-      {stats.error ? <ErrorNote error={stats.error} title="Could not load today's issuance" /> : null}
       {rates.error ? <ErrorNote error={rates.error} title="Could not load the redemption rate" /> : null}
       {policy.error ? <ErrorNote error={policy.error} title="Could not load the storefront's policy" /> : null}
     </Section>

@@ -11,8 +11,12 @@ import { parseBigInt } from "./bigInt.ts";
 /** graph-ts `JSONValueKind`. */
 export const JsonValueKind = { NULL: 0, BOOL: 1, NUMBER: 2, STRING: 3, ARRAY: 4, OBJECT: 5 } as const;
 
-/** Parses UTF-8 JSON; throws MappingError on invalid UTF-8 or JSON. */
+/** graph-node's largest JSON input (`json.fromBytes`), in bytes. */
+export const MAX_JSON_SIZE = 10_000_000;
+
+/** Parses UTF-8 JSON; throws MappingError on invalid UTF-8 or JSON, or input over `MAX_JSON_SIZE`. */
 export function parseJson(bytes: Uint8Array): Json {
+  if (bytes.length > MAX_JSON_SIZE) throw new MappingError(`JSON size exceeds max size of ${MAX_JSON_SIZE}`);
   try {
     return parseJsonText(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (error) {

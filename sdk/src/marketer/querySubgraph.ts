@@ -6,12 +6,15 @@ import { DcrmError } from "../errors/dcrmError.js";
 /** The endpoint answered with an HTTP error, something that is not GraphQL, or GraphQL errors. */
 export class SubgraphQueryError extends DcrmError {
   override name = "SubgraphQueryError";
-  constructor(
-    readonly endpoint: string,
-    readonly status: number | undefined,
-    readonly errors: readonly { message: string }[],
-  ) {
+  readonly endpoint: string;
+  readonly status: number | undefined;
+  readonly errors: readonly { message: string }[];
+
+  constructor(endpoint: string, status: number | undefined, errors: readonly { message: string }[]) {
     super(`The subgraph at ${endpoint} answered ${status === undefined ? "nothing" : `HTTP ${status}`}: ${errors.map((e) => e.message).join("; ")}`);
+    this.endpoint = endpoint;
+    this.status = status;
+    this.errors = errors;
   }
 }
 

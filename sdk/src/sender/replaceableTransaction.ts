@@ -15,12 +15,15 @@ export const MIN_FEE_BUMP_PERCENT = 10;
 /** A transaction with the nonce was mined, and it is none of the ones this sender signed. */
 export class NonceTakenError extends DcrmError {
   override name = "NonceTakenError";
-  constructor(
-    readonly account: Address,
-    readonly nonce: number,
-    readonly hashes: readonly Hash[],
-  ) {
+  readonly account: Address;
+  readonly nonce: number;
+  readonly hashes: readonly Hash[];
+
+  constructor(account: Address, nonce: number, hashes: readonly Hash[]) {
     super(`Nonce ${nonce} of ${account} was used by a transaction this sender did not sign (it signed ${hashes.join(", ") || "none"}).`);
+    this.account = account;
+    this.nonce = nonce;
+    this.hashes = hashes;
   }
 }
 

@@ -1,0 +1,43 @@
+/** Creating data sources from templates: what `dataSource.create` refuses, and which creations repeat others. */
+import { describe, expect, it } from "vitest";
+
+import { DataSourceSet } from "./dataSourceSet.ts";
+import { MappingError } from "./host/index.ts";
+import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
+
+const template = { name: "Child", network: "anvil", address: null, startBlock: 0, eventHandlers: [], blockHandlers: [] } as unknown as DataSourceSpec;
+const build = { dataSources: [], templates: [template] } as unknown as SubgraphBuild;
+const ADDRESS = `0x${"Ab".repeat(20)}`;
+
+describe("DataSourceSet", () => {
+  it.each([
+    ["an unknown template", "Pool", [ADDRESS], /template `Pool`: there is no such template \(templates: Child\)/],
+    ["no address", "Child", [], /template `Child`: the address parameter is missing/],
+    ["a parameter that is not an address", "Child", ["0x1234"], /template `Child`: `0x1234` is not an address/],
+  ])("fails the handler on %s", (_, name, params, message) => {
+    const set = new DataSourceSet(build, []);
+    expect(() => set.instantiate(name, params, null, 5)).toThrow(MappingError);
+    expect(() => set.instantiate(name, params, null, 5)).toThrow(message);
+  });
+
+  it("starts a data source at its creating block, and not twice with the same template, address and context", () => {
+    const set = new DataSourceSet(build, []);
+    const created = set.instantiate("Child", [ADDRESS], [["label", { kind: 0, value: "x" }]], 5);
+    expect(created).toMatchObject({ name: "Child", address: ADDRESS.toLowerCase(), startBlock: 5 });
+    const same = set.instantiate("Child", [ADDRESS.slice(2)], [["label", { kind: 0, value: "x" }]], 5);
+    const other = set.instantiate("Child", [ADDRESS], [["label", { kind: 0, value: "y" }]], 5);
+    expect(set.fresh([created, same, other], [])).toEqual([created, other]);
+    set.add([created]);
+    expect(set.fresh([same], [])).toEqual([]);
+    expect(set.logFilter().addresses).toEqual([ADDRESS.toLowerCase()]);
+  });
+
+  it("rebuilds from the store's records, contexts with their value kinds", () => {
+    const set = new DataSourceSet(build, []);
+    const created = set.instantiate("Child", [ADDRESS], [["serial", { kind: 7, value: 12n }], ["tags", { kind: 4, value: [{ kind: 0, value: "t" }] }]], 9);
+    const reloaded = new DataSourceSet(build, [created.created!]);
+    expect(reloaded.all).toHaveLength(1);
+    expect(reloaded.all[0]!.context).toEqual([["serial", { kind: 7, value: 12n }], ["tags", { kind: 4, value: [{ kind: 0, value: "t" }] }]]);
+    expect(reloaded.all[0]!.startBlock).toBe(9);
+  });
+});

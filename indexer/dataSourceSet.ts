@@ -1,0 +1,122 @@
+/**
+ * The data sources that are running: the manifest's, and those mappings created from its templates
+ * (`dataSource.create`), each from its creating block on. Created data sources come from the store, so they
+ * survive a restart and go with a revert; `load` rebuilds the set from it.
+ *
+ * As graph-node: a block's new data sources run after every trigger of that block, on that block's triggers
+ * (the logs and block handlers they match, whether before or after the creating event), in creation order; a
+ * data source identical to one already running (template, address and context) is not created twice.
+ */
+import { type DataSourceContext, MappingError, parseContext, serializeContext } from "./host/index.ts";
+import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
+import type { LogFilter } from "./chain/source.ts";
+import type { CreatedDataSource } from "./store/dataSources.ts";
+import { TriggerMatcher } from "./triggers.ts";
+
+/** A running data source: the manifest's (`created` null) or one a mapping created from a template. */
+export interface RunningDataSource extends DataSourceSpec {
+  context: DataSourceContext | null;
+  created: CreatedDataSource | null;
+}
+
+export class DataSourceSet {
+  private readonly build: SubgraphBuild;
+  private running: RunningDataSource[] = [];
+  private keys = new Set<string>();
+  matcher: TriggerMatcher;
+
+  constructor(build: SubgraphBuild, created: readonly CreatedDataSource[]) {
+    this.build = build;
+    this.matcher = new TriggerMatcher([]);
+    this.load(created);
+  }
+
+  /** Every running data source: the manifest's first, then the created ones in creation order. */
+  get all(): readonly RunningDataSource[] {
+    return this.running;
+  }
+
+  /** Rebuilds the set from the manifest and the created data sources the store holds. */
+  load(created: readonly CreatedDataSource[]): void {
+    this.running = this.build.dataSources.map((spec) => ({ ...spec, context: null, created: null }));
+    this.keys = new Set();
+    this.add(created.map((record) => this.fromRecord(record)));
+  }
+
+  /** Adds data sources created in a committed block. */
+  add(created: readonly RunningDataSource[]): void {
+    for (const source of created) this.keys.add(keyOf(source.created!));
+    this.running = [...this.running, ...created];
+    this.matcher = new TriggerMatcher(this.running);
+  }
+
+  /**
+   * The data source `dataSource.create(template, params)` asks for in block `block`; throws a MappingError
+   * (failing the handler) when the template does not exist or the first parameter is not an address.
+   */
+  instantiate(template: string, params: string[], context: DataSourceContext | null, block: number): RunningDataSource {
+    const spec = this.build.templates.find((t) => t.name === template);
+    if (!spec) {
+      const names = this.build.templates.map((t) => t.name).join(", ");
+      throw new MappingError(`failed to create a data source from template \`${template}\`: there is no such template (templates: ${names || "none"})`);
+    }
+    const address = params[0];
+    if (address === undefined) throw new MappingError(`failed to create a data source from template \`${template}\`: the address parameter is missing`);
+    if (!/^(0x)?[0-9a-fA-F]{40}$/.test(address)) {
+      throw new MappingError(`failed to create a data source from template \`${template}\`: \`${address}\` is not an address`);
+    }
+    const record: CreatedDataSource = {
+      template,
+      address: `0x${address.replace(/^0x/, "").toLowerCase()}`,
+      context: context === null ? null : serializeContext(context),
+      block,
+    };
+    return { ...spec, address: record.address, startBlock: block, context, created: record };
+  }
+
+  /** Of `created` (one block's, in creation order), those not already running nor repeated: what to start. */
+  fresh(created: readonly RunningDataSource[], alsoStarted: readonly RunningDataSource[]): RunningDataSource[] {
+    const seen = new Set([...this.keys, ...alsoStarted.map((s) => keyOf(s.created!))]);
+    const out: RunningDataSource[] = [];
+    for (const source of created) {
+      const key = keyOf(source.created!);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(source);
+    }
+    return out;
+  }
+
+  /** What to fetch logs for: the running data sources' addresses and events (or `sources`' alone). */
+  logFilter(sources: readonly DataSourceSpec[] = this.running): LogFilter {
+    const addresses = sources.some((d) => d.address === null) ? [] : [...new Set(sources.map((d) => d.address!))];
+    const topics0 = [...new Set(sources.flatMap((d) => d.eventHandlers.map((h) => h.topic0)))];
+    return { addresses, topics0 };
+  }
+
+  /** The block handlers that run on block `number`, in order, of every running data source or of `sources`. */
+  blockHandlersAt(number: number, sources: readonly RunningDataSource[] = this.running): { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] {
+    const due: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
+    for (const dataSource of sources) {
+      const since = number - dataSource.startBlock;
+      if (since < 0) continue;
+      for (const handler of dataSource.blockHandlers) {
+        const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
+        if (runs) due.push({ dataSource, handler });
+      }
+    }
+    return due;
+  }
+
+  private fromRecord(record: CreatedDataSource): RunningDataSource {
+    const spec = this.build.templates.find((t) => t.name === record.template);
+    // A store of this deployment only holds its own templates' data sources (the deployment hash covers the manifest).
+    if (!spec) throw new Error(`the store holds a data source of template ${record.template}, which the manifest lacks`);
+    return { ...spec, address: record.address, startBlock: record.block, context: record.context === null ? null : parseContext(record.context), created: record };
+  }
+}
+
+/** What makes two created data sources the same (graph-node ignores the creating block). */
+function keyOf(record: CreatedDataSource): string {
+  return `${record.template}\n${record.address}\n${record.context ?? ""}`;
+}
