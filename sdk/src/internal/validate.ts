@@ -1,4 +1,4 @@
-import { type Address, getAddress, type Hex, isAddress, isHex, keccak256, toHex, zeroAddress } from "viem";
+import { type Address, getAddress, type Hex, isAddress, isHex, keccak256, parseSignature, type Signature, toHex, zeroAddress } from "viem";
 
 import { InvalidParameterError } from "../errors/clientErrors.js";
 
@@ -57,4 +57,13 @@ export function futureTime(parameter: string, value: unknown, now: bigint): bigi
 export function nonEmpty<T>(parameter: string, value: readonly T[] | undefined): readonly T[] {
   if (!Array.isArray(value) || value.length === 0) throw new InvalidParameterError(parameter, value, "a non-empty list");
   return value;
+}
+
+/** A 65-byte (or 64-byte compact) ECDSA signature, split into its parts. */
+export function signature(parameter: string, value: unknown): Signature {
+  try {
+    return parseSignature(value as Hex);
+  } catch {
+    throw new InvalidParameterError(parameter, value, "a 65-byte signature");
+  }
 }

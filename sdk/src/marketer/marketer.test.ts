@@ -1,4 +1,4 @@
-import { keccak256, toHex } from "viem";
+import { getAddress, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import type { CreateDcrmClientReturnType } from "../client/createDcrmClient.js";
@@ -78,6 +78,8 @@ describe("marketer queries against the local indexer, on transactions sent throu
     expect(partnerBalances).toEqual([
       expect.objectContaining({ partner: expect.objectContaining({ code: keccak256(toHex("MARKET-1")) }), token: referralToken.toLowerCase(), claimed: "500", released: "500", pending: "0", referralCount: "1" }),
     ]);
+    // An address as wallets and deployment records write it (checksummed) finds the same rows.
+    expect((await marketer.partnerLeaderboard({ token: getAddress(referralToken) })).partnerBalances).toEqual(partnerBalances);
     expect((await marketer.partnerLeaderboard({ token: `0x${"11".repeat(20)}` })).partnerBalances).toEqual([]);
     const { budgets } = await marketer.referralProgramsPerToken();
     expect(budgets).toEqual([

@@ -3,7 +3,7 @@ import { foundry } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { CreateDcrmClientReturnType } from "../../client/createDcrmClient.js";
-import { AccountRequiredError } from "../../errors/clientErrors.js";
+import { AccountRequiredError, InvalidParameterError } from "../../errors/clientErrors.js";
 import { ConsentsRemainError, ERC20InsufficientBalanceError, InvalidAccountNonceError, InvalidShopperSignatureError } from "../../generated/errors.js";
 import { read, transact } from "../../internal/transact.js";
 import { dcrmAs, mintDemoDollars, now, publicClientOf, snapshot, testAccount } from "../../testing/clients.js";
@@ -64,6 +64,27 @@ describe("shopper actions", () => {
     await relayer.submitConsent(revocation);
     expect((await consumer.checkConsent({ shopper, scope })).active).toBe(false);
     expect(await publicClient.getBalance({ address: shopper })).toBe(shopperBalance);
+  });
+
+  it("submits a consent that travelled as JSON, and refuses a malformed or expired one before sending", async () => {
+    const deadline = (await now()) + 3_600n;
+    const grant = await shopperClient.signConsentGrant({ consumer: consumer.account!, scope: "loyalty-tier", pricePerAccess: 2n, expiresAt: (await now()) + 86_400n, deadline });
+    const nonce = await publicClientOf().getTransactionCount({ address: relayer.account! });
+    const refused = async (signed: typeof grant, parameter: string) => {
+      const error = await relayer.submitConsent(signed).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error).toMatchObject({ parameter });
+    };
+    await refused({ ...grant, kind: "consent" as never }, "kind");
+    await refused({ ...grant, message: { ...grant.message, deadline: (await now()) - 1n } }, "message.deadline");
+    await refused({ ...grant, message: { ...grant.message, expiresAt: 1 } }, "message.expiresAt");
+    await refused({ ...grant, message: { ...grant.message, consumer: "0x0" as never } }, "message.consumer");
+    await refused({ ...grant, signature: "0x" }, "signature");
+    expect(await publicClientOf().getTransactionCount({ address: relayer.account! })).toBe(nonce);
+
+    const sent = JSON.parse(JSON.stringify(grant, (_, value) => (typeof value === "bigint" ? value.toString() : value)));
+    await relayer.submitConsent(sent);
+    expect(await consumer.checkConsent({ shopper, scope: "loyalty-tier" })).toMatchObject({ active: true, pricePerAccess: 2n });
   });
 
   it("cancels a signed grant that nobody has submitted", async () => {

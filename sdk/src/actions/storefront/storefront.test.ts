@@ -142,6 +142,27 @@ describe("storefront actions", () => {
     await expect(store.signRewardVoucher({ shopper, points: 1n, orderId: 602n, deadline: 1n })).rejects.toThrow(/deadline/);
   });
 
+  it("claims a voucher that travelled as JSON, and refuses a malformed or expired one before sending", async () => {
+    const signed = await store.signRewardVoucher({ shopper, points: 3n, orderId: 610n, deadline: (await now()) + 3_600n });
+    const publicClient = publicClientOf();
+    const nonce = await publicClient.getTransactionCount({ address: shopper });
+    const refused = async (voucher: typeof signed, parameter: string) => {
+      const error = await shopperClient.claimVoucher(voucher).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error).toMatchObject({ parameter });
+    };
+    await refused({ ...signed, voucher: { ...signed.voucher, deadline: (await now()) - 1n } }, "voucher.deadline");
+    await refused({ ...signed, voucher: { ...signed.voucher, amount: 0n } }, "voucher.amount");
+    await refused({ ...signed, voucher: { ...signed.voucher, shopper: "0xnot-an-address" as never } }, "voucher.shopper");
+    await refused({ ...signed, signature: "0xdead" }, "signature");
+    expect(await publicClient.getTransactionCount({ address: shopper })).toBe(nonce);
+
+    const sent = JSON.parse(JSON.stringify(signed, (_, value) => (typeof value === "bigint" ? value.toString() : value)));
+    const before = await read(store, "RewardToken", "balanceOf", [shopper]);
+    await shopperClient.claimVoucher(sent);
+    expect(await read(store, "RewardToken", "balanceOf", [shopper])).toBe(before + 3n);
+  });
+
   it("redeems at checkout with the shopper's permit", async () => {
     const balance = await read(store, "RewardToken", "balanceOf", [shopper]);
     const permit = await shopperClient.signRedeemPermit({ storefront: store.account!, points: 20n, deadline: (await now()) + 900n });
@@ -149,6 +170,25 @@ describe("storefront actions", () => {
     expect(await read(store, "RewardToken", "balanceOf", [shopper])).toBe(balance - 20n);
     // The same permit again: its nonce is spent.
     await expect(store.redeemAtCheckout({ shopper, permit, ref: "DISCOUNT-1042" })).rejects.toThrow(ERC2612InvalidSignerError);
+  });
+
+  it("refuses a permit it cannot redeem before sending anything", async () => {
+    const publicClient = publicClientOf();
+    const nonce = await publicClient.getTransactionCount({ address: store.account! });
+    const permit = await shopperClient.signRedeemPermit({ storefront: store.account!, points: 5n, deadline: (await now()) + 900n });
+    const refused = async (parameters: Parameters<typeof store.redeemAtCheckout>[0], parameter: string) => {
+      const error = await store.redeemAtCheckout(parameters).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidParameterError);
+      expect(error).toMatchObject({ parameter });
+    };
+    await refused({ shopper: partner, permit, ref: "DISCOUNT-1" }, "permit.owner");
+    await refused({ shopper, permit: { ...permit, spender: partner }, ref: "DISCOUNT-1" }, "permit.spender");
+    await refused({ shopper, permit: { ...permit, deadline: (await now()) - 1n }, ref: "DISCOUNT-1" }, "permit.deadline");
+    await refused({ shopper, permit: { ...permit, signature: "0x1234" }, ref: "DISCOUNT-1" }, "permit.signature");
+    await refused({ shopper, permit: { ...permit, value: 0n }, ref: "DISCOUNT-1" }, "permit.value");
+    expect(await publicClient.getTransactionCount({ address: store.account! })).toBe(nonce);
+    // The permit itself is still good.
+    await store.redeemAtCheckout({ shopper, permit, ref: "DISCOUNT-1" });
   });
 
   it("lets others release after the window closes", async () => {
