@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+
 import {ICommonErrors} from "../common/ICommonErrors.sol";
 
 /// @title IRewardToken
 /// @notice Loyalty points that storefronts issue per order at checkout and shoppers redeem at checkout.
 /// @dev Order numbers are the storefront's own sequential order numbers; each is rewarded at most once, ever.
 /// Shared errors (`ZeroAddress`, `ZeroAmount`, `EmptyBatch`, `BatchLengthMismatch`, `SignatureExpired` for an
-/// expired voucher) come from `ICommonErrors`.
-interface IRewardToken is ICommonErrors {
+/// expired voucher) come from `ICommonErrors`. The token is an ERC-20 with metadata and EIP-2612 permits, and its
+/// roles are OpenZeppelin's AccessControl: those standard functions are declared by the interfaces it extends.
+interface IRewardToken is IERC20Metadata, IERC20Permit, IAccessControl, ICommonErrors {
     /// @notice A reward a storefront signs off-chain and the shopper (or any relayer) submits.
     /// @param shopper Who receives the points.
     /// @param amount How many points (token units).

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
 import {ERC20PermitUpgradeable} from
@@ -458,9 +460,19 @@ contract RewardToken is
 
     /// @inheritdoc AccessControlUpgradeable
     /// @dev Issuers are read from the storefront's issuance slot.
-    function hasRole(bytes32 role, address account) public view override returns (bool) {
+    function hasRole(bytes32 role, address account)
+        public
+        view
+        override(AccessControlUpgradeable, IAccessControl)
+        returns (bool)
+    {
         if (role == ISSUER_ROLE) return _getRewardTokenStorage().storefronts[account].isIssuer();
         return super.hasRole(role, account);
+    }
+
+    /// @inheritdoc IERC20Permit
+    function nonces(address owner) public view override(ERC20PermitUpgradeable, IERC20Permit) returns (uint256) {
+        return super.nonces(owner);
     }
 
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────

@@ -15,40 +15,13 @@ const PLUMBING: Record<string, string> = {
 };
 
 /**
- * RewardToken's functions from OpenZeppelin's standard interfaces (ERC-20 with metadata, ERC-2612, AccessControl,
- * ERC-5267). IRewardToken does not extend them: RewardToken overrides `hasRole` naming AccessControl alone, and
- * an interface base declaring it too would make that override name both (a change to RewardToken itself).
+ * Each deployed contract and the interfaces that together declare its external surface.
  */
-const REWARD_TOKEN_STANDARDS = [
-  "allowance(address,address)",
-  "approve(address,uint256)",
-  "balanceOf(address)",
-  "decimals()",
-  "name()",
-  "symbol()",
-  "totalSupply()",
-  "transfer(address,uint256)",
-  "transferFrom(address,address,uint256)",
-  "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
-  "nonces(address)",
-  "DOMAIN_SEPARATOR()",
-  "getRoleAdmin(bytes32)",
-  "grantRole(bytes32,address)",
-  "hasRole(bytes32,address)",
-  "renounceRole(bytes32,address)",
-  "revokeRole(bytes32,address)",
-  "eip712Domain()",
-];
-
-/**
- * Each deployed contract, the interfaces that together declare its external surface, and the standard
- * functions it is allowed beyond them.
- */
-const SURFACES: { contract: string; interfaces: string[]; standards?: string[] }[] = [
+const SURFACES: { contract: string; interfaces: string[] }[] = [
   { contract: "ReferralEscrow", interfaces: ["IReferralEscrow"] },
   { contract: "ConsentRegistry", interfaces: ["IConsentRegistry"] },
   { contract: "DataAccessPayments", interfaces: ["IDataAccessPayments"] },
-  { contract: "RewardToken", interfaces: ["IRewardToken", "IRewardPolicies", "IConstantEIP712"], standards: REWARD_TOKEN_STANDARDS },
+  { contract: "RewardToken", interfaces: ["IRewardToken", "IRewardPolicies", "IConstantEIP712"] },
 ];
 
 async function functionsOf(name: string): Promise<Map<string, string>> {
@@ -58,24 +31,21 @@ async function functionsOf(name: string): Promise<Map<string, string>> {
   return functions;
 }
 
-/** The contract's external functions that none of `interfaces` declares, plumbing and `standards` aside. */
-async function undeclared(contract: string, interfaces: string[], standards: string[] = []): Promise<string[]> {
+/** The contract's external functions that none of `interfaces` declares, plumbing aside. */
+async function undeclared(contract: string, interfaces: string[]): Promise<string[]> {
   const declared = new Set<string>();
   for (const name of interfaces) for (const selector of (await functionsOf(name)).keys()) declared.add(selector);
   const missing: string[] = [];
   for (const [selector, signature] of await functionsOf(contract)) {
-    if (!declared.has(selector) && !(signature in PLUMBING) && !standards.includes(signature)) missing.push(signature);
+    if (!declared.has(selector) && !(signature in PLUMBING)) missing.push(signature);
   }
   return missing.sort();
 }
 
 describe("interfaces: each contract's external functions are declared in its interfaces", function () {
-  for (const { contract, interfaces, standards } of SURFACES) {
+  for (const { contract, interfaces } of SURFACES) {
     it(`${contract}: every selector outside the upgrade plumbing is in ${interfaces.join(" + ")}`, async function () {
-      expect(await undeclared(contract, interfaces, standards)).to.deep.equal([]);
-      // A standard function allowed beyond the interfaces must be one the contract has.
-      const functions = new Set((await functionsOf(contract)).values());
-      for (const signature of standards ?? []) expect(functions.has(signature), `${contract} has ${signature}`).to.equal(true);
+      expect(await undeclared(contract, interfaces)).to.deep.equal([]);
     });
 
     it(`${contract}: each plumbing function listed is one the contract has and its interfaces leave out`, async function () {
