@@ -119,6 +119,14 @@ for (const error of sorted) {
  * ${error.notice.replace(/\*\//g, "* /")}
  *
  * \`${error.signature}\`, raised by ${error.contracts.join(", ")}.
+ *
+ * @example
+ * try {
+ *   await action(dcrm, parameters); // any action that calls ${error.contracts.join(" or ")}
+ * } catch (error) {
+ *   if (!(error instanceof ${error.className})) throw error;
+ *   console.warn(error.shortMessage${own.length > 0 ? `, ${own.map((field) => `error.${field.name}`).join(", ")}` : ""});
+ * }
  */
 export class ${error.className} extends ContractRevertError<"${error.item.name}", ${valuesType}> {
   static readonly errorName = "${error.item.name}";

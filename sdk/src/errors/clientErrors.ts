@@ -1,6 +1,16 @@
 import { DcrmError } from "./dcrmError.js";
 
-/** The node (or the wallet) is on another chain than the deployment. */
+/**
+ * The node (or the wallet) is on another chain than the deployment.
+ *
+ * @example
+ * try {
+ *   dcrm = await createDcrmClient({ publicClient, walletClient, deployment });
+ * } catch (error) {
+ *   if (!(error instanceof ChainMismatchError)) throw error;
+ *   await walletClient.switchChain({ id: error.expectedChainId }); // then create the client again
+ * }
+ */
 export class ChainMismatchError extends DcrmError {
   override name = "ChainMismatchError";
   readonly expectedChainId: number;
@@ -17,7 +27,17 @@ export class ChainMismatchError extends DcrmError {
   }
 }
 
-/** A contract of the deployment has no code at its recorded address on the connected chain. */
+/**
+ * A contract of the deployment has no code at its recorded address on the connected chain.
+ *
+ * @example
+ * try {
+ *   dcrm = await createDcrmClient({ publicClient, walletClient, deployment });
+ * } catch (error) {
+ *   if (!(error instanceof ContractNotDeployedError)) throw error;
+ *   console.error(`${error.contract} is missing at ${error.address} on chain ${error.chainId}`);
+ * }
+ */
 export class ContractNotDeployedError extends DcrmError {
   override name = "ContractNotDeployedError";
   readonly contract: string;
@@ -34,7 +54,17 @@ export class ContractNotDeployedError extends DcrmError {
   }
 }
 
-/** The deployment record is not one: a field is missing or malformed. */
+/**
+ * The deployment record is not one: a field is missing or malformed.
+ *
+ * @example
+ * try {
+ *   dcrm = await createDcrmClient({ publicClient, deployment: await readFile(path, "utf8") });
+ * } catch (error) {
+ *   if (!(error instanceof InvalidDeploymentError)) throw error;
+ *   for (const problem of error.problems) console.error(problem);
+ * }
+ */
 export class InvalidDeploymentError extends DcrmError {
   override name = "InvalidDeploymentError";
   readonly problems: readonly string[];
@@ -45,7 +75,17 @@ export class InvalidDeploymentError extends DcrmError {
   }
 }
 
-/** A parameter is invalid; nothing was sent. */
+/**
+ * A parameter is invalid; nothing was sent.
+ *
+ * @example
+ * try {
+ *   await dcrm.issuePoints({ shopper, orderId, points: 0n });
+ * } catch (error) {
+ *   if (!(error instanceof InvalidParameterError)) throw error;
+ *   return { status: 400, field: error.parameter, expected: error.expected }; // "points", "an integer from 1 to …"
+ * }
+ */
 export class InvalidParameterError extends DcrmError {
   override name = "InvalidParameterError";
   readonly parameter: string;
@@ -60,7 +100,17 @@ export class InvalidParameterError extends DcrmError {
   }
 }
 
-/** The action sends a transaction or signs, and the client has no wallet account. */
+/**
+ * The action sends a transaction or signs, and the client has no wallet account.
+ *
+ * @example
+ * try {
+ *   await dcrm.redeemPoints({ points: 100n });
+ * } catch (error) {
+ *   if (!(error instanceof AccountRequiredError)) throw error;
+ *   await connectWallet(); // then create the client again with the wallet client
+ * }
+ */
 export class AccountRequiredError extends DcrmError {
   override name = "AccountRequiredError";
   readonly action: string;
@@ -71,7 +121,17 @@ export class AccountRequiredError extends DcrmError {
   }
 }
 
-/** A transaction was mined but reverted (a revert the simulation did not foresee, e.g. a race). */
+/**
+ * A transaction was mined but reverted (a revert the simulation did not foresee, e.g. a race).
+ *
+ * @example
+ * try {
+ *   await dcrm.claimCommissions({ partnerId });
+ * } catch (error) {
+ *   if (!(error instanceof TransactionRevertedError)) throw error;
+ *   console.error(`${error.contract}.${error.functionName} reverted in ${error.hash}`);
+ * }
+ */
 export class TransactionRevertedError extends DcrmError {
   override name = "TransactionRevertedError";
   readonly hash: string;

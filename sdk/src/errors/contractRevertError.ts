@@ -16,6 +16,15 @@ function formatValue(value: unknown): string {
 /**
  * A contract call reverted with one of the contracts' custom errors. Each custom error has its own generated
  * subclass (`OrderAlreadyRewardedError`, …) carrying the error's values as fields and in `values`.
+ *
+ * @example
+ * try {
+ *   await dcrm.refundOrder({ shopper, orderId });
+ * } catch (error) {
+ *   if (error instanceof OrderNotPendingError) return; // narrowed to one error: its fields are typed
+ *   if (error instanceof ContractRevertError) console.error(error.errorName, error.values); // any other revert
+ *   throw error;
+ * }
  */
 export class ContractRevertError<TErrorName extends string = string, TValues extends object = Record<string, unknown>> extends DcrmError {
   override name = "ContractRevertError";
