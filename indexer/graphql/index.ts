@@ -9,3 +9,4 @@ export { buildQuerySchema } from "./schemaBuilder.ts";
 export { startGraphQLServer, type ExampleQuery, type GraphQLServer, type GraphQLServerOptions } from "./server.ts";
 export { collectionFieldName, singleFieldName, pluralize } from "./names.ts";
 export { QueryError } from "./errors.ts";
+export { DEFAULT_MAX_DEPTH, QueryCostError, measureCost, queryLimitsFromEnv, type QueryCost, type QueryLimits } from "./limits.ts";

@@ -7,11 +7,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ExecutionResult } from "graphql/index.js";
+import { getOperationAST, type ExecutionResult } from "graphql/index.js";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, maskError, type Plugin } from "graphql-yoga";
 import type { SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
+import { measureCost, queryLimitsFromEnv, resultTooBig, tooComplex, tooDeep, type QueryLimits } from "./limits.ts";
 import { buildQuerySchema } from "./schemaBuilder.ts";
 
 /** A running GraphQL endpoint. */
@@ -42,6 +43,8 @@ export interface GraphQLServerOptions {
   exampleQueries?: ExampleQuery[];
   /** Told of every internal failure that clients see only as "Unexpected error."; default: stderr. */
   onInternalError?: (error: unknown) => void;
+  /** Query cost limits; default: from graph-node's environment variables (see `queryLimitsFromEnv`). */
+  limits?: QueryLimits;
 }
 
 /**
@@ -57,6 +60,32 @@ const refusedQueriesAre400: Plugin = {
     setResult({ ...single, extensions: { ...single.extensions, http: { status: internal ? 500 : 400 } } });
   },
 };
+
+/** Refuses, before it runs, a query deeper or more complex than `limits`, and after, an answer too large. */
+function costLimits(limits: QueryLimits): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation && (limits.maxDepth !== undefined || limits.maxComplexity !== undefined)) {
+        const cost = measureCost(args.schema, args.document, operation, args.variableValues ?? undefined, limits);
+        if (limits.maxDepth !== undefined && cost.depth > limits.maxDepth) return setResultAndStopExecution({ data: null, errors: [tooDeep(limits.maxDepth)] });
+        if (limits.maxComplexity !== undefined && cost.complexity > limits.maxComplexity) {
+          return setResultAndStopExecution({ data: null, errors: [tooComplex(cost.complexity, limits.maxComplexity)] });
+        }
+      }
+      const maxBytes = limits.maxResultBytes;
+      if (maxBytes === undefined) return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in (result as object)) return;
+          const single = result as ExecutionResult;
+          const bytes = Buffer.byteLength(JSON.stringify(single.data ?? null));
+          if (bytes > maxBytes) setResult({ data: null, errors: [resultTooBig(bytes, maxBytes)] });
+        },
+      };
+    },
+  };
+}
 
 /** Starts the endpoint; resolves once it listens. */
 export async function startGraphQLServer(options: GraphQLServerOptions): Promise<GraphQLServer> {
@@ -81,7 +110,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       },
     },
     logging: false,
-    plugins: [refusedQueriesAre400],
+    plugins: [costLimits(options.limits ?? queryLimitsFromEnv(process.env)), refusedQueriesAre400],
   });
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
