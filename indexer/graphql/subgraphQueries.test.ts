@@ -62,7 +62,13 @@ describe("the subgraph README's queries", () => {
 
   it("runs every documented query unchanged", async () => {
     for (const query of documentedQueries) {
-      const variables = query.includes("$shopper") ? { shopper: SHOPPER } : query.includes("$token") ? { token: STOREFRONT } : undefined;
+      const variables = query.includes("$shopper")
+        ? { shopper: SHOPPER }
+        : query.includes("$storefront")
+          ? { storefront: STOREFRONT }
+          : query.includes("$token")
+            ? { token: STOREFRONT }
+            : undefined;
       const { status, body } = await post(query, variables);
       expect(body.errors, `${query}\n${JSON.stringify(body.errors)}`).toBeUndefined();
       expect(status).toBe(200);
