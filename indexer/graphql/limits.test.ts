@@ -1,6 +1,8 @@
+import { buildSchema, Kind, parse, type OperationDefinitionNode } from "graphql/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../store/db.ts";
 import { DEFAULT_MAX_DEPTH, queryLimitsFromEnv, startGraphQLServer, type GraphQLServer } from "./index.ts";
+import { measureCost } from "./limits.ts";
 import { NAMESPACE, openFixture } from "./testFixture.ts";
 
 let db: Db;
@@ -115,5 +117,36 @@ describe("queryLimitsFromEnv", () => {
   it("refuses a value that is not a positive integer, naming the variable", () => {
     expect(() => queryLimitsFromEnv({ GRAPH_GRAPHQL_MAX_DEPTH: "deep" })).toThrow("GRAPH_GRAPHQL_MAX_DEPTH must be a positive integer, but is `deep`");
     expect(() => queryLimitsFromEnv({ GRAPH_GRAPHQL_MAX_COMPLEXITY: "0" })).toThrow("GRAPH_GRAPHQL_MAX_COMPLEXITY must be a positive integer");
+  });
+});
+
+describe("measureCost", () => {
+  const schema = buildSchema(`
+    interface Event { id: ID! related(first: Int = 100): [Event!]! }
+    type Sale implements Event { id: ID! related(first: Int = 100): [Event!]! amount: Int }
+    type Query { events(first: Int = 100): [Event!]! event(id: ID!): Event }
+  `);
+  const cost = (query: string, variables?: Record<string, unknown>, limits = {}) => {
+    const document = parse(query);
+    const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION)!;
+    return measureCost(schema, document, operation as OperationDefinitionNode, variables, limits);
+  };
+
+  it("counts collections of an interface type with their own first", () => {
+    expect(cost(`{ events(first: 1000) { related(first: 1000) { id } } }`).complexity).toBe(1_001_000);
+  });
+
+  it("uses a variable's default when the request leaves it out", () => {
+    const query = `query ($n: Int = 1000) { events(first: $n) { related(first: $n) { id } } }`;
+    expect(cost(query).complexity).toBe(1_001_000);
+    expect(cost(query, { n: 2 }).complexity).toBe(6);
+  });
+
+  it("counts fragments that spread each other many times over once per place, not once per spread", () => {
+    // F40 spreads F0 2^40 times: walking every spread would never finish; counting each fragment once per
+    // place gives the exact figure at once.
+    const levels = Array.from({ length: 40 }, (_, i) => `fragment F${i + 1} on Event { ...F${i} ...F${i} }`);
+    const query = `fragment F0 on Event { related(first: 1) { id } } ${levels.join(" ")} { event(id: "x") { ...F40 } }`;
+    expect(cost(query).complexity).toBe(1 + 2 ** 40);
   });
 });

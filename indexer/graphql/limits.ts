@@ -9,11 +9,14 @@ import {
   getNullableType,
   GraphQLError,
   GraphQLList,
+  isInterfaceType,
   isObjectType,
   Kind,
+  valueFromASTUntyped,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -98,16 +101,28 @@ export function measureCost(
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const root = operation.operation === "query" ? schema.getQueryType() : undefined;
+  const values = withDefaults(operation, variables);
+  // A fragment's cost depends only on where it is spread (its depth and type): each is counted once per
+  // place, so fragments that spread each other many times over cannot make the count itself explode.
+  const fragmentCosts = new Map<string, number>();
   let deepest = 0;
 
-  const walk = (selectionSet: SelectionSetNode, type: GraphQLObjectType | undefined, depth: number, spreads: Set<string>): number => {
+  const walk = (selectionSet: SelectionSetNode, type: SelectableType | undefined, depth: number, spreads: Set<string>): number => {
     let entities = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         if (!fragment || spreads.has(name)) continue; // graphql's own validation names these
-        entities += walk(fragment.selectionSet, typeNamed(schema, fragment.typeCondition.name.value) ?? type, depth, new Set(spreads).add(name));
+        const fragmentType = typeNamed(schema, fragment.typeCondition.name.value) ?? type;
+        const key = `${name}:${depth}:${fragmentType?.name ?? ""}`;
+        let cost = fragmentCosts.get(key);
+        if (cost === undefined) {
+          cost = walk(fragment.selectionSet, fragmentType, depth, new Set(spreads).add(name));
+          fragmentCosts.set(key, cost);
+        }
+        entities += cost;
+        if (entities > (limits.maxComplexity ?? Infinity)) return entities;
         continue;
       }
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -119,8 +134,8 @@ export function measureCost(
       if (!selection.selectionSet || depth > (limits.maxDepth ?? Infinity)) continue;
       const field = type?.getFields()[selection.name.value];
       const childType = field ? getNamedType(field.type) : undefined;
-      const count = field ? entitiesPerParent(field, selection.arguments ?? [], variables) : 1;
-      entities += count * (1 + walk(selection.selectionSet, isObjectType(childType) ? childType : undefined, depth + 1, spreads));
+      const count = field ? entitiesPerParent(field, selection.arguments ?? [], values) : 1;
+      entities += count * (1 + walk(selection.selectionSet, isSelectable(childType) ? childType : undefined, depth + 1, spreads));
       if (entities > (limits.maxComplexity ?? Infinity)) return entities;
     }
     return entities;
@@ -130,9 +145,26 @@ export function measureCost(
   return { depth: deepest, complexity };
 }
 
-function typeNamed(schema: GraphQLSchema, name: string): GraphQLObjectType | undefined {
+/** A type whose fields a selection picks: an entity type or an interface of entity types. */
+type SelectableType = GraphQLObjectType | GraphQLInterfaceType;
+
+function isSelectable(type: unknown): type is SelectableType {
+  return isObjectType(type) || isInterfaceType(type);
+}
+
+function typeNamed(schema: GraphQLSchema, name: string): SelectableType | undefined {
   const type = schema.getType(name);
-  return isObjectType(type) ? type : undefined;
+  return isSelectable(type) ? type : undefined;
+}
+
+/** The request's variables, with the operation's defaults for those it leaves out. */
+function withDefaults(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values[name] === undefined && definition.defaultValue) values[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return values;
 }
 
 /** `first` (or its default) for a paged collection, 1 for anything else. */
