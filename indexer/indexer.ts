@@ -101,6 +101,8 @@ export class Indexer {
 
   /** Indexes up to the chain's current head; returns what it did (null when there was nothing new). */
   async syncOnce(): Promise<PassReport | null> {
+    // A failed write whose read-back failed too: read the store back, and with it the data sources it holds.
+    if (await this.store.recover()) this.sources.load(this.store.dataSources);
     if (this.status === "failed" && !(await this.failureUndone())) return null;
     await this.handleReorg();
     const chainHead = await this.chain.headNumber();
@@ -115,6 +117,17 @@ export class Indexer {
     const reorgable = chainHead - REVERTIBLE_BLOCKS;
     if (from < reorgable && to > reorgable) to = reorgable;
     const report: PassReport = { from, to, indexedTo: from - 1, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
+    try {
+      return await this.indexAndWrite(report, chainHead);
+    } catch (error) {
+      // Blocks that were not written are indexed again, and create their data sources again: forget those.
+      this.sources.load(this.store.dataSources);
+      throw error;
+    }
+  }
+
+  /** Indexes the pass's range, then writes what it staged, even when it ended early. */
+  private async indexAndWrite(report: PassReport, chainHead: number): Promise<PassReport> {
     try {
       return await this.indexRange(report, chainHead);
     } finally {

@@ -138,6 +138,7 @@ export class EntityStore {
     if (this.currentFatalError !== null) {
       throw new StoreError(`deployment ${this.deployment} has failed (${this.currentFatalError}): revert before indexing on`);
     }
+    this.assertReadBack();
     this.assertAfterHead(block);
     const head = this.currentHead;
     return new BlockCache({
@@ -195,6 +196,8 @@ export class EntityStore {
   /** Records a fatal (deterministic) indexing error at `block` in `_meta`; indexing stops until a revert. */
   async fail(message: string, block: BlockPtr): Promise<void> {
     await this.exclusively(async () => {
+      // A handler that read entities of blocks that could not be written failed on a state that never was.
+      this.assertReadBack();
       await this.writeStaged();
       this.assertAfterHead(block);
       await setFatalError(this.db, this.namespace, { message, block });
@@ -241,6 +244,22 @@ export class EntityStore {
       this.reloadNeeded = true;
       await this.reload().catch(() => {}); // a database that does not answer: the next commit reloads
       throw error;
+    }
+  }
+
+  /**
+   * Reads the database back when a failed write left the memory ahead of it and reading back failed too;
+   * returns whether it did. Until then no block starts and no failure is recorded.
+   */
+  async recover(): Promise<boolean> {
+    if (!this.reloadNeeded) return false;
+    await this.exclusively(() => this.reload());
+    return true;
+  }
+
+  private assertReadBack(): void {
+    if (this.reloadNeeded) {
+      throw new StoreError("the store could not read back the database after a failed write: recover() before indexing on");
     }
   }
 

@@ -89,4 +89,37 @@ describe.each(databases)("staged commits on $name", (database) => {
       { id: "a", balance: "11", block_start: 2, block_end: null },
     ]);
   });
+
+  it("forgets the data sources of staged blocks whose write failed", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    const writer = store.startBlock(block(2));
+    writer.createDataSource({ template: "Child", address: "0x00000000000000000000000000000000000000c1", context: null, block: 2 });
+    writer.set("Account", "a", { id: "a", balance: 11n });
+    await writer.commit({ defer: true });
+    expect(store.dataSources).toHaveLength(1);
+    await db!.exec("ALTER TABLE sgd1.account ADD CONSTRAINT small CHECK (balance < 10)");
+    await expect(store.flush()).rejects.toThrow(/small/);
+    // Block 2 is indexed again and creates the data source again.
+    expect(store.dataSources).toEqual([]);
+  });
+
+  it("neither starts a block nor records a failure until it has read back what a failed write left", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    await deposit(store, 2, "a", 10n, true);
+    // Neither the write nor the read-back reaches the table.
+    await db!.exec("ALTER TABLE sgd1.account RENAME TO account_away");
+    await expect(store.flush()).rejects.toThrow();
+    await db!.exec("ALTER TABLE sgd1.account_away RENAME TO account");
+    await expect(store.fail("a handler failed on entities that were never written", block(2))).rejects.toThrow(/recover/);
+    expect(store.fatalError).toBeNull();
+    expect(() => store.startBlock(block(2))).toThrow(/recover/);
+    expect(await store.recover()).toBe(true);
+    await deposit(store, 2, "a", 10n, false);
+    expect(await balances()).toEqual([
+      { id: "a", balance: "1", block_start: 1, block_end: 2 },
+      { id: "a", balance: "11", block_start: 2, block_end: null },
+    ]);
+  });
 });
