@@ -200,12 +200,12 @@ describe("README commands", () => {
 
 /** Why a README command is not run here, by the pattern of its text; the commands matching none are run. */
 const NOT_RUN_HERE: [RegExp, string][] = [
-  [/<[^>]+>/, "a placeholder, filled in by the reader"],
+  [/<[^>]+>|\[[a-z-]+\]/, "a placeholder, filled in by the reader"],
   [/^npm start\b|^npx dcrm start(?! --help)|^npx hardhat node$|^npm run indexer -- --subgraph|^node indexer\/cli\.ts/, "runs until stopped: cli/stack.test.ts starts the stack as the README says, checks it and stops it"],
   [/^npm test$|^npx hardhat test\b|^npx vitest run\b|^npm run (build|typecheck|sdk:generate|subgraph:build|app:build)$/, "a step of npm test itself (scripts/test.mjs)"],
   [/^npm run bench:/, "a benchmark: minutes long, and it rewrites reports/"],
   [/^npm run subgraph:examples$/, "rewrites subgraph/README.md from a real run"],
-  [/--network (baseSepolia|base|localhost)\b|^npx hardhat keystore\b|^npm run upgrade$/, "needs a running or public network and its keys"],
+  [/--network (baseSepolia|base|localhost)\b|^npx hardhat keystore\b|^npm run upgrade( -- --apply)?$/, "needs a running or public network and its keys"],
   [/^npm install\b/, "installs packages"],
 ];
 
