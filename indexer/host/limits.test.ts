@@ -2,47 +2,15 @@
 // the nesting depth of values read from WASM memory, and JSON input (size and nesting). The handlers are in
 // fixtures/limits.ts; the limits and messages are graph-node's (runtime/test's null_ptr_read and
 // big_int_size_limit, asc_heap's recursion limit, host_exports' JSON size, serde_json's nesting).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { parseSchema, type SchemaModel } from "../schema.ts";
-import { BlockIdSequence, MappingError, MappingModule } from "./index.ts";
-import { compileFixture } from "./testing/compileFixture.ts";
-import { MemoryStore } from "./testing/memoryStore.ts";
-import { block, transaction } from "./testing/triggers.ts";
+import { fixtureRunner, type HandlerOutcome } from "./testing/fixtureRunner.ts";
 
-const FIXTURES = join(import.meta.dirname, "fixtures");
-const ADDRESS = "0x00000000000000000000000000000000000000aa";
-
-let schema: SchemaModel;
-let module: MappingModule;
+let run: (handler: string) => HandlerOutcome;
 
 beforeAll(() => {
-  schema = parseSchema(readFileSync(join(FIXTURES, "schema.graphql"), "utf8"));
-  module = MappingModule.compile(compileFixture(join(FIXTURES, "limits.ts")), { name: "Limits", apiVersion: "0.0.9", schema });
+  run = fixtureRunner("limits.ts", "Limits");
 }, 120_000);
-
-/** Runs a handler; returns its info logs, or the MappingError it failed with. */
-function run(handler: string): { logs: string[]; error?: MappingError } {
-  const logs: string[] = [];
-  try {
-    module.runEvent(
-      { handler, address: ADDRESS, logIndex: 0n, transactionLogIndex: 0n, logType: null, block: block(5n, 3_600n), transaction: transaction(`0x${"11".repeat(32)}`), params: [] },
-      {
-        store: new MemoryStore(schema),
-        dataSource: { name: "Limits", address: ADDRESS, network: "testnet", context: null },
-        log: (level, message) => logs.push(level === 3 ? message : `${level}:${message}`),
-        ids: new BlockIdSequence(5),
-      },
-    );
-  } catch (error) {
-    expect(error).toBeInstanceOf(MappingError);
-    return { logs, error: error as MappingError };
-  }
-  return { logs };
-}
 
 const NULL_READ = /^Tried to read AssemblyScript value that is 'null'\. Suggestion: look into the function/;
 

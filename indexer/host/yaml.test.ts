@@ -1,46 +1,15 @@
 // The `yaml` host functions, exercised by fixtures/yaml.ts: the inputs of graph-node's own YAML test (runtime/test's
 // yaml_parsing) and more, each described as `(kind) value`; the expected answers are serde_yaml's, which graph-node uses.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { parseSchema, type SchemaModel } from "../schema.ts";
 import { floatText } from "./functions/yaml.ts";
-import { BlockIdSequence, MappingError, MappingModule } from "./index.ts";
-import { compileFixture } from "./testing/compileFixture.ts";
-import { MemoryStore } from "./testing/memoryStore.ts";
-import { block, transaction } from "./testing/triggers.ts";
+import { fixtureRunner, type HandlerOutcome } from "./testing/fixtureRunner.ts";
 
-const FIXTURES = join(import.meta.dirname, "fixtures");
-const ADDRESS = "0x00000000000000000000000000000000000000aa";
-
-let schema: SchemaModel;
-let module: MappingModule;
+let run: (handler: string) => HandlerOutcome;
 
 beforeAll(() => {
-  schema = parseSchema(readFileSync(join(FIXTURES, "schema.graphql"), "utf8"));
-  module = MappingModule.compile(compileFixture(join(FIXTURES, "yaml.ts")), { name: "Yaml", apiVersion: "0.0.9", schema });
+  run = fixtureRunner("yaml.ts", "Yaml");
 }, 120_000);
-
-function run(handler: string): { logs: string[]; error?: MappingError } {
-  const logs: string[] = [];
-  try {
-    module.runEvent(
-      { handler, address: ADDRESS, logIndex: 0n, transactionLogIndex: 0n, logType: null, block: block(5n, 3_600n), transaction: transaction(`0x${"11".repeat(32)}`), params: [] },
-      {
-        store: new MemoryStore(schema),
-        dataSource: { name: "Yaml", address: ADDRESS, network: "testnet", context: null },
-        log: (level, message) => logs.push(level === 3 ? message : `${level}:${message}`),
-        ids: new BlockIdSequence(5),
-      },
-    );
-  } catch (error) {
-    expect(error).toBeInstanceOf(MappingError);
-    return { logs, error: error as MappingError };
-  }
-  return { logs };
-}
 
 describe("yaml host functions", () => {
   it("parse YAML into graph-ts values of every kind", () => {
