@@ -17,7 +17,8 @@ interface IRewardToken is IERC20Metadata, IERC20Permit, IAccessControl, ICommonE
     /// @notice A reward a storefront signs off-chain and the shopper (or any relayer) submits.
     /// @param shopper Who receives the points.
     /// @param amount How many points (token units).
-    /// @param storefront The storefront that signed the voucher; it must hold the issuer role when it is used.
+    /// @param storefront The storefront that signed the voucher, itself or through one of its signer keys
+    /// (`IIssuerKeys`); it must hold the issuer role when the voucher is used.
     /// @param orderId The storefront's order number; the voucher is spent with the order.
     /// @param deadline The last timestamp at which the voucher can be used.
     struct RewardVoucher {
@@ -124,7 +125,7 @@ interface IRewardToken is IERC20Metadata, IERC20Permit, IAccessControl, ICommonE
     /// @notice A supply cap below the current total supply plus the points pending (`totalSupply`).
     error SupplyCapBelowSupply(uint256 supplyCap, uint256 totalSupply);
 
-    /// @notice The voucher was not signed by the storefront it names.
+    /// @notice The voucher was signed neither by the storefront it names nor by one of its signer keys.
     error VoucherSignerMismatch(address signer, address storefront);
 
     /// @notice The order range starting at `firstOrderId` with `count` orders runs past the largest order number.

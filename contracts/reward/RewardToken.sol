@@ -12,6 +12,7 @@ import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/crypt
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 
 import {ConstantEIP712} from "../common/ConstantEIP712.sol";
+import {IIssuerKeys} from "./IIssuerKeys.sol";
 import {IRewardPolicies} from "./IRewardPolicies.sol";
 import {IRewardToken} from "./IRewardToken.sol";
 import {RecordedOrderWords, StorefrontPolicyWords, TokenPolicyWords} from "./RewardWords.sol";
@@ -43,9 +44,12 @@ import {StorefrontIssuanceSlot, StorefrontIssuanceSlots} from "./StorefrontIssua
 /// - Vouchers carry EIP-2098 compact signatures `(r, vs)`: 64 bytes of calldata instead of a 65-byte `bytes`,
 ///   and no malleable twin.
 /// - Issuance and redemption events carry only what the `Transfer` just before them lacks (see IRewardToken).
+/// - Signer keys (IIssuerKeys) act for their storefront: a flag in the key's own issuance slot says so, and only
+///   then is the storefront looked up, so a storefront's own calls read nothing more than before keys existed.
 contract RewardToken is
     IRewardToken,
     IRewardPolicies,
+    IIssuerKeys,
     ERC20PermitUpgradeable,
     ConstantEIP712,
     AccessControlUpgradeable,
@@ -86,6 +90,8 @@ contract RewardToken is
         /// Points recorded pending and not yet released or voided. They count toward the supply cap from
         /// issuance, so that their release always fits under it.
         uint256 pendingSupply;
+        /// The storefront each signer key acts for; a key's issuance slot carries the issuer-key flag.
+        mapping(address key => address storefront) keyStorefronts;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.RewardToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -127,19 +133,19 @@ contract RewardToken is
         uint256 count = shoppers.length;
         _requireBatch(count, orderIds.length);
         _requireBatch(count, amounts.length);
-        StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
-        _markRewardedBatch(msg.sender, orderIds);
+        (address storefront, StorefrontIssuanceSlot issuance) = _actingIssuer(msg.sender);
+        _markRewardedBatch(storefront, orderIds);
         if (issuance.recordsOrders()) {
-            uint256 policy = _storefrontPolicyWord(msg.sender);
+            uint256 policy = _storefrontPolicyWord(storefront);
             uint256 total;
             for (uint256 i; i < count; ++i) {
-                total += _issueUnderPolicy(msg.sender, policy, shoppers[i], orderIds[i], amounts[i]);
+                total += _issueUnderPolicy(storefront, policy, shoppers[i], orderIds[i], amounts[i]);
             }
-            _charge(msg.sender, issuance, total);
+            _charge(storefront, issuance, total);
             return;
         }
-        _charge(msg.sender, issuance, _mintBatch(shoppers, amounts));
-        emit PointsIssuedInBatch(msg.sender, orderIds);
+        _charge(storefront, issuance, _mintBatch(shoppers, amounts));
+        emit PointsIssuedInBatch(storefront, orderIds);
     }
 
     /// @inheritdoc IRewardToken
@@ -150,10 +156,10 @@ contract RewardToken is
         uint256 count = shoppers.length;
         _requireBatch(count, amounts.length);
         if (firstOrderId > type(uint256).max - (count - 1)) revert OrderRangeOverflow(firstOrderId, count);
-        StorefrontIssuanceSlot issuance = _issuerSlot(msg.sender);
-        _markRewardedRange(msg.sender, firstOrderId, count);
+        (address storefront, StorefrontIssuanceSlot issuance) = _actingIssuer(msg.sender);
+        _markRewardedRange(storefront, firstOrderId, count);
         if (issuance.recordsOrders()) {
-            uint256 policy = _storefrontPolicyWord(msg.sender);
+            uint256 policy = _storefrontPolicyWord(storefront);
             uint256 total;
             for (uint256 i; i < count; ++i) {
                 uint256 orderId;
@@ -162,20 +168,24 @@ contract RewardToken is
                 unchecked {
                     orderId = firstOrderId + i;
                 }
-                total += _issueUnderPolicy(msg.sender, policy, shoppers[i], orderId, amounts[i]);
+                total += _issueUnderPolicy(storefront, policy, shoppers[i], orderId, amounts[i]);
             }
-            _charge(msg.sender, issuance, total);
+            _charge(storefront, issuance, total);
             return;
         }
-        _charge(msg.sender, issuance, _mintBatch(shoppers, amounts));
-        emit PointsIssuedForOrderRange(msg.sender, firstOrderId, count);
+        _charge(storefront, issuance, _mintBatch(shoppers, amounts));
+        emit PointsIssuedForOrderRange(storefront, firstOrderId, count);
     }
 
     /// @inheritdoc IRewardToken
+    /// @dev A voucher may also be signed by a key of `voucher.storefront` (IIssuerKeys); the key is looked up
+    /// only when the signer is not the storefront. Its power is checked now, at use.
     function claimVoucher(RewardVoucher memory voucher, bytes32 r, bytes32 vs) external {
         if (block.timestamp > voucher.deadline) revert SignatureExpired(voucher.deadline, block.timestamp);
         address signer = ECDSA.recover(_voucherDigest(voucher), r, vs);
-        if (signer != voucher.storefront) revert VoucherSignerMismatch(signer, voucher.storefront);
+        if (signer != voucher.storefront && !_isKeyOf(signer, voucher.storefront)) {
+            revert VoucherSignerMismatch(signer, voucher.storefront);
+        }
         _issue(voucher.storefront, voucher.shopper, voucher.orderId, voucher.amount);
     }
 
@@ -230,8 +240,10 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
-    /// @dev Pause is checked once for the batch, the caller's right to release early once. The supply cap was
-    /// applied at issuance, when the points became pending, so a release never meets it.
+    /// @dev Pause is checked once for the batch, the storefront's right to release early once. A key's right is
+    /// looked up only for an order whose window is still open, so a keeper releasing closed windows pays nothing
+    /// for keys. The supply cap was applied at issuance, when the points became pending, so a release never
+    /// meets it.
     function release(address storefront, address[] calldata shoppers, uint256[] calldata orderIds) external {
         uint256 count = shoppers.length;
         _requireBatch(count, orderIds.length);
@@ -251,15 +263,16 @@ contract RewardToken is
     }
 
     /// @inheritdoc IRewardPolicies
-    /// @dev Needs the live issuer role: revoking a storefront's key ends its power over its orders.
+    /// @dev Needs the live issuer role: revoking a storefront's key ends its power over its orders. A signer key
+    /// voids its storefront's orders.
     function voidPending(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
-        _issuerSlot(msg.sender);
-        RecordedOrder storage record = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        address storefront = _actingStorefront(msg.sender);
+        RecordedOrder storage record = _getRewardTokenStorage().orders[storefront][shopper][orderId];
         uint256 order = _loadOrder(record);
         uint256 points = RecordedOrderWords.points(order);
-        if (points == 0 || RecordedOrderWords.released(order)) revert OrderNotPending(msg.sender, shopper, orderId);
-        if (amount > points) revert VoidExceedsPending(msg.sender, shopper, orderId, amount, points);
+        if (points == 0 || RecordedOrderWords.released(order)) revert OrderNotPending(storefront, shopper, orderId);
+        if (amount > points) revert VoidExceedsPending(storefront, shopper, orderId, amount, points);
         uint256 remaining;
         unchecked {
             remaining = points - amount; // amount <= points, checked above
@@ -268,20 +281,20 @@ contract RewardToken is
         _storeOrder(record, remaining == 0 ? 0 : RecordedOrderWords.withPoints(order, remaining));
         // Voided points free their room under the supply cap.
         _releasePending(amount);
-        emit PendingPointsVoided(msg.sender, shopper, orderId, amount, remaining);
+        emit PendingPointsVoided(storefront, shopper, orderId, amount, remaining);
     }
 
     /// @inheritdoc IRewardPolicies
-    /// @dev Needs the live issuer role, as `voidPending`.
+    /// @dev Needs the live issuer role, as `voidPending`; a signer key claws back its storefront's orders.
     function clawback(address shopper, uint256 orderId, uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
-        _issuerSlot(msg.sender);
-        RecordedOrder storage record = _getRewardTokenStorage().orders[msg.sender][shopper][orderId];
+        address storefront = _actingStorefront(msg.sender);
+        RecordedOrder storage record = _getRewardTokenStorage().orders[storefront][shopper][orderId];
         uint256 order = _loadOrder(record);
         uint256 points = RecordedOrderWords.points(order);
-        if (points == 0) revert OrderNotClawbackable(msg.sender, shopper, orderId);
-        if (!RecordedOrderWords.released(order)) revert OrderStillPending(msg.sender, shopper, orderId);
-        if (amount > points) revert ClawbackExceedsOrder(msg.sender, shopper, orderId, amount, points);
+        if (points == 0) revert OrderNotClawbackable(storefront, shopper, orderId);
+        if (!RecordedOrderWords.released(order)) revert OrderStillPending(storefront, shopper, orderId);
+        if (amount > points) revert ClawbackExceedsOrder(storefront, shopper, orderId, amount, points);
         // The order is closed once nothing of it is left (its order number stays rewarded).
         unchecked {
             _storeOrder(record, amount == points ? 0 : RecordedOrderWords.withPoints(order, points - amount));
@@ -291,7 +304,7 @@ contract RewardToken is
         // shopper is not zero: points were issued to it. `_update` checks the pause.
         if (burned != 0) _update(shopper, address(0), burned);
         else _requireNotPaused();
-        emit PointsClawedBack(msg.sender, shopper, orderId, amount, amount - burned);
+        emit PointsClawedBack(storefront, shopper, orderId, amount, amount - burned);
     }
 
     /// @inheritdoc IRewardPolicies
@@ -319,6 +332,27 @@ contract RewardToken is
         }
     }
 
+    // ─── Signer keys ────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IIssuerKeys
+    function setIssuerKey(address key, bool authorised) external {
+        if (key == address(0)) revert ZeroAddress();
+        _issuerSlot(msg.sender);
+        RewardTokenStorage storage $ = _getRewardTokenStorage();
+        address current = $.keyStorefronts[key];
+        StorefrontIssuanceSlot slot = $.storefronts[key];
+        if (!authorised) {
+            if (current != msg.sender) revert NotIssuerKeyOf(key, msg.sender);
+        } else {
+            if (current == msg.sender) return;
+            if (current != address(0)) revert IssuerKeyOfAnotherStorefront(key, current);
+            if (slot.isIssuer()) revert IssuerKeyIsStorefront(key);
+        }
+        $.keyStorefronts[key] = authorised ? msg.sender : address(0);
+        $.storefronts[key] = slot.withIssuerKey(authorised);
+        emit IssuerKeySet(msg.sender, key, authorised);
+    }
+
     // ─── Admin ──────────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IRewardToken
@@ -336,7 +370,8 @@ contract RewardToken is
         issuance.capPeriod = uint32(capPeriod);
         // A uint40 holds timestamps for the next 34,000 years.
         issuance.periodStart = uint40(block.timestamp - (block.timestamp % capPeriod));
-        storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance).withRecordsOrders(slot.recordsOrders());
+        storefronts[storefront] = StorefrontIssuanceSlots.fromStruct(issuance).withRecordsOrders(slot.recordsOrders())
+            .withIssuerKey(slot.isIssuerKey());
         emit IssuanceCapSet(storefront, capPerPeriod, capPeriod);
     }
 
@@ -405,6 +440,11 @@ contract RewardToken is
     /// @inheritdoc IRewardToken
     function voucherDigest(RewardVoucher memory voucher) external view returns (bytes32) {
         return _voucherDigest(voucher);
+    }
+
+    /// @inheritdoc IIssuerKeys
+    function storefrontOfKey(address key) external view returns (address) {
+        return _getRewardTokenStorage().keyStorefronts[key];
     }
 
     /// @inheritdoc IRewardPolicies
@@ -477,26 +517,30 @@ contract RewardToken is
 
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
-    function _issue(address storefront, address shopper, uint256 orderId, uint256 amount) private {
+    /// @dev `account` is the caller or a voucher's storefront; a signer key issues as its storefront.
+    function _issue(address account, address shopper, uint256 orderId, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
-        StorefrontIssuanceSlot issuance = _getRewardTokenStorage().storefronts[storefront];
-        // One test for the common case: an issuer without a policy.
-        if (!issuance.isIssuerWithoutPolicy()) return _issueChecked(storefront, issuance, shopper, orderId, amount);
+        StorefrontIssuanceSlot issuance = _getRewardTokenStorage().storefronts[account];
+        address storefront = account;
+        // One test for the common case: an issuer without a policy. Keys and policies are looked at only after.
+        if (!issuance.isIssuerWithoutPolicy()) {
+            if (!issuance.isIssuer()) (storefront, issuance) = _keyIssuer(account, issuance);
+            if (issuance.recordsOrders()) return _issueRecorded(storefront, issuance, shopper, orderId, amount);
+        }
         _charge(storefront, issuance, amount);
         _markRewarded(storefront, orderId);
         _mint(shopper, amount);
         emit PointsIssued(storefront, orderId);
     }
 
-    /// @dev `_issue` for a storefront that is not an issuer (reverts) or has a policy.
-    function _issueChecked(
+    /// @dev `_issue` for a storefront whose policy records its orders.
+    function _issueRecorded(
         address storefront,
         StorefrontIssuanceSlot issuance,
         address shopper,
         uint256 orderId,
         uint256 amount
     ) private {
-        if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
         _charge(storefront, issuance, amount);
         _markRewarded(storefront, orderId);
         _issueUnderPolicy(storefront, _storefrontPolicyWord(storefront), shopper, orderId, amount);
@@ -549,7 +593,10 @@ contract RewardToken is
             emit ReleaseSkipped(storefront, shopper, orderId, ReleaseSkip.NotPending);
             return 0;
         }
-        if (block.timestamp < RecordedOrderWords.releaseTime(order) && !mayReleaseEarly) {
+        if (
+            block.timestamp < RecordedOrderWords.releaseTime(order) && !mayReleaseEarly
+                && !_isLiveKeyOf(msg.sender, storefront)
+        ) {
             emit ReleaseSkipped(storefront, shopper, orderId, ReleaseSkip.ReturnWindowOpen);
             return 0;
         }
@@ -654,6 +701,55 @@ contract RewardToken is
     function _issuerSlot(address storefront) private view returns (StorefrontIssuanceSlot issuance) {
         issuance = _getRewardTokenStorage().storefronts[storefront];
         if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
+    }
+
+    /// @dev The storefront `account` issues for (itself, or the storefront of a signer key) and that
+    /// storefront's word, reverting unless the storefront holds the issuer role.
+    function _actingIssuer(address account) private view returns (address, StorefrontIssuanceSlot) {
+        return _actingIssuerOf(account, _getRewardTokenStorage().storefronts[account]);
+    }
+
+    /// @dev The storefront `account` acts for: itself when it holds the issuer role, else the storefront of a
+    /// signer key, which must hold it.
+    function _actingStorefront(address account) private view returns (address storefront) {
+        if (_getRewardTokenStorage().storefronts[account].isIssuer()) return account;
+        (storefront,) = _keyIssuer(account, _getRewardTokenStorage().storefronts[account]);
+    }
+
+    /// @dev `_actingIssuer` given the account's own word: a storefront reads nothing more.
+    function _actingIssuerOf(address account, StorefrontIssuanceSlot slot)
+        private
+        view
+        returns (address, StorefrontIssuanceSlot)
+    {
+        if (slot.isIssuer()) return (account, slot);
+        return _keyIssuer(account, slot);
+    }
+
+    /// @dev The storefront of signer key `account` (whose own word is `slot`, without the issuer role) and that
+    /// storefront's word, reverting unless `account` is a key and its storefront holds the issuer role.
+    function _keyIssuer(address account, StorefrontIssuanceSlot slot)
+        private
+        view
+        returns (address, StorefrontIssuanceSlot)
+    {
+        if (!slot.isIssuerKey()) revert AccessControlUnauthorizedAccount(account, ISSUER_ROLE);
+        RewardTokenStorage storage $ = _getRewardTokenStorage();
+        address storefront = $.keyStorefronts[account];
+        StorefrontIssuanceSlot issuance = $.storefronts[storefront];
+        // The storefront's role was revoked: its keys lost their power with it.
+        if (!issuance.isIssuer()) revert AccessControlUnauthorizedAccount(storefront, ISSUER_ROLE);
+        return (storefront, issuance);
+    }
+
+    /// @dev Whether `signer` is a signer key of `storefront` (the storefront's role is checked where it issues).
+    function _isKeyOf(address signer, address storefront) private view returns (bool) {
+        return storefront != address(0) && _getRewardTokenStorage().keyStorefronts[signer] == storefront;
+    }
+
+    /// @dev Whether `account` is a signer key of `storefront` and the storefront holds the issuer role.
+    function _isLiveKeyOf(address account, address storefront) private view returns (bool) {
+        return _isKeyOf(account, storefront) && _getRewardTokenStorage().storefronts[storefront].isIssuer();
     }
 
     /// @dev Counts `amount` against the storefront's cap: one write of the word read by `_issuerSlot`.
@@ -804,10 +900,12 @@ contract RewardToken is
         return _setIssuer(account, false);
     }
 
+    /// @dev A signer key cannot become a storefront while it acts for one (`IIssuerKeys`).
     function _setIssuer(address account, bool issuer) private returns (bool changed) {
         mapping(address => StorefrontIssuanceSlot) storage storefronts = _getRewardTokenStorage().storefronts;
         StorefrontIssuanceSlot slot = storefronts[account];
         if (slot.isIssuer() == issuer) return false;
+        if (slot.isIssuerKey()) revert AccountIsIssuerKey(account, _getRewardTokenStorage().keyStorefronts[account]);
         storefronts[account] = slot.withIssuer(issuer);
         if (issuer) emit RoleGranted(ISSUER_ROLE, account, _msgSender());
         else emit RoleRevoked(ISSUER_ROLE, account, _msgSender());

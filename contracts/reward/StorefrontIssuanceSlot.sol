@@ -6,9 +6,10 @@ import {IRewardToken} from "./IRewardToken.sol";
 /// @notice A storefront's issuance state packed in one storage word, laid out as Solidity packs
 /// `IRewardToken.StorefrontIssuance` (low bits first): flags 8 bits | capPeriod 32 | periodStart 40 |
 /// capPerPeriod 88 | issuedInPeriod 88. Checkout reads the word once and writes it once.
-/// The low byte, `isIssuer` in the struct, holds two flags: bit 0 is the issuer role, bit 1 says that the
+/// The low byte, `isIssuer` in the struct, holds three flags: bit 0 is the issuer role, bit 1 says that the
 /// storefront's policy records its orders (a return window or clawback), so that a storefront without a policy
-/// never reads it.
+/// never reads it, and bit 2 says that the account is a signer key acting for another storefront (`IIssuerKeys`),
+/// so that only a key's calls read which storefront that is.
 type StorefrontIssuanceSlot is uint256;
 
 using StorefrontIssuanceSlots for StorefrontIssuanceSlot global;
@@ -25,6 +26,7 @@ library StorefrontIssuanceSlots {
     uint256 internal constant MASK_8 = type(uint8).max;
     uint256 internal constant ISSUER_FLAG = 1;
     uint256 internal constant RECORDS_ORDERS_FLAG = 2;
+    uint256 internal constant ISSUER_KEY_FLAG = 4;
     uint256 internal constant MASK_32 = type(uint32).max;
     uint256 internal constant MASK_40 = type(uint40).max;
     uint256 internal constant MASK_88 = type(uint88).max;
@@ -41,6 +43,17 @@ library StorefrontIssuanceSlots {
     /// @notice Whether the storefront's policy keeps a record of each order (pending points or clawback).
     function recordsOrders(StorefrontIssuanceSlot slot) internal pure returns (bool) {
         return StorefrontIssuanceSlot.unwrap(slot) & RECORDS_ORDERS_FLAG != 0;
+    }
+
+    /// @notice Whether the account is a signer key that acts for another storefront.
+    function isIssuerKey(StorefrontIssuanceSlot slot) internal pure returns (bool) {
+        return StorefrontIssuanceSlot.unwrap(slot) & ISSUER_KEY_FLAG != 0;
+    }
+
+    /// @notice The word with the issuer-key flag set to `key`, everything else kept.
+    function withIssuerKey(StorefrontIssuanceSlot slot, bool key) internal pure returns (StorefrontIssuanceSlot) {
+        uint256 word = StorefrontIssuanceSlot.unwrap(slot) & ~ISSUER_KEY_FLAG;
+        return StorefrontIssuanceSlot.wrap(key ? word | ISSUER_KEY_FLAG : word);
     }
 
     /// @notice The word with the issuer flag set to `issuer`, everything else kept.
@@ -78,7 +91,8 @@ library StorefrontIssuanceSlots {
         });
     }
 
-    /// @notice Packs `issuance` (fields already range-checked by their types); the records-orders flag is clear.
+    /// @notice Packs `issuance` (fields already range-checked by their types); the records-orders and
+    /// issuer-key flags are clear.
     function fromStruct(IRewardToken.StorefrontIssuance memory issuance) internal pure returns (StorefrontIssuanceSlot) {
         uint256 word = (issuance.isIssuer ? 1 : 0) | (uint256(issuance.capPeriod) << CAP_PERIOD_OFFSET)
             | (uint256(issuance.periodStart) << PERIOD_START_OFFSET) | (uint256(issuance.capPerPeriod) << CAP_OFFSET)

@@ -21,7 +21,7 @@ const SURFACES: { contract: string; interfaces: string[] }[] = [
   { contract: "ReferralEscrow", interfaces: ["IReferralEscrow"] },
   { contract: "ConsentRegistry", interfaces: ["IConsentRegistry"] },
   { contract: "DataAccessPayments", interfaces: ["IDataAccessPayments"] },
-  { contract: "RewardToken", interfaces: ["IRewardToken", "IRewardPolicies", "IConstantEIP712"] },
+  { contract: "RewardToken", interfaces: ["IRewardToken", "IRewardPolicies", "IIssuerKeys", "IConstantEIP712"] },
 ];
 
 async function functionsOf(name: string): Promise<Map<string, string>> {
