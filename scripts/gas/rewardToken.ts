@@ -38,6 +38,7 @@ export async function measureRewardToken(ethers: HardhatEthers, upgradesApi: Har
   // Issue 2's checkout rows with every policy off (their targets), then again with each policy on.
   for (const policy of CHECKOUT_POLICIES) rows.push(...(await measureCheckout(ethers, upgradesApi, policy)));
   rows.push(...(await measurePolicies(ethers, upgradesApi)));
+  rows.push(...(await measureIssuerKeys(ethers, upgradesApi)));
   return rows;
 }
 
@@ -232,5 +233,38 @@ async function measurePolicies(ethers: HardhatEthers, upgradesApi: HardhatUpgrad
   const expireHundred = await gasOf(asKeeper.expire(clawbackHolders.slice(1)));
   rows.push({ id: "reward.expire1", gas: expireOne });
   rows.push({ id: "reward.expireBatch100.perHolder", gas: marginal(expireOne, expireHundred, 100) });
+  return rows;
+}
+
+/**
+ * Checkout through a signer key of the storefront (IIssuerKeys): the storefront's own rows above pay nothing
+ * for keys; a key pays for reading which storefront it acts for (its own word, the key mapping) on top.
+ */
+async function measureIssuerKeys(ethers: HardhatEthers, upgradesApi: HardhatUpgrades): Promise<GasRow[]> {
+  const [, storefront, shopper, spare, key] = await ethers.getSigners();
+  if (!storefront || !shopper || !spare || !key) throw new Error("bench: needs five funded accounts");
+  const rows: GasRow[] = [];
+  const fresh = freshHolders(ethers, "issuerKeys");
+  const token = await deployWarmToken(ethers, upgradesApi);
+  await (await token.connect(storefront).setIssuerKey(key.address, true)).wait();
+  const asKey = token.connect(key);
+
+  rows.push({ id: "reward.issue.newHolder.key", gas: await gasOf(asKey.issue(fresh(), 2n, POINTS)), baseline: "reward.issue.newHolder" });
+  rows.push({ id: "reward.issue.existingHolder.key", gas: await gasOf(asKey.issue(shopper.address, 3n, POINTS)), baseline: "reward.issue.existingHolder" });
+  const range = async (first: bigint, shoppers: string[]) => gasOf(asKey.issueForOrderRange(first, shoppers, shoppers.map(() => POINTS)));
+  const holders = Array.from({ length: 100 }, fresh);
+  const newOne = await range(257n, [fresh()]);
+  const newHundred = await range(258n, holders);
+  rows.push({ id: "reward.issueBatch100.perNewHolder.key", gas: marginal(newOne, newHundred, 100), baseline: "reward.issueBatch100.perNewHolder" });
+
+  const network = await ethers.provider.getNetwork();
+  const domain = rewardTokenDomain(network.chainId, await token.getAddress());
+  const voucher = { shopper: fresh(), amount: POINTS, storefront: storefront.address, orderId: 4n, deadline: 2n ** 40n };
+  const signature = ethers.Signature.from(await key.signTypedData(domain, rewardVoucherTypes as unknown as EthersTypes, voucher));
+  rows.push({
+    id: "reward.claimVoucher.newHolder.keySigned",
+    gas: await gasOf(token.connect(spare).claimVoucher(voucher, signature.r, signature.yParityAndS)),
+    baseline: "reward.claimVoucher.newHolder",
+  });
   return rows;
 }
