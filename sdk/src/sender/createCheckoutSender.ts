@@ -1,4 +1,4 @@
-import { type Address, encodeFunctionData, type Hash, type Hex, parseEventLogs } from "viem";
+import { type Address, encodeFunctionData, type Hash, type Hex, parseEventLogs, zeroAddress } from "viem";
 
 import type { CheckoutReturnType } from "../actions/storefront/checkout.js";
 import type { DcrmClient, DcrmWalletClient } from "../client/createDcrmClient.js";
@@ -36,9 +36,11 @@ export interface AcceptedCheckout {
 
 export interface CheckoutSenderOptions {
   /**
-   * More keys that share the load; orders of one 256-order block always go to the same key. RewardToken counts
-   * the issuing account as the storefront, so each key is a storefront of its own on chain (its own order
-   * numbers, cap and policy): one storefront served by several issuer keys needs RewardToken to map keys to it.
+   * More keys that share the load, each with its own nonces. A signer key that its storefront authorised on
+   * RewardToken (`setIssuerKey`) issues as that storefront: its orders, effects and idempotency lookups use the
+   * storefront's address, and batches are spread across the storefront's keys. A key that holds the issuer role
+   * itself is a storefront of its own (its own order numbers, cap and policy): orders of one 256-order block
+   * always go to the same such storefront.
    */
   signers?: readonly DcrmWalletClient[];
   /** The most orders in one transaction (default 100). */
@@ -85,6 +87,9 @@ export class CheckoutSenderClosedError extends DcrmError {
 
 interface Lane {
   wallet: DcrmWalletClient;
+  /** The key that signs: its nonces, its gas estimates. */
+  account: Address;
+  /** The storefront the key issues as: the key itself, or the storefront that authorised it. */
   storefront: Address;
   nonces: NonceManager;
   queue: Entry[];
@@ -158,11 +163,26 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
   const wallets = [walletOf(client, "createCheckoutSender"), ...(options.signers ?? [])];
   const lanes: Lane[] = [];
   for (const wallet of wallets) {
-    if (lanes.some((lane) => lane.storefront === wallet.account.address)) continue;
-    lanes.push({ wallet, storefront: wallet.account.address, nonces: await nonceManagerOf(publicClient, wallet.account.address), queue: [], inFlight: 0, timer: undefined });
+    const account = wallet.account.address;
+    if (lanes.some((lane) => lane.account === account)) continue;
+    const storefront = await storefrontOfSigner(client, account);
+    lanes.push({ wallet, account, storefront, nonces: await nonceManagerOf(publicClient, account), queue: [], inFlight: 0, timer: undefined });
   }
-  const laneOf = (orderId: bigint): Lane => lanes[Number((orderId >> 8n) % BigInt(lanes.length))]!;
-  const laneOfStorefront = (storefront: Address) => lanes.find((lane) => lane.storefront.toLowerCase() === storefront.toLowerCase());
+  const storefronts = [...new Set(lanes.map((lane) => lane.storefront))];
+  const storefrontOf = (orderId: bigint): Address => storefronts[Number((orderId >> 8n) % BigInt(storefronts.length))]!;
+  /**
+   * The key of `storefront` that takes its next order: the first one that is free and still filling a batch,
+   * else the least loaded; so one key's batch fills while another's is in flight.
+   */
+  const laneOfStorefront = (storefront: Address): Lane | undefined => {
+    const keys = lanes.filter((lane) => lane.storefront.toLowerCase() === storefront.toLowerCase());
+    const filling = keys.find((lane) => lane.inFlight < maxInFlight && lane.queue.length < maxBatch);
+    if (filling) return filling;
+    const load = (lane: Lane) => lane.queue.length + lane.inFlight * maxBatch;
+    return keys.reduce<Lane | undefined>((best, lane) => (best && load(best) <= load(lane) ? best : lane), undefined);
+  };
+  /** The key that records a storefront's referrals: ReferralEscrow knows the storefront by the account that calls. */
+  const referralLaneOf = (lane: Lane): Lane => lanes.find((other) => other.account === lane.storefront) ?? lane;
 
   const journal = typeof options.journal === "object" ? options.journal : fileJournal(options.journal ?? `${process.cwd()}/.dcrm/checkout-${chainId}-${lanes[0]!.storefront}.jsonl`);
   const open = new Map<string, Entry>();
@@ -238,7 +258,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       await sendBatch(lane, batch, retry, gas);
     } catch (error) {
       // Not a contract revert (the node is unreachable, the nonce was taken): try the batch's open orders again.
-      log("error", "batch.failed", { storefront: lane.storefront, orders: batch.length, error });
+      log("error", "batch.failed", { storefront: lane.storefront, key: lane.account, orders: batch.length, error });
       for (const entry of batch) {
         if (open.get(entry.key) !== entry || retry.includes(entry)) continue;
         entry.lastError = error;
@@ -273,7 +293,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
         toIssue,
         (orders) => {
           const call = issuanceCall(orders);
-          return publicClient.estimateContractGas({ abi: abis.RewardToken, address: rewardToken, functionName: call.functionName, args: call.args as never, account: lane.storefront });
+          return publicClient.estimateContractGas({ abi: abis.RewardToken, address: rewardToken, functionName: call.functionName, args: call.args as never, account: lane.account });
         },
         judgeIssuanceRevert({ contract: "RewardToken" }),
       );
@@ -290,7 +310,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
           gas.used += receipt.gasUsed;
           gas.orders += sent.length;
           gas.transactions += 1;
-          log("info", "batch.mined", { storefront: lane.storefront, form: call.functionName, orders: sent.length, gasUsed: receipt.gasUsed, hash: receipt.transactionHash });
+          log("info", "batch.mined", { storefront: lane.storefront, key: lane.account, form: call.functionName, orders: sent.length, gasUsed: receipt.gasUsed, hash: receipt.transactionHash });
           const pending = new Map(parseEventLogs({ abi: abis.RewardToken, logs: receipt.logs, eventName: "PointsPending" }).map((event) => [event.args.orderId, event.args.releaseTime]));
           for (const entry of sent) {
             const releaseTime = pending.get(entry.order.orderId);
@@ -301,7 +321,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       }
     }
 
-    await recordReferrals(lane, batch.filter((entry) => entry.order.referral && (entry.issued || entry.rewardedBefore) && open.get(entry.key) === entry && !retry.includes(entry)), retry, gas);
+    await recordReferrals(referralLaneOf(lane), batch.filter((entry) => entry.order.referral && (entry.issued || entry.rewardedBefore) && open.get(entry.key) === entry && !retry.includes(entry)), retry, gas);
 
     for (const entry of batch) {
       if (open.get(entry.key) !== entry || retry.includes(entry)) continue;
@@ -319,7 +339,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       const sales = group.map((entry) => ({ orderId: entry.order.orderId, code: entry.order.referral!.code, saleAmount: entry.order.referral!.saleAmount, buyer: entry.order.shopper, entry }));
       const screened = await screenBatch(
         sales,
-        (batch) => publicClient.estimateContractGas({ abi: abis.ReferralEscrow, address: escrow, functionName: "recordReferrals", args: [token, batch.map(({ entry: _, ...sale }) => sale)], account: lane.storefront }),
+        (batch) => publicClient.estimateContractGas({ abi: abis.ReferralEscrow, address: escrow, functionName: "recordReferrals", args: [token, batch.map(({ entry: _, ...sale }) => sale)], account: lane.account }),
         judgeReferralRevert({ contract: "ReferralEscrow", functionName: "recordReferrals" }),
       );
       for (const { item, error } of screened.rejected) item.entry.referralError = error;
@@ -334,7 +354,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       }
       gas.used += receipt.gasUsed;
       gas.transactions += 1;
-      log("info", "batch.mined", { storefront: lane.storefront, form: "recordReferrals", orders: screened.send.length, gasUsed: receipt.gasUsed, hash: receipt.transactionHash });
+      log("info", "batch.mined", { storefront: lane.storefront, key: lane.account, form: "recordReferrals", orders: screened.send.length, gasUsed: receipt.gasUsed, hash: receipt.transactionHash });
       const recorded = new Map(parseEventLogs({ abi: abis.ReferralEscrow, logs: receipt.logs, eventName: "ReferralRecorded" }).map((event) => [event.args.orderId, event.args]));
       for (const sale of screened.send) {
         const args = recorded.get(sale.orderId);
@@ -355,7 +375,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
         return await sendWithNextNonce(lane, to, data, simulatedGas, fields);
       } catch (error) {
         if (!(error instanceof NonceTakenError && error.hashes.length === 0) || resyncs >= MAX_RESYNCS) throw error;
-        log("info", "nonce.resynced", { storefront: lane.storefront, nonce: error.nonce });
+        log("info", "nonce.resynced", { storefront: lane.storefront, key: lane.account, nonce: error.nonce });
       }
     }
   }
@@ -378,10 +398,10 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
         onSent: ({ hash, fees, replacement }) => {
           sentAny = true;
           if (replacement) counters.replacements += 1;
-          log("info", replacement ? "transaction.replaced" : "batch.sent", { storefront: lane.storefront, nonce, hash, ...fees, ...fields });
+          log("info", replacement ? "transaction.replaced" : "batch.sent", { storefront: lane.storefront, key: lane.account, nonce, hash, ...fees, ...fields });
         },
       });
-      if (hashes.length > 1) log("info", "transaction.landed", { storefront: lane.storefront, nonce, hash: receipt.transactionHash, hashes });
+      if (hashes.length > 1) log("info", "transaction.landed", { storefront: lane.storefront, key: lane.account, nonce, hash: receipt.transactionHash, hashes });
       return receipt;
     } catch (error) {
       // Nothing went out with this nonce: count from the node again so that no gap stalls the key.
@@ -423,7 +443,10 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
 
   async function accept(request: CheckoutRequest): Promise<AcceptedCheckout> {
     if (closed) throw new CheckoutSenderClosedError();
-    const order = await toCheckoutOrder(client, request, (orderId) => laneOf(orderId).storefront, orderIdRange, knownCodes);
+    const order = await toCheckoutOrder(client, request, storefrontOf, orderIdRange, knownCodes);
+    if (order.referral && !lanes.some((lane) => lane.account === order.storefront)) {
+      throw new InvalidParameterError("referral.code", order.referral.code, "a sender holding the storefront's own key: ReferralEscrow records a storefront's referrals from its own address, not from its signer keys");
+    }
     const key = orderKey(order.storefront, order.orderId);
     const asReplay = (effects: CheckoutSenderEffects): CheckoutSenderEffects => ({ ...effects, replayed: true, transactions: [] });
     const known = open.get(key);
@@ -439,7 +462,7 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       open.delete(key);
       throw error;
     }
-    enqueue(laneOf(order.orderId), [entry]);
+    enqueue(laneOfStorefront(order.storefront)!, [entry]);
     return { storefront: order.storefront, orderId: order.orderId, effects: entry.effects };
   }
 
@@ -485,6 +508,12 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
       await journal.close();
     },
   };
+}
+
+/** The storefront `account` issues as on RewardToken: the storefront that authorised it as a key, else itself. */
+async function storefrontOfSigner(client: DcrmClient, account: Address): Promise<Address> {
+  const storefront = await client.publicClient.readContract({ abi: abis.RewardToken, address: addressOf(client, "RewardToken"), functionName: "storefrontOfKey", args: [account] });
+  return storefront === zeroAddress ? account : storefront;
 }
 
 function positive(parameter: string, value: number): number {
