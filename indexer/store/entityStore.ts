@@ -233,13 +233,15 @@ export class EntityStore {
   private async writeStaged(): Promise<void> {
     if (this.staged.length === 0) return;
     const blocks = this.staged;
-    this.staged = [];
     const layout = { schema: this.schema, namespace: this.namespace, rollups: this.rollups };
     try {
       await this.db.transaction(async (tx) => {
         for (const block of blocks) await writeBlock(tx, layout, block);
       });
+      // Only now are they the head: until the commit returns, readers on other connections cannot see them.
+      this.staged = [];
     } catch (error) {
+      this.staged = [];
       this.currentHead = blocks[0]!.previousHead;
       this.reloadNeeded = true;
       await this.reload().catch(() => {}); // a database that does not answer: the next commit reloads

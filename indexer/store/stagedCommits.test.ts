@@ -60,6 +60,27 @@ describe.each(databases)("staged commits on $name", (database) => {
     ]);
   });
 
+  it("moves the head only once the transaction writing the block has committed", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    // Readers on other connections (PostgreSQL's pool) see a block only after COMMIT: hold the commit back.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db!.transaction.bind(db!);
+    db!.transaction = (work) => transaction(async (tx) => {
+      const result = await work(tx);
+      await held;
+      return result;
+    });
+    const committing = deposit(store, 2, "a", 10n, false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const headWhileWriting = store.head?.number;
+    release();
+    await committing;
+    expect(headWhileWriting).toBe(1);
+    expect(store.head?.number).toBe(2);
+  });
+
   it("writes staged blocks on flush, and before a revert", async () => {
     const store = await open();
     await deposit(store, 1, "a", 1n, true);
