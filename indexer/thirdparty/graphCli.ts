@@ -3,15 +3,23 @@
  * from the repository's node_modules), and graph-cli run in it, offline, as the subgraph's own scripts run it.
  *
  * The published subgraphs predate graph-cli 0.93, which refuses an `@entity` without an explicit `immutable`
- * argument; they are built with graph-cli 0.88 (the npm alias `graph-cli-0.88`), the release their packages
- * were written against, exactly as their users build them.
+ * argument; they are built with graph-cli 0.88, the release their packages were written against, exactly as
+ * their users build them. This folder is its own workspace package so that graph-cli 0.88 is installed here,
+ * under `indexer/thirdparty/node_modules`, and the repository's `graph` command stays the project's graph-cli.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
-export const NODE_MODULES = join(import.meta.dirname, "..", "..", "node_modules");
+/**
+ * The folder of package `name` as Node resolves it from `from` (by default this workspace: its own node_modules
+ * first, then the repository's), wherever npm placed it.
+ */
+export function packageFolder(name: string, from: string = import.meta.dirname): string {
+  return dirname(createRequire(join(from, "package.json")).resolve(`${name}/package.json`));
+}
 
 /** A fresh folder under `indexer/thirdparty/` (ignored by git) for a subgraph's sources; remove it with `rmSync`. */
 export function workFolder(): string {
@@ -25,7 +33,7 @@ export function outputFolder(): string {
 
 /** Runs graph-cli 0.88 with `args` in `cwd`; throws with its output when it fails. */
 export function graphCli(args: string[], cwd: string): void {
-  runNode(join(NODE_MODULES, "graph-cli-0.88", "bin", "run"), args, cwd);
+  runNode(join(packageFolder("@graphprotocol/graph-cli"), "bin", "run"), args, cwd);
 }
 
 /** Runs the Node script `script` with `args` in `cwd`; throws with its output when it fails. */

@@ -16,11 +16,11 @@ import { decodeEventLog, keccak256, toHex, type Abi, type Hex } from "viem";
 import { anvilAccount } from "../testing/anvil.ts";
 import { startLocalChain, type LocalChain } from "../testing/localChain.ts";
 import { deploy, type CompiledContract } from "../testing/solidity.ts";
-import { graphCli, NODE_MODULES, outputFolder, runNode, workFolder } from "./graphCli.ts";
+import { graphCli, outputFolder, packageFolder, runNode, workFolder } from "./graphCli.ts";
 
-const PACKAGE = join(NODE_MODULES, "@openzeppelin", "subgraphs");
+const PACKAGE = packageFolder("@openzeppelin/subgraphs");
 /** The contracts release the package depends on (4.x, nested under it), whose build output has the presets. */
-const ARTIFACTS = join(PACKAGE, "node_modules", "@openzeppelin", "contracts", "build", "contracts");
+const ARTIFACTS = join(packageFolder("@openzeppelin/contracts", PACKAGE), "build", "contracts");
 
 function artifact(name: string): CompiledContract {
   const { abi, bytecode } = JSON.parse(readFileSync(join(ARTIFACTS, `${name}.json`), "utf8")) as { abi: Abi; bytecode: Hex };
@@ -34,7 +34,7 @@ function buildOpenZeppelinSubgraph(datasources: { address: Hex; startBlock: numb
   try {
     writeFileSync(join(work, "config.json"), JSON.stringify({ output: "generated/app.", chain: "anvil", datasources }));
     mkdirSync(join(work, "generated"));
-    runNode(join(NODE_MODULES, "@amxx", "graphprotocol-utils", "scripts", "graph-compiler", "cli.js"), [
+    runNode(join(packageFolder("@amxx/graphprotocol-utils"), "scripts", "graph-compiler", "cli.js"), [
       "--config", join(work, "config.json"),
       "--include", join(PACKAGE, "src", "datasources"),
       "--root", PACKAGE,
