@@ -1,6 +1,6 @@
 /**
  * A published subgraph, unchanged: OpenZeppelin's subgraph modules (npm `@openzeppelin/subgraphs`) for an
- * ERC-20 and an ERC-721, each with AccessControl. The manifest and schema are composed by the package's own
+ * ERC-20, an ERC-721 and an ERC-1155, each with AccessControl, the ERC-1155 also with Pausable. The manifest and schema are composed by the package's own
  * tool (`graph-compiler` from `@amxx/graphprotocol-utils`), graph-cli builds the package's AssemblyScript
  * (apiVersion 0.0.5, migrated by graph-cli to 0.0.6), and the indexer runs it against OpenZeppelin's own
  * compiled preset contracts on anvil. Its mappings read the chain with `ethereum.call` (`try_name`,
@@ -42,6 +42,9 @@ function buildOpenZeppelinSubgraph(datasources: { address: Hex; startBlock: numb
       "--export-subgraph",
     ], work);
     graphCli(["build", "generated/app.subgraph.yaml", "--output-dir", out], work);
+  } catch (error) {
+    rmSync(out, { recursive: true, force: true });
+    throw error;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -55,12 +58,15 @@ const ROLE = {
 };
 const [deployer, alice, bob, carol] = [0, 1, 2, 3].map((i) => anvilAccount(i).address.toLowerCase() as Hex) as [Hex, Hex, Hex, Hex];
 
-describe("@openzeppelin/subgraphs: ERC-20, ERC-721 and AccessControl", () => {
+describe("@openzeppelin/subgraphs: ERC-20, ERC-721, ERC-1155, AccessControl and Pausable", () => {
   let chain: LocalChain;
   const token = artifact("ERC20PresetMinterPauser");
   const nft = artifact("ERC721PresetMinterPauserAutoId");
+  const multi = artifact("ERC1155PresetMinterPauser");
   let tokenAddress: Hex;
   let nftAddress: Hex;
+  let multiAddress: Hex;
+  let build: string | undefined;
 
   async function send(address: Hex, contract: CompiledContract, functionName: string, args: unknown[], from = 0) {
     const hash = await chain.wallet.writeContract({ address, abi: contract.abi, functionName, args, account: anvilAccount(from) } as never);
@@ -80,10 +86,12 @@ describe("@openzeppelin/subgraphs: ERC-20, ERC-721 and AccessControl", () => {
     chain = await startLocalChain();
     const t = await deploy(chain.wallet as never, token, ["Loyalty Point", "LP"]);
     const n = await deploy(chain.wallet as never, nft, ["Member Badge", "BADGE", "https://badges.test/"]);
-    [tokenAddress, nftAddress] = [t.address, n.address];
-    const build = buildOpenZeppelinSubgraph([
+    const m = await deploy(chain.wallet as never, multi, ["https://items.test/{id}.json"]);
+    [tokenAddress, nftAddress, multiAddress] = [t.address, n.address, m.address];
+    build = buildOpenZeppelinSubgraph([
       { address: t.address, startBlock: t.block, module: ["erc20", "accesscontrol"] },
       { address: n.address, startBlock: n.block, module: ["erc721", "accesscontrol"] },
+      { address: m.address, startBlock: m.block, module: ["erc1155", "accesscontrol", "pausable"] },
     ]);
     await chain.startIndexer(build);
 
@@ -99,11 +107,19 @@ describe("@openzeppelin/subgraphs: ERC-20, ERC-721 and AccessControl", () => {
     await send(nftAddress, nft, "transferFrom", [alice, carol, 0n], 1);
     await send(nftAddress, nft, "burn", [1n], 1);
     await send(nftAddress, nft, "grantRole", [ROLE.pauser, bob]);
+    await send(multiAddress, multi, "mint", [alice, 1n, 100n, "0x"]);
+    await send(multiAddress, multi, "mintBatch", [bob, [1n, 2n], [5n, 7n], "0x"]);
+    await send(multiAddress, multi, "safeTransferFrom", [alice, carol, 1n, 30n, "0x"], 1);
+    await send(multiAddress, multi, "burn", [bob, 2n, 3n], 2);
+    await send(multiAddress, multi, "pause", []);
+    await send(multiAddress, multi, "unpause", []);
+    await send(multiAddress, multi, "pause", []);
     await chain.synced();
   }, 600_000);
 
   afterAll(async () => {
     await chain?.close();
+    if (build) rmSync(build, { recursive: true, force: true });
   });
 
   it("reads the token's name, symbol and decimals with ethereum.call and tracks balances and supply", async () => {
@@ -160,8 +176,33 @@ describe("@openzeppelin/subgraphs: ERC-20, ERC-721 and AccessControl", () => {
     }
   });
 
+  it("tracks the ERC-1155's balances, supplies and URIs, and whether it is paused", async () => {
+    const data = await query(`{
+      erc1155Contract(id: "${multiAddress}") {
+        tokens(orderBy: identifier) { identifier uri totalSupply { valueExact } balances(first: 100) { account { id } valueExact } }
+      }
+      pausable(id: "${multiAddress}") { isPaused paused(first: 10) { isPaused } }
+    }`);
+    const tokens = data.erc1155Contract.tokens as { identifier: string; uri: string; totalSupply: { valueExact: string }; balances: { account: { id: Hex } | null; valueExact: string }[] }[];
+    expect(tokens.map((t) => t.identifier)).toEqual(["1", "2"]);
+    for (const t of tokens) {
+      const id = BigInt(t.identifier);
+      // The mapping substitutes `{id}` as ERC-1155 clients do: 64 lower-case hex digits.
+      expect(t.uri).toBe((await read<string>(multiAddress, multi, "uri", [id])).replace("{id}", id.toString(16).padStart(64, "0")));
+      // The preset keeps no supply: every holder's balance, summed, is the supply.
+      const holdings = await read<bigint[]>(multiAddress, multi, "balanceOfBatch", [[deployer, alice, bob, carol], [id, id, id, id]]);
+      expect(t.totalSupply.valueExact).toBe(String(holdings.reduce((a, b) => a + b, 0n)));
+      for (const balance of t.balances.filter((b) => b.account !== null)) {
+        expect(balance.valueExact).toBe(String(await read<bigint>(multiAddress, multi, "balanceOf", [balance.account!.id, id])));
+      }
+    }
+    expect(tokens[0]!.balances.filter((b) => b.account).map((b) => b.account!.id).sort()).toEqual([alice, bob, carol].sort());
+    expect(data.pausable.isPaused).toBe(await read(multiAddress, multi, "paused"));
+    expect(data.pausable.paused.map((p: { isPaused: boolean }) => p.isPaused).sort()).toEqual([false, true, true]);
+  });
+
   it("tracks every role's members as hasRole says", async () => {
-    for (const [address, contract] of [[tokenAddress, token], [nftAddress, nft]] as const) {
+    for (const [address, contract] of [[tokenAddress, token], [nftAddress, nft], [multiAddress, multi]] as const) {
       const data = await query(`{
         accessControl(id: "${address}") { roles { role { id } admin { role { id } } members { account { id } } } }
       }`);
