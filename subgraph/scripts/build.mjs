@@ -4,7 +4,7 @@
 //   1. picks the network: `--network <name>`; otherwise localhost when deployments/localhost.json holds
 //      every contract, otherwise Hardhat's in-process network, deployed now (deployments/default.json),
 //   2. compiles the deployed contracts when they are missing or stale (scripts/build-contracts.mjs --deployed),
-//   3. prepare.mjs: abis/, networks.json, subgraph.yaml,
+//   3. prepare.mjs: abis/, networks.json, subgraph.yaml, mappings.ts (every data source's handlers in one module),
 //   4. graph codegen, then graph build --network <name>  →  subgraph/build/, skipped when build/ was made
 //      from exactly these inputs (schema, mappings, ABIs, manifest; `--force` builds anyway); when only the
 //      deployment changed (network, addresses, start blocks), build/subgraph.yaml is pointed at it instead.
@@ -94,7 +94,7 @@ try {
   if (error instanceof PrepareError) fail(error.message);
   throw error;
 }
-step(`prepared abis/, networks.json, subgraph.yaml for ${network}`);
+step(`prepared abis/, networks.json, subgraph.yaml, mappings.ts for ${network}`);
 
 /** Every file `graph codegen` and `graph build` read, sorted. */
 function inputFiles() {
@@ -107,7 +107,7 @@ function inputFiles() {
     }
   };
   for (const dir of ["src", "abis"]) walk(join(subgraphDir, dir));
-  files.push(...["schema.graphql", "subgraph.yaml", "networks.json", "package.json"].map((file) => join(subgraphDir, file)));
+  files.push(...["schema.graphql", "subgraph.yaml", "mappings.ts", "networks.json", "package.json"].map((file) => join(subgraphDir, file)));
   files.push(join(root, "package-lock.json"));
   return files.filter((file) => existsSync(file)).sort();
 }
