@@ -179,7 +179,7 @@ export class Indexer {
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
       const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
-      let failure = this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number)));
+      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number))));
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
@@ -192,7 +192,7 @@ export class Indexer {
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
         freshReadMs += performance.now() - readAt;
-        failure = this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh)));
+        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh))));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
