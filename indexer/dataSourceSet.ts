@@ -11,7 +11,7 @@ import { type DataSourceContext, MappingError, parseContext, serializeContext } 
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import type { LogFilter } from "./chain/source.ts";
 import type { CreatedDataSource } from "./store/dataSources.ts";
-import { TriggerMatcher } from "./triggers.ts";
+import { CallMatcher, TriggerMatcher } from "./triggers.ts";
 
 /** A running data source: the manifest's (`created` null) or one a mapping created from a template. */
 export interface RunningDataSource extends DataSourceSpec {
@@ -24,10 +24,13 @@ export class DataSourceSet {
   private running: RunningDataSource[] = [];
   private keys = new Set<string>();
   matcher: TriggerMatcher;
+  /** The running data sources' call handlers. */
+  callMatcher: CallMatcher;
 
   constructor(build: SubgraphBuild, created: readonly CreatedDataSource[]) {
     this.build = build;
     this.matcher = new TriggerMatcher([]);
+    this.callMatcher = new CallMatcher([]);
     this.load(created);
   }
 
@@ -48,6 +51,7 @@ export class DataSourceSet {
     for (const source of created) this.keys.add(keyOf(source.created!));
     this.running = [...this.running, ...created];
     this.matcher = new TriggerMatcher(this.running);
+    this.callMatcher = new CallMatcher(this.running);
   }
 
   /**

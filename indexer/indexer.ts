@@ -8,17 +8,20 @@
 import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
+import { ChainTraces, type TracedBlock, type TracedCall } from "./chain/traces.ts";
 import { DataSourceSet, type RunningDataSource } from "./dataSourceSet.ts";
 import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import type { BlockWriter } from "./store/blockWriter.ts";
-import { blockData, TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
+import { blockData, CallMatcher, toCallTrigger, toEventTrigger, TriggerMatcher, UndecodableCallError, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
   build: SubgraphBuild;
   chain: ChainSource;
   store: EntityStore;
+  /** The node's call traces, for call handlers (required when the subgraph has any). */
+  traces?: ChainTraces;
   /** What handlers read from the chain (`ethereum.call`…); absent, those calls fail the handler with a message. */
   reads?: ChainReads;
   /** Progress and handler log lines. */
@@ -57,6 +60,7 @@ export class Indexer {
   readonly store: EntityStore;
   private readonly chain: ChainSource;
   private readonly reads: ChainReads | undefined;
+  private readonly traces: ChainTraces | undefined;
   private readonly modules = new Map<string, MappingModule>();
   /** The manifest's data sources and those created from its templates. */
   private readonly sources: DataSourceSet;
@@ -76,6 +80,9 @@ export class Indexer {
     this.build = options.build;
     this.chain = options.chain;
     this.reads = options.reads;
+    this.traces = options.traces;
+    const calling = [...this.build.dataSources, ...this.build.templates].filter((d) => d.callHandlers.length > 0);
+    if (calling.length > 0 && !this.traces) throw new Error(`${calling.map((d) => d.name).join(", ")} ha${calling.length > 1 ? "ve" : "s"} call handlers, which need the node's call traces: pass \`traces\``);
     this.store = options.store;
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
@@ -163,6 +170,16 @@ export class Indexer {
     for (let number = from; number <= to; number++) {
       if (!byBlock.has(number) && this.sources.blockHandlersAt(number).length > 0) byBlock.set(number, []);
     }
+    // And those with calls that call handlers match: every block of the range is traced then.
+    const traced = new Map<number, TracedBlock>();
+    if (this.traces && !this.sources.callMatcher.empty) {
+      started = performance.now();
+      for (const block of await this.traceRange(from, to)) {
+        traced.set(block.number, block);
+        if (!byBlock.has(block.number) && block.calls.some((call) => this.sources.callMatcher.match(call, block.number).length > 0)) byBlock.set(block.number, []);
+      }
+      report.readMs += performance.now() - started;
+    }
     for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
       if (this.stopping) return report;
       started = performance.now();
@@ -174,12 +191,18 @@ export class Indexer {
         this.log(`block ${number} changed while it was read; reading it again`);
         return report;
       }
+      const trace = traced.get(number);
+      if (trace && !ChainTraces.matches(trace, block)) {
+        this.log(`block ${number} changed while its calls were traced; reading it again`);
+        return report;
+      }
       const header: BlockHeader = { number, hash: block.hash!.toLowerCase(), parentHash: block.parentHash.toLowerCase(), timestamp: Number(block.timestamp) };
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
       const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
-      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number))));
+      const calls = trace?.calls ?? [];
+      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number), calls, this.sources.callMatcher)));
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
@@ -191,8 +214,10 @@ export class Indexer {
         begun.push(...fresh);
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
+        const freshCalls = new CallMatcher(fresh);
+        const freshTrace = freshCalls.empty ? undefined : (trace ?? (await this.traceBlock(block)));
         freshReadMs += performance.now() - readAt;
-        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh))));
+        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh), freshTrace?.calls ?? [], freshCalls)));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
@@ -301,9 +326,9 @@ export class Indexer {
           job.run();
           ran += 1;
         } catch (error) {
-          if (error instanceof UndecodableLogError) {
+          if (error instanceof UndecodableLogError || error instanceof UndecodableCallError) {
             // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
-            // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
+            // ERC-20 Transfer handler: same topic0), or a call whose input it cannot decode, is not this handler's trigger.
             this.log(`DEBUG ${job.dataSource.name}: ${error.message}; skipped`);
           } else if (error instanceof MappingError) failure = { job, error };
           else throw error;
@@ -329,14 +354,18 @@ export class Indexer {
   }
 
   /**
-   * A block's event triggers (`logs` as `matcher` matches them) and then `blockHandlers` (as graph-node: after
-   * the event handlers, in manifest order), as jobs; the data sources their handlers create go to `run.created`.
+   * A block's event and call triggers (`logs` as `matcher` matches them, `calls` as `callMatcher` does) and then
+   * `blockHandlers` (as graph-node: after the others, in manifest order), as jobs; the data sources their handlers
+   * create go to `run.created`. As graph-node orders them: by transaction, and within one transaction its events
+   * (by log index) before its calls (in the order they ran).
    */
   private jobsOf(
     run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
     logs: Log[],
     matcher: TriggerMatcher,
     blockHandlers: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[],
+    calls: readonly TracedCall[] = [],
+    callMatcher?: CallMatcher,
   ): TriggerJob[] {
     const { block, header } = run;
     const env = (dataSource: RunningDataSource, address: string): MappingEnv => ({
@@ -348,7 +377,24 @@ export class Indexer {
       createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
     });
     const jobs: TriggerJob[] = [];
+    let nextCall = 0;
+    // The calls of transactions before `transactionIndex` (all of them when it is Infinity), as jobs.
+    const callsBefore = (transactionIndex: number) => {
+      for (; nextCall < calls.length && calls[nextCall]!.transactionIndex < transactionIndex; nextCall++) {
+        const call = calls[nextCall]!;
+        for (const matched of callMatcher?.match(call, header.number) ?? []) {
+          const dataSource = matched.dataSource as RunningDataSource;
+          jobs.push({
+            dataSource,
+            handler: matched.handler.handler,
+            what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, call of ${matched.handler.signature} in transaction ${call.transactionIndex}`,
+            run: () => this.modules.get(dataSource.name)!.runCall(toCallTrigger(matched, block), env(dataSource, dataSource.address ?? call.to)),
+          });
+        }
+      }
+    };
     for (const log of logs) {
+      callsBefore(log.transactionIndex ?? 0);
       for (const matched of matcher.match(log)) {
         const dataSource = matched.dataSource as RunningDataSource;
         jobs.push({
@@ -359,6 +405,7 @@ export class Indexer {
         });
       }
     }
+    callsBefore(Infinity);
     for (const { dataSource, handler } of blockHandlers) {
       jobs.push({
         dataSource,
@@ -368,6 +415,23 @@ export class Indexer {
       });
     }
     return jobs;
+  }
+
+  /** The traces of blocks from..to, a few asked at a time. */
+  private async traceRange(from: number, to: number): Promise<TracedBlock[]> {
+    const out: TracedBlock[] = [];
+    for (let start = from; start <= to; start += TRACES_AT_ONCE) {
+      const numbers = Array.from({ length: Math.min(TRACES_AT_ONCE, to - start + 1) }, (_, i) => start + i);
+      out.push(...(await Promise.all(numbers.map((number) => this.traces!.block(number)))));
+    }
+    return out;
+  }
+
+  /** The traces of `block`, checked to be of it (a ChainError when the chain changed between the reads). */
+  private async traceBlock(block: FullBlock): Promise<TracedBlock> {
+    const trace = await this.traces!.block(Number(block.number));
+    if (!ChainTraces.matches(trace, block)) throw new ChainError(`block ${block.number} changed while its calls were traced`);
+    return trace;
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -469,6 +533,9 @@ interface TriggerJob {
 const COMMIT_BATCH_DISTANCE = 20;
 /** The most blocks one commit writes. */
 const COMMIT_BATCH_BLOCKS = 100;
+
+/** How many blocks' traces are asked for at once. */
+const TRACES_AT_ONCE = 8;
 
 /** How much handler work one timed section takes on before the next starts (ms). */
 const TIME_SLICE_MS = 1_000;

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
-import { type Abi, type AbiEvent, toEventSelector } from "viem";
+import { type Abi, type AbiEvent, type AbiFunction, keccak256, toEventSelector, toHex } from "viem";
 import { parse as parseYaml } from "yaml";
 
 import { apiVersionAtLeast } from "./host/context.ts";
@@ -22,6 +22,19 @@ export interface EventHandlerSpec {
   /** keccak256 of the signature without `indexed`: the log's topic0. */
   topic0: `0x${string}`;
   abiEvent: AbiEvent;
+}
+
+/**
+ * One call handler: runs on each successful call to the data source's address whose input starts with the
+ * selector of `function` (as graph-node: the first four bytes of keccak256 of the signature as written).
+ */
+export interface CallHandlerSpec {
+  /** The signature as the manifest writes it, `transfer(address,uint256)`. */
+  signature: string;
+  handler: string;
+  /** The 4-byte selector, lowercase hex. */
+  selector: `0x${string}`;
+  abiFunction: AbiFunction;
 }
 
 /**
@@ -52,6 +65,7 @@ export interface DataSourceSpec {
   wasmPath: string;
   eventHandlers: EventHandlerSpec[];
   blockHandlers: BlockHandlerSpec[];
+  callHandlers: CallHandlerSpec[];
 }
 
 export interface SubgraphBuild {
@@ -183,7 +197,6 @@ function readDataSource(
   if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
     problem(`apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
   }
-  if (mapping.callHandlers?.length) problem("call handlers are not supported by this indexer yet (event and block handlers are)");
   const blockHandlers: BlockHandlerSpec[] = [];
   for (const entry of mapping.blockHandlers ?? []) {
     const kind = entry?.filter?.kind;
@@ -253,7 +266,21 @@ function readDataSource(
     }
     eventHandlers.push({ signature, handler: entry.handler, topic0, abiEvent });
   }
-  if ((mapping.eventHandlers ?? []).length === 0 && (mapping.blockHandlers ?? []).length === 0) problem("no eventHandlers nor blockHandlers");
+  const callHandlers: CallHandlerSpec[] = [];
+  for (const entry of mapping.callHandlers ?? []) {
+    const signature = String(entry?.function ?? "");
+    if (typeof entry?.handler !== "string") problem(`call handler ${signature}: no handler`);
+    else if (!/^[A-Za-z_$][\w$]*\(.*\)$/.test(signature)) problem(`call handler ${entry.handler}: function ${signature} is not a function signature`);
+    else if (abi) {
+      // As graph-node: the ABI function whose `name(types)` is the signature exactly.
+      const abiFunction = abi.find((item): item is AbiFunction => item.type === "function" && functionSignature(item) === signature);
+      if (!abiFunction) problem(`the ABI ${abiName} has no function ${signature} (call handler ${entry.handler})`);
+      else callHandlers.push({ signature, handler: entry.handler, selector: keccak256(toHex(signature)).slice(0, 10) as `0x${string}`, abiFunction });
+    }
+  }
+  if ((mapping.eventHandlers ?? []).length === 0 && (mapping.blockHandlers ?? []).length === 0 && (mapping.callHandlers ?? []).length === 0) {
+    problem("no eventHandlers, callHandlers nor blockHandlers");
+  }
   const address = template ? undefined : source.source?.address;
   if (template && (source.source?.address !== undefined || source.source?.startBlock !== undefined)) {
     problem("a template has no source.address nor source.startBlock: dataSource.create gives them");
@@ -274,8 +301,17 @@ function readDataSource(
     wasmPath: join(root, mapping.file),
     eventHandlers,
     blockHandlers,
+    callHandlers,
   };
 }
+
+/** An ABI function as graph-node names it for call handlers: `name(type,type)`, tuples as `(type,type)`. */
+function functionSignature(fn: AbiFunction): string {
+  return `${fn.name}(${fn.inputs.map(parameterType).join(",")})`;
+}
+
+const parameterType = (parameter: { type: string; components?: readonly any[] }): string =>
+  parameter.type.startsWith("tuple") ? `(${parameter.components!.map(parameterType).join(",")})${parameter.type.slice(5)}` : parameter.type;
 
 /** An ABI event written as manifests write it: `Name(indexed address,uint256,(uint8,bytes)[])`. */
 function manifestSignature(event: AbiEvent): string {

@@ -31,6 +31,7 @@ import { BlockIdSequence } from "./idSequence.ts";
 import { InstanceSnapshot } from "./instanceSnapshot.ts";
 import { AscHeap } from "./memory.ts";
 import { insideTimeLimit, TimeLimitExceeded, withinTimeLimit } from "./timeLimit.ts";
+import { writeCall, type CallTrigger } from "./call.ts";
 import { writeBlock, writeEvent } from "./trigger.ts";
 import type { BlockData, BlockTrigger, EventTrigger, MappingEnv } from "./types.ts";
 
@@ -157,6 +158,11 @@ export class MappingModule {
   /** Runs one block handler (it receives the `ethereum.Block`) in isolation; throws MappingError. */
   runBlock(trigger: BlockTrigger, env: MappingEnv): void {
     this.#run(trigger.handler, trigger.block, env, (heap) => writeBlock(heap, trigger.block, this.apiVersion));
+  }
+
+  /** Runs one call handler (it receives the `ethereum.Call`) in isolation; throws MappingError. */
+  runCall(trigger: CallTrigger, env: MappingEnv): void {
+    this.#run(trigger.handler, trigger.block, env, (heap) => writeCall(heap, trigger, this.apiVersion));
   }
 
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {
