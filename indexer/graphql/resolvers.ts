@@ -121,16 +121,23 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
 export function metaResolver(source: PlannerSource): Resolver {
   return async (_root, args: { block?: BlockHeight | null }, context) => {
     const { block, meta } = await resolveReadPoint(source, args.block, "allow", storeMetaOf(context));
-    const known = block === null || (args.block?.number !== undefined && args.block.number !== null) ? null : await readBlock(source, { number: block });
     // Asked for a block by number, graph-node answers its number alone: hash and timestamp are null.
     const byNumber = args.block?.number !== undefined && args.block.number !== null;
     const isHead = !byNumber && block !== null && block === meta?.headNumber;
+    // The block's row is read only when a selected field needs more than `_meta` holds (graphql calls a function-valued field).
+    let row: ReturnType<typeof readBlock> | undefined;
+    const known = () => (row ??= block === null || byNumber ? Promise.resolve(null) : readBlock(source, { number: block }));
+    const headTimestamp = isHead && meta?.headTimestamp !== null && meta?.headTimestamp !== undefined ? Number(meta.headTimestamp) : null;
     return {
       block: {
         number: block ?? 0,
-        hash: known?.hash ?? (isHead ? meta?.headHash : null) ?? null,
-        parentHash: known?.parentHash ?? null,
-        timestamp: known ? Number(known.timestamp) : isHead && meta?.headTimestamp !== null && meta?.headTimestamp !== undefined ? Number(meta.headTimestamp) : null,
+        hash: async () => (isHead && meta?.headHash ? meta.headHash : ((await known())?.hash ?? null)),
+        parentHash: async () => (await known())?.parentHash ?? null,
+        timestamp: async () => {
+          if (headTimestamp !== null) return headTimestamp;
+          const found = await known();
+          return found ? Number(found.timestamp) : null;
+        },
       },
       deployment: meta?.deployment ?? "",
       hasIndexingErrors: meta ? meta.hasErrors || meta.fatalError !== null : false,
