@@ -9,7 +9,7 @@
  */
 import { implementersOf, storedFields, type EntityModel } from "../../schema.ts";
 import type { Entity, Value } from "../../store/layout.ts";
-import { sameEntity } from "../../store/mirror.ts";
+import { sameEntity } from "../../store/entityCache.ts";
 import { apiVersionAtLeast, type HostContext, type HostFunctionGroup } from "../context.ts";
 import { MappingError } from "../errors.ts";
 import { StoreValueKind, StoreValueTypeError, fieldValue, kindName, readEntityEntries, showTagged, writeEntity, type TaggedValue } from "../storeValues.ts";
