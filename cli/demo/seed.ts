@@ -118,7 +118,9 @@ interface Order {
  * subscription instead of by polling. HTTP otherwise.
  */
 async function nodeTransport(rpc: string): Promise<{ transport: Transport; close: () => void }> {
-  const socket = webSocket(rpc.replace(/^http/, "ws"), { retryCount: 0 });
+  // No reconnecting: a node that refuses the socket would otherwise get a retry, and its error log, after the
+  // fallback to HTTP; and the node is a local child process, whose socket drops only when the node is gone.
+  const socket = webSocket(rpc.replace(/^http/, "ws"), { retryCount: 0, reconnect: false });
   try {
     const client = await socket({}).value!.getRpcClient();
     return { transport: socket, close: () => client.close() };
