@@ -2,7 +2,8 @@
  * Call handlers on a real chain (anvil's call traces), as graph-node runs them: on calls made by a transaction
  * and by a contract, with inputs and outputs decoded; not on calls that were undone (a failed transaction, a
  * frame that reverted inside one that succeeded); within a block by transaction, a transaction's events before
- * its calls; exact over a restart and a reorg; refused at start on a node that does not answer traces.
+ * its calls; exact over a restart and a reorg; refused at start on a node that does not answer traces. And
+ * block handlers with the call filter, on the blocks with a call to the data source's address that took effect.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,9 +62,15 @@ describe("call handlers", () => {
       expected.push({ kind: "call", amount: String(amount), note, newTotal: String(total), even: total % 2n === 0n, from, ...common });
     }
   }
+  /** What the handlers recorded: the triggers, and the blocks the call-filtered block handler ran on. */
   async function recorded() {
-    const { data, errors } = await chain.query(`{ triggers(first: 1000, orderBy: order) { kind amount note newTotal even from to transaction block } }`);
+    const { data, errors } = await chain.query(
+      `{ triggers(first: 1000, orderBy: order) { kind amount note newTotal even from to transaction block } calledBlocks(first: 1000, orderBy: number) { number triggersBefore } }`,
+    );
     expect(errors).toBeUndefined();
+    // The block handler runs once on each block with a call to the Counter that took effect, after its other triggers.
+    const blocks = [...new Set(expected.filter((t) => t.kind === "call").map((t) => Number(t.block)))].sort((a, b) => a - b);
+    expect(data.calledBlocks).toEqual(blocks.map((n) => ({ number: String(n), triggersBefore: expected.filter((t) => Number(t.block) <= n).length })));
     return data.triggers;
   }
 

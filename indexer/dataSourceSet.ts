@@ -98,18 +98,36 @@ export class DataSourceSet {
     return { addresses, topics0 };
   }
 
-  /** The block handlers that run on block `number`, in order, of every running data source or of `sources`. */
-  blockHandlersAt(number: number, sources: readonly RunningDataSource[] = this.running): { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] {
+  /**
+   * The block handlers that run on block `number`, in order, of every running data source or of `sources`:
+   * first (as graph-node) those with the call filter whose data source's address is among `called` (the
+   * addresses the block's calls that took effect went to), then the others.
+   */
+  blockHandlersAt(
+    number: number,
+    sources: readonly RunningDataSource[] = this.running,
+    called: ReadonlySet<string> = NONE,
+  ): { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] {
+    const withCalls: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
     const due: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
     for (const dataSource of sources) {
       const since = number - dataSource.startBlock;
       if (since < 0) continue;
       for (const handler of dataSource.blockHandlers) {
+        if (handler.kind === "call") {
+          if (dataSource.address !== null && called.has(dataSource.address)) withCalls.push({ dataSource, handler });
+          continue;
+        }
         const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
         if (runs) due.push({ dataSource, handler });
       }
     }
-    return due;
+    return [...withCalls, ...due];
+  }
+
+  /** Whether blocks must be traced for `sources` (all running by default): they have call handlers or call-filtered block handlers. */
+  needTraces(sources: readonly DataSourceSpec[] = this.running): boolean {
+    return sources.some(needsTraces);
   }
 
   private fromRecord(record: CreatedDataSource): RunningDataSource {
@@ -118,6 +136,13 @@ export class DataSourceSet {
     if (!spec) throw new Error(`the store holds a data source of template ${record.template}, which the manifest lacks`);
     return { ...spec, address: record.address, startBlock: record.block, context: record.context === null ? null : parseContext(record.context), created: record };
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Whether a data source runs on call traces: call handlers, or a block handler with the call filter. */
+export function needsTraces(source: DataSourceSpec): boolean {
+  return source.callHandlers.length > 0 || source.blockHandlers.some((h) => h.kind === "call");
 }
 
 /** What makes two created data sources the same (graph-node ignores the creating block). */

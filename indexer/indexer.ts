@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
 import { ChainTraces, type TracedBlock, type TracedCall } from "./chain/traces.ts";
-import { DataSourceSet, type RunningDataSource } from "./dataSourceSet.ts";
+import { DataSourceSet, needsTraces, type RunningDataSource } from "./dataSourceSet.ts";
 import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
@@ -81,8 +81,8 @@ export class Indexer {
     this.chain = options.chain;
     this.reads = options.reads;
     this.traces = options.traces;
-    const calling = [...this.build.dataSources, ...this.build.templates].filter((d) => d.callHandlers.length > 0);
-    if (calling.length > 0 && !this.traces) throw new Error(`${calling.map((d) => d.name).join(", ")} ha${calling.length > 1 ? "ve" : "s"} call handlers, which need the node's call traces: pass \`traces\``);
+    const calling = [...this.build.dataSources, ...this.build.templates].filter(needsTraces);
+    if (calling.length > 0 && !this.traces) throw new Error(`${calling.map((d) => d.name).join(", ")} run${calling.length > 1 ? "" : "s"} on calls, which needs the node's call traces: pass \`traces\``);
     this.store = options.store;
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
@@ -175,13 +175,17 @@ export class Indexer {
     for (let number = from; number <= to; number++) {
       if (!byBlock.has(number) && this.sources.blockHandlersAt(number).length > 0) byBlock.set(number, []);
     }
-    // And those with calls that call handlers match: every block of the range is traced then.
+    // And those with calls that call handlers or call-filtered block handlers match: every block of the range is
+    // traced then.
     const traced = new Map<number, TracedBlock>();
-    if (this.traces && !this.sources.callMatcher.empty) {
+    if (this.traces && this.sources.needTraces()) {
       started = performance.now();
       for (const block of await this.traceRange(from, to)) {
         traced.set(block.number, block);
-        if (!byBlock.has(block.number) && block.calls.some((call) => this.sources.callMatcher.match(call, block.number).length > 0)) byBlock.set(block.number, []);
+        const runs = () =>
+          block.calls.some((call) => this.sources.callMatcher.match(call, block.number).length > 0) ||
+          this.sources.blockHandlersAt(block.number, this.sources.all, calledAddresses(block)).length > 0;
+        if (!byBlock.has(block.number) && runs()) byBlock.set(block.number, []);
       }
       report.readMs += performance.now() - started;
     }
@@ -221,7 +225,8 @@ export class Indexer {
       const ids = new BlockIdSequence(number);
       const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
       const calls = trace?.calls ?? [];
-      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number), calls, this.sources.callMatcher)));
+      const called = trace ? calledAddresses(trace) : undefined;
+      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher)));
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
@@ -233,10 +238,10 @@ export class Indexer {
         begun.push(...fresh);
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
-        const freshCalls = new CallMatcher(fresh);
-        const freshTrace = freshCalls.empty ? undefined : (trace ?? (await this.traceBlock(block)));
+        const freshTrace = this.sources.needTraces(fresh) ? (trace ?? (await this.traceBlock(block))) : undefined;
         freshReadMs += performance.now() - readAt;
-        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh), freshTrace?.calls ?? [], freshCalls)));
+        const freshCalled = freshTrace ? calledAddresses(freshTrace) : undefined;
+        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
@@ -552,6 +557,11 @@ interface TriggerJob {
 const COMMIT_BATCH_DISTANCE = 20;
 /** The most blocks one commit writes. */
 const COMMIT_BATCH_BLOCKS = 100;
+
+/** The addresses a traced block's calls that took effect went to. */
+function calledAddresses(block: TracedBlock): Set<string> {
+  return new Set(block.calls.map((call) => call.to));
+}
 
 /** How many blocks' traces are asked for at once. */
 const TRACES_AT_ONCE = 8;

@@ -95,9 +95,12 @@ describe("loadSubgraph", () => {
       /function f is not a function signature/,
     ],
     [
-      "a call-filtered block handler",
-      () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: handleBlock\n          filter:\n            kind: call\n      eventHandlers:")),
-      /the call filter needs call traces/,
+      "two call-filtered block handlers",
+      () =>
+        buildFolder((m) =>
+          m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: a\n          filter:\n            kind: call\n        - handler: b\n          filter:\n            kind: call\n      eventHandlers:"),
+        ),
+      /duplicated block handlers/,
     ],
     [
       "two block handlers of one kind",

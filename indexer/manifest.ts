@@ -39,11 +39,12 @@ export interface CallHandlerSpec {
 
 /**
  * One block handler: on every block from the data source's start block, on every `every`-th one (`polling`,
- * counted from the start block), or on the start block alone (`once`), as graph-node runs them.
+ * counted from the start block), on the start block alone (`once`), or on each block with a call to the data
+ * source's address that took effect (`call`, from the node's call traces), as graph-node runs them.
  */
 export interface BlockHandlerSpec {
   handler: string;
-  kind: "every" | "polling" | "once";
+  kind: "every" | "polling" | "once" | "call";
   /** For `polling`: the interval in blocks. */
   every?: number;
 }
@@ -207,11 +208,11 @@ function readDataSource(
       const every = Number(entry.filter.every);
       if (!Number.isSafeInteger(every) || every < 1) problem(`block handler ${entry.handler}: polling every ${entry.filter.every} is not a number of blocks`);
       else blockHandlers.push({ handler: entry.handler, kind: "polling", every });
-    } else if (kind === "call") problem(`block handler ${entry.handler}: the call filter needs call traces, which this indexer does not read yet`);
+    } else if (kind === "call") blockHandlers.push({ handler: entry.handler, kind: "call" });
     else problem(`block handler ${entry.handler}: filter kind ${kind} is not one of polling, once or call`);
   }
   // As graph-node: at most one block handler of each kind per data source.
-  for (const kind of ["every", "polling", "once"] as const) {
+  for (const kind of ["every", "polling", "once", "call"] as const) {
     if (blockHandlers.filter((h) => h.kind === kind).length > 1) problem("data source has duplicated block handlers");
   }
   // Every ABI the mapping names: the source's decodes its events, any of them can be called (ethereum.call).

@@ -10,6 +10,7 @@ import { ChainSource } from "./chain/source.ts";
 import { ChainTraces } from "./chain/traces.ts";
 import { startGraphQLServer, type ExampleQuery, type GraphQLServer } from "./graphql/index.ts";
 import type { ChainReads } from "./host/index.ts";
+import { needsTraces } from "./dataSourceSet.ts";
 import { Indexer } from "./indexer.ts";
 import { loadSubgraph, ManifestError, type SubgraphBuild } from "./manifest.ts";
 import type { Db } from "./store/db.ts";
@@ -134,13 +135,13 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
  */
 async function callTraces(build: SubgraphBuild, options: LocalIndexerOptions): Promise<ChainTraces | undefined> {
   const calling = [...build.dataSources.map((d, i) => ({ d, where: `dataSources[${i}]` })), ...build.templates.map((d, i) => ({ d, where: `templates[${i}]` }))].filter(
-    ({ d }) => d.callHandlers.length > 0,
+    ({ d }) => needsTraces(d),
   );
   if (calling.length === 0) return undefined;
   const traces = new ChainTraces({ url: options.rpcUrl, provider: options.provider });
   const reason = await traces.unavailable();
   if (reason === null) return traces;
   throw new ManifestError(
-    calling.map(({ d, where }) => `${where} (${d.name}): call handlers need the node's call traces, which ${options.rpcUrl} does not answer (${reason})`),
+    calling.map(({ d, where }) => `${where} (${d.name}): ${d.callHandlers.length > 0 ? "call handlers need" : "a block handler with the call filter needs"} the node's call traces, which ${options.rpcUrl} does not answer (${reason})`),
   );
 }

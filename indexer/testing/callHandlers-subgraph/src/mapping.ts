@@ -1,5 +1,6 @@
 import { AddCall, Added } from "../generated/Counter/Counter";
-import { Tally, Trigger } from "../generated/schema";
+import { ethereum } from "@graphprotocol/graph-ts";
+import { CalledBlock, Tally, Trigger } from "../generated/schema";
 
 function nextTrigger(kind: string): Trigger {
   let tally = Tally.load("all");
@@ -36,4 +37,12 @@ export function handleAdd(call: AddCall): void {
   trigger.transaction = call.transaction.hash;
   trigger.block = call.block.number;
   trigger.save();
+}
+
+export function handleCalledBlock(block: ethereum.Block): void {
+  const called = new CalledBlock(block.number.toString());
+  called.number = block.number;
+  const tally = Tally.load("all");
+  called.triggersBefore = tally == null ? 0 : tally.count;
+  called.save();
 }
