@@ -207,7 +207,9 @@ export class Indexer {
       const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
       const calls = trace?.calls ?? [];
       const called = trace ? calledAddresses(trace) : undefined;
-      let failure = this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher));
+      let failure = await this.store.whileReading(() =>
+        this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher)),
+      );
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
@@ -222,7 +224,9 @@ export class Indexer {
         const freshTrace = this.sources.needTraces(fresh) ? (trace ?? (await this.traceBlock(block))) : undefined;
         freshReadMs += performance.now() - readAt;
         const freshCalled = freshTrace ? calledAddresses(freshTrace) : undefined;
-        failure = this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh)));
+        failure = await this.store.whileReading(() =>
+          this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))),
+        );
         blockTriggers += failure.ran;
       }
       if (failure.failure) {

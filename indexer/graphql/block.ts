@@ -29,9 +29,31 @@ function notYetIndexed(meta: MetaState | null, wanted: number): QueryError {
   );
 }
 
-/** The block a query with this `block` argument reads at; refuses blocks not indexed yet or unknown hashes. */
-export async function resolveReadPoint(source: Pick<PlannerSource, "db" | "namespace">, height: BlockHeight | null | undefined, errorPolicy?: string | null): Promise<ReadPoint> {
-  const meta = await readMeta(source);
+/**
+ * What a request's GraphQL context may carry: the store's `_meta` as the server read it for the request, so
+ * that every field of the request reads at the same head, and the state its answer is kept under is the
+ * state it was computed in.
+ */
+export interface RequestContext {
+  storeMeta?: MetaState | null;
+}
+
+/** The `_meta` the server read for this request, or undefined when it read none. */
+export function storeMetaOf(context: unknown): MetaState | null | undefined {
+  return context !== null && typeof context === "object" ? (context as RequestContext).storeMeta : undefined;
+}
+
+/**
+ * The block a query with this `block` argument reads at; refuses blocks not indexed yet or unknown hashes.
+ * `known` is `_meta` as read already for the request (undefined: read it now).
+ */
+export async function resolveReadPoint(
+  source: Pick<PlannerSource, "db" | "namespace">,
+  height: BlockHeight | null | undefined,
+  errorPolicy?: string | null,
+  known?: MetaState | null,
+): Promise<ReadPoint> {
+  const meta = known !== undefined ? known : await readMeta(source);
   if (meta?.hasErrors && errorPolicy !== "allow") {
     throw new QueryError("indexing_error: the subgraph has indexing errors; query with `subgraphError: allow` to read its data anyway");
   }

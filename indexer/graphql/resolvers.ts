@@ -6,7 +6,7 @@
 import type { GraphQLFieldResolver } from "graphql/index.js";
 import { implementersOf, type AggregationInterval, type EntityModel, type FieldModel, type FulltextModel, type InterfaceModel } from "../schema.ts";
 import { batchesOf } from "./batches.ts";
-import { resolveReadPoint, type BlockHeight } from "./block.ts";
+import { resolveReadPoint, storeMetaOf, type BlockHeight } from "./block.ts";
 import { QueryError } from "./errors.ts";
 import {
   idKey, loadByIds, loadChildren, queryById, queryCollection, readBlock, READ_AT_BLOCK,
@@ -42,28 +42,28 @@ function entityId(entity: Pick<EntityModel, "name" | "idType">, id: string): unk
 
 /** `<entity>(id, block, subgraphError)`. */
 export function singleResolver(source: PlannerSource, entity: EntityModel): Resolver {
-  return async (_root, args: RootArgs) => {
-    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+  return async (_root, args: RootArgs, context) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError, storeMetaOf(context));
     return queryById(source, entity, entityId(entity, args.id!), block);
   };
 }
 
 /** `<entities>(first, skip, orderBy, orderDirection, where, block, subgraphError)`, and aggregations with `interval`. */
 export function collectionResolver(source: PlannerSource, entity: EntityModel): Resolver {
-  return async (_root, args: RootArgs) => {
+  return async (_root, args: RootArgs, context) => {
     if (args.interval && !entity.aggregation?.intervals.includes(args.interval)) {
       throw new QueryError(`${entity.name} is not aggregated by ${args.interval}: its intervals are ${entity.aggregation?.intervals.join(", ")}`);
     }
     if (args.current === "include") throw new QueryError("`current: include` is not supported: aggregations answer closed buckets only");
-    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError, storeMetaOf(context));
     return queryCollection(source, { entity, interval: args.interval }, block, args);
   };
 }
 
 /** `<interface>(id, block, subgraphError)`: the entity of whichever type implements it. */
 export function interfaceSingleResolver(source: PlannerSource, iface: InterfaceModel): Resolver {
-  return async (_root, args: RootArgs) => {
-    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+  return async (_root, args: RootArgs, context) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError, storeMetaOf(context));
     const id = entityId(iface, args.id!);
     const found = await loadAnyByIds(source, implementersOf(source.schema, iface.name), [id], block);
     return found.get(idKey(id)) ?? null;
@@ -72,16 +72,16 @@ export function interfaceSingleResolver(source: PlannerSource, iface: InterfaceM
 
 /** `<interfaces>(first, skip, orderBy, orderDirection, where, block, subgraphError)` over every implementer. */
 export function interfaceCollectionResolver(source: PlannerSource, iface: InterfaceModel): Resolver {
-  return async (_root, args: RootArgs) => {
-    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+  return async (_root, args: RootArgs, context) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError, storeMetaOf(context));
     return queryInterfaceCollection(source, iface.name, block, args);
   };
 }
 
 /** `<search>(text, first, skip, where, block, subgraphError)` of a `@fulltext` directive. */
 export function searchResolver(source: PlannerSource, search: FulltextModel): Resolver {
-  return async (_root, args: RootArgs & { text: string }) => {
-    const { block } = await resolveReadPoint(source, args.block, args.subgraphError);
+  return async (_root, args: RootArgs & { text: string }, context) => {
+    const { block } = await resolveReadPoint(source, args.block, args.subgraphError, storeMetaOf(context));
     return querySearch(source, search, block, args.text, args);
   };
 }
@@ -119,18 +119,25 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
 
 /** `_meta(block)`: the block a query at that height reads, the deployment, and whether indexing failed. */
 export function metaResolver(source: PlannerSource): Resolver {
-  return async (_root, args: { block?: BlockHeight | null }) => {
-    const { block, meta } = await resolveReadPoint(source, args.block, "allow");
-    const known = block === null || (args.block?.number !== undefined && args.block.number !== null) ? null : await readBlock(source, { number: block });
+  return async (_root, args: { block?: BlockHeight | null }, context) => {
+    const { block, meta } = await resolveReadPoint(source, args.block, "allow", storeMetaOf(context));
     // Asked for a block by number, graph-node answers its number alone: hash and timestamp are null.
     const byNumber = args.block?.number !== undefined && args.block.number !== null;
     const isHead = !byNumber && block !== null && block === meta?.headNumber;
+    // The block's row is read only when a selected field needs more than `_meta` holds (graphql calls a function-valued field).
+    let row: ReturnType<typeof readBlock> | undefined;
+    const known = () => (row ??= block === null || byNumber ? Promise.resolve(null) : readBlock(source, { number: block }));
+    const headTimestamp = isHead && meta?.headTimestamp !== null && meta?.headTimestamp !== undefined ? Number(meta.headTimestamp) : null;
     return {
       block: {
         number: block ?? 0,
-        hash: known?.hash ?? (isHead ? meta?.headHash : null) ?? null,
-        parentHash: known?.parentHash ?? null,
-        timestamp: known ? Number(known.timestamp) : isHead && meta?.headTimestamp !== null && meta?.headTimestamp !== undefined ? Number(meta.headTimestamp) : null,
+        hash: async () => (isHead && meta?.headHash ? meta.headHash : ((await known())?.hash ?? null)),
+        parentHash: async () => (await known())?.parentHash ?? null,
+        timestamp: async () => {
+          if (headTimestamp !== null) return headTimestamp;
+          const found = await known();
+          return found ? Number(found.timestamp) : null;
+        },
       },
       deployment: meta?.deployment ?? "",
       hasIndexingErrors: meta ? meta.hasErrors || meta.fatalError !== null : false,

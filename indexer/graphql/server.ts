@@ -12,7 +12,10 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, maskError, type Plugin } from "graphql-yoga";
 import type { SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
+import { AnswerCache, type Answer, type AnswerCacheLimits } from "./answerCache.ts";
+import type { RequestContext } from "./block.ts";
 import { measureCost, queryLimitsFromEnv, resultTooBig, tooComplex, tooDeep, type QueryLimits } from "./limits.ts";
+import { readMeta, type MetaState } from "./planner.ts";
 import { buildQuerySchema } from "./schemaBuilder.ts";
 
 /** A running GraphQL endpoint. */
@@ -45,6 +48,11 @@ export interface GraphQLServerOptions {
   onInternalError?: (error: unknown) => void;
   /** Query cost limits; default: from graph-node's environment variables (see `queryLimitsFromEnv`). */
   limits?: QueryLimits;
+  /**
+   * The answer cache per block (`answerCache.ts`): its limits, or false to answer every request afresh.
+   * Default: 10,000 answers, 64 MiB.
+   */
+  answerCache?: AnswerCacheLimits | false;
 }
 
 /**
@@ -113,6 +121,29 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     plugins: [costLimits(options.limits ?? queryLimitsFromEnv(process.env)), refusedQueriesAre400],
   });
 
+  const cache = options.answerCache === false ? undefined : new AnswerCache(options.answerCache);
+  const source = { db: options.db, namespace: options.namespace };
+
+  /** A POST: `_meta` read once for the whole request, and the answer kept for the block it was read at. */
+  async function answerPost(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const storeMeta = await readMeta(source);
+    const compute = async (): Promise<Answer> => {
+      const context: RequestContext = { storeMeta };
+      const answer = await yoga.fetch(`http://${host}${request.url ?? endpoint}`, { method: "POST", headers: headersOf(request), body }, context);
+      const headers: [string, string][] = [];
+      answer.headers.forEach((value, name) => {
+        if (name !== "content-length") headers.push([name, value]);
+      });
+      return { status: answer.status, headers, body: Buffer.from(await answer.arrayBuffer()) };
+    };
+    // What else yoga's answer depends on: its format (accept, content-type) and CORS (origin).
+    const key = [request.headers.accept, request.headers["content-type"], request.headers.origin, body.toString("utf8")].join("\n");
+    const answer = cache ? await cache.answer(storeState(storeMeta), key, compute) : await compute();
+    response.writeHead(answer.status, [...answer.headers.flat(), "content-length", String(answer.body.length)]);
+    response.end(answer.body);
+  }
+
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0]!.replace(/\/+$/, "");
     if (path !== endpoint) {
@@ -121,7 +152,15 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       response.end(JSON.stringify({ errors: [{ message: name ? `subgraph \`${name}\` not found` : `no endpoint at ${path || "/"}` }] }));
       return;
     }
-    void yoga.handle(request, response);
+    if (request.method !== "POST") {
+      void yoga.handle(request, response);
+      return;
+    }
+    answerPost(request, response).catch((error: unknown) => {
+      reportInternal(error);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -136,4 +175,31 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       server.close((error) => (error ? reject(error) : resolve()));
     }),
   };
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function headersOf(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === "content-length" || name === "transfer-encoding") continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
+}
+
+/**
+ * The store's state as far as answers go: a new head, a reorged head, a revert, an error or a deployment
+ * change each make another state, under which no answer is kept yet.
+ */
+function storeState(meta: MetaState | null): string {
+  if (!meta) return "empty";
+  return JSON.stringify([meta.deployment, meta.headNumber, meta.headHash, String(meta.headTimestamp), meta.earliestBlock, meta.hasErrors, meta.fatalError]);
 }

@@ -10,6 +10,7 @@
 import type { Abi } from "viem";
 
 import type { SchemaModel } from "../schema.ts";
+import { StoreReadError } from "../store/storeError.ts";
 import { HostContext, apiVersionAtLeast, type HostFunction, type HostFunctionGroup } from "./context.ts";
 import { ChainCallError, MappingError, MappingModuleError } from "./errors.ts";
 import { abortFunctions } from "./functions/abort.ts";
@@ -244,7 +245,8 @@ export class MappingModule {
 
   /** The error a failed run throws: a MappingError naming the handler (a module that cannot run stays a MappingModuleError). */
   #failure(error: unknown, handler: string): Error {
-    if (error instanceof MappingModuleError || error instanceof ChainCallError) return error;
+    // A chain or a database that does not answer is an outage to retry, not the handler's failure.
+    if (error instanceof MappingModuleError || error instanceof ChainCallError || error instanceof StoreReadError) return error;
     const where = `in handler \`${handler}\` of data source \`${this.name}\``;
     if (error instanceof MappingError) {
       return new MappingError(`${error.message} (${where})`, { handler, location: error.location, cause: error });

@@ -60,6 +60,27 @@ describe.each(databases)("staged commits on $name", (database) => {
     ]);
   });
 
+  it("moves the head only once the transaction writing the block has committed", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    // Readers on other connections (PostgreSQL's pool) see a block only after COMMIT: hold the commit back.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db!.transaction.bind(db!);
+    db!.transaction = (work) => transaction(async (tx) => {
+      const result = await work(tx);
+      await held;
+      return result;
+    });
+    const committing = deposit(store, 2, "a", 10n, false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const headWhileWriting = store.head?.number;
+    release();
+    await committing;
+    expect(headWhileWriting).toBe(1);
+    expect(store.head?.number).toBe(2);
+  });
+
   it("writes staged blocks on flush, and before a revert", async () => {
     const store = await open();
     await deposit(store, 1, "a", 1n, true);
@@ -108,10 +129,10 @@ describe.each(databases)("staged commits on $name", (database) => {
     const store = await open();
     await deposit(store, 1, "a", 1n, false);
     await deposit(store, 2, "a", 10n, true);
-    // Neither the write nor the read-back reaches the table.
-    await db!.exec("ALTER TABLE sgd1.account RENAME TO account_away");
+    // Neither the write nor the read-back (entities are read on demand; the data sources at once) reaches its table.
+    await db!.exec(`ALTER TABLE sgd1.account RENAME TO account_away; ALTER TABLE sgd1."_data_sources" RENAME TO sources_away`);
     await expect(store.flush()).rejects.toThrow();
-    await db!.exec("ALTER TABLE sgd1.account_away RENAME TO account");
+    await db!.exec(`ALTER TABLE sgd1.account_away RENAME TO account; ALTER TABLE sgd1.sources_away RENAME TO "_data_sources"`);
     await expect(store.fail("a handler failed on entities that were never written", block(2))).rejects.toThrow(/recover/);
     expect(store.fatalError).toBeNull();
     expect(() => store.startBlock(block(2))).toThrow(/recover/);
