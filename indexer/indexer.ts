@@ -118,11 +118,7 @@ export class Indexer {
       this.status = "synced";
       return null;
     }
-    let to = Math.min(chainHead, from + this.rangeSize - 1);
-    // A pass that would leap into the blocks a reorg can still replace stops where they begin, so that a block
-    // hash is kept there for the reorg check to find the common ancestor by.
-    const reorgable = chainHead - REVERTIBLE_BLOCKS;
-    if (from < reorgable && to > reorgable) to = reorgable;
+    const to = this.rangeEnd(from, chainHead);
     const report: PassReport = { from, to, indexedTo: from - 1, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
     try {
       return await this.indexAndWrite(report, chainHead);
@@ -131,6 +127,15 @@ export class Indexer {
       this.sources.load(this.store.dataSources);
       throw error;
     }
+  }
+
+  /** The last block of a pass that starts at `from`. */
+  private rangeEnd(from: number, chainHead: number): number {
+    const to = Math.min(chainHead, from + this.rangeSize - 1);
+    // A pass that would leap into the blocks a reorg can still replace stops where they begin, so that a block
+    // hash is kept there for the reorg check to find the common ancestor by.
+    const reorgable = chainHead - REVERTIBLE_BLOCKS;
+    return from < reorgable && to > reorgable ? reorgable : to;
   }
 
   /** Indexes the pass's range, then writes what it staged, even when it ended early. */
@@ -184,10 +189,24 @@ export class Indexer {
       }
       report.readMs += performance.now() - started;
     }
-    for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
+    const blocks = [...byBlock.entries()].sort((a, b) => a[0] - b[0]);
+    // The chain is read ahead while handlers run and blocks are written: up to FETCH_AHEAD blocks in flight.
+    const fetched = new Map<number, Promise<FullBlock>>();
+    const fetchAhead = (index: number) => {
+      for (let i = index; i < Math.min(blocks.length, index + FETCH_AHEAD); i++) {
+        const number = blocks[i]![0];
+        if (fetched.has(number)) continue;
+        const pending = this.chain.fullBlock(number);
+        pending.catch(() => {}); // awaited (and its failure thrown) when its turn comes
+        fetched.set(number, pending);
+      }
+    };
+    for (const [index, [number, blockLogs]] of blocks.entries()) {
       if (this.stopping) return report;
       started = performance.now();
-      const block = await this.chain.fullBlock(number);
+      fetchAhead(index);
+      const block = await fetched.get(number)!;
+      fetched.delete(number);
       report.readMs += performance.now() - started;
       started = performance.now();
       if (blockLogs.some((log) => log.blockHash && log.blockHash !== block.hash!.toLowerCase())) {
@@ -207,9 +226,7 @@ export class Indexer {
       const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
       const calls = trace?.calls ?? [];
       const called = trace ? calledAddresses(trace) : undefined;
-      let failure = await this.store.whileReading(() =>
-        this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher)),
-      );
+      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher)));
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
@@ -224,9 +241,7 @@ export class Indexer {
         const freshTrace = this.sources.needTraces(fresh) ? (trace ?? (await this.traceBlock(block))) : undefined;
         freshReadMs += performance.now() - readAt;
         const freshCalled = freshTrace ? calledAddresses(freshTrace) : undefined;
-        failure = await this.store.whileReading(() =>
-          this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))),
-        );
+        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
@@ -550,6 +565,9 @@ function calledAddresses(block: TracedBlock): Set<string> {
 
 /** How many blocks' traces are asked for at once. */
 const TRACES_AT_ONCE = 8;
+
+/** How many blocks (with their transactions) are read from the chain ahead of the one being indexed. */
+const FETCH_AHEAD = 8;
 
 /** How much handler work one timed section takes on before the next starts (ms). */
 const TIME_SLICE_MS = 1_000;

@@ -122,6 +122,8 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
   });
 
   const cache = options.answerCache === false ? undefined : new AnswerCache(options.answerCache);
+  // Requests being answered: `close` lets them finish before the caller closes the database under them.
+  const inFlight = new Set<Promise<void>>();
   const source = { db: options.db, namespace: options.namespace };
 
   /** A POST: `_meta` read once for the whole request, and the answer kept for the block it was read at. */
@@ -156,11 +158,13 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
       void yoga.handle(request, response);
       return;
     }
-    answerPost(request, response).catch((error: unknown) => {
+    const answering = answerPost(request, response).catch((error: unknown) => {
       reportInternal(error);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
     });
+    inFlight.add(answering);
+    void answering.finally(() => inFlight.delete(answering));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -170,10 +174,12 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
   return {
     url: `http://${host}:${port}${endpoint}`,
     port,
-    close: () => new Promise<void>((resolve, reject) => {
+    close: async () => {
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await Promise.allSettled(inFlight);
       server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+      await closed;
+    },
   };
 }
 

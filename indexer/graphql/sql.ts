@@ -4,6 +4,7 @@
  */
 import type { AggregationInterval, EntityModel, FieldModel, ScalarType } from "../schema.ts";
 import { aggregationTable, columnType, entityTable, hexToBytes, quote } from "../store/layout.ts";
+import { versionEnd } from "../store/queryIndexes.ts";
 
 /** Collects the parameters of one statement; `add` answers the placeholder, cast to its SQL type. */
 export class SqlParams {
@@ -46,11 +47,14 @@ export function qualifiedTable(namespace: string, ref: TableRef): string {
   return `${quote(namespace)}.${quote(table)}`;
 }
 
-/** The versions of `alias`'s rows that hold at `block` (the current ones when no block is known). */
+/**
+ * The versions of `alias`'s rows that hold at `block` (the current ones when no block is known). The end is
+ * compared through `versionEnd`, the expression `store/queryIndexes.ts` indexes with the id.
+ */
 export function blockCondition(params: SqlParams, alias: string, block: number | null): string {
   if (block === null) return `${alias}.block_end IS NULL`;
   const b = params.add(block, "int4");
-  return `(${alias}.block_start <= ${b} AND (${alias}.block_end IS NULL OR ${alias}.block_end > ${b}))`;
+  return `(${versionEnd(alias)} > ${b} AND ${alias}.block_start <= ${b})`;
 }
 
 /** `alias."column"`. */

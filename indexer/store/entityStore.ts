@@ -197,12 +197,12 @@ export class EntityStore {
         await setHead(tx, this.namespace, newHead);
         await setFatalError(tx, this.namespace, null);
       });
-      this.cache.clear();
-      this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
-      this.created = await readDataSources(this.db, this.namespace);
+      // The database holds the reverted state now: so does the memory, before anything else can fail.
       this.currentHead = newHead;
       this.currentFatalError = null;
       this.currentFatalBlock = null;
+      this.reloadNeeded = true;
+      await this.reload();
     });
   }
 

@@ -6,11 +6,12 @@
  * Every entity table has `vid` (a version's row id), `block_start` (the block that wrote the version) and
  * `block_end` (the first block where the version no longer holds; NULL while it is current). Immutable
  * entities are written once: their `block_end` stays NULL. A query "at block B" reads the versions with
- * `block_start <= B AND (block_end IS NULL OR block_end > B)`.
+ * `block_start <= B AND (block_end IS NULL OR block_end > B)`, spelt as `queryIndexes.ts` indexes it.
  */
 import { createHash } from "node:crypto";
 
 import { INTERVAL_SECONDS, storedFields, type AggregationInterval, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
+import { queryIndexesSql } from "./queryIndexes.ts";
 
 /**
  * A field value as host, store and GraphQL pass it: String, ID and enums as `string`; Bytes as lowercase
@@ -69,7 +70,7 @@ const MAX_IDENTIFIER_BYTES = 63;
  * name (which `CREATE INDEX IF NOT EXISTS` would silently skip). A name over 63 bytes keeps its start and
  * ends in a hash of the whole name.
  */
-export function indexName(table: string, index: { system: "id" | "block_start" | "current" | "timestamp" } | { field: string }): string {
+export function indexName(table: string, index: { system: "id" | "block_start" | "current" | "timestamp" | "id_end" } | { field: string }): string {
   const name = "system" in index ? `${table}__${index.system}` : `${table}_attr_${index.field}`;
   if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
   const hash = createHash("sha256").update(name).digest("hex").slice(0, 10);
@@ -93,6 +94,7 @@ export function createTablesSql(schema: SchemaModel, namespace: string): string 
         `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "block_start" }))} ON ${t} (block_start);`,
         `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "current" }))} ON ${t} (id) WHERE block_end IS NULL;`,
       );
+      if (entity.kind === "entity" && !entity.immutable) statements.push(...queryIndexesSql(t, quote(indexName(table, { system: "id_end" }))));
       if (entity.kind !== "entity") {
         statements.push(`CREATE INDEX IF NOT EXISTS ${quote(indexName(table, { system: "timestamp" }))} ON ${t} (timestamp);`);
       }

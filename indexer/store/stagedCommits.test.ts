@@ -81,6 +81,27 @@ describe.each(databases)("staged commits on $name", (database) => {
     expect(store.head?.number).toBe(2);
   });
 
+  it("takes the reverted head at once when reading back after a revert fails, and starts no block until recovered", async () => {
+    const store = await open();
+    for (const n of [1, 2, 3]) await deposit(store, n, "a", 1n, false);
+    // The revert commits; every read after it fails, as when the database drops right then.
+    let reachable = true;
+    const { query, transaction } = { query: db!.query.bind(db!), transaction: db!.transaction.bind(db!) };
+    db!.query = ((...args: Parameters<Db["query"]>) => (reachable ? query(...args) : Promise.reject(new Error("gone")))) as Db["query"];
+    db!.transaction = (work) => transaction(work).finally(() => (reachable = false));
+    await expect(store.revertTo(1)).rejects.toThrow(/gone/);
+    reachable = true;
+    db!.transaction = transaction;
+    expect(store.head?.number).toBe(1);
+    expect(() => store.startBlock(block(4))).toThrow(/recover/);
+    expect(await store.recover()).toBe(true);
+    await deposit(store, 2, "a", 10n, false);
+    expect(await balances()).toEqual([
+      { id: "a", balance: "1", block_start: 1, block_end: 2 },
+      { id: "a", balance: "11", block_start: 2, block_end: null },
+    ]);
+  });
+
   it("writes staged blocks on flush, and before a revert", async () => {
     const store = await open();
     await deposit(store, 1, "a", 1n, true);
