@@ -1,6 +1,6 @@
 /**
- * Call handlers on a real chain (anvil's call traces), as graph-node runs them: on calls made by a transaction
- * and by a contract, with inputs and outputs decoded; not on calls that were undone (a failed transaction, a
+ * Call handlers on a real chain (anvil's call traces), as graph-node runs them: on calls made by a transaction,
+ * by a contract and by a constructor, with inputs and outputs decoded; not on calls that were undone (a failed transaction, a
  * frame that reverted inside one that succeeded); within a block by transaction, a transaction's events before
  * its calls; exact over a restart and a reorg; refused at start on a node that does not answer traces. And
  * block handlers with the call filter, on the blocks with a call to the data source's address that took effect.
@@ -103,6 +103,9 @@ describe("call handlers", () => {
     expect((await mined(await send(caller, "Caller", "addThenRevert", [counter.address, 100n]))).status).toBe("reverted");
     // A frame that reverts inside a transaction that succeeds: only the call after it took effect.
     await added(await send(caller, "Caller", "addAfterRevert", [counter.address, 3n]), caller.address, [[30n, "after"]]);
+    // A call made by a constructor, inside a contract creation.
+    const created = await chain.wallet.deployContract({ abi: contracts.Creator!.abi, bytecode: contracts.Creator!.bytecode, args: [counter.address] } as never);
+    await added(created, (await mined(created)).contractAddress!.toLowerCase(), [[9n, "constructor"]]);
 
     await chain.startIndexer(build, { database });
     await chain.synced();

@@ -36,3 +36,10 @@ contract Caller {
         }
     }
 }
+
+/// Calls a Counter from its constructor: a call made inside a contract creation.
+contract Creator {
+    constructor(Counter counter) {
+        counter.add(9, "constructor");
+    }
+}
