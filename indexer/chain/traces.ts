@@ -66,7 +66,10 @@ export class ChainTraces {
     } catch (error) {
       const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
       if (typeof code !== "number") return null;
-      return `debug_traceBlockByNumber with the callTracer failed: ${firstLine(String((error as { details?: string }).details ?? (error as Error).message))}`;
+      const reason = firstLine(String((error as { details?: string }).details ?? (error as Error).message));
+      // geth, and the nodes built on it, trace every block but the genesis one: the tracer is there.
+      if (/genesis is not traceable/i.test(reason)) return null;
+      return `debug_traceBlockByNumber with the callTracer failed: ${reason}`;
     }
   }
 
