@@ -51,7 +51,7 @@ describe("indexer/cli.ts", () => {
       "  - grafting (graft:) is not supported by this indexer",
       "  - dataSources[0] (A): apiVersion 0.0.3 is not supported (0.0.5, 0.0.6, 0.0.7, 0.0.8, 0.0.9)",
       `  - dataSources[0] (A) WASM: ${join(dir, "A.wasm")} does not exist`,
-      "  - dataSources[0] (A): no eventHandlers nor blockHandlers",
+      "  - dataSources[0] (A): no eventHandlers, callHandlers nor blockHandlers",
     ]);
   });
 

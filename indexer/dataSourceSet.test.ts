@@ -5,7 +5,7 @@ import { DataSourceSet } from "./dataSourceSet.ts";
 import { MappingError } from "./host/index.ts";
 import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 
-const template = { name: "Child", network: "anvil", address: null, startBlock: 0, eventHandlers: [], blockHandlers: [] } as unknown as DataSourceSpec;
+const template = { name: "Child", network: "anvil", address: null, startBlock: 0, eventHandlers: [], blockHandlers: [], callHandlers: [] } as unknown as DataSourceSpec;
 const build = { dataSources: [], templates: [template] } as unknown as SubgraphBuild;
 const ADDRESS = `0x${"Ab".repeat(20)}`;
 

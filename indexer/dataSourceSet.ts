@@ -11,7 +11,7 @@ import { type DataSourceContext, MappingError, parseContext, serializeContext } 
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import type { LogFilter } from "./chain/source.ts";
 import type { CreatedDataSource } from "./store/dataSources.ts";
-import { TriggerMatcher } from "./triggers.ts";
+import { CallMatcher, TriggerMatcher } from "./triggers.ts";
 
 /** A running data source: the manifest's (`created` null) or one a mapping created from a template. */
 export interface RunningDataSource extends DataSourceSpec {
@@ -24,10 +24,13 @@ export class DataSourceSet {
   private running: RunningDataSource[] = [];
   private keys = new Set<string>();
   matcher: TriggerMatcher;
+  /** The running data sources' call handlers. */
+  callMatcher: CallMatcher;
 
   constructor(build: SubgraphBuild, created: readonly CreatedDataSource[]) {
     this.build = build;
     this.matcher = new TriggerMatcher([]);
+    this.callMatcher = new CallMatcher([]);
     this.load(created);
   }
 
@@ -48,6 +51,7 @@ export class DataSourceSet {
     for (const source of created) this.keys.add(keyOf(source.created!));
     this.running = [...this.running, ...created];
     this.matcher = new TriggerMatcher(this.running);
+    this.callMatcher = new CallMatcher(this.running);
   }
 
   /**
@@ -94,18 +98,36 @@ export class DataSourceSet {
     return { addresses, topics0 };
   }
 
-  /** The block handlers that run on block `number`, in order, of every running data source or of `sources`. */
-  blockHandlersAt(number: number, sources: readonly RunningDataSource[] = this.running): { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] {
+  /**
+   * The block handlers that run on block `number`, in order, of every running data source or of `sources`:
+   * first (as graph-node) those with the call filter whose data source's address is among `called` (the
+   * addresses the block's calls that took effect went to), then the others.
+   */
+  blockHandlersAt(
+    number: number,
+    sources: readonly RunningDataSource[] = this.running,
+    called: ReadonlySet<string> = NONE,
+  ): { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] {
+    const withCalls: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
     const due: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
     for (const dataSource of sources) {
       const since = number - dataSource.startBlock;
       if (since < 0) continue;
       for (const handler of dataSource.blockHandlers) {
+        if (handler.kind === "call") {
+          if (dataSource.address !== null && called.has(dataSource.address)) withCalls.push({ dataSource, handler });
+          continue;
+        }
         const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
         if (runs) due.push({ dataSource, handler });
       }
     }
-    return due;
+    return [...withCalls, ...due];
+  }
+
+  /** Whether blocks must be traced for `sources` (all running by default): they have call handlers or call-filtered block handlers. */
+  needTraces(sources: readonly DataSourceSpec[] = this.running): boolean {
+    return sources.some(needsTraces);
   }
 
   private fromRecord(record: CreatedDataSource): RunningDataSource {
@@ -114,6 +136,13 @@ export class DataSourceSet {
     if (!spec) throw new Error(`the store holds a data source of template ${record.template}, which the manifest lacks`);
     return { ...spec, address: record.address, startBlock: record.block, context: record.context === null ? null : parseContext(record.context), created: record };
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Whether a data source runs on call traces: call handlers, or a block handler with the call filter. */
+export function needsTraces(source: DataSourceSpec): boolean {
+  return source.callHandlers.length > 0 || source.blockHandlers.some((h) => h.kind === "call");
 }
 
 /** What makes two created data sources the same (graph-node ignores the creating block). */

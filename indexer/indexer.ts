@@ -8,17 +8,20 @@
 import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
-import { DataSourceSet, type RunningDataSource } from "./dataSourceSet.ts";
+import { ChainTraces, type TracedBlock, type TracedCall } from "./chain/traces.ts";
+import { DataSourceSet, needsTraces, type RunningDataSource } from "./dataSourceSet.ts";
 import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import type { BlockWriter } from "./store/blockWriter.ts";
-import { blockData, TriggerMatcher, toEventTrigger, UndecodableLogError } from "./triggers.ts";
+import { blockData, CallMatcher, toCallTrigger, toEventTrigger, TriggerMatcher, UndecodableCallError, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
   build: SubgraphBuild;
   chain: ChainSource;
   store: EntityStore;
+  /** The node's call traces, for call handlers (required when the subgraph has any). */
+  traces?: ChainTraces;
   /** What handlers read from the chain (`ethereum.call`…); absent, those calls fail the handler with a message. */
   reads?: ChainReads;
   /** Progress and handler log lines. */
@@ -57,6 +60,7 @@ export class Indexer {
   readonly store: EntityStore;
   private readonly chain: ChainSource;
   private readonly reads: ChainReads | undefined;
+  private readonly traces: ChainTraces | undefined;
   private readonly modules = new Map<string, MappingModule>();
   /** The manifest's data sources and those created from its templates. */
   private readonly sources: DataSourceSet;
@@ -76,6 +80,9 @@ export class Indexer {
     this.build = options.build;
     this.chain = options.chain;
     this.reads = options.reads;
+    this.traces = options.traces;
+    const calling = [...this.build.dataSources, ...this.build.templates].filter(needsTraces);
+    if (calling.length > 0 && !this.traces) throw new Error(`${calling.map((d) => d.name).join(", ")} run${calling.length > 1 ? "" : "s"} on calls, which needs the node's call traces: pass \`traces\``);
     this.store = options.store;
     this.log = options.log ?? (() => {});
     this.pollInterval = options.pollInterval ?? 1_000;
@@ -111,11 +118,7 @@ export class Indexer {
       this.status = "synced";
       return null;
     }
-    let to = Math.min(chainHead, from + this.rangeSize - 1);
-    // A pass that would leap into the blocks a reorg can still replace stops where they begin, so that a block
-    // hash is kept there for the reorg check to find the common ancestor by.
-    const reorgable = chainHead - REVERTIBLE_BLOCKS;
-    if (from < reorgable && to > reorgable) to = reorgable;
+    const to = this.rangeEnd(from, chainHead);
     const report: PassReport = { from, to, indexedTo: from - 1, blocksWithTriggers: 0, triggers: 0, readMs: 0, handlerMs: 0, commitMs: 0 };
     try {
       return await this.indexAndWrite(report, chainHead);
@@ -124,6 +127,15 @@ export class Indexer {
       this.sources.load(this.store.dataSources);
       throw error;
     }
+  }
+
+  /** The last block of a pass that starts at `from`. */
+  private rangeEnd(from: number, chainHead: number): number {
+    const to = Math.min(chainHead, from + this.rangeSize - 1);
+    // A pass that would leap into the blocks a reorg can still replace stops where they begin, so that a block
+    // hash is kept there for the reorg check to find the common ancestor by.
+    const reorgable = chainHead - REVERTIBLE_BLOCKS;
+    return from < reorgable && to > reorgable ? reorgable : to;
   }
 
   /** Indexes the pass's range, then writes what it staged, even when it ended early. */
@@ -163,10 +175,38 @@ export class Indexer {
     for (let number = from; number <= to; number++) {
       if (!byBlock.has(number) && this.sources.blockHandlersAt(number).length > 0) byBlock.set(number, []);
     }
-    for (const [number, blockLogs] of [...byBlock.entries()].sort((a, b) => a[0] - b[0])) {
+    // And those with calls that call handlers or call-filtered block handlers match: every block of the range is
+    // traced then.
+    const traced = new Map<number, TracedBlock>();
+    if (this.traces && this.sources.needTraces()) {
+      started = performance.now();
+      for (const block of await this.traceRange(from, to)) {
+        traced.set(block.number, block);
+        const runs = () =>
+          block.calls.some((call) => this.sources.callMatcher.match(call, block.number).length > 0) ||
+          this.sources.blockHandlersAt(block.number, this.sources.all, calledAddresses(block)).length > 0;
+        if (!byBlock.has(block.number) && runs()) byBlock.set(block.number, []);
+      }
+      report.readMs += performance.now() - started;
+    }
+    const blocks = [...byBlock.entries()].sort((a, b) => a[0] - b[0]);
+    // The chain is read ahead while handlers run and blocks are written: up to FETCH_AHEAD blocks in flight.
+    const fetched = new Map<number, Promise<FullBlock>>();
+    const fetchAhead = (index: number) => {
+      for (let i = index; i < Math.min(blocks.length, index + FETCH_AHEAD); i++) {
+        const number = blocks[i]![0];
+        if (fetched.has(number)) continue;
+        const pending = this.chain.fullBlock(number);
+        pending.catch(() => {}); // awaited (and its failure thrown) when its turn comes
+        fetched.set(number, pending);
+      }
+    };
+    for (const [index, [number, blockLogs]] of blocks.entries()) {
       if (this.stopping) return report;
       started = performance.now();
-      const block = await this.chain.fullBlock(number);
+      fetchAhead(index);
+      const block = await fetched.get(number)!;
+      fetched.delete(number);
       report.readMs += performance.now() - started;
       started = performance.now();
       if (blockLogs.some((log) => log.blockHash && log.blockHash !== block.hash!.toLowerCase())) {
@@ -174,12 +214,19 @@ export class Indexer {
         this.log(`block ${number} changed while it was read; reading it again`);
         return report;
       }
+      const trace = traced.get(number);
+      if (trace && !ChainTraces.matches(trace, block)) {
+        this.log(`block ${number} changed while its calls were traced; reading it again`);
+        return report;
+      }
       const header: BlockHeader = { number, hash: block.hash!.toLowerCase(), parentHash: block.parentHash.toLowerCase(), timestamp: Number(block.timestamp) };
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
       const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
-      let failure = this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number)));
+      const calls = trace?.calls ?? [];
+      const called = trace ? calledAddresses(trace) : undefined;
+      let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher)));
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
@@ -191,8 +238,10 @@ export class Indexer {
         begun.push(...fresh);
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
+        const freshTrace = this.sources.needTraces(fresh) ? (trace ?? (await this.traceBlock(block))) : undefined;
         freshReadMs += performance.now() - readAt;
-        failure = this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh)));
+        const freshCalled = freshTrace ? calledAddresses(freshTrace) : undefined;
+        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
@@ -301,9 +350,9 @@ export class Indexer {
           job.run();
           ran += 1;
         } catch (error) {
-          if (error instanceof UndecodableLogError) {
+          if (error instanceof UndecodableLogError || error instanceof UndecodableCallError) {
             // As graph-node: a log whose data this handler's ABI cannot decode (an ERC-721 Transfer under an
-            // ERC-20 Transfer handler: same topic0) is not this handler's trigger.
+            // ERC-20 Transfer handler: same topic0), or a call whose input it cannot decode, is not this handler's trigger.
             this.log(`DEBUG ${job.dataSource.name}: ${error.message}; skipped`);
           } else if (error instanceof MappingError) failure = { job, error };
           else throw error;
@@ -329,14 +378,18 @@ export class Indexer {
   }
 
   /**
-   * A block's event triggers (`logs` as `matcher` matches them) and then `blockHandlers` (as graph-node: after
-   * the event handlers, in manifest order), as jobs; the data sources their handlers create go to `run.created`.
+   * A block's event and call triggers (`logs` as `matcher` matches them, `calls` as `callMatcher` does) and then
+   * `blockHandlers` (as graph-node: after the others, in manifest order), as jobs; the data sources their handlers
+   * create go to `run.created`. As graph-node orders them: by transaction, and within one transaction its events
+   * (by log index) before its calls (in the order they ran).
    */
   private jobsOf(
     run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
     logs: Log[],
     matcher: TriggerMatcher,
     blockHandlers: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[],
+    calls: readonly TracedCall[] = [],
+    callMatcher?: CallMatcher,
   ): TriggerJob[] {
     const { block, header } = run;
     const env = (dataSource: RunningDataSource, address: string): MappingEnv => ({
@@ -348,7 +401,24 @@ export class Indexer {
       createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
     });
     const jobs: TriggerJob[] = [];
+    let nextCall = 0;
+    // The calls of transactions before `transactionIndex` (all of them when it is Infinity), as jobs.
+    const callsBefore = (transactionIndex: number) => {
+      for (; nextCall < calls.length && calls[nextCall]!.transactionIndex < transactionIndex; nextCall++) {
+        const call = calls[nextCall]!;
+        for (const matched of callMatcher?.match(call, header.number) ?? []) {
+          const dataSource = matched.dataSource as RunningDataSource;
+          jobs.push({
+            dataSource,
+            handler: matched.handler.handler,
+            what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, call of ${matched.handler.signature} in transaction ${call.transactionIndex}`,
+            run: () => this.modules.get(dataSource.name)!.runCall(toCallTrigger(matched, block), env(dataSource, dataSource.address ?? call.to)),
+          });
+        }
+      }
+    };
     for (const log of logs) {
+      callsBefore(log.transactionIndex ?? 0);
       for (const matched of matcher.match(log)) {
         const dataSource = matched.dataSource as RunningDataSource;
         jobs.push({
@@ -359,6 +429,7 @@ export class Indexer {
         });
       }
     }
+    callsBefore(Infinity);
     for (const { dataSource, handler } of blockHandlers) {
       jobs.push({
         dataSource,
@@ -368,6 +439,23 @@ export class Indexer {
       });
     }
     return jobs;
+  }
+
+  /** The traces of blocks from..to, a few asked at a time. */
+  private async traceRange(from: number, to: number): Promise<TracedBlock[]> {
+    const out: TracedBlock[] = [];
+    for (let start = from; start <= to; start += TRACES_AT_ONCE) {
+      const numbers = Array.from({ length: Math.min(TRACES_AT_ONCE, to - start + 1) }, (_, i) => start + i);
+      out.push(...(await Promise.all(numbers.map((number) => this.traces!.block(number)))));
+    }
+    return out;
+  }
+
+  /** The traces of `block`, checked to be of it (a ChainError when the chain changed between the reads). */
+  private async traceBlock(block: FullBlock): Promise<TracedBlock> {
+    const trace = await this.traces!.block(Number(block.number));
+    if (!ChainTraces.matches(trace, block)) throw new ChainError(`block ${block.number} changed while its calls were traced`);
+    return trace;
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -469,6 +557,17 @@ interface TriggerJob {
 const COMMIT_BATCH_DISTANCE = 20;
 /** The most blocks one commit writes. */
 const COMMIT_BATCH_BLOCKS = 100;
+
+/** The addresses a traced block's calls that took effect went to. */
+function calledAddresses(block: TracedBlock): Set<string> {
+  return new Set(block.calls.map((call) => call.to));
+}
+
+/** How many blocks' traces are asked for at once. */
+const TRACES_AT_ONCE = 8;
+
+/** How many blocks (with their transactions) are read from the chain ahead of the one being indexed. */
+const FETCH_AHEAD = 8;
 
 /** How much handler work one timed section takes on before the next starts (ms). */
 const TIME_SLICE_MS = 1_000;

@@ -84,11 +84,23 @@ describe("loadSubgraph", () => {
     ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],
     ["two data sources of one name", () => buildFolder((m) => m.replace("dataSources:\n", "dataSources:\n" + m.slice(m.indexOf("  - kind:")))), /two data sources or templates are named Pinger/],
     ["an unsupported apiVersion", () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.4")), /apiVersion 0\.0\.4/],
-    ["call handlers", () => buildFolder((m) => m.replace("      eventHandlers:", "      callHandlers:\n        - function: f()\n          handler: handleCall\n      eventHandlers:")), /call handlers are not supported/],
     [
-      "a call-filtered block handler",
-      () => buildFolder((m) => m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: handleBlock\n          filter:\n            kind: call\n      eventHandlers:")),
-      /the call filter needs call traces/,
+      "a call handler whose function the ABI lacks",
+      () => buildFolder((m) => m.replace("      eventHandlers:", "      callHandlers:\n        - function: f(uint256)\n          handler: handleCall\n      eventHandlers:")),
+      /dataSources\[0\] \(Pinger\): the ABI Pinger has no function f\(uint256\) \(call handler handleCall\)/,
+    ],
+    [
+      "a call handler without a signature",
+      () => buildFolder((m) => m.replace("      eventHandlers:", "      callHandlers:\n        - function: f\n          handler: handleCall\n      eventHandlers:")),
+      /function f is not a function signature/,
+    ],
+    [
+      "two call-filtered block handlers",
+      () =>
+        buildFolder((m) =>
+          m.replace("      eventHandlers:", "      blockHandlers:\n        - handler: a\n          filter:\n            kind: call\n        - handler: b\n          filter:\n            kind: call\n      eventHandlers:"),
+        ),
+      /duplicated block handlers/,
     ],
     [
       "two block handlers of one kind",

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
-import { type Abi, type AbiEvent, toEventSelector } from "viem";
+import { type Abi, type AbiEvent, type AbiFunction, keccak256, toEventSelector, toHex } from "viem";
 import { parse as parseYaml } from "yaml";
 
 import { apiVersionAtLeast } from "./host/context.ts";
@@ -25,12 +25,26 @@ export interface EventHandlerSpec {
 }
 
 /**
+ * One call handler: runs on each successful call to the data source's address whose input starts with the
+ * selector of `function` (as graph-node: the first four bytes of keccak256 of the signature as written).
+ */
+export interface CallHandlerSpec {
+  /** The signature as the manifest writes it, `transfer(address,uint256)`. */
+  signature: string;
+  handler: string;
+  /** The 4-byte selector, lowercase hex. */
+  selector: `0x${string}`;
+  abiFunction: AbiFunction;
+}
+
+/**
  * One block handler: on every block from the data source's start block, on every `every`-th one (`polling`,
- * counted from the start block), or on the start block alone (`once`), as graph-node runs them.
+ * counted from the start block), on the start block alone (`once`), or on each block with a call to the data
+ * source's address that took effect (`call`, from the node's call traces), as graph-node runs them.
  */
 export interface BlockHandlerSpec {
   handler: string;
-  kind: "every" | "polling" | "once";
+  kind: "every" | "polling" | "once" | "call";
   /** For `polling`: the interval in blocks. */
   every?: number;
 }
@@ -52,6 +66,7 @@ export interface DataSourceSpec {
   wasmPath: string;
   eventHandlers: EventHandlerSpec[];
   blockHandlers: BlockHandlerSpec[];
+  callHandlers: CallHandlerSpec[];
 }
 
 export interface SubgraphBuild {
@@ -183,7 +198,6 @@ function readDataSource(
   if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
     problem(`apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
   }
-  if (mapping.callHandlers?.length) problem("call handlers are not supported by this indexer yet (event and block handlers are)");
   const blockHandlers: BlockHandlerSpec[] = [];
   for (const entry of mapping.blockHandlers ?? []) {
     const kind = entry?.filter?.kind;
@@ -194,11 +208,11 @@ function readDataSource(
       const every = Number(entry.filter.every);
       if (!Number.isSafeInteger(every) || every < 1) problem(`block handler ${entry.handler}: polling every ${entry.filter.every} is not a number of blocks`);
       else blockHandlers.push({ handler: entry.handler, kind: "polling", every });
-    } else if (kind === "call") problem(`block handler ${entry.handler}: the call filter needs call traces, which this indexer does not read yet`);
+    } else if (kind === "call") blockHandlers.push({ handler: entry.handler, kind: "call" });
     else problem(`block handler ${entry.handler}: filter kind ${kind} is not one of polling, once or call`);
   }
   // As graph-node: at most one block handler of each kind per data source.
-  for (const kind of ["every", "polling", "once"] as const) {
+  for (const kind of ["every", "polling", "once", "call"] as const) {
     if (blockHandlers.filter((h) => h.kind === kind).length > 1) problem("data source has duplicated block handlers");
   }
   // Every ABI the mapping names: the source's decodes its events, any of them can be called (ethereum.call).
@@ -253,7 +267,21 @@ function readDataSource(
     }
     eventHandlers.push({ signature, handler: entry.handler, topic0, abiEvent });
   }
-  if ((mapping.eventHandlers ?? []).length === 0 && (mapping.blockHandlers ?? []).length === 0) problem("no eventHandlers nor blockHandlers");
+  const callHandlers: CallHandlerSpec[] = [];
+  for (const entry of mapping.callHandlers ?? []) {
+    const signature = String(entry?.function ?? "");
+    if (typeof entry?.handler !== "string") problem(`call handler ${signature}: no handler`);
+    else if (!/^[A-Za-z_$][\w$]*\(.*\)$/.test(signature)) problem(`call handler ${entry.handler}: function ${signature} is not a function signature`);
+    else if (abi) {
+      // As graph-node: the ABI function whose `name(types)` is the signature exactly.
+      const abiFunction = abi.find((item): item is AbiFunction => item.type === "function" && functionSignature(item) === signature);
+      if (!abiFunction) problem(`the ABI ${abiName} has no function ${signature} (call handler ${entry.handler})`);
+      else callHandlers.push({ signature, handler: entry.handler, selector: keccak256(toHex(signature)).slice(0, 10) as `0x${string}`, abiFunction });
+    }
+  }
+  if ((mapping.eventHandlers ?? []).length === 0 && (mapping.blockHandlers ?? []).length === 0 && (mapping.callHandlers ?? []).length === 0) {
+    problem("no eventHandlers, callHandlers nor blockHandlers");
+  }
   const address = template ? undefined : source.source?.address;
   if (template && (source.source?.address !== undefined || source.source?.startBlock !== undefined)) {
     problem("a template has no source.address nor source.startBlock: dataSource.create gives them");
@@ -274,8 +302,17 @@ function readDataSource(
     wasmPath: join(root, mapping.file),
     eventHandlers,
     blockHandlers,
+    callHandlers,
   };
 }
+
+/** An ABI function as graph-node names it for call handlers: `name(type,type)`, tuples as `(type,type)`. */
+function functionSignature(fn: AbiFunction): string {
+  return `${fn.name}(${fn.inputs.map(parameterType).join(",")})`;
+}
+
+const parameterType = (parameter: { type: string; components?: readonly any[] }): string =>
+  parameter.type.startsWith("tuple") ? `(${parameter.components!.map(parameterType).join(",")})${parameter.type.slice(5)}` : parameter.type;
 
 /** An ABI event written as manifests write it: `Name(indexed address,uint256,(uint8,bytes)[])`. */
 function manifestSignature(event: AbiEvent): string {

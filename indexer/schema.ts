@@ -416,5 +416,10 @@ function constValue(node: ConstValueNode): unknown {
 
 /** Fields that hold a stored value (not `@derivedFrom`). */
 export function storedFields(entity: EntityModel): FieldModel[] {
-  return entity.fields.filter((f) => !f.derivedFrom);
+  let fields = STORED_FIELDS.get(entity);
+  if (!fields) STORED_FIELDS.set(entity, (fields = entity.fields.filter((f) => !f.derivedFrom)));
+  return fields;
 }
+
+/** `storedFields` of each model, computed once (the store and the host ask for them on every write). */
+const STORED_FIELDS = new WeakMap<EntityModel, FieldModel[]>();

@@ -7,11 +7,13 @@ import type { EIP1193Provider } from "viem";
 
 import { RpcChainReads } from "./chain/blockReads.ts";
 import { ChainSource } from "./chain/source.ts";
+import { ChainTraces } from "./chain/traces.ts";
 import { startGraphQLServer, watchWrites, type ExampleQuery, type GraphQLServer } from "./graphql/index.ts";
 import { readMeta } from "./graphql/planner.ts";
 import type { ChainReads } from "./host/index.ts";
+import { needsTraces } from "./dataSourceSet.ts";
 import { Indexer } from "./indexer.ts";
-import { loadSubgraph, type SubgraphBuild } from "./manifest.ts";
+import { loadSubgraph, ManifestError, type SubgraphBuild } from "./manifest.ts";
 import type { Db } from "./store/db.ts";
 import { EntityStore } from "./store/index.ts";
 import { openDb } from "./store/open.ts";
@@ -67,6 +69,7 @@ export const NAMESPACE = "subgraph";
 export async function startLocalIndexer(options: LocalIndexerOptions): Promise<LocalIndexer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const build = loadSubgraph(options.subgraph);
+  const traces = await callTraces(build, options);
   const db = await openDb(options.database, { fresh: options.fresh, namespace: NAMESPACE });
   let server: GraphQLServer | undefined;
   let reads: ChainReads | undefined;
@@ -77,7 +80,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
     const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
     // Handlers' reads of the chain (ethereum.call…) need a URL to reach from a worker thread; an in-process provider has none.
     reads = options.chainReads ?? (options.provider ? undefined : new RpcChainReads(options.rpcUrl));
-    const indexer = new Indexer({ build, chain, store, reads, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
+    const indexer = new Indexer({ build, chain, store, reads, traces, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
     await indexer.reconcileWithChain();
     server = await startGraphQLServer({
       schema: build.schema,
@@ -130,4 +133,22 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
     await db.close();
     throw error;
   }
+}
+
+/**
+ * The node's call traces when the subgraph has call handlers; refused at start, naming each data source and
+ * template that has them, when the node does not answer them (a node that cannot be reached yet is not refused:
+ * the indexer asks it again, as for any outage).
+ */
+async function callTraces(build: SubgraphBuild, options: LocalIndexerOptions): Promise<ChainTraces | undefined> {
+  const calling = [...build.dataSources.map((d, i) => ({ d, where: `dataSources[${i}]` })), ...build.templates.map((d, i) => ({ d, where: `templates[${i}]` }))].filter(
+    ({ d }) => needsTraces(d),
+  );
+  if (calling.length === 0) return undefined;
+  const traces = new ChainTraces({ url: options.rpcUrl, provider: options.provider });
+  const reason = await traces.unavailable();
+  if (reason === null) return traces;
+  throw new ManifestError(
+    calling.map(({ d, where }) => `${where} (${d.name}): ${d.callHandlers.length > 0 ? "call handlers need" : "a block handler with the call filter needs"} the node's call traces, which ${options.rpcUrl} does not answer (${reason})`),
+  );
 }

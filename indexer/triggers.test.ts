@@ -22,6 +22,7 @@ function dataSource(name: string, address: string | null, startBlock = 0): DataS
     wasmPath: `${name}.wasm`,
     eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), abiEvent: ping }],
     blockHandlers: [],
+    callHandlers: [],
   };
 }
 

@@ -3,11 +3,12 @@
  * event's parameters decoded with that data source's ABI. As in graph-node, a log whose data the handler's ABI
  * cannot decode is not that handler's trigger (an ERC-721 Transfer shares an ERC-20 Transfer's topic0).
  */
-import { decodeEventLog, type Log } from "viem";
+import { decodeAbiParameters, decodeEventLog, type AbiParameter, type Log } from "viem";
 
-import type { BlockData, EventTrigger, TransactionData } from "./host/index.ts";
-import type { DataSourceSpec, EventHandlerSpec } from "./manifest.ts";
+import { MappingError, type BlockData, type CallTrigger, type EventTrigger, type TransactionData } from "./host/index.ts";
+import type { CallHandlerSpec, DataSourceSpec, EventHandlerSpec } from "./manifest.ts";
 import { ChainError, type FullBlock } from "./chain/source.ts";
+import type { TracedCall } from "./chain/traces.ts";
 
 export interface MatchedLog {
   dataSource: DataSourceSpec;
@@ -48,6 +49,84 @@ export class TriggerMatcher {
       .map(({ dataSource, handler }) => ({ dataSource, handler, log }));
   }
 }
+
+export interface MatchedCall {
+  dataSource: DataSourceSpec;
+  handler: CallHandlerSpec;
+  call: TracedCall;
+}
+
+/**
+ * Finds data source and call handler for traced calls, as graph-node does: the data source's address is the
+ * call's `to` (or the data source has none), the call is in or after its start block, and the handler is the
+ * data source's first whose selector the call's input starts with.
+ */
+export class CallMatcher {
+  private readonly byKey = new Map<string, { dataSource: DataSourceSpec; handler: CallHandlerSpec; order: number }[]>();
+
+  constructor(dataSources: readonly DataSourceSpec[]) {
+    let order = 0;
+    for (const dataSource of dataSources) {
+      const seen = new Set<string>();
+      for (const handler of dataSource.callHandlers) {
+        order += 1;
+        if (seen.has(handler.selector)) continue;
+        seen.add(handler.selector);
+        const key = `${dataSource.address ?? "*"}:${handler.selector}`;
+        this.byKey.set(key, [...(this.byKey.get(key) ?? []), { dataSource, handler, order }]);
+      }
+    }
+  }
+
+  /** Whether any data source has a call handler: only then are a block's calls worth tracing. */
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
+  /** The handlers `call` in block `blockNumber` triggers, in manifest order (usually one). */
+  match(call: TracedCall, blockNumber: number): MatchedCall[] {
+    const selector = call.input.slice(0, 10);
+    return [...(this.byKey.get(`${call.to}:${selector}`) ?? []), ...(this.byKey.get(`*:${selector}`) ?? [])]
+      .filter(({ dataSource }) => blockNumber >= dataSource.startBlock)
+      .sort((a, b) => a.order - b.order)
+      .map(({ dataSource, handler }) => ({ dataSource, handler, call }));
+  }
+}
+
+/** A call whose input the handler's ABI function cannot decode: not this handler's trigger (graph-node skips it too). */
+export class UndecodableCallError extends Error {
+  override name = "UndecodableCallError";
+}
+
+/**
+ * The trigger for a matched call in its block. As graph-node: an input that does not decode skips the call
+ * (UndecodableCallError); an output that does not decode fails the handler (MappingError).
+ */
+export function toCallTrigger(matched: MatchedCall, block: FullBlock): CallTrigger {
+  const { call, handler } = matched;
+  const where = `block ${block.number}, transaction ${call.transactionIndex}: call of ${handler.signature} on ${call.to}`;
+  const decode = (parameters: readonly AbiParameter[], data: `0x${string}`) =>
+    decodeAbiParameters(parameters, data).map((value, i) => ({ name: parameters[i]!.name ?? "", type: parameters[i]!, value }));
+  let inputs: CallTrigger["inputs"];
+  try {
+    inputs = decode(handler.abiFunction.inputs, `0x${call.input.slice(10)}`);
+  } catch (error) {
+    throw new UndecodableCallError(`${where}: the input does not decode as ${handler.signature}: ${firstLine(error)}`);
+  }
+  let outputs: CallTrigger["outputs"];
+  try {
+    outputs = decode(handler.abiFunction.outputs, call.output);
+  } catch (error) {
+    throw new MappingError(`${where}: decoding the function's outputs failed, raw output ${call.output}: ${firstLine(error)}`);
+  }
+  const transaction = block.transactions[call.transactionIndex];
+  if (!transaction || (call.transactionHash !== "" && transaction.hash.toLowerCase() !== call.transactionHash)) {
+    throw new ChainError(`block ${block.number}: transaction ${call.transactionHash} of a traced call is not in the block`);
+  }
+  return { handler: handler.handler, to: call.to, from: call.from, block: blockData(block), transaction: transactionData(transaction), inputs, outputs };
+}
+
+const firstLine = (error: unknown): string => String((error as Error)?.message ?? error).split("\n")[0]!;
 
 /** The trigger for a matched log in its block. */
 export function toEventTrigger(matched: MatchedLog, block: FullBlock): EventTrigger {

@@ -5,9 +5,10 @@
 //
 // Two scopes, each with its own stamp in artifacts/:
 //   all       every source: contracts/ with its mocks, the Solidity tests, TypeChain types (tests, typecheck);
-//   deployed  only what deploy/ deploys on a local network (DEPLOYED_SOURCES): `npm start` and the subgraph
-//             build need nothing else, and it compiles in a tenth of the time. A later `all` build compiles
-//             the rest and rewrites the TypeChain types for every contract.
+//   deployed  only what deploy/ deploys on a local network (DEPLOYED_SOURCES), without TypeChain types:
+//             `npm start` and the subgraph build need nothing else (deploy/ imports the types as types only),
+//             and it compiles in a tenth of the time. A later `all` build compiles the rest and writes the
+//             TypeChain types for every contract.
 // Stale means: a Solidity source under contracts/ (or test/, for `all`), hardhat.config.ts or the lockfile
 // changed since the last build of that scope that this script recorded, or its outputs are gone.
 //
@@ -37,7 +38,7 @@ export const DEPLOYED_SOURCES = [
 /** What each scope compiles and where its stamp lives. */
 const SCOPES = {
   all: { sourceDirs: ["contracts", "test"], stamp: ".dcrm-build-stamp", args: [], needsTypes: true },
-  deployed: { sourceDirs: ["contracts"], stamp: ".dcrm-build-stamp-deployed", args: ["--no-tests", ...DEPLOYED_SOURCES], needsTypes: false },
+  deployed: { sourceDirs: ["contracts"], stamp: ".dcrm-build-stamp-deployed", args: ["--no-tests", "--no-typechain", ...DEPLOYED_SOURCES], needsTypes: false },
 };
 
 /** The stamp file of `scope`: written after a build of that scope, holding its fingerprint. */

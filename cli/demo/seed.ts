@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { createPublicClient, createWalletClient, http, keccak256, parseAbi, parseEventLogs, stringToHex, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, parseAbi, parseEventLogs, stringToHex, webSocket, type Address, type Hex, type PublicClient, type Transport } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type LocalAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 
@@ -112,13 +112,38 @@ interface Order {
   released: boolean;
 }
 
+/**
+ * One WebSocket to the node for every client of the seeding, when the node takes one on its HTTP port (anvil
+ * does): a call over it costs the seeding a fraction of the CPU of an HTTP request, and receipts come by
+ * subscription instead of by polling. HTTP otherwise.
+ */
+async function nodeTransport(rpc: string): Promise<{ transport: Transport; close: () => void }> {
+  // No reconnecting: a node that refuses the socket would otherwise get a retry, and its error log, after the
+  // fallback to HTTP; and the node is a local child process, whose socket drops only when the node is gone.
+  const socket = webSocket(rpc.replace(/^http/, "ws"), { retryCount: 0, reconnect: false });
+  try {
+    const client = await socket({}).value!.getRpcClient();
+    return { transport: socket, close: () => client.close() };
+  } catch {
+    return { transport: http(rpc), close: () => {} };
+  }
+}
+
 /** Writes the demo program; resolves with what it wrote. */
 export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
-  const { sdk, rpc, now } = options;
+  const { transport, close } = await nodeTransport(options.rpc);
+  try {
+    return await writeHistory(options, transport);
+  } finally {
+    close();
+  }
+}
+
+async function writeHistory(options: SeedOptions, transport: Transport): Promise<SeedReport> {
+  const { sdk, now } = options;
   const log = options.log ?? (() => {});
   const random = new Random(options.seed);
   const deployment = sdk.parseDeployment(options.deployment);
-  const transport = http(rpc);
   // The local node mines each transaction at once: ask for receipts often, not every 4 s.
   const pollingInterval = 20;
   const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval }) as PublicClient;

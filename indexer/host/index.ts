@@ -5,3 +5,4 @@ export { ChainCallError, MappingError, MappingModuleError, type AbortLocation } 
 export { BlockIdSequence } from "./idSequence.ts";
 export type { BlockData, BlockTrigger, CallOutcome, ChainReads, DataSourceInfo, EventTrigger, MappingEnv, TransactionData } from "./types.ts";
 export { parseContext, serializeContext, type DataSourceContext } from "./dataSourceContext.ts";
+export type { CallTrigger } from "./call.ts";

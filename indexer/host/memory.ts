@@ -30,6 +30,7 @@ export const TypeIndex = {
   EventParam: 23,
   EthereumTransaction: 24,
   EthereumBlock: 25,
+  EthereumCall: 26,
   WrappedBool: 28,
   WrappedJsonValue: 29,
   EthereumValue: 30,
@@ -166,8 +167,10 @@ export class AscHeap {
 
   /** A graph-ts BigInt: a Uint8Array holding signed little-endian two's complement. */
   readBigInt(ptr: number): bigint {
-    const value = signedFromLittleEndian(this.readBytes(ptr));
-    // As graph-node: the magnitude's bits and one for the sign.
+    const bytes = this.readBytes(ptr);
+    const value = signedFromLittleEndian(bytes);
+    // As graph-node: the magnitude's bits and one for the sign (counted only when the bytes could hold too many).
+    if (8 * bytes.length <= MAX_BIGINT_BITS) return value;
     const bits = (value < 0n ? -value : value).toString(2).length + (value === 0n ? 0 : 1);
     if (bits > MAX_BIGINT_BITS) throw new MappingError(`BigInt is too big, total bits ${bits} (max ${MAX_BIGINT_BITS})`);
     return value;
@@ -232,23 +235,26 @@ export class AscHeap {
 
 /** Signed little-endian two's complement bytes to a bigint (empty is 0). */
 export function signedFromLittleEndian(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
-  if (bytes.length > 0 && bytes[bytes.length - 1]! & 0x80) value -= 1n << BigInt(8 * bytes.length);
-  return value;
+  if (bytes.length === 0) return 0n;
+  // Through hex: one parse instead of a shift per byte.
+  const value = BigInt(`0x${Buffer.from(bytes).reverse().toString("hex")}`);
+  return bytes[bytes.length - 1]! & 0x80 ? value - (1n << BigInt(8 * bytes.length)) : value;
 }
 
 /** The shortest signed little-endian two's complement bytes of a bigint (as num-bigint's `to_signed_bytes_le`). */
 export function signedToLittleEndian(value: bigint): Uint8Array {
-  const out: number[] = [];
-  let rest = value;
-  for (;;) {
-    const byte = Number(rest & 0xffn);
-    out.push(byte);
-    rest >>= 8n;
-    if ((rest === 0n && !(byte & 0x80)) || (rest === -1n && byte & 0x80)) break;
-  }
-  return Uint8Array.from(out);
+  // The magnitude's bytes, then one more when its top bit would read as the sign.
+  const magnitude = value < 0n ? -value : value;
+  let hex = magnitude.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let length = hex.length / 2;
+  const top = parseInt(hex.slice(0, 2), 16);
+  // A negative number fits in `length` bytes when -value <= 2^(8 length - 1), i.e. its top bit is clear or it is exactly -2^(8 length - 1).
+  const fits = value < 0n ? top < 0x80 || (top === 0x80 && /^80*$/.test(hex)) : top < 0x80;
+  if (!fits) length += 1;
+  const twos = value < 0n ? (1n << BigInt(8 * length)) + value : value;
+  const out = Buffer.from(twos.toString(16).padStart(2 * length, "0"), "hex").reverse();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 /** `ptr`, unless it is null: then the handler fails with graph-node's message. */

@@ -10,6 +10,7 @@
 import type { Abi } from "viem";
 
 import type { SchemaModel } from "../schema.ts";
+import { StoreReadError } from "../store/storeError.ts";
 import { HostContext, apiVersionAtLeast, type HostFunction, type HostFunctionGroup } from "./context.ts";
 import { ChainCallError, MappingError, MappingModuleError } from "./errors.ts";
 import { abortFunctions } from "./functions/abort.ts";
@@ -30,6 +31,7 @@ import { BlockIdSequence } from "./idSequence.ts";
 import { InstanceSnapshot } from "./instanceSnapshot.ts";
 import { AscHeap } from "./memory.ts";
 import { insideTimeLimit, TimeLimitExceeded, withinTimeLimit } from "./timeLimit.ts";
+import { writeCall, type CallTrigger } from "./call.ts";
 import { writeBlock, writeEvent } from "./trigger.ts";
 import type { BlockData, BlockTrigger, EventTrigger, MappingEnv } from "./types.ts";
 
@@ -158,6 +160,11 @@ export class MappingModule {
     this.#run(trigger.handler, trigger.block, env, (heap) => writeBlock(heap, trigger.block, this.apiVersion));
   }
 
+  /** Runs one call handler (it receives the `ethereum.Call`) in isolation; throws MappingError. */
+  runCall(trigger: CallTrigger, env: MappingEnv): void {
+    this.#run(trigger.handler, trigger.block, env, (heap) => writeCall(heap, trigger, this.apiVersion));
+  }
+
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {
     const context = this.#enter(env, block);
     try {
@@ -238,7 +245,8 @@ export class MappingModule {
 
   /** The error a failed run throws: a MappingError naming the handler (a module that cannot run stays a MappingModuleError). */
   #failure(error: unknown, handler: string): Error {
-    if (error instanceof MappingModuleError || error instanceof ChainCallError) return error;
+    // A chain or a database that does not answer is an outage to retry, not the handler's failure.
+    if (error instanceof MappingModuleError || error instanceof ChainCallError || error instanceof StoreReadError) return error;
     const where = `in handler \`${handler}\` of data source \`${this.name}\``;
     if (error instanceof MappingError) {
       return new MappingError(`${error.message} (${where})`, { handler, location: error.location, cause: error });

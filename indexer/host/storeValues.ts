@@ -119,21 +119,26 @@ export function showTagged(tagged: TaggedValue): string {
 export function fieldValue(field: FieldModel, tagged: TaggedValue): Value {
   if (tagged.kind === StoreValueKind.NULL) return null;
   const expected = KIND_OF_SCALAR[field.scalar];
-  const typeName = `${field.list ? "[" : ""}${field.typeName}${field.list ? "!]" : ""}${field.required ? "!" : ""}`;
-  const mismatch = (): StoreValueTypeError =>
-    new StoreValueTypeError(`the value \`${showTagged(tagged)}\` for field \`${field.name}\` must have type ${typeName} but has type ${kindName(tagged.kind)}`);
   if (!field.list) {
-    if (tagged.kind !== expected) throw mismatch();
+    if (tagged.kind !== expected) throw kindMismatch(field, tagged);
     return tagged.value as Value;
   }
-  if (tagged.kind !== StoreValueKind.ARRAY) throw mismatch();
+  if (tagged.kind !== StoreValueKind.ARRAY) throw kindMismatch(field, tagged);
   const items = tagged.value as TaggedValue[];
-  items.forEach((item, index) => {
+  const values: Value[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
     if (item.kind !== expected && item.kind !== StoreValueKind.NULL) {
       throw new StoreValueTypeError(`field \`${field.name}\`: element ${index} of the list, \`${showTagged(item)}\`, must have type ${field.typeName} but has type ${kindName(item.kind)}`);
     }
-  });
-  return items.map((item) => item.value as Value);
+    values[index] = item.value as Value;
+  }
+  return values;
+}
+
+function kindMismatch(field: FieldModel, tagged: TaggedValue): StoreValueTypeError {
+  const typeName = `${field.list ? "[" : ""}${field.typeName}${field.list ? "!]" : ""}${field.required ? "!" : ""}`;
+  return new StoreValueTypeError(`the value \`${showTagged(tagged)}\` for field \`${field.name}\` must have type ${typeName} but has type ${kindName(tagged.kind)}`);
 }
 
 /** Writes a field's value as a StoreValue of the field's type. */

@@ -55,7 +55,8 @@ export function writeBlock(heap: AscHeap, block: BlockData, apiVersion: string):
   return heap.writeStruct(fields, "EthereumBlock");
 }
 
-function writeTransaction(heap: AscHeap, tx: TransactionData, apiVersion: string): number {
+/** Writes a transaction as the graph-ts `ethereum.Transaction` (`nonce` from apiVersion 0.0.6). */
+export function writeTransaction(heap: AscHeap, tx: TransactionData, apiVersion: string): number {
   const fields = [
     heap.writeBytes(hexToBytes(tx.hash)),
     heap.writeBigInt(tx.index),

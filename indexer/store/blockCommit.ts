@@ -10,7 +10,7 @@ import { insertDataSources } from "./dataSources.ts";
 import type { Db } from "./db.ts";
 import { entityTable, type Entity } from "./layout.ts";
 import { writeHead } from "./meta.ts";
-import { sameEntity, type EntityChanges, type EntityMirror } from "./mirror.ts";
+import { sameEntity, type EntityChanges, type EntityCache } from "./entityCache.ts";
 import { closeVersions, insertVersions, qualified } from "./rows.ts";
 import { StoreError } from "./storeError.ts";
 
@@ -25,13 +25,13 @@ export interface BlockCommitLayout {
  * The changes that reach the database: writes that leave an entity as it was, and removals of entities that
  * do not exist, drop out. Refuses a write of an immutable entity that an earlier block wrote.
  */
-export function effectiveChanges(schema: SchemaModel, mirror: EntityMirror, changes: EntityChanges): EntityChanges {
+export function effectiveChanges(schema: SchemaModel, cache: EntityCache, changes: EntityChanges): EntityChanges {
   const effective: EntityChanges = new Map();
   for (const [entityType, entities] of changes) {
     const model = schema.entities.get(entityType)!;
     const kept = new Map<string, Entity | null>();
     for (const [key, entity] of entities) {
-      const current = mirror.get(entityType, key);
+      const current = cache.get(entityType, key);
       if (model.immutable && current) {
         throw new StoreError(`${entityType}[${key}] is immutable and already exists: it cannot be written again`);
       }
@@ -44,11 +44,11 @@ export function effectiveChanges(schema: SchemaModel, mirror: EntityMirror, chan
 }
 
 /** The keys of the mutable entities in `changes` that exist before the block: their current versions end there. */
-export function replacedKeys(schema: SchemaModel, mirror: EntityMirror, changes: EntityChanges): Map<string, string[]> {
+export function replacedKeys(schema: SchemaModel, cache: EntityCache, changes: EntityChanges): Map<string, string[]> {
   const replaced = new Map<string, string[]>();
   for (const [entityType, entities] of changes) {
     if (schema.entities.get(entityType)!.immutable) continue;
-    replaced.set(entityType, [...entities.keys()].filter((key) => mirror.get(entityType, key) !== undefined));
+    replaced.set(entityType, [...entities.keys()].filter((key) => cache.get(entityType, key) !== undefined));
   }
   return replaced;
 }

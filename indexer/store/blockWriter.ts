@@ -1,6 +1,6 @@
 /**
  * The entity cache of one block: the WASM host's store calls during the block's triggers land here, reads see
- * the block's own writes over the committed state (the mirror), and `commit` hands everything to the store for
+ * the block's own writes over the committed state (the cache), and `commit` hands everything to the store for
  * one atomic write.
  */
 import { implementersOf, storedFields, type EntityModel, type SchemaModel } from "../schema.ts";
@@ -8,7 +8,7 @@ import type { BlockPtr } from "./blockPtr.ts";
 import type { CreatedDataSource } from "./dataSources.ts";
 import type { HostStore } from "./hostStore.ts";
 import { secondsToTimestamp, type Entity, type Value } from "./layout.ts";
-import { copyEntity, entityKey, refersTo, type EntityChanges, type EntityMirror } from "./mirror.ts";
+import { copyEntity, entityKey, refersTo, type EntityChanges, type EntityCache } from "./entityCache.ts";
 import { StoreError } from "./storeError.ts";
 
 /** The store of one block while its triggers run; `commit` writes it. */
@@ -41,7 +41,7 @@ export interface BlockContent {
 export interface BlockCacheOptions {
   block: BlockPtr;
   schema: SchemaModel;
-  mirror: EntityMirror;
+  cache: EntityCache;
   /** The next id of each timeseries as committed so far. */
   nextTimeseriesIds: ReadonlyMap<string, bigint>;
   /** Writes the content (with what is staged) in one transaction, or stages it with `defer`; throws when it cannot. */
@@ -52,7 +52,7 @@ export interface BlockCacheOptions {
 export class BlockCache implements BlockWriter {
   readonly block: BlockPtr;
   private readonly schema: SchemaModel;
-  private readonly mirror: EntityMirror;
+  private readonly cache: EntityCache;
   private readonly commitContent: (content: BlockContent, defer: boolean) => Promise<void>;
   private readonly changes: EntityChanges = new Map();
   private readonly dataPoints = new Map<string, Entity[]>();
@@ -63,7 +63,7 @@ export class BlockCache implements BlockWriter {
   constructor(options: BlockCacheOptions) {
     this.block = options.block;
     this.schema = options.schema;
-    this.mirror = options.mirror;
+    this.cache = options.cache;
     this.commitContent = options.commit;
     this.nextIds = new Map(options.nextTimeseriesIds);
   }
@@ -73,7 +73,7 @@ export class BlockCache implements BlockWriter {
     const key = entityKey(model, id);
     const pending = this.changes.get(entityType)?.get(key);
     if (pending !== undefined) return pending && copyEntity(pending);
-    const current = this.mirror.get(entityType, key);
+    const current = this.cache.get(entityType, key);
     return current ? copyEntity(current) : null;
   }
 
@@ -99,7 +99,7 @@ export class BlockCache implements BlockWriter {
     if (entityKey(model, value.id) !== key) {
       throw new StoreError(`${entityType}[${id}]: the entity's id is ${String(value.id)}, not the id it is stored under`);
     }
-    if (model.immutable && this.mirror.get(entityType, key)) {
+    if (model.immutable && this.cache.get(entityType, key)) {
       throw new StoreError(`${entityType}[${id}] is immutable and already exists: block ${this.block.number} cannot write it again`);
     }
     this.pending(entityType).set(key, value);
@@ -110,7 +110,7 @@ export class BlockCache implements BlockWriter {
     const model = this.storedEntity(entityType, "remove");
     const key = entityKey(model, id);
     if (model.immutable) {
-      if (this.mirror.get(entityType, key)) {
+      if (this.cache.get(entityType, key)) {
         throw new StoreError(`${entityType}[${id}] is immutable: it cannot be removed`);
       }
       this.changes.get(entityType)?.delete(key);
@@ -131,10 +131,10 @@ export class BlockCache implements BlockWriter {
     for (const related of implementersOf(this.schema, field.reference)) {
       const back = related.field.get(field.derivedFrom)!;
       const pending = this.changes.get(related.name);
-      const candidates = new Set(this.mirror.referencing(related.name, back, targetKey));
+      const candidates = new Set(this.cache.referencing(related.name, back, targetKey));
       for (const key of pending?.keys() ?? []) candidates.add(key);
       for (const key of candidates) {
-        const entity = pending?.has(key) ? pending.get(key)! : (this.mirror.get(related.name, key) ?? null);
+        const entity = pending?.has(key) ? pending.get(key)! : (this.cache.get(related.name, key) ?? null);
         if (entity && refersTo(entity, back, targetKey)) entities.push(copyEntity(entity));
       }
     }

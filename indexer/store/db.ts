@@ -3,7 +3,9 @@
  * or in memory when no directory is given; `postgres.ts` implements it on a PostgreSQL server, and `open.ts`
  * picks one. Everything above it speaks plain PostgreSQL through this interface.
  */
-import { PGlite, types } from "@electric-sql/pglite";
+import { parse, PGlite, protocol, types } from "@electric-sql/pglite";
+
+import { StoreReadError } from "./storeError.ts";
 
 export interface QueryResult<Row> {
   rows: Row[];
@@ -16,6 +18,13 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /** Runs `work` in one transaction: all of it is committed, or none of it on a throw. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs one read (a statement without parameters) and blocks the thread until it answers: the WASM host's
+   * store reads are synchronous. It reads what is committed; throws StoreReadError when the database fails.
+   */
+  readSync<Row = Record<string, unknown>>(sql: string): Row[];
+  /** Runs `work`, which may call `readSync`, once no other statement is in flight, and none starts until it ends. */
+  whileIdle<T>(work: () => T): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -42,6 +51,22 @@ function wrap(connection: Queryable, root: PGlite): Db {
       if (connection !== root) return work(wrap(connection, root));
       return root.transaction((tx) => work(wrap(tx as unknown as Queryable, root)));
     },
+    readSync: <Row>(sql: string) => readSync<Row>(root, sql),
+    // A query awaits between its protocol messages: a read sent in between would land inside it.
+    whileIdle: <T>(work: () => T) => root.runExclusive(async () => work()),
     close: () => root.close(),
   };
+}
+
+/**
+ * PGlite runs PostgreSQL in this thread, so a query can run synchronously: one simple-protocol message in, the
+ * answer parsed as `query` parses it. Callers hold the connection (`whileIdle`), so it never lands inside
+ * another statement.
+ */
+function readSync<Row>(pg: PGlite, sql: string): Row[] {
+  const messages: Parameters<typeof parse.parseResults>[0] = [];
+  new protocol.Parser().parse(pg.execProtocolRawSync(protocol.serialize.query(sql)), (message) => void messages.push(message));
+  const error = messages.find((message) => message.name === "error");
+  if (error) throw new StoreReadError(`reading the store failed: ${(error as unknown as Error).message}`);
+  return (parse.parseResults(messages, pg.parsers)[0]?.rows ?? []) as Row[];
 }

@@ -1,6 +1,6 @@
 /**
- * The entity store of one deployment: block-ranged entity tables in PostgreSQL (the source of truth), the
- * current entities in memory for the WASM host's synchronous reads, one atomic commit per block, reverts for
+ * The entity store of one deployment: block-ranged entity tables in PostgreSQL (the source of truth), a
+ * bounded cache of current entities for the WASM host's synchronous reads, one atomic commit per block, reverts for
  * reorgs, and the fatal error that stops indexing.
  */
 import type { SchemaModel } from "../schema.ts";
@@ -12,7 +12,7 @@ import { createDataSourcesSql, readDataSources, type CreatedDataSource } from ".
 import type { Db } from "./db.ts";
 import { createMetaSql, createTablesSql, entityTable } from "./layout.ts";
 import { readBlock, readBlockAtOrBefore, readMeta, REVERTIBLE_BLOCKS, setFatalError, setHead } from "./meta.ts";
-import { EntityMirror } from "./mirror.ts";
+import { EntityCache, type EntityCacheStats } from "./entityCache.ts";
 import { revertTables } from "./revert.ts";
 import { qualified } from "./rows.ts";
 import { StoreError } from "./storeError.ts";
@@ -25,6 +25,8 @@ export interface EntityStoreOptions {
   namespace: string;
   /** The deployment (subgraph id) the tables belong to; a database of another deployment is refused. */
   deployment: string;
+  /** How many committed entities the handlers' read cache keeps (DEFAULT_ENTITY_CACHE_SIZE). */
+  entityCacheSize?: number;
 }
 
 /** One deployment's entities: open it, write blocks through `startBlock`, revert, and record failure. */
@@ -34,13 +36,13 @@ export class EntityStore {
   readonly namespace: string;
   readonly deployment: string;
   private readonly rollups: Rollup[];
-  private mirror: EntityMirror;
+  private readonly cache: EntityCache;
   private nextTimeseriesIds: Map<string, bigint>;
   private currentHead: BlockPtr | null;
   private currentFatalError: string | null;
   private currentFatalBlock: { number: number; hash: string } | null;
   private created: CreatedDataSource[];
-  /** Blocks committed with `defer`: in memory (mirror, head) already, written by the next commit or `flush`. */
+  /** Blocks committed with `defer`: in memory (entity cache, head) already, written by the next commit or `flush`. */
   private staged: PreparedBlock[] = [];
   /** Set when a failed write left the memory ahead of the database and reading it back failed too. */
   private reloadNeeded = false;
@@ -53,7 +55,6 @@ export class EntityStore {
       head: BlockPtr | null;
       fatalError: string | null;
       fatalBlock: { number: number; hash: string } | null;
-      mirror: EntityMirror;
       nextTimeseriesIds: Map<string, bigint>;
       created: CreatedDataSource[];
     },
@@ -63,7 +64,7 @@ export class EntityStore {
     this.namespace = options.namespace;
     this.deployment = options.deployment;
     this.rollups = rollupsOf(options.schema, options.namespace);
-    this.mirror = state.mirror;
+    this.cache = new EntityCache({ schema: options.schema, db: options.db, namespace: options.namespace, capacity: options.entityCacheSize });
     this.nextTimeseriesIds = state.nextTimeseriesIds;
     this.currentHead = state.head;
     this.currentFatalError = state.fatalError;
@@ -91,10 +92,22 @@ export class EntityStore {
       head: meta.head,
       fatalError: meta.fatalError,
       fatalBlock: meta.fatalBlock,
-      mirror: await EntityMirror.load(db, schema, namespace),
       nextTimeseriesIds: await loadNextTimeseriesIds(db, schema, namespace),
       created: await readDataSources(db, namespace),
     });
+  }
+
+  /**
+   * Runs `work` (a block's handlers, whose reads may miss the entity cache and read the database synchronously)
+   * while the database runs no other statement.
+   */
+  whileReading<T>(work: () => T): Promise<T> {
+    return this.db.whileIdle(work);
+  }
+
+  /** The handlers' entity cache: reads, hits, misses and size. */
+  get entityCacheStats(): EntityCacheStats {
+    return this.cache.stats;
   }
 
   /** How many blocks are staged (committed with `defer`) and not yet written. */
@@ -144,7 +157,7 @@ export class EntityStore {
     return new BlockCache({
       block,
       schema: this.schema,
-      mirror: this.mirror,
+      cache: this.cache,
       nextTimeseriesIds: this.nextTimeseriesIds,
       commit: (content, defer) => this.commitBlock(content, head, defer),
     });
@@ -184,12 +197,12 @@ export class EntityStore {
         await setHead(tx, this.namespace, newHead);
         await setFatalError(tx, this.namespace, null);
       });
-      this.mirror = await EntityMirror.load(this.db, this.schema, this.namespace);
-      this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
-      this.created = await readDataSources(this.db, this.namespace);
+      // The database holds the reverted state now: so does the memory, before anything else can fail.
       this.currentHead = newHead;
       this.currentFatalError = null;
       this.currentFatalBlock = null;
+      this.reloadNeeded = true;
+      await this.reload();
     });
   }
 
@@ -216,9 +229,12 @@ export class EntityStore {
         await this.reload();
         throw new StoreError(`block ${content.block.number} read entities of blocks that could not be written; index it again`);
       }
-      const changes = effectiveChanges(this.schema, this.mirror, content.changes);
-      this.staged.push({ content, changes, replaced: replacedKeys(this.schema, this.mirror, changes), previousHead: headAtStart });
-      this.mirror.apply(changes);
+      const { changes, replaced } = await this.db.whileIdle(() => {
+        const changes = effectiveChanges(this.schema, this.cache, content.changes);
+        return { changes, replaced: replacedKeys(this.schema, this.cache, changes) };
+      });
+      this.staged.push({ content, changes, replaced, previousHead: headAtStart });
+      this.cache.apply(changes);
       this.nextTimeseriesIds = new Map(content.nextTimeseriesIds);
       this.created = [...this.created, ...content.createdDataSources];
       this.currentHead = content.block;
@@ -228,18 +244,21 @@ export class EntityStore {
 
   /**
    * Writes the staged blocks in one transaction. When it fails nothing of them is written, so the memory goes
-   * back to what the database holds (the mirror reloaded) and the error is thrown: those blocks are indexed again.
+   * back to what the database holds (the entity cache emptied) and the error is thrown: those blocks are indexed again.
    */
   private async writeStaged(): Promise<void> {
     if (this.staged.length === 0) return;
     const blocks = this.staged;
-    this.staged = [];
     const layout = { schema: this.schema, namespace: this.namespace, rollups: this.rollups };
     try {
       await this.db.transaction(async (tx) => {
         for (const block of blocks) await writeBlock(tx, layout, block);
       });
+      // Only now are they the head: until the commit returns, readers on other connections cannot see them.
+      this.staged = [];
+      this.cache.written();
     } catch (error) {
+      this.staged = [];
       this.currentHead = blocks[0]!.previousHead;
       this.reloadNeeded = true;
       await this.reload().catch(() => {}); // a database that does not answer: the next commit reloads
@@ -265,7 +284,7 @@ export class EntityStore {
 
   /** Reads the current entities, timeseries ids and created data sources again, after staged blocks failed to be written. */
   private async reload(): Promise<void> {
-    this.mirror = await EntityMirror.load(this.db, this.schema, this.namespace);
+    this.cache.clear();
     this.nextTimeseriesIds = await loadNextTimeseriesIds(this.db, this.schema, this.namespace);
     this.created = await readDataSources(this.db, this.namespace);
     this.reloadNeeded = false;

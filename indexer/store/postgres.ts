@@ -6,6 +6,7 @@
 import pg from "pg";
 
 import type { Db } from "./db.ts";
+import { PostgresSyncReads } from "./postgresSyncReads.ts";
 
 /** The PostgreSQL server could not be reached, refused the login or went away; the message names the server. */
 export class PostgresConnectionError extends Error {
@@ -81,12 +82,13 @@ export async function openPostgres(url: string): Promise<Db> {
     await pool.end().catch(() => {});
     throw named(error);
   }
-  return wrap(pool, pool, named);
+  const reads = new PostgresSyncReads(url, { server, parse: (oid, text) => TYPES.getTypeParser(oid, "text")(text) });
+  return wrap(pool, pool, named, reads);
 }
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
-function wrap(connection: Queryable, pool: pg.Pool, named: (error: unknown) => unknown): Db {
+function wrap(connection: Queryable, pool: pg.Pool, named: (error: unknown) => unknown, reads: PostgresSyncReads): Db {
   return {
     async query<Row>(sql: string, params: unknown[] = []) {
       try {
@@ -105,14 +107,14 @@ function wrap(connection: Queryable, pool: pg.Pool, named: (error: unknown) => u
       }
     },
     async transaction<T>(work: (tx: Db) => Promise<T>) {
-      if (connection !== pool) return work(wrap(connection, pool, named)); // already in one: join it
+      if (connection !== pool) return work(wrap(connection, pool, named, reads)); // already in one: join it
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
       } catch (error) {
         throw named(error);
       }
-      const tx = wrap(client, pool, named);
+      const tx = wrap(client, pool, named, reads);
       let broken: unknown;
       try {
         await tx.exec("BEGIN");
@@ -128,6 +130,12 @@ function wrap(connection: Queryable, pool: pg.Pool, named: (error: unknown) => u
         client.release(broken instanceof Error ? broken : undefined);
       }
     },
-    close: () => pool.end(),
+    readSync: <Row>(sql: string) => reads.read<Row>(sql),
+    // Reads have a connection of their own.
+    whileIdle: async <T>(work: () => T) => work(),
+    close: async () => {
+      reads.close();
+      await pool.end();
+    },
   };
 }

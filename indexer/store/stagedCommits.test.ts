@@ -60,6 +60,48 @@ describe.each(databases)("staged commits on $name", (database) => {
     ]);
   });
 
+  it("moves the head only once the transaction writing the block has committed", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    // Readers on other connections (PostgreSQL's pool) see a block only after COMMIT: hold the commit back.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db!.transaction.bind(db!);
+    db!.transaction = (work) => transaction(async (tx) => {
+      const result = await work(tx);
+      await held;
+      return result;
+    });
+    const committing = deposit(store, 2, "a", 10n, false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const headWhileWriting = store.head?.number;
+    release();
+    await committing;
+    expect(headWhileWriting).toBe(1);
+    expect(store.head?.number).toBe(2);
+  });
+
+  it("takes the reverted head at once when reading back after a revert fails, and starts no block until recovered", async () => {
+    const store = await open();
+    for (const n of [1, 2, 3]) await deposit(store, n, "a", 1n, false);
+    // The revert commits; every read after it fails, as when the database drops right then.
+    let reachable = true;
+    const { query, transaction } = { query: db!.query.bind(db!), transaction: db!.transaction.bind(db!) };
+    db!.query = ((...args: Parameters<Db["query"]>) => (reachable ? query(...args) : Promise.reject(new Error("gone")))) as Db["query"];
+    db!.transaction = (work) => transaction(work).finally(() => (reachable = false));
+    await expect(store.revertTo(1)).rejects.toThrow(/gone/);
+    reachable = true;
+    db!.transaction = transaction;
+    expect(store.head?.number).toBe(1);
+    expect(() => store.startBlock(block(4))).toThrow(/recover/);
+    expect(await store.recover()).toBe(true);
+    await deposit(store, 2, "a", 10n, false);
+    expect(await balances()).toEqual([
+      { id: "a", balance: "1", block_start: 1, block_end: 2 },
+      { id: "a", balance: "11", block_start: 2, block_end: null },
+    ]);
+  });
+
   it("writes staged blocks on flush, and before a revert", async () => {
     const store = await open();
     await deposit(store, 1, "a", 1n, true);
@@ -108,10 +150,10 @@ describe.each(databases)("staged commits on $name", (database) => {
     const store = await open();
     await deposit(store, 1, "a", 1n, false);
     await deposit(store, 2, "a", 10n, true);
-    // Neither the write nor the read-back reaches the table.
-    await db!.exec("ALTER TABLE sgd1.account RENAME TO account_away");
+    // Neither the write nor the read-back (entities are read on demand; the data sources at once) reaches its table.
+    await db!.exec(`ALTER TABLE sgd1.account RENAME TO account_away; ALTER TABLE sgd1."_data_sources" RENAME TO sources_away`);
     await expect(store.flush()).rejects.toThrow();
-    await db!.exec("ALTER TABLE sgd1.account_away RENAME TO account");
+    await db!.exec(`ALTER TABLE sgd1.account_away RENAME TO account; ALTER TABLE sgd1.sources_away RENAME TO "_data_sources"`);
     await expect(store.fail("a handler failed on entities that were never written", block(2))).rejects.toThrow(/recover/);
     expect(store.fatalError).toBeNull();
     expect(() => store.startBlock(block(2))).toThrow(/recover/);

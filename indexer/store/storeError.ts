@@ -2,3 +2,8 @@
 export class StoreError extends Error {
   override name = "StoreError";
 }
+
+/** The database did not answer a read the handlers needed: a failure of the store, not of the handler. */
+export class StoreReadError extends Error {
+  override name = "StoreReadError";
+}

@@ -4,15 +4,17 @@
 //   1. picks the network: `--network <name>`; otherwise localhost when deployments/localhost.json holds
 //      every contract, otherwise Hardhat's in-process network, deployed now (deployments/default.json),
 //   2. compiles the deployed contracts when they are missing or stale (scripts/build-contracts.mjs --deployed),
-//   3. prepare.mjs: abis/, networks.json, subgraph.yaml,
+//   3. prepare.mjs: abis/, networks.json, subgraph.yaml, mappings.ts (every data source's handlers in one module),
 //   4. graph codegen, then graph build --network <name>  →  subgraph/build/, skipped when build/ was made
 //      from exactly these inputs (schema, mappings, ABIs, manifest; `--force` builds anyway); when only the
-//      deployment changed (network, addresses, start blocks), build/subgraph.yaml is pointed at it instead.
+//      deployment changed (network, addresses, start blocks), build/subgraph.yaml is pointed at it instead;
+//      codegen alone is skipped when generated/ was made from these ABIs, schema and manifest (a change to
+//      the mappings only).
 // The mappings are then tested in the local indexer on real transactions (test/subgraph/localIndexer.ts).
 // Runs graph-cli with GRAPH_SKIP_NEW_VERSION_CHECK=true so nothing reaches for the network.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ensureContracts } from "../../scripts/build-contracts.mjs";
@@ -94,7 +96,7 @@ try {
   if (error instanceof PrepareError) fail(error.message);
   throw error;
 }
-step(`prepared abis/, networks.json, subgraph.yaml for ${network}`);
+step(`prepared abis/, networks.json, subgraph.yaml, mappings.ts for ${network}`);
 
 /** Every file `graph codegen` and `graph build` read, sorted. */
 function inputFiles() {
@@ -107,7 +109,7 @@ function inputFiles() {
     }
   };
   for (const dir of ["src", "abis"]) walk(join(subgraphDir, dir));
-  files.push(...["schema.graphql", "subgraph.yaml", "networks.json", "package.json"].map((file) => join(subgraphDir, file)));
+  files.push(...["schema.graphql", "subgraph.yaml", "mappings.ts", "networks.json", "package.json"].map((file) => join(subgraphDir, file)));
   files.push(join(root, "package-lock.json"));
   return files.filter((file) => existsSync(file)).sort();
 }
@@ -123,22 +125,29 @@ function manifestWithoutDeployment(text) {
   return stringifyYaml(manifest);
 }
 
+/** What `graph codegen` reads: the manifest, the ABIs, the schema and graph-cli itself (not the mappings). */
+const codegenInput = (name) => name.startsWith("subgraph/abis/") || ["subgraph/subgraph.yaml", "subgraph/schema.graphql", "package-lock.json"].includes(name);
+
 /**
- * Two hashes of the inputs: `inputs` covers everything with the network built for; `code` leaves out the
- * deployment (network, addresses, start blocks), which the WASM and the generated types do not depend on.
+ * Three hashes of the inputs: `inputs` covers everything with the network built for; `code` leaves out the
+ * deployment (network, addresses, start blocks), which the WASM and the generated types do not depend on;
+ * `types` is the part of `code` that `graph codegen` reads.
  */
 function fingerprints() {
   const inputs = createHash("sha256");
   const code = createHash("sha256");
+  const types = createHash("sha256");
   inputs.update(`network=${network}\0`);
   for (const file of inputFiles()) {
     const name = relative(root, file);
     const content = readFileSync(file);
     inputs.update(`${name}\0`).update(content);
     if (name.endsWith("networks.json")) continue;
-    code.update(`${name}\0`).update(name.endsWith("subgraph.yaml") ? manifestWithoutDeployment(content.toString("utf8")) : content);
+    const independent = name.endsWith("subgraph.yaml") ? manifestWithoutDeployment(content.toString("utf8")) : content;
+    code.update(`${name}\0`).update(independent);
+    if (codegenInput(name)) types.update(`${name}\0`).update(independent);
   }
-  return { inputs: inputs.digest("hex"), code: code.digest("hex") };
+  return { inputs: inputs.digest("hex"), code: code.digest("hex"), types: types.digest("hex") };
 }
 
 /** Points the manifest in build/ at this network's addresses and start blocks, as `graph build --network` would. */
@@ -172,8 +181,16 @@ if (!args.includes("--force") && built.code === current.code && retargetBuiltMan
 }
 
 const graph = tool("graph");
-run(graph, ["codegen", "subgraph.yaml", "--output-dir", "generated", "--skip-migrations"], subgraphDir);
-step("codegen done (subgraph/generated/)");
+// generated/ holds the types of the ABIs and schema it was made from: a change to the mappings alone skips codegen.
+const codegenStamp = join(subgraphDir, "generated", ".dcrm-codegen-stamp");
+if (!args.includes("--force") && existsSync(codegenStamp) && readFileSync(codegenStamp, "utf8") === current.types) {
+  step("subgraph/generated/ is current for these ABIs and this schema: no codegen");
+} else {
+  rmSync(codegenStamp, { force: true });
+  run(graph, ["codegen", "subgraph.yaml", "--output-dir", "generated", "--skip-migrations"], subgraphDir);
+  writeFileSync(codegenStamp, current.types);
+  step("codegen done (subgraph/generated/)");
+}
 run(graph, ["build", "subgraph.yaml", "--network", network, "--network-file", "networks.json", "--output-dir", "build", "--skip-migrations"], subgraphDir);
 writeFileSync(stampFile, JSON.stringify(current));
 step(`built subgraph/build/ for ${network}`);

@@ -3,11 +3,13 @@
  *
  * `store.set` is a partial update, as in graph-node's entity cache: the fields it carries replace the stored
  * entity's, a null removes one, the rest stay. The merged entity must have every non-null field; HostStore.set
- * receives it whole (every stored field, null where absent). An immutable entity can be written again only in the
- * block that created it. Timeseries data points get a generated id and the block's timestamp.
+ * receives it whole (every stored field, null where absent). An immutable entity can be written again in the
+ * block that created it, and later only with the values it has (a no-op, as in graph-node's entity cache).
+ * Timeseries data points get a generated id and the block's timestamp.
  */
 import { implementersOf, storedFields, type EntityModel } from "../../schema.ts";
 import type { Entity, Value } from "../../store/layout.ts";
+import { sameEntity } from "../../store/entityCache.ts";
 import { apiVersionAtLeast, type HostContext, type HostFunctionGroup } from "../context.ts";
 import { MappingError } from "../errors.ts";
 import { StoreValueKind, StoreValueTypeError, fieldValue, kindName, readEntityEntries, showTagged, writeEntity, type TaggedValue } from "../storeValues.ts";
@@ -110,7 +112,8 @@ function set(context: HostContext, typeName: string, rawId: string, entries: [st
   }
 
   const updates = fieldUpdates(context, entity, id, data);
-  context.env.store.set(entity.name, id, mergeWithStored(context, entity, id, updates, !generated));
+  const merged = mergeWithStored(context, entity, id, updates, !generated);
+  if (merged) context.env.store.set(entity.name, id, merged);
 }
 
 /** The fields a `store.set` writes, checked against the schema; a null value clears its field. */
@@ -152,14 +155,13 @@ function checkEnumValue(context: HostContext, entity: EntityModel, id: string, f
   }
 }
 
-/** The whole entity after `updates`: every stored field, from the updates or else the stored version. */
-function mergeWithStored(context: HostContext, entity: EntityModel, id: string, updates: Entity, mayExist: boolean): Entity {
+/**
+ * The whole entity after `updates`: every stored field, from the updates or else the stored version; null when
+ * there is nothing to write: an immutable entity from an earlier block, saved again with the values it has.
+ */
+function mergeWithStored(context: HostContext, entity: EntityModel, id: string, updates: Entity, mayExist: boolean): Entity | null {
   const existing = mayExist ? context.env.store.get(entity.name, id) : null;
-  // graph-node never reloads an immutable entity to merge into: a second write in a later block is an insert
-  // that the database refuses. Writes within one block merge in its entity cache.
-  if (existing && entity.immutable && !context.env.store.getInBlock(entity.name, id)) {
-    throw new MappingError(`Entity ${entity.name}[${id}] is immutable and already exists: it cannot be written again`);
-  }
+  const fromEarlierBlock = !!existing && entity.immutable && !context.env.store.getInBlock(entity.name, id);
   const merged: Entity = {};
   for (const field of storedFields(entity)) {
     const value: Value = field.name in updates ? updates[field.name]! : (existing?.[field.name] ?? null);
@@ -167,6 +169,12 @@ function mergeWithStored(context: HostContext, entity: EntityModel, id: string, 
       throw new MappingError(`Entity ${entity.name}[${id}]: missing value for non-nullable field \`${field.name}\``);
     }
     merged[field.name] = value;
+  }
+  if (fromEarlierBlock) {
+    // graph-node's entity cache merges the save into the entity it holds: no change, no write; a change would
+    // overwrite an immutable entity, which its store refuses.
+    if (sameEntity(existing!, merged)) return null;
+    throw new MappingError(`Entity ${entity.name}[${id}] is immutable and already exists: it cannot be written again with other values`);
   }
   return merged;
 }
