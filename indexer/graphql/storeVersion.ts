@@ -20,6 +20,9 @@ export function watchWrites(db: Db): WatchedDb {
     query: <Row>(sql: string, params?: unknown[]) => db.query<Row>(sql, params).finally(ended),
     exec: (sql) => db.exec(sql).finally(ended),
     transaction: (work) => db.transaction(work).finally(ended),
+    // The WASM host's synchronous reads write nothing.
+    readSync: <Row>(sql: string) => db.readSync<Row>(sql),
+    whileIdle: (work) => db.whileIdle(work),
     close: () => db.close(),
   };
   return { db: watched, version: () => version };
