@@ -8,7 +8,8 @@ import type { EIP1193Provider } from "viem";
 import { RpcChainReads } from "./chain/blockReads.ts";
 import { ChainSource } from "./chain/source.ts";
 import { ChainTraces } from "./chain/traces.ts";
-import { startGraphQLServer, type ExampleQuery, type GraphQLServer } from "./graphql/index.ts";
+import { startGraphQLServer, watchWrites, type ExampleQuery, type GraphQLServer } from "./graphql/index.ts";
+import { readMeta } from "./graphql/planner.ts";
 import type { ChainReads } from "./host/index.ts";
 import { needsTraces } from "./dataSourceSet.ts";
 import { Indexer } from "./indexer.ts";
@@ -73,7 +74,9 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
   let server: GraphQLServer | undefined;
   let reads: ChainReads | undefined;
   try {
-    const store = await EntityStore.open({ db, schema: build.schema, namespace: NAMESPACE, deployment: build.deployment });
+    // The store writes through a watch, so that the GraphQL server reads `_meta` only after a write.
+    const watched = watchWrites(db);
+    const store = await EntityStore.open({ db: watched.db, schema: build.schema, namespace: NAMESPACE, deployment: build.deployment });
     const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
     // Handlers' reads of the chain (ethereum.call…) need a URL to reach from a worker thread; an in-process provider has none.
     reads = options.chainReads ?? (options.provider ? undefined : new RpcChainReads(options.rpcUrl));
@@ -87,6 +90,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
       host: options.host,
       port: options.port,
       exampleQueries: options.exampleQueries,
+      storeVersion: watched.version,
     });
     const running: Promise<Error | undefined> = indexer.run().then(
       () => undefined,
@@ -106,7 +110,10 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
       async waitForBlock(blockNumber, timeoutMs = 60_000) {
         const target = blockNumber ?? (await chain.headNumber());
         const deadline = Date.now() + timeoutMs;
-        while ((store.head?.number ?? -1) < target) {
+        // The store moves its head in memory before the block's transaction ends: wait for the database too,
+        // which is what GraphQL answers from.
+        const committed = async () => (store.head?.number ?? -1) >= target && ((await readMeta({ db, namespace: NAMESPACE }))?.headNumber ?? -1) >= target;
+        while (!(await committed())) {
           if (indexer.status === "failed") throw new Error(`the indexer failed: ${store.fatalError ?? "see its log"}`);
           if (Date.now() > deadline) throw new Error(`the indexer did not reach block ${target} within ${timeoutMs} ms (at ${store.head?.number ?? "none"})`);
           await new Promise((resolve) => setTimeout(resolve, 50));

@@ -10,30 +10,19 @@
  * every kind of load (default 1: over 50,000 triggers).
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { upgrades } from "@openzeppelin/hardhat-upgrades";
 import hre from "hardhat";
 import type { EIP1193Provider } from "viem";
 
-import { resolveDeployConfig } from "../deploy/config.js";
-import { deploySystem } from "../deploy/system.js";
 import { startLocalIndexer } from "../indexer/service.ts";
 import { retargetBuild } from "../subgraph/scripts/retarget.mjs";
 import { readReadmeQueries } from "../test/subgraph/readmeQueries.js";
+import { buildBenchChain } from "./bench-chain.ts";
 
 const SCALE = Number(process.env.DCRM_BENCH_SCALE ?? 1);
-const BATCH_SIZE = 100;
-const LOAD = {
-  issuanceBatches: Math.round(400 * SCALE),
-  singleIssuances: Math.round(500 * SCALE),
-  redemptions: Math.round(1_000 * SCALE),
-  referralBatches: Math.round(50 * SCALE),
-  consentRounds: Math.max(3, Math.round(10 * SCALE)), // three rounds grant every scope
-  accessBatches: Math.round(300 * SCALE),
-};
 const QUERY_RUNS = 20;
 /** The figures before issue 19 (indexer/README.md): same machine, 10,503 triggers of issuance only. */
 const PREVIOUS = { eventsPerSecond: "550 to 765", events: 10_503, blocks: 311, handlersMs: "9,400 to 13,100", storeMs: "3,900 to 5,500", chainMs: "400 to 500" };
@@ -45,83 +34,9 @@ if (!existsSync(join(subgraphBuild, "subgraph.yaml"))) {
 }
 
 const dir = await mkdtemp(join(tmpdir(), "dcrm-bench-indexer-"));
-process.env.DCRM_DEPLOYMENTS_DIR = dir;
-const connection = await hre.network.create();
-const { ethers } = connection;
-const signers = await ethers.getSigners();
-const raw = JSON.parse(await readFile(join(root, "deploy", "config", "default.json"), "utf8")) as Record<string, unknown>;
-const config = resolveDeployConfig("default.json", "default", raw, { accounts: signers.map((s) => s.address) });
-const { deployment } = await deploySystem({
-  ethers,
-  upgradesApi: await upgrades(hre, connection),
-  readAbi: async (name) => (await hre.artifacts.readArtifact(name)).abi,
-  root,
-  network: "default",
-  config,
-});
-const contracts = deployment.contracts;
-const [, storefront, partnerOwner, payoutSigner, consumerSigner] = signers;
-const shopperSigners = signers.slice(7); // shoppers who sign: redemptions and consents
-const token = (await ethers.getContractAt("RewardToken", contracts.RewardToken!.proxy)).connect(storefront!);
-const escrow = (await ethers.getContractAt("ReferralEscrow", contracts.ReferralEscrow!.proxy)).connect(storefront!);
-const registry = await ethers.getContractAt("ConsentRegistry", contracts.ConsentRegistry!.proxy);
-const payments = (await ethers.getContractAt("DataAccessPayments", contracts.DataAccessPayments!.proxy)).connect(consumerSigner!);
-const dollar = await ethers.getContractAt("TestToken", deployment.tokens!.DemoDollar!.address);
-const send = async (pending: Promise<{ wait(): Promise<unknown> }>) => (await pending).wait();
-const POINT = 10n ** 18n;
-
-console.log(`bench:indexer: sending ${JSON.stringify(LOAD)}…`);
-let orderId = 1n;
-const shoppers = Array.from({ length: LOAD.issuanceBatches * BATCH_SIZE }, () => ethers.getAddress(ethers.hexlify(ethers.randomBytes(20))));
-for (let block = 0; block < LOAD.issuanceBatches; block++) {
-  const batch = shoppers.slice(block * BATCH_SIZE, (block + 1) * BATCH_SIZE);
-  await send(token.issueBatch(batch, batch.map(() => orderId++), batch.map(() => POINT)));
-}
-for (let i = 0; i < LOAD.singleIssuances; i++) await send(token.issue(shoppers[i % shoppers.length]!, orderId++, POINT));
-
-// Redemptions: shoppers who hold points let the storefront redeem them at checkout.
-const signing = shopperSigners.map((s) => s.address);
-await send(token.issueBatch(signing, signing.map(() => orderId++), signing.map(() => 10_000n * POINT)));
-for (const shopper of shopperSigners) await send(token.connect(shopper).approve(storefront!.address, ethers.MaxUint256));
-for (let i = 0; i < LOAD.redemptions; i++) await send(token.redeemFrom(signing[i % signing.length]!, POINT, ethers.id(`redemption-${i}`)));
-
-// Referrals: a partner registers its code (commit, then reveal), the storefront enrols it, funds a budget and
-// records referred sales in batches.
-const code = ethers.id("bench-partner");
-const salt = ethers.id("bench-salt");
-await send(escrow.connect(partnerOwner!).commitCode(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address", "bytes32"], [code, partnerOwner!.address, salt]))));
-await connection.provider.request({ method: "evm_increaseTime", params: [2] });
-await send(escrow.connect(partnerOwner!).registerPartner(code, payoutSigner!.address, salt));
-await send(escrow.enrolPartner(code, 500, 0n));
-await send(dollar.mint(storefront!.address, 10n ** 24n));
-await send(dollar.connect(storefront!).approve(await escrow.getAddress(), ethers.MaxUint256));
-await send(escrow.fundBudget(await dollar.getAddress(), 10n ** 24n));
-let referralOrder = 1n;
-for (let i = 0; i < LOAD.referralBatches; i++) {
-  const sales = Array.from({ length: BATCH_SIZE }, (_, j) => ({ orderId: referralOrder++, code, saleAmount: 1_000n * 10n ** 6n, buyer: shoppers[j]! }));
-  await send(escrow.recordReferrals(await dollar.getAddress(), sales));
-}
-
-// Consents: each signing shopper grants three scopes, some revoke and grant again; then the consumer pays for
-// accesses in batches.
-const scopes = ["purchase-history", "email-marketing", "product-analytics"].map((name) => ethers.id(name));
-const expiresAt = BigInt(Math.floor(Date.now() / 1000) + 365 * 86_400);
-for (let round = 0; round < LOAD.consentRounds; round++) {
-  for (const [s, shopper] of shopperSigners.entries()) {
-    const scope = scopes[(round + s) % scopes.length]!;
-    if (round >= scopes.length) await send(registry.connect(shopper).revoke(consumerSigner!.address, scope));
-    await send(registry.connect(shopper).grant(consumerSigner!.address, scope, 10n + BigInt(round), expiresAt));
-  }
-}
-await send(dollar.mint(consumerSigner!.address, 10n ** 24n));
-await send(dollar.connect(consumerSigner!).approve(await payments.getAddress(), ethers.MaxUint256));
-await send(payments.deposit(10n ** 24n));
-for (let i = 0; i < LOAD.accessBatches; i++) await send(payments.recordAccesses(scopes[i % scopes.length]!, signing, 1_000n));
-const head = await ethers.provider.getBlockNumber();
-
-const targets = Object.fromEntries(
-  Object.entries(contracts).map(([name, c]) => [name, { address: c.proxy, startBlock: c.deploymentBlock }]),
-);
+const chain = await buildBenchChain(hre, SCALE, dir);
+const { connection, head, targets } = chain;
+const LOAD = chain.load;
 const build = await retargetBuild(subgraphBuild, join(dir, "build"), targets, "hardhat");
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -203,7 +118,7 @@ const report = {
 };
 await mkdir(join(root, "reports"), { recursive: true });
 await writeFile(join(root, "reports", "indexer.json"), `${JSON.stringify(report, null, 2)}\n`);
-console.log(`\nbench:indexer: indexed ${head} blocks (${totals.blocksWithTriggers} with triggers), ${totals.triggers} triggers, ${shoppers.length} shoppers; wrote reports/indexer.json`);
+console.log(`\nbench:indexer: indexed ${head} blocks (${totals.blocksWithTriggers} with triggers), ${totals.triggers} triggers, ${chain.shoppers} shoppers; wrote reports/indexer.json`);
 console.table([
   { step: "start (PGlite, tables, WASM compiled)", time: `${startupSeconds.toFixed(2)} s`, "triggers/s": "" },
   { step: "indexing, start to head", time: `${indexSeconds.toFixed(2)} s`, "triggers/s": Math.round(totals.triggers / indexSeconds) },
@@ -212,5 +127,5 @@ console.table([
   { step: "store commits", time: ms(totals.commitMs), "triggers/s": "" },
   { step: "peak resident memory while indexing", time: `${report.peakRssMb} MB`, "triggers/s": "" },
 ]);
-console.log(`bench:indexer: the marketer's queries (${QUERY_RUNS} runs each after a warm-up) over ${shoppers.length} shoppers`);
+console.log(`bench:indexer: the marketer's queries (${QUERY_RUNS} runs each after a warm-up) over ${chain.shoppers} shoppers`);
 console.table(queryRows);

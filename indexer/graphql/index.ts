@@ -10,3 +10,5 @@ export { startGraphQLServer, type ExampleQuery, type GraphQLServer, type GraphQL
 export { collectionFieldName, singleFieldName, pluralize } from "./names.ts";
 export { QueryError } from "./errors.ts";
 export { DEFAULT_MAX_DEPTH, QueryCostError, measureCost, queryLimitsFromEnv, type QueryCost, type QueryLimits } from "./limits.ts";
+export { watchWrites, type WatchedDb } from "./storeVersion.ts";
+export { AnswerCache, type AnswerCacheLimits } from "./answerCache.ts";

@@ -17,6 +17,7 @@ import type { RequestContext } from "./block.ts";
 import { measureCost, queryLimitsFromEnv, resultTooBig, tooComplex, tooDeep, type QueryLimits } from "./limits.ts";
 import { readMeta, type MetaState } from "./planner.ts";
 import { buildQuerySchema } from "./schemaBuilder.ts";
+import { metaReader } from "./storeVersion.ts";
 
 /** A running GraphQL endpoint. */
 export interface GraphQLServer {
@@ -53,6 +54,11 @@ export interface GraphQLServerOptions {
    * Default: 10,000 answers, 64 MiB.
    */
   answerCache?: AnswerCacheLimits | false;
+  /**
+   * The count of the store's ended writes (`watchWrites(db).version` when the store writes through the
+   * watched `db`): `_meta` is then read again only when it moves. Default: `_meta` is read for every request.
+   */
+  storeVersion?: () => number;
 }
 
 /**
@@ -125,11 +131,12 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
   // Requests being answered: `close` lets them finish before the caller closes the database under them.
   const inFlight = new Set<Promise<void>>();
   const source = { db: options.db, namespace: options.namespace };
+  const currentMeta = metaReader(() => readMeta(source), options.storeVersion);
 
   /** A POST: `_meta` read once for the whole request, and the answer kept for the block it was read at. */
   async function answerPost(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
-    const storeMeta = await readMeta(source);
+    const storeMeta = await currentMeta();
     const compute = async (): Promise<Answer> => {
       const context: RequestContext = { storeMeta };
       const answer = await yoga.fetch(`http://${host}${request.url ?? endpoint}`, { method: "POST", headers: headersOf(request), body }, context);
