@@ -96,6 +96,17 @@ describe("openPostgres", () => {
     expect((failed as Error).message).toBe('relation "missing" does not exist');
   });
 
+  it("reads synchronously again after the server drops the connection, and keeps it after a refused statement", async () => {
+    const db = await open();
+    expect(db.readSync<{ t: string }>("SELECT 'before' AS t")).toEqual([{ t: "before" }]);
+    expect(() => db.readSync("SELECT * FROM missing")).toThrow(/relation "missing" does not exist/);
+    expect(db.readSync<{ t: string }>("SELECT 'after a refusal' AS t")).toEqual([{ t: "after a refusal" }]);
+    // As a server restart or an idle timeout would: every other connection to the database is ended.
+    await db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database()");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(db.readSync<{ t: string }>("SELECT 'after the drop' AS t")).toEqual([{ t: "after the drop" }]);
+  });
+
   it("redacts passwords from URLs, in the user part and in the query", () => {
     expect(redactUrl("postgres://u:p%40ss@db.example:6543/x?password=p&sslmode=require")).toBe("postgres://u@db.example:6543/x?sslmode=require");
     expect(redactUrl("postgres://db.example/x")).toBe("postgres://db.example/x");

@@ -16,18 +16,36 @@ const pg = require(workerData.pgPath);
 const { url, port, signal } = workerData;
 const flag = new Int32Array(signal);
 const asText = (value) => value;
-const client = new pg.Client({ connectionString: url, types: { getTypeParser: () => asText } });
-client.on("error", () => {});
-const connected = client.connect();
-connected.catch(() => {});
-port.on("message", async (sql) => {
+let current;
+// A connection that failed, or broke, is dropped: the next statement opens another.
+function connection() {
+  if (!current) {
+    const client = new pg.Client({ connectionString: url, types: { getTypeParser: () => asText } });
+    const ready = client.connect().then(() => client);
+    client.on("error", () => drop(client));
+    ready.catch(() => drop(client));
+    current = { client, ready };
+  }
+  return current.ready;
+}
+function drop(client) {
+  if (current && current.client === client) current = undefined;
+  client.end().catch(() => {});
+}
+port.on("message", async ({ id, sql }) => {
   let answer;
   try {
-    await connected;
-    const result = await client.query({ text: sql, rowMode: "array" });
-    answer = { columns: result.fields.map((field) => [field.name, field.dataTypeID]), rows: result.rows };
+    const client = await connection();
+    try {
+      const result = await client.query({ text: sql, rowMode: "array" });
+      answer = { id, columns: result.fields.map((field) => [field.name, field.dataTypeID]), rows: result.rows };
+    } catch (error) {
+      // A statement the server refused leaves the connection usable; a fatal error or a broken socket does not.
+      if (!error || !error.severity || error.severity === "FATAL" || error.severity === "PANIC") drop(client);
+      throw error;
+    }
   } catch (error) {
-    answer = { failure: String((error && error.message) || error) };
+    answer = { id, failure: String((error && error.message) || error) };
   }
   port.postMessage(answer);
   Atomics.store(flag, 0, 1);
@@ -36,6 +54,7 @@ port.on("message", async (sql) => {
 `;
 
 interface Answer {
+  id: number;
   columns?: [string, number][];
   rows?: (string | null)[][];
   failure?: string;
@@ -49,6 +68,7 @@ export class PostgresSyncReads {
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
   #worker: Worker | undefined;
   #port: MessagePort | undefined;
+  #sequence = 0;
 
   /** `server` names it in messages (the URL without its password); `parse` turns a column's text into its value. */
   constructor(url: string, options: { server: string; parse: (oid: number, text: string) => unknown; timeoutMs?: number }) {
@@ -61,13 +81,23 @@ export class PostgresSyncReads {
   /** Runs `sql` and blocks until its rows arrive; throws StoreReadError when the server fails or does not answer. */
   read<Row>(sql: string): Row[] {
     const port = this.#start();
-    Atomics.store(this.#flag, 0, 0);
-    port.postMessage(sql);
-    const woke = Atomics.wait(this.#flag, 0, 0, this.#timeoutMs);
-    const answer = receiveMessageOnPort(port)?.message as Answer | undefined;
-    if (woke === "timed-out" || !answer) {
-      this.close(); // a late answer must not be taken for the next statement's
-      throw new StoreReadError(`PostgreSQL at ${this.#server}: no answer to a read within ${this.#timeoutMs} ms`);
+    const id = ++this.#sequence;
+    port.postMessage({ id, sql });
+    const deadline = Date.now() + this.#timeoutMs;
+    let answer: Answer | undefined;
+    // The flag may be raised by a worker ended after an earlier timeout: only the answer with this id counts.
+    while (!answer) {
+      Atomics.store(this.#flag, 0, 0);
+      for (let message; (message = receiveMessageOnPort(port)?.message as Answer | undefined); ) {
+        if (message.id === id) answer = message;
+      }
+      if (answer) break;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.close(); // a late answer must not be taken for the next statement's
+        throw new StoreReadError(`PostgreSQL at ${this.#server}: no answer to a read within ${this.#timeoutMs} ms`);
+      }
+      Atomics.wait(this.#flag, 0, 0, left);
     }
     if (answer.failure !== undefined) throw new StoreReadError(`PostgreSQL at ${this.#server}: ${answer.failure}`);
     const columns = answer.columns!;
