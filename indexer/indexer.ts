@@ -226,7 +226,10 @@ export class Indexer {
       started = performance.now();
       // Far behind the head, blocks are written several to a transaction (each commit atomic, the head moving
       // with it); near the head, each block is written as soon as it is indexed.
-      const defer = chainHead - number > COMMIT_BATCH_DISTANCE && this.store.stagedBlocks < COMMIT_BATCH_BLOCKS - 1;
+      const defer =
+        chainHead - number > COMMIT_BATCH_DISTANCE &&
+        this.store.stagedBlocks < COMMIT_BATCH_BLOCKS - 1 &&
+        this.store.entityCacheStats.staged + writer.changeCount < COMMIT_BATCH_CHANGES;
       await writer.commit({ defer });
       report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
@@ -488,6 +491,8 @@ interface TriggerJob {
 const COMMIT_BATCH_DISTANCE = 20;
 /** The most blocks one commit writes. */
 const COMMIT_BATCH_BLOCKS = 100;
+/** The most entity changes staged blocks hold in memory before they are written (memory stays bounded). */
+const COMMIT_BATCH_CHANGES = 50_000;
 
 /** How many blocks (with their transactions) are read from the chain ahead of the one being indexed. */
 const FETCH_AHEAD = 8;

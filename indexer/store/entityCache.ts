@@ -62,6 +62,8 @@ export interface EntityCacheStats {
   misses: number;
   /** Entities (and known absences) held now, staged changes included. */
   size: number;
+  /** The changes of staged blocks among them (held until written). */
+  staged: number;
 }
 
 /**
@@ -89,7 +91,7 @@ export class EntityCache {
   get stats(): EntityCacheStats {
     let staged = 0;
     for (const entities of this.unwritten.values()) staged += entities.size;
-    return { ...this.counts, size: this.recent.size + staged };
+    return { ...this.counts, size: this.recent.size + staged, staged };
   }
 
   /** The current entity (the cache's own object: copy it before handing it out), or undefined. */
