@@ -60,6 +60,8 @@ for (let number = 1; number <= blocks; number++) {
     }
   });
   await writer.commit({ defer: number % BLOCKS_PER_COMMIT !== 0 && number < blocks });
+  // The loop may never yield to timers (PGlite's promises settle at once): sample here too.
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   if (number % 5 === 0) console.log(`bench:indexer:memory: block ${number}/${blocks}, ${written} shoppers, RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`);
 }
 await store.flush();
