@@ -256,7 +256,10 @@ export class Indexer {
       started = performance.now();
       // Far behind the head, blocks are written several to a transaction (each commit atomic, the head moving
       // with it); near the head, each block is written as soon as it is indexed.
-      const defer = chainHead - number > COMMIT_BATCH_DISTANCE && this.store.stagedBlocks < COMMIT_BATCH_BLOCKS - 1;
+      const defer =
+        chainHead - number > COMMIT_BATCH_DISTANCE &&
+        this.store.stagedBlocks < COMMIT_BATCH_BLOCKS - 1 &&
+        this.store.entityCacheStats.staged + writer.changeCount < COMMIT_BATCH_CHANGES;
       await writer.commit({ defer });
       report.commitMs += performance.now() - started;
       report.blocksWithTriggers += 1;
@@ -557,6 +560,8 @@ interface TriggerJob {
 const COMMIT_BATCH_DISTANCE = 20;
 /** The most blocks one commit writes. */
 const COMMIT_BATCH_BLOCKS = 100;
+/** The most entity changes staged blocks hold in memory before they are written (memory stays bounded). */
+const COMMIT_BATCH_CHANGES = 50_000;
 
 /** The addresses a traced block's calls that took effect went to. */
 function calledAddresses(block: TracedBlock): Set<string> {

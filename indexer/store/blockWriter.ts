@@ -14,6 +14,8 @@ import { StoreError } from "./storeError.ts";
 /** The store of one block while its triggers run; `commit` writes it. */
 export interface BlockWriter extends HostStore {
   readonly block: BlockPtr;
+  /** How many entity changes (writes and removals) the block holds so far. */
+  readonly changeCount: number;
   /** Records a data source created from a template in this block (written with the block). */
   createDataSource(source: CreatedDataSource): void;
   /**
@@ -75,6 +77,12 @@ export class BlockCache implements BlockWriter {
     if (pending !== undefined) return pending && copyEntity(pending);
     const current = this.cache.get(entityType, key);
     return current ? copyEntity(current) : null;
+  }
+
+  get changeCount(): number {
+    let count = 0;
+    for (const entities of this.changes.values()) count += entities.size;
+    return count;
   }
 
   getInBlock(entityType: string, id: string): Entity | null {

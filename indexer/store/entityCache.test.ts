@@ -112,9 +112,44 @@ describe.each(databases)("the handlers' entity cache on $name", (database) => {
 
 describe("a database that fails a read", () => {
   it("fails it with a StoreReadError, which is no handler's fault", async () => {
-    const store = await open(databases[0]!, 10);
-    await db!.exec(`DROP TABLE sgd1.account`);
+    const store = await open(databases[0]!, 1);
     const writer = store.startBlock(block(1));
-    expect(() => writer.get("Account", accountId(1))).toThrow(StoreReadError);
+    for (const i of [1, 2]) writer.set("Account", accountId(i), { id: accountId(i), owner: "a", balance: 1n });
+    await writer.commit();
+    await db!.exec(`DROP TABLE sgd1.account`);
+    const reader = store.startBlock(block(2));
+    expect(() => reader.get("Account", accountId(1))).toThrow(StoreReadError);
+  });
+});
+
+describe("the filter of existing keys", () => {
+  it("answers a read of an id that never existed without the database, and one that exists from it", async () => {
+    const store = await open(databases[0]!, 1);
+    const writer = store.startBlock(block(1));
+    writer.set("Account", accountId(1), { id: accountId(1), owner: "a", balance: 1n });
+    await writer.commit();
+    const reader = store.startBlock(block(2));
+    const before = store.entityCacheStats.misses;
+    for (let i = 100; i < 200; i++) expect(await store.whileReading(() => reader.get("Account", accountId(i)))).toBeNull();
+    expect(store.entityCacheStats.misses - before).toBeLessThan(5); // false positives of the filter only
+    await store.whileReading(() => reader.get("Account", accountId(150)));
+    expect(await store.whileReading(() => reader.get("Account", accountId(1)))).toMatchObject({ balance: 1n });
+  });
+
+  it("knows the ids a reopened store holds", async () => {
+    const database = databases[0]!;
+    const location = await database.create({ reopenable: true });
+    const { openDb } = await import("./open.ts");
+    db = await openDb(location);
+    const schema = parseSchema(SCHEMA);
+    const first = await EntityStore.open({ db, schema, namespace: "sgd1", deployment: "QmTest" });
+    const writer = first.startBlock(block(1));
+    for (let i = 0; i < 20; i++) writer.set("Account", accountId(i), { id: accountId(i), owner: "a", balance: BigInt(i) });
+    await writer.commit();
+    await db.close();
+    db = await openDb(location);
+    const reopened = await EntityStore.open({ db, schema, namespace: "sgd1", deployment: "QmTest", entityCacheSize: 1 });
+    const reader = reopened.startBlock(block(2));
+    for (let i = 0; i < 20; i++) expect(await reopened.whileReading(() => reader.get("Account", accountId(i)))).toMatchObject({ balance: BigInt(i) });
   });
 });

@@ -7,6 +7,7 @@
  */
 import { storedFields, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
 import type { Db } from "./db.ts";
+import { KeyFilter } from "./keyFilter.ts";
 import { column, entityTable, fromSql, quote, type Entity, type Value } from "./layout.ts";
 
 /** A block's entity changes: per entity type, id key (see `entityKey`) → the new entity, or null for a removal. */
@@ -62,6 +63,8 @@ export interface EntityCacheStats {
   misses: number;
   /** Entities (and known absences) held now, staged changes included. */
   size: number;
+  /** The changes of staged blocks among them (held until written). */
+  staged: number;
 }
 
 /**
@@ -78,6 +81,8 @@ export class EntityCache {
   /** What staged blocks changed, by type: key → the entity, or null for a removal. Written, it moves to `recent`. */
   private readonly unwritten = new Map<string, Map<string, Entity | null>>();
   private readonly counts = { hits: 0, misses: 0 };
+  /** Every key that exists in the database or a staged block (and some that no longer do): a miss outside it needs no read. */
+  private readonly existing = new KeyFilter();
 
   constructor(options: { schema: SchemaModel; db: Db; namespace: string; capacity?: number }) {
     this.schema = options.schema;
@@ -89,7 +94,7 @@ export class EntityCache {
   get stats(): EntityCacheStats {
     let staged = 0;
     for (const entities of this.unwritten.values()) staged += entities.size;
-    return { ...this.counts, size: this.recent.size + staged };
+    return { ...this.counts, size: this.recent.size + staged, staged };
   }
 
   /** The current entity (the cache's own object: copy it before handing it out), or undefined. */
@@ -104,9 +109,14 @@ export class EntityCache {
       this.recent.set(slot, cached);
       return cached ?? undefined;
     }
-    this.counts.misses += 1;
     const model = this.model(entityType);
     if (!model) return undefined;
+    if (!this.existing.mayHave(slot)) {
+      this.counts.hits += 1;
+      this.remember(slot, null);
+      return undefined;
+    }
+    this.counts.misses += 1;
     const rows = this.select(model, `${quote(column(model.field.get("id")!))} = ${literal(model.idType, key)}`);
     const entity = rows[0] ?? null;
     this.remember(slot, entity);
@@ -136,7 +146,10 @@ export class EntityCache {
       if (!this.model(entityType)) continue;
       let staged = this.unwritten.get(entityType);
       if (!staged) this.unwritten.set(entityType, (staged = new Map()));
-      for (const [key, entity] of entities) staged.set(key, entity);
+      for (const [key, entity] of entities) {
+        staged.set(key, entity);
+        if (entity) this.existing.add(`${entityType}\u0000${key}`);
+      }
     }
   }
 
@@ -150,6 +163,18 @@ export class EntityCache {
       }
     }
     this.unwritten.clear();
+  }
+
+  /** Reads the keys of every current entity into the filter of existing keys (once, when the store opens). */
+  async loadKeys(): Promise<void> {
+    for (const model of this.schema.entities.values()) {
+      if (model.kind !== "entity") continue;
+      const id = model.field.get("id")!;
+      const { rows } = await this.db.query<Record<string, unknown>>(
+        `SELECT ${quote(column(id))} FROM ${quote(this.namespace)}.${quote(entityTable(model))} WHERE block_end IS NULL`,
+      );
+      for (const row of rows) this.existing.add(`${model.name}\u0000${entityKey(model, fromSql(id, row[column(id)])!)}`);
+    }
   }
 
   /** Forgets everything: after a revert, or a write that failed, the database is read again. */

@@ -88,13 +88,15 @@ export class EntityStore {
       );
     }
     await db.exec(createTablesSql(schema, namespace) + createDataSourcesSql(namespace));
-    return new EntityStore(options, {
+    const store = new EntityStore(options, {
       head: meta.head,
       fatalError: meta.fatalError,
       fatalBlock: meta.fatalBlock,
       nextTimeseriesIds: await loadNextTimeseriesIds(db, schema, namespace),
       created: await readDataSources(db, namespace),
     });
+    await store.cache.loadKeys();
+    return store;
   }
 
   /**
