@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadSubgraph } from "../manifest.ts";
 import { parseSchema, type SchemaModel } from "../schema.ts";
 import { BlockIdSequence, MappingModule, MappingModuleError, type MappingEnv } from "./index.ts";
 import { MemoryStore } from "./testing/memoryStore.ts";
@@ -21,10 +22,12 @@ const le32 = (n: number) => Buffer.from(Uint32Array.of(n).buffer).toString("hex"
 
 let schema: SchemaModel;
 
+/** The data source `name` of the build: its WASM (the module the manifest names, shared by every data source) and ABI. */
 function load(name: string): { module: MappingModule; abi: unknown[] } {
+  const source = loadSubgraph(BUILD).dataSources.find((candidate) => candidate.name === name)!;
   return {
-    module: MappingModule.compile(readFileSync(join(BUILD, name, `${name}.wasm`)), { name, apiVersion: "0.0.9", schema }),
-    abi: JSON.parse(readFileSync(join(BUILD, name, `${name}.json`), "utf8")),
+    module: MappingModule.compile(readFileSync(source.wasmPath), { name, apiVersion: source.apiVersion, schema }),
+    abi: source.abi as unknown[],
   };
 }
 
