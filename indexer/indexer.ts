@@ -381,10 +381,11 @@ export class Indexer {
   }
 
   /**
-   * A block's event and call triggers (`logs` as `matcher` matches them, `calls` as `callMatcher` does) and then
-   * `blockHandlers` (as graph-node: after the others, in manifest order), as jobs; the data sources their handlers
-   * create go to `run.created`. As graph-node orders them: by transaction, and within one transaction its events
-   * (by log index) before its calls (in the order they ran).
+   * A block's triggers as jobs, in graph-node's order: the `once` block handlers of `blockHandlers` first; then
+   * the event and call triggers (`logs` as `matcher` matches them, `calls` as `callMatcher` does) by
+   * transaction, and within one transaction its events (by log index) before its calls (in the order they ran);
+   * then the other block handlers, in the order given. The data sources their handlers create go to
+   * `run.created`.
    */
   private jobsOf(
     run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
@@ -404,6 +405,13 @@ export class Indexer {
       createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
     });
     const jobs: TriggerJob[] = [];
+    const blockJob = ({ dataSource, handler }: { dataSource: RunningDataSource; handler: BlockHandlerSpec }): TriggerJob => ({
+      dataSource,
+      handler: handler.handler,
+      what: `${dataSource.name}.${handler.handler} failed at block ${header.number}`,
+      run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
+    });
+    jobs.push(...blockHandlers.filter(({ handler }) => handler.kind === "once").map(blockJob));
     let nextCall = 0;
     // The calls of transactions before `transactionIndex` (all of them when it is Infinity), as jobs.
     const callsBefore = (transactionIndex: number) => {
@@ -433,14 +441,7 @@ export class Indexer {
       }
     }
     callsBefore(Infinity);
-    for (const { dataSource, handler } of blockHandlers) {
-      jobs.push({
-        dataSource,
-        handler: handler.handler,
-        what: `${dataSource.name}.${handler.handler} failed at block ${header.number}`,
-        run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
-      });
-    }
+    jobs.push(...blockHandlers.filter(({ handler }) => handler.kind !== "once").map(blockJob));
     return jobs;
   }
 
