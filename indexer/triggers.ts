@@ -21,7 +21,10 @@ export class UndecodableLogError extends Error {
   override name = "UndecodableLogError";
 }
 
-/** Finds data source and handler for logs by (address, topic0). */
+/**
+ * Finds data source and handler for logs by (address, topic0) and, as graph-node, the handler's topic filters:
+ * each of `topic1`..`topic3` it has must list the log's topic at that position (a log without one fails it).
+ */
 export class TriggerMatcher {
   private readonly byKey = new Map<string, { dataSource: DataSourceSpec; handler: EventHandlerSpec; order: number }[]>();
 
@@ -44,10 +47,18 @@ export class TriggerMatcher {
     const address = log.address.toLowerCase();
     const blockNumber = Number(log.blockNumber);
     return [...(this.byKey.get(`${address}:${topic0}`) ?? []), ...(this.byKey.get(`*:${topic0}`) ?? [])]
-      .filter(({ dataSource }) => blockNumber >= dataSource.startBlock)
+      .filter(({ dataSource, handler }) => blockNumber >= dataSource.startBlock && topicsMatch(handler, log))
       .sort((a, b) => a.order - b.order)
       .map(({ dataSource, handler }) => ({ dataSource, handler, log }));
   }
+}
+
+function topicsMatch(handler: EventHandlerSpec, log: Log): boolean {
+  return handler.topics.every((allowed, i) => {
+    if (allowed === null) return true;
+    const topic = log.topics[i + 1]?.toLowerCase();
+    return topic !== undefined && allowed.includes(topic as `0x${string}`);
+  });
 }
 
 export interface MatchedCall {
