@@ -86,7 +86,6 @@ describe("loadSubgraph", () => {
     ["a missing folder", () => join(tmpdir(), "no-such-build"), /does not exist/],
     ["an event the ABI lacks", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")), /no event Pong/],
     ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,indexed uint256)")), /no event Ping\(address,indexed uint256\)/],
-    ["a receipt handler", () => buildFolder((m) => m.replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")), /receipt: true/],
     [
       "a receipt handler below apiVersion 0.0.7",
       () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.6").replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")),

@@ -270,7 +270,7 @@ function readDataSource(
     }
     if (entry.receipt === true && !apiVersionAtLeast(String(mapping.apiVersion), "0.0.7")) {
       problem(`${signature} asks for the transaction receipt (receipt: true), which graph-node passes only from apiVersion 0.0.7 on`);
-    } else if (entry.receipt === true) problem(`${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
+    }
     const topics = ([1, 2, 3] as const).map((n) => topicFilter(entry[`topic${n}`], (text) => problem(`${signature}: topic${n} ${text}`)));
     if (typeof entry.handler !== "string") problem(`${signature} has no handler`);
     if (!abi) continue;
