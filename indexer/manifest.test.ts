@@ -101,6 +101,11 @@ describe("loadSubgraph", () => {
       () => buildFolder((m) => m.replace("specVersion: 1.1.0", "specVersion: 1.2.0").replace("          handler: handlePing", `          handler: handlePing\n          topic2: ['0x${"1".repeat(66)}', zz]`)),
       /Ping\(indexed address,uint256\): topic2 value 0x1{66} is not a hex value of at most 32 bytes/,
     ],
+    [
+      "an explicit topic0",
+      () => buildFolder((m) => m.replace("          handler: handlePing", `          handler: handlePing\n          topic0: '0x${"ab".repeat(32)}'`)),
+      /Ping\(indexed address,uint256\): topic0 \(a topic0 other than the signature's hash\) is not supported by this indexer yet/,
+    ],
     ["an end block", () => buildFolder((m) => m.replace("startBlock: 7", "startBlock: 7\n      endBlock: 9")), /endBlock/],
     ["grafting", () => buildFolder((m) => `${m}graft:\n  base: Qm\n  block: 1\n`), /graft/],
     ["features", () => buildFolder((m) => `features:\n  - nonFatalErrors\n${m}`), /nonFatalErrors/],

@@ -271,6 +271,8 @@ function readDataSource(
     if (entry.receipt === true && !apiVersionAtLeast(String(mapping.apiVersion), "0.0.7")) {
       problem(`${signature} asks for the transaction receipt (receipt: true), which graph-node passes only from apiVersion 0.0.7 on`);
     }
+    // graph-node matches such a handler by this topic0 instead of the signature's hash; not done here yet.
+    if (entry.topic0 !== undefined && entry.topic0 !== null) problem(`${signature}: topic0 (a topic0 other than the signature's hash) is not supported by this indexer yet`);
     const topics = ([1, 2, 3] as const).map((n) => topicFilter(entry[`topic${n}`], (text) => problem(`${signature}: topic${n} ${text}`)));
     if (typeof entry.handler !== "string") problem(`${signature} has no handler`);
     if (!abi) continue;
