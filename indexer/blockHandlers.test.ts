@@ -1,6 +1,7 @@
 /**
  * Block handlers on a real chain, as graph-node runs them: every block from the start block, every n-th block
- * (`polling`, counted from the start block), the start block alone (`once`), each after the block's events.
+ * (`polling`, counted from the start block), the start block alone (`once`); `once` before the block's events,
+ * the others after them; of a data source's every-block and polling handlers, the first that is due alone.
  */
 import { join } from "node:path";
 
@@ -20,23 +21,29 @@ describe("block handlers", () => {
     await chain?.close();
   });
 
-  it("run on every block, every third block and once, after the block's events", async () => {
+  it("run once before the start block's events, on every block and every third block after the block's events", async () => {
     const pinger = await chain.deployPing();
-    const start = Number(pinger.blockNumber) + 1;
     await chain.test.mine({ blocks: 2 });
-    const pinged = await chain.ping(pinger.address, 1n);
+    // The start block has a ping: the once handler runs before it, the every-block handler after it.
+    const start = Number((await chain.ping(pinger.address, 1n)).blockNumber);
+    await chain.test.mine({ blocks: 2 });
+    const pinged = await chain.ping(pinger.address, 2n);
     await chain.test.mine({ blocks: 4 });
     const head = await chain.head();
     await chain.startIndexer(buildSubgraph(join(import.meta.dirname, "testing", "blocks-subgraph"), { address: pinger.address, startBlock: start }));
     await chain.synced();
 
-    const { data } = await chain.query(`{ blockSeens(first: 100, orderBy: number) { number hash pingsBefore } polleds(first: 100) { id } starteds { id } }`);
+    const { data } = await chain.query(
+      `{ blockSeens(first: 100, orderBy: number) { number hash pingsBefore } polleds(first: 100) { id } betweens(first: 100) { id } starteds { id pingsBefore } }`,
+    );
     const numbers = Array.from({ length: head - start + 1 }, (_, i) => start + i);
     const hashes = await Promise.all(numbers.map(async (n) => (await chain.wallet.getBlock({ blockNumber: BigInt(n) })).hash));
-    expect(data.blockSeens).toEqual(
-      numbers.map((n, i) => ({ number: String(n), hash: hashes[i], pingsBefore: n === Number(pinged.blockNumber) ? 1 : 0 })),
-    );
-    expect(data.polleds.map((p: { id: string }) => Number(p.id)).sort((a: number, b: number) => a - b)).toEqual(numbers.filter((n) => (n - start) % 3 === 0));
-    expect(data.starteds).toEqual([{ id: String(start) }]);
+    const pings = new Set([start, Number(pinged.blockNumber)]);
+    expect(data.blockSeens).toEqual(numbers.map((n, i) => ({ number: String(n), hash: hashes[i], pingsBefore: pings.has(n) ? 1 : 0 })));
+    expect(data.starteds).toEqual([{ id: String(start), pingsBefore: 0 }]);
+    // Poller's polling handler comes first in its manifest: it runs every third block, its every-block handler on the others.
+    const ids = (list: { id: string }[]) => list.map((p) => Number(p.id)).sort((a, b) => a - b);
+    expect(ids(data.polleds)).toEqual(numbers.filter((n) => (n - start) % 3 === 0));
+    expect(ids(data.betweens)).toEqual(numbers.filter((n) => (n - start) % 3 !== 0));
   }, 180_000);
 });

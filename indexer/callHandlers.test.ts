@@ -2,8 +2,9 @@
  * Call handlers on a real chain (anvil's call traces), as graph-node runs them: on calls made by a transaction,
  * by a contract and by a constructor, with inputs and outputs decoded; not on calls that were undone (a failed transaction, a
  * frame that reverted inside one that succeeded); within a block by transaction, a transaction's events before
- * its calls; exact over a restart and a reorg; refused at start on a node that does not answer traces. And
- * block handlers with the call filter, on the blocks with a call to the data source's address that took effect.
+ * its calls; exact over a restart and a reorg; the same under apiVersion 0.0.5; refused at start on a node that
+ * does not answer traces. And block handlers with the call filter, on the blocks with a call to the data source's
+ * address that took effect.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,7 +80,7 @@ describe("call handlers", () => {
     contracts = compileSolidity(readFileSync(join(FIXTURE, "Counter.sol"), "utf8"));
     counter = await deploy(chain.wallet as never, contracts.Counter!);
     caller = await deploy(chain.wallet as never, contracts.Caller!);
-    build = buildSubgraph(FIXTURE, { address: counter.address, startBlock: counter.block }, { "abis/Counter.json": JSON.stringify(contracts.Counter!.abi) });
+    build = buildSubgraph(FIXTURE, { address: counter.address, startBlock: counter.block, apiVersion: "0.0.9" }, { "abis/Counter.json": JSON.stringify(contracts.Counter!.abi) });
     database = mkdtempSync(join(tmpdir(), "call-handlers-db-"));
   }, 180_000);
 
@@ -134,6 +135,15 @@ describe("call handlers", () => {
     await chain.synced();
     expect(await recorded()).toEqual(expected);
     expect(chain.lines.some((line) => line.startsWith("reorg: "))).toBe(true);
+  }, 180_000);
+
+  it("run the same under apiVersion 0.0.5, whose ethereum.Call holds the older transaction and block", async () => {
+    const older = buildSubgraph(FIXTURE, { address: counter.address, startBlock: counter.block, apiVersion: "0.0.5" }, { "abis/Counter.json": JSON.stringify(contracts.Counter!.abi) });
+    expect(readFileSync(join(older, "subgraph.yaml"), "utf8")).toContain("apiVersion: 0.0.5");
+    await chain.indexer!.close();
+    await chain.startIndexer(older);
+    await chain.synced();
+    expect(await recorded()).toEqual(expected);
   }, 180_000);
 
   it("are refused at start, naming the data source, on a node that does not answer call traces", async () => {

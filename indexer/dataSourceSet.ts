@@ -99,30 +99,32 @@ export class DataSourceSet {
   }
 
   /**
-   * The block handlers that run on block `number`, in order, of every running data source or of `sources`:
-   * first (as graph-node) those with the call filter whose data source's address is among `called` (the
-   * addresses the block's calls that took effect went to), then the others.
+   * The block handlers that run on block `number`, in graph-node's order, of every running data source or of
+   * `sources`: the `once` handlers (graph-node's start-of-block trigger, which runs before the block's events),
+   * then those with the call filter whose data source's address is among `called` (the addresses the block's
+   * calls that took effect went to), then the every-block and `polling` ones (its end-of-block trigger). As
+   * graph-node matches that trigger, a data source runs only the first of its every-block and `polling`
+   * handlers (in manifest order) that is due: an every-block handler written before a `polling` one hides it.
    */
   blockHandlersAt(
     number: number,
     sources: readonly RunningDataSource[] = this.running,
     called: ReadonlySet<string> = NONE,
   ): { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] {
+    const start: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
     const withCalls: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
-    const due: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
+    const end: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[] = [];
     for (const dataSource of sources) {
       const since = number - dataSource.startBlock;
       if (since < 0) continue;
-      for (const handler of dataSource.blockHandlers) {
-        if (handler.kind === "call") {
-          if (dataSource.address !== null && called.has(dataSource.address)) withCalls.push({ dataSource, handler });
-          continue;
-        }
-        const runs = handler.kind === "every" || (handler.kind === "once" && since === 0) || (handler.kind === "polling" && since % handler.every! === 0);
-        if (runs) due.push({ dataSource, handler });
-      }
+      const once = dataSource.blockHandlers.find((h) => h.kind === "once");
+      if (once && since === 0) start.push({ dataSource, handler: once });
+      const call = dataSource.blockHandlers.find((h) => h.kind === "call");
+      if (call && dataSource.address !== null && called.has(dataSource.address)) withCalls.push({ dataSource, handler: call });
+      const due = dataSource.blockHandlers.find((h) => h.kind === "every" || (h.kind === "polling" && since % h.every! === 0));
+      if (due) end.push({ dataSource, handler: due });
     }
-    return [...withCalls, ...due];
+    return [...start, ...withCalls, ...end];
   }
 
   /** Whether blocks must be traced for `sources` (all running by default): they have call handlers or call-filtered block handlers. */

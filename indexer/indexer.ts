@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
 import { ChainTraces, type TracedBlock, type TracedCall } from "./chain/traces.ts";
 import { DataSourceSet, needsTraces, type RunningDataSource } from "./dataSourceSet.ts";
-import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv } from "./host/index.ts";
+import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv, type ReceiptData } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import type { BlockWriter } from "./store/blockWriter.ts";
@@ -223,15 +223,18 @@ export class Indexer {
       const writer = this.store.startBlock(header);
       // One sequence per block, shared by every data source: the ids graph-node gives timeseries points.
       const ids = new BlockIdSequence(number);
-      const run = { block, header, writer, ids, created: [] as RunningDataSource[] };
+      const run = { block, header, writer, ids, created: [] as RunningDataSource[], receipts: new Map<string, ReceiptData>() };
       const calls = trace?.calls ?? [];
       const called = trace ? calledAddresses(trace) : undefined;
+      // Reads made while the block is handled (receipts, the logs of data sources it creates): reading, not handling.
+      let sideReadMs = performance.now();
+      await this.readReceipts(blockLogs, this.sources.matcher, run);
+      sideReadMs = performance.now() - sideReadMs;
       let failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, blockLogs, this.sources.matcher, this.sources.blockHandlersAt(number, this.sources.all, called), calls, this.sources.callMatcher)));
       let blockTriggers = failure.ran;
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
       const begun: RunningDataSource[] = [];
-      let freshReadMs = 0;
       for (let fresh = this.sources.fresh(run.created, begun); !failure.failure && fresh.length > 0; fresh = this.sources.fresh(run.created, begun)) {
         run.created = [];
         for (const source of fresh) writer.createDataSource(source.created!);
@@ -239,9 +242,11 @@ export class Indexer {
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
         const freshTrace = this.sources.needTraces(fresh) ? (trace ?? (await this.traceBlock(block))) : undefined;
-        freshReadMs += performance.now() - readAt;
+        const freshMatcher = new TriggerMatcher(fresh);
+        await this.readReceipts(freshLogs, freshMatcher, run);
+        sideReadMs += performance.now() - readAt;
         const freshCalled = freshTrace ? calledAddresses(freshTrace) : undefined;
-        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, new TriggerMatcher(fresh), this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))));
+        failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, freshMatcher, this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
@@ -251,8 +256,8 @@ export class Indexer {
         this.log(`indexing stopped: ${message}`);
         return report;
       }
-      report.readMs += freshReadMs;
-      report.handlerMs += performance.now() - started - freshReadMs;
+      report.readMs += sideReadMs;
+      report.handlerMs += performance.now() - started - sideReadMs;
       started = performance.now();
       // Far behind the head, blocks are written several to a transaction (each commit atomic, the head moving
       // with it); near the head, each block is written as soon as it is indexed.
@@ -381,13 +386,14 @@ export class Indexer {
   }
 
   /**
-   * A block's event and call triggers (`logs` as `matcher` matches them, `calls` as `callMatcher` does) and then
-   * `blockHandlers` (as graph-node: after the others, in manifest order), as jobs; the data sources their handlers
-   * create go to `run.created`. As graph-node orders them: by transaction, and within one transaction its events
-   * (by log index) before its calls (in the order they ran).
+   * A block's triggers as jobs, in graph-node's order: the `once` block handlers of `blockHandlers` first; then
+   * the event and call triggers (`logs` as `matcher` matches them, `calls` as `callMatcher` does) by
+   * transaction, and within one transaction its events (by log index) before its calls (in the order they ran);
+   * then the other block handlers, in the order given. The data sources their handlers create go to
+   * `run.created`.
    */
   private jobsOf(
-    run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[] },
+    run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence; created: RunningDataSource[]; receipts: ReadonlyMap<string, ReceiptData> },
     logs: Log[],
     matcher: TriggerMatcher,
     blockHandlers: { dataSource: RunningDataSource; handler: BlockHandlerSpec }[],
@@ -404,6 +410,13 @@ export class Indexer {
       createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
     });
     const jobs: TriggerJob[] = [];
+    const blockJob = ({ dataSource, handler }: { dataSource: RunningDataSource; handler: BlockHandlerSpec }): TriggerJob => ({
+      dataSource,
+      handler: handler.handler,
+      what: `${dataSource.name}.${handler.handler} failed at block ${header.number}`,
+      run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
+    });
+    jobs.push(...blockHandlers.filter(({ handler }) => handler.kind === "once").map(blockJob));
     let nextCall = 0;
     // The calls of transactions before `transactionIndex` (all of them when it is Infinity), as jobs.
     const callsBefore = (transactionIndex: number) => {
@@ -428,20 +441,34 @@ export class Indexer {
           dataSource,
           handler: matched.handler.handler,
           what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, log ${log.logIndex}`,
-          run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block), env(dataSource, dataSource.address ?? log.address)),
+          run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block, run.receipts), env(dataSource, dataSource.address ?? log.address)),
         });
       }
     }
     callsBefore(Infinity);
-    for (const { dataSource, handler } of blockHandlers) {
-      jobs.push({
-        dataSource,
-        handler: handler.handler,
-        what: `${dataSource.name}.${handler.handler} failed at block ${header.number}`,
-        run: () => this.modules.get(dataSource.name)!.runBlock({ handler: handler.handler, block: blockData(block) }, env(dataSource, dataSource.address ?? ZERO_ADDRESS)),
-      });
-    }
+    jobs.push(...blockHandlers.filter(({ handler }) => handler.kind !== "once").map(blockJob));
     return jobs;
+  }
+
+  /**
+   * Reads into `run.receipts` the receipts of the transactions whose logs (of `logs`) a handler declared with
+   * `receipt: true` runs on, checked to be of the run's block (a ChainError when the chain changed meanwhile).
+   */
+  private async readReceipts(logs: readonly Log[], matcher: TriggerMatcher, run: { block: FullBlock; receipts: Map<string, ReceiptData> }): Promise<void> {
+    if (!matcher.wantsReceipts) return;
+    const hashes = new Set<string>();
+    for (const log of logs) {
+      const hash = log.transactionHash?.toLowerCase();
+      if (hash && !run.receipts.has(hash) && matcher.match(log).some(({ handler }) => handler.receipt)) hashes.add(hash);
+    }
+    const blockHash = run.block.hash!.toLowerCase();
+    await Promise.all(
+      [...hashes].map(async (hash) => {
+        const receipt = await this.chain.receipt(hash);
+        if (receipt.blockHash !== blockHash) throw new ChainError(`block ${run.block.number} changed while the receipt of transaction ${hash} was read`);
+        run.receipts.set(hash, receipt);
+      }),
+    );
   }
 
   /** The traces of blocks from..to, a few asked at a time. */

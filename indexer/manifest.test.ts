@@ -62,6 +62,19 @@ describe("loadSubgraph", () => {
     expect(build.deployment).toMatch(/^Qm[1-9A-HJ-NP-Za-km-z]{44}$/);
   });
 
+  it("reads topic filters as graph-node does: values left-padded to 32 bytes, with or without 0x", () => {
+    const build = loadSubgraph(
+      buildFolder((m) =>
+        m.replace("specVersion: 1.1.0", "specVersion: 1.2.0").replace("          handler: handlePing", `          handler: handlePing\n          topic1: ['${ADDRESS}', '0xFF', '${"ab".repeat(32)}']\n          topic3: []`),
+      ),
+    );
+    expect(build.dataSources[0]!.eventHandlers[0]!.topics).toEqual([
+      [`0x${ADDRESS.slice(2).toLowerCase().padStart(64, "0")}`, `0x${"ff".padStart(64, "0")}`, `0x${"ab".repeat(32)}`],
+      null,
+      [],
+    ]);
+  });
+
   it("gives a new deployment id when any file of the build changes, and the same one otherwise", () => {
     const a = loadSubgraph(buildFolder()).deployment;
     expect(loadSubgraph(buildFolder()).deployment).toBe(a);
@@ -73,11 +86,25 @@ describe("loadSubgraph", () => {
     ["a missing folder", () => join(tmpdir(), "no-such-build"), /does not exist/],
     ["an event the ABI lacks", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Pong(indexed address,uint256)")), /no event Pong/],
     ["indexed-ness that differs from the ABI's", () => buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,indexed uint256)")), /no event Ping\(address,indexed uint256\)/],
-    ["a receipt handler", () => buildFolder((m) => m.replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")), /receipt: true/],
     [
       "a receipt handler below apiVersion 0.0.7",
       () => buildFolder((m) => m.replace("apiVersion: 0.0.9", "apiVersion: 0.0.6").replace("          handler: handlePing", "          handler: handlePing\n          receipt: true")),
       /only from apiVersion 0\.0\.7 on/,
+    ],
+    [
+      "topic filters below specVersion 1.2.0",
+      () => buildFolder((m) => m.replace("          handler: handlePing", "          handler: handlePing\n          topic1: ['0x01']")),
+      /the manifest's specVersion is 1\.1\.0, but data source Pinger has topic filters \(topic1, topic2, topic3\), which need specVersion 1\.2\.0 or later/,
+    ],
+    [
+      "a topic filter value that is not 32-byte hex",
+      () => buildFolder((m) => m.replace("specVersion: 1.1.0", "specVersion: 1.2.0").replace("          handler: handlePing", `          handler: handlePing\n          topic2: ['0x${"1".repeat(66)}', zz]`)),
+      /Ping\(indexed address,uint256\): topic2 value 0x1{66} is not a hex value of at most 32 bytes/,
+    ],
+    [
+      "an explicit topic0",
+      () => buildFolder((m) => m.replace("          handler: handlePing", `          handler: handlePing\n          topic0: '0x${"ab".repeat(32)}'`)),
+      /Ping\(indexed address,uint256\): topic0 \(a topic0 other than the signature's hash\) is not supported by this indexer yet/,
     ],
     ["an end block", () => buildFolder((m) => m.replace("startBlock: 7", "startBlock: 7\n      endBlock: 9")), /endBlock/],
     ["grafting", () => buildFolder((m) => `${m}graft:\n  base: Qm\n  block: 1\n`), /graft/],

@@ -21,8 +21,18 @@ export interface EventHandlerSpec {
   handler: string;
   /** keccak256 of the signature without `indexed`: the log's topic0. */
   topic0: `0x${string}`;
+  /**
+   * `topic1`, `topic2`, `topic3` (specVersion 1.2.0 on): for each, null (any value) or the 32-byte values
+   * (lowercase hex, left-padded with zeros as graph-node pads them) one of which the log's topic must be.
+   */
+  topics: readonly [TopicFilter, TopicFilter, TopicFilter];
+  /** `receipt: true` (apiVersion 0.0.7 on): the handler's `event.receipt` is the transaction's receipt. */
+  receipt: boolean;
   abiEvent: AbiEvent;
 }
+
+/** The values a log's topic may have, or null for any. */
+export type TopicFilter = readonly `0x${string}`[] | null;
 
 /**
  * One call handler: runs on each successful call to the data source's address whose input starts with the
@@ -158,6 +168,14 @@ export function loadSubgraph(directory: string): SubgraphBuild {
     if (spec) templates.push(spec);
   }
 
+  // As graph-node: a data source with topic filters needs specVersion 1.2.0.
+  const specVersion = String(manifest.specVersion);
+  for (const source of [...dataSources, ...templates]) {
+    if (source.eventHandlers.some((h) => h.topics.some((t) => t !== null && t.length > 0)) && !apiVersionAtLeast(specVersion, "1.2.0")) {
+      refuse(`the manifest's specVersion is ${specVersion}, but data source ${source.name} has topic filters (topic1, topic2, topic3), which need specVersion 1.2.0 or later`);
+    }
+  }
+
   const names = [...dataSources, ...templates].map((s) => s.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated) refuse(`two data sources or templates are named ${repeated}: names must be unique`);
@@ -252,8 +270,10 @@ function readDataSource(
     }
     if (entry.receipt === true && !apiVersionAtLeast(String(mapping.apiVersion), "0.0.7")) {
       problem(`${signature} asks for the transaction receipt (receipt: true), which graph-node passes only from apiVersion 0.0.7 on`);
-    } else if (entry.receipt === true) problem(`${signature} asks for the transaction receipt (receipt: true), which this indexer does not pass yet`);
-    if (entry.topic1 || entry.topic2 || entry.topic3) problem(`topic filters on ${signature} are not supported by this indexer yet`);
+    }
+    // graph-node matches such a handler by this topic0 instead of the signature's hash; not done here yet.
+    if (entry.topic0 !== undefined && entry.topic0 !== null) problem(`${signature}: topic0 (a topic0 other than the signature's hash) is not supported by this indexer yet`);
+    const topics = ([1, 2, 3] as const).map((n) => topicFilter(entry[`topic${n}`], (text) => problem(`${signature}: topic${n} ${text}`)));
     if (typeof entry.handler !== "string") problem(`${signature} has no handler`);
     if (!abi) continue;
     const sameName = abi.filter((item): item is AbiEvent => item.type === "event" && item.name === name);
@@ -265,7 +285,7 @@ function readDataSource(
       problem(`the ABI has no event ${signature} (the manifest must say which parameters are indexed, as the ABI does)`);
       continue;
     }
-    eventHandlers.push({ signature, handler: entry.handler, topic0, abiEvent });
+    eventHandlers.push({ signature, handler: entry.handler, topic0, topics: [topics[0]!, topics[1]!, topics[2]!], receipt: entry.receipt === true, abiEvent });
   }
   const callHandlers: CallHandlerSpec[] = [];
   for (const entry of mapping.callHandlers ?? []) {
@@ -304,6 +324,25 @@ function readDataSource(
     blockHandlers,
     callHandlers,
   };
+}
+
+/**
+ * A handler's `topicN` as graph-node reads it: absent is null (any value); else a list of hex strings, each
+ * with or without `0x`, left-padded with zeros to 32 bytes (an address can be written as it is).
+ */
+function topicFilter(value: unknown, problem: (text: string) => void): TopicFilter {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) {
+    problem("must be a list of 32-byte hex values");
+    return null;
+  }
+  const out: `0x${string}`[] = [];
+  for (const item of value) {
+    const digits = String(item).replace(/^0x/i, "");
+    if (typeof item !== "string" || !/^[0-9a-fA-F]{0,64}$/.test(digits)) problem(`value ${item} is not a hex value of at most 32 bytes`);
+    else out.push(`0x${digits.toLowerCase().padStart(64, "0")}`);
+  }
+  return out;
 }
 
 /** An ABI function as graph-node names it for call handlers: `name(type,type)`, tuples as `(type,type)`. */

@@ -1,7 +1,8 @@
 /**
  * Data source templates on a real chain: a factory's handler creates a data source per child
- * (`createWithContext`), which indexes the child's events from the creating block on, reads its context, address
- * and network, survives a restart, and goes with a reorg that removes the creating block.
+ * (`createWithContext`), which indexes the child's events and the calls to it (a call handler, from anvil's call
+ * traces) from the creating block on, reads its context, address and network, survives a restart, and goes with
+ * a reorg that removes the creating block.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +60,19 @@ describe("data source templates", () => {
     return body.data.ticks;
   }
 
+  /** The calls of `tick` the template's call handler saw: label, value, caller, block. */
+  async function calledTicks(): Promise<[string, string, string, string][]> {
+    const response = await fetch(local!.server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ calledTicks(first: 100, orderBy: value) { id child { id } label value from block } }" }),
+    });
+    const body = (await response.json()) as { data: { calledTicks: { id: string; child: { id: string }; label: string; value: string; from: string; block: string }[] } };
+    for (const c of body.data.calledTicks) expect(c.id).toBe(`${c.child.id}-${c.value}`);
+    return body.data.calledTicks.map((c) => [c.label, c.value, c.from, c.block]);
+  }
+  const me = () => wallet().account.address.toLowerCase();
+
   beforeAll(async () => {
     anvil = await startAnvil();
     contracts = compileSolidity(readFileSync(join(FIXTURE, "Factory.sol"), "utf8"));
@@ -90,6 +104,11 @@ describe("data source templates", () => {
       { child: { id: a.child }, label: "a", serial: "1", value: "2", network: "anvil", block: String(later.blockNumber) },
     ]);
     expect(lines.some((line) => line.includes(`created 1 data source (Child ${a.child})`))).toBe(true);
+    // The call handler too: the factory's call inside the creating transaction, then the account's.
+    expect(await calledTicks()).toEqual([
+      ["a", "1", factory.address, String(a.block)],
+      ["a", "2", me(), String(later.blockNumber)],
+    ]);
   }, 120_000);
 
   it("keeps created data sources across a restart", async () => {
@@ -107,6 +126,11 @@ describe("data source templates", () => {
       ["a", "1", "3"],
     ]);
     expect(after[2]!.block).toBe(String(tick.blockNumber));
+    expect((await calledTicks()).map(([label, value, from]) => [label, value, from])).toEqual([
+      ["a", "1", factory.address],
+      ["a", "2", me()],
+      ["a", "3", me()],
+    ]);
   }, 120_000);
 
   it("forgets a data source whose creating block a reorg removed", async () => {
@@ -116,6 +140,7 @@ describe("data source templates", () => {
     await send(c.child, contracts.Child!, "tick", [11n]);
     await synced();
     expect((await ticks()).filter((t) => t.label === "c").map((t) => t.value)).toEqual(["10", "11"]);
+    expect((await calledTicks()).filter(([label]) => label === "c").map(([, value]) => value)).toEqual(["10", "11"]);
 
     // The other branch: the factory's next child lands at the same address, created with another context.
     await test.revert({ id: snapshot });
@@ -134,6 +159,13 @@ describe("data source templates", () => {
       ["d", "21"],
     ]);
     expect(after.find((t) => t.label === "d")!.serial).toBe("2");
+    expect((await calledTicks()).map(([label, value, from]) => [label, value, from])).toEqual([
+      ["a", "1", factory.address],
+      ["a", "2", me()],
+      ["a", "3", me()],
+      ["d", "20", factory.address],
+      ["d", "21", me()],
+    ]);
     expect(lines.some((line) => /^reorg: /.test(line)), lines.join("\n")).toBe(true);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, pad, toEventSelector, type AbiEvent, type Log } from "viem";
 
 import type { FullBlock } from "./chain/source.ts";
-import type { DataSourceSpec } from "./manifest.ts";
+import type { DataSourceSpec, EventHandlerSpec } from "./manifest.ts";
 import { PING_ABI, PING_TOPIC } from "./testing/anvil.ts";
 import { toEventTrigger, TriggerMatcher, UndecodableLogError } from "./triggers.ts";
 
@@ -10,7 +10,7 @@ const PINGER = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const SENDER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 const ping = PING_ABI[0] as AbiEvent;
 
-function dataSource(name: string, address: string | null, startBlock = 0): DataSourceSpec {
+function dataSource(name: string, address: string | null, startBlock = 0, topics: EventHandlerSpec["topics"] = [null, null, null]): DataSourceSpec {
   return {
     name,
     network: "anvil",
@@ -20,7 +20,7 @@ function dataSource(name: string, address: string | null, startBlock = 0): DataS
     abi: PING_ABI,
     abis: new Map([["Pinger", PING_ABI]]),
     wasmPath: `${name}.wasm`,
-    eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), abiEvent: ping }],
+    eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), topics, receipt: false, abiEvent: ping }],
     blockHandlers: [],
     callHandlers: [],
   };
@@ -70,6 +70,22 @@ describe("TriggerMatcher", () => {
     expect(matcher.match(log({ blockNumber: 6n })).map((m) => m.dataSource.name)).toEqual(["Any", "Late", "Pinger"]);
     expect(matcher.match(log({ address: SENDER })).map((m) => m.dataSource.name)).toEqual(["Any"]);
     expect(matcher.match(log({ topics: [pad("0x01")] }))).toEqual([]);
+  });
+
+  it("keeps a handler's topic filters: the log's topic at each filtered position must be listed, and present", () => {
+    const other = pad("0x1234", { size: 32 });
+    const matcher = new TriggerMatcher([
+      dataSource("Sender", PINGER, 0, [[other, pad(SENDER)], null, null]),
+      dataSource("Other", PINGER, 0, [[other], null, null]),
+      dataSource("Second", PINGER, 0, [null, [other], null]),
+      dataSource("Nothing", PINGER, 0, [[], null, null]),
+    ]);
+    expect(matcher.match(log()).map((m) => m.dataSource.name)).toEqual(["Sender"]);
+    expect(matcher.match(log({ topics: [PING_TOPIC, other] })).map((m) => m.dataSource.name)).toEqual(["Sender", "Other"]);
+    expect(matcher.match(log({ topics: [PING_TOPIC, pad(SENDER).toUpperCase().replace("0X", "0x") as `0x${string}`, other] })).map((m) => m.dataSource.name)).toEqual([
+      "Sender",
+      "Second",
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { decodeAbiParameters, decodeEventLog, type AbiParameter, type Log } from "viem";
 
-import { MappingError, type BlockData, type CallTrigger, type EventTrigger, type TransactionData } from "./host/index.ts";
+import { MappingError, type BlockData, type CallTrigger, type EventTrigger, type ReceiptData, type TransactionData } from "./host/index.ts";
 import type { CallHandlerSpec, DataSourceSpec, EventHandlerSpec } from "./manifest.ts";
 import { ChainError, type FullBlock } from "./chain/source.ts";
 import type { TracedCall } from "./chain/traces.ts";
@@ -21,12 +21,18 @@ export class UndecodableLogError extends Error {
   override name = "UndecodableLogError";
 }
 
-/** Finds data source and handler for logs by (address, topic0). */
+/**
+ * Finds data source and handler for logs by (address, topic0) and, as graph-node, the handler's topic filters:
+ * each of `topic1`..`topic3` it has must list the log's topic at that position (a log without one fails it).
+ */
 export class TriggerMatcher {
   private readonly byKey = new Map<string, { dataSource: DataSourceSpec; handler: EventHandlerSpec; order: number }[]>();
+  /** Whether any handler is declared with `receipt: true`: only then are receipts worth reading. */
+  readonly wantsReceipts: boolean;
 
   constructor(dataSources: DataSourceSpec[]) {
     let order = 0;
+    this.wantsReceipts = dataSources.some((d) => d.eventHandlers.some((h) => h.receipt));
     for (const dataSource of dataSources) {
       for (const handler of dataSource.eventHandlers) {
         const key = `${dataSource.address ?? "*"}:${handler.topic0}`;
@@ -44,10 +50,18 @@ export class TriggerMatcher {
     const address = log.address.toLowerCase();
     const blockNumber = Number(log.blockNumber);
     return [...(this.byKey.get(`${address}:${topic0}`) ?? []), ...(this.byKey.get(`*:${topic0}`) ?? [])]
-      .filter(({ dataSource }) => blockNumber >= dataSource.startBlock)
+      .filter(({ dataSource, handler }) => blockNumber >= dataSource.startBlock && topicsMatch(handler, log))
       .sort((a, b) => a.order - b.order)
       .map(({ dataSource, handler }) => ({ dataSource, handler, log }));
   }
+}
+
+function topicsMatch(handler: EventHandlerSpec, log: Log): boolean {
+  return handler.topics.every((allowed, i) => {
+    if (allowed === null) return true;
+    const topic = log.topics[i + 1]?.toLowerCase();
+    return topic !== undefined && allowed.includes(topic as `0x${string}`);
+  });
 }
 
 export interface MatchedCall {
@@ -128,8 +142,11 @@ export function toCallTrigger(matched: MatchedCall, block: FullBlock): CallTrigg
 
 const firstLine = (error: unknown): string => String((error as Error)?.message ?? error).split("\n")[0]!;
 
-/** The trigger for a matched log in its block. */
-export function toEventTrigger(matched: MatchedLog, block: FullBlock): EventTrigger {
+/**
+ * The trigger for a matched log in its block; `receipts` by transaction hash holds the log's transaction's receipt
+ * when the handler is declared with `receipt: true`.
+ */
+export function toEventTrigger(matched: MatchedLog, block: FullBlock, receipts?: ReadonlyMap<string, ReceiptData>): EventTrigger {
   const { log, handler } = matched;
   let args: unknown;
   try {
@@ -150,6 +167,11 @@ export function toEventTrigger(matched: MatchedLog, block: FullBlock): EventTrig
   const transaction = byIndex?.hash.toLowerCase() === log.transactionHash?.toLowerCase() ? byIndex : undefined;
   // The node answered a log and a block that disagree: read again, as for any chain failure.
   if (!transaction) throw new ChainError(`block ${block.number}: transaction ${log.transactionHash} of log ${log.logIndex} is not in the block`);
+  let receipt: ReceiptData | null = null;
+  if (handler.receipt) {
+    receipt = receipts?.get(transaction.hash.toLowerCase()) ?? null;
+    if (!receipt) throw new ChainError(`block ${block.number}: the receipt of transaction ${transaction.hash} was not read`);
+  }
   return {
     handler: handler.handler,
     address: log.address.toLowerCase(),
@@ -159,6 +181,7 @@ export function toEventTrigger(matched: MatchedLog, block: FullBlock): EventTrig
     block: blockData(block),
     transaction: transactionData(transaction),
     params,
+    receipt,
   };
 }
 

@@ -15,6 +15,9 @@ import {
   type Transaction,
 } from "viem";
 
+import type { ReceiptData } from "../host/index.ts";
+import { toReceiptData } from "./receipts.ts";
+
 /** What to fetch logs for: the union of the data sources' addresses and topic0s. */
 export interface LogFilter {
   /** Lowercase addresses; empty means every contract. */
@@ -87,6 +90,15 @@ export class ChainSource {
     return this.call(`eth_getBlockByNumber(${number}, true)`, () =>
       this.client.getBlock({ blockNumber: BigInt(number), includeTransactions: true }),
     );
+  }
+
+  /** A transaction's receipt (`eth_getTransactionReceipt`), for handlers declared with `receipt: true`. */
+  async receipt(hash: string): Promise<ReceiptData> {
+    const raw = await this.call(`eth_getTransactionReceipt(${hash})`, () =>
+      this.client.request({ method: "eth_getTransactionReceipt", params: [hash as `0x${string}`] }),
+    );
+    if (!raw) throw new ChainError(`eth_getTransactionReceipt(${hash}) at ${this.url}: the node has no receipt of that transaction`);
+    return toReceiptData(raw as never);
   }
 
   /** The filter's (or `filter`'s) logs in blocks from..to (inclusive), in chain order. */

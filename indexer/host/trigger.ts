@@ -4,7 +4,7 @@ import type { AbiParameter } from "viem";
 import { apiVersionAtLeast } from "./context.ts";
 import { EthereumValueKind, writeEthereumValue } from "./ethereumValues.ts";
 import type { AscHeap } from "./memory.ts";
-import type { BlockData, EventTrigger, TransactionData } from "./types.ts";
+import type { BlockData, EventTrigger, LogData, ReceiptData, TransactionData } from "./types.ts";
 
 /**
  * Writes an event trigger as `ethereum.Event`, in the layout of the mapping's apiVersion, as graph-node does:
@@ -26,9 +26,57 @@ export function writeEvent(heap: AscHeap, trigger: EventTrigger, apiVersion: str
     writeTransaction(heap, trigger.transaction, apiVersion),
     heap.writePointerArray(params, "ArrayEventParam"),
   ];
-  // receipt: only for handlers declared with `receipt: true`, which this host does not provide yet
-  if (apiVersionAtLeast(apiVersion, "0.0.7")) fields.push(0);
+  // receipt: only for handlers declared with `receipt: true`; null for the others.
+  if (apiVersionAtLeast(apiVersion, "0.0.7")) fields.push(trigger.receipt ? writeReceipt(heap, trigger.receipt) : 0);
   return heap.writeStruct(fields, "EthereumEvent");
+}
+
+/** Writes a receipt as graph-ts's `ethereum.TransactionReceipt`, its absent values null, as graph-node does. */
+function writeReceipt(heap: AscHeap, receipt: ReceiptData): number {
+  const bytes = (hex: string | null) => (hex === null ? 0 : heap.writeBytes(hexToBytes(hex)));
+  const big = (value: bigint | null) => (value === null ? 0 : heap.writeBigInt(value));
+  const logs = receipt.logs.map((log) => writeLog(heap, log));
+  return heap.writeStruct(
+    [
+      bytes(receipt.transactionHash),
+      big(receipt.transactionIndex),
+      bytes(receipt.blockHash),
+      big(receipt.blockNumber),
+      big(receipt.cumulativeGasUsed),
+      big(receipt.gasUsed),
+      bytes(receipt.contractAddress),
+      heap.writePointerArray(logs, "ArrayLog"),
+      big(receipt.status),
+      bytes(receipt.root),
+      bytes(receipt.logsBloom),
+    ],
+    "TransactionReceipt",
+  );
+}
+
+/**
+ * Writes a receipt's log as graph-ts's `ethereum.Log`. As graph-node: `blockNumber` is a BigInt's bytes, and
+ * `transactionLogIndex` and `logType`, which nodes no longer report, are null.
+ */
+function writeLog(heap: AscHeap, log: LogData): number {
+  const bytes = (hex: string | null) => (hex === null ? 0 : heap.writeBytes(hexToBytes(hex)));
+  const big = (value: bigint | null) => (value === null ? 0 : heap.writeBigInt(value));
+  return heap.writeStruct(
+    [
+      bytes(log.address),
+      heap.writePointerArray(log.topics.map((topic) => bytes(topic)), "ArrayH256"),
+      bytes(log.data),
+      bytes(log.blockHash),
+      big(log.blockNumber),
+      bytes(log.transactionHash),
+      big(log.transactionIndex),
+      big(log.logIndex),
+      0,
+      0,
+      heap.writeWrappedBool(log.removed),
+    ],
+    "Log",
+  );
 }
 
 /** Writes a block header as the graph-ts `ethereum.Block` a block handler receives (`baseFeePerGas` from apiVersion 0.0.6). */

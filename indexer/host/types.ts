@@ -36,6 +36,37 @@ export interface TransactionData {
   nonce: bigint;
 }
 
+/** A log as graph-ts's `ethereum.Log` carries it in a receipt (hashes and addresses as 0x hex). */
+export interface LogData {
+  address: string;
+  topics: string[];
+  data: string;
+  blockHash: string | null;
+  blockNumber: bigint | null;
+  transactionHash: string | null;
+  transactionIndex: bigint | null;
+  logIndex: bigint | null;
+  removed: boolean;
+}
+
+/** A transaction receipt as graph-ts's `ethereum.TransactionReceipt` carries it (`receipt: true` handlers). */
+export interface ReceiptData {
+  transactionHash: string;
+  transactionIndex: bigint;
+  blockHash: string | null;
+  blockNumber: bigint | null;
+  cumulativeGasUsed: bigint;
+  gasUsed: bigint;
+  /** The created contract's address; null for a call. */
+  contractAddress: string | null;
+  logs: LogData[];
+  /** 1 success, 0 failure; null for a receipt from before EIP-658 (which has `root` instead). */
+  status: bigint | null;
+  /** The post-transaction state root of a receipt from before EIP-658; null after. */
+  root: string | null;
+  logsBloom: string;
+}
+
 /**
  * One decoded log: params in ABI order, values as viem's decodeEventLog gives them (addresses as strings, ints as
  * bigint, bytes as hex, tuples as arrays or objects, arrays). `type` is the ABI parameter JSON (with components).
@@ -49,6 +80,8 @@ export interface EventTrigger {
   block: BlockData;
   transaction: TransactionData;
   params: { name: string; type: AbiParameter; value: unknown }[];
+  /** The transaction's receipt, for a handler declared with `receipt: true` (else null). */
+  receipt?: ReceiptData | null;
 }
 
 /** A block handler's trigger: graph-node passes the block header. */

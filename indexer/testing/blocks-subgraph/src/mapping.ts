@@ -1,6 +1,6 @@
 import { ethereum } from "@graphprotocol/graph-ts";
 import { Ping } from "../generated/Pinger/Pinger";
-import { BlockSeen, PingCount, Polled, Started } from "../generated/schema";
+import { Between, BlockSeen, PingCount, Polled, Started } from "../generated/schema";
 
 export function handlePing(event: Ping): void {
   const id = event.block.number.toString();
@@ -13,12 +13,16 @@ export function handlePing(event: Ping): void {
   count.save();
 }
 
+function pingsSoFar(block: ethereum.Block): i32 {
+  const count = PingCount.load(block.number.toString());
+  return count == null ? 0 : count.count;
+}
+
 export function handleBlock(block: ethereum.Block): void {
   const seen = new BlockSeen(block.number.toString());
   seen.number = block.number;
   seen.hash = block.hash;
-  const count = PingCount.load(block.number.toString());
-  seen.pingsBefore = count == null ? 0 : count.count;
+  seen.pingsBefore = pingsSoFar(block);
   seen.save();
 }
 
@@ -26,6 +30,12 @@ export function handlePolled(block: ethereum.Block): void {
   new Polled(block.number.toString()).save();
 }
 
+export function handleBetween(block: ethereum.Block): void {
+  new Between(block.number.toString()).save();
+}
+
 export function handleStart(block: ethereum.Block): void {
-  new Started(block.number.toString()).save();
+  const started = new Started(block.number.toString());
+  started.pingsBefore = pingsSoFar(block);
+  started.save();
 }

@@ -1,7 +1,7 @@
 import { dataSource } from "@graphprotocol/graph-ts";
 
-import { Tick as TickEvent } from "../generated/templates/Child/Child";
-import { Tick } from "../generated/schema";
+import { Tick as TickEvent, TickCall } from "../generated/templates/Child/Child";
+import { CalledTick, Tick } from "../generated/schema";
 
 export function handleTick(event: TickEvent): void {
   const context = dataSource.context();
@@ -13,4 +13,14 @@ export function handleTick(event: TickEvent): void {
   tick.network = dataSource.network();
   tick.block = event.block.number;
   tick.save();
+}
+
+export function handleTickCall(call: TickCall): void {
+  const called = new CalledTick(dataSource.address().toHexString() + "-" + call.inputs.value.toString());
+  called.child = dataSource.address();
+  called.label = dataSource.context().getString("label");
+  called.value = call.inputs.value;
+  called.from = call.from;
+  called.block = call.block.number;
+  called.save();
 }
