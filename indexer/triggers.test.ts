@@ -12,6 +12,7 @@ const ping = PING_ABI[0] as AbiEvent;
 
 function dataSource(name: string, address: string | null, startBlock = 0): DataSourceSpec {
   return {
+    kind: "ethereum",
     name,
     network: "anvil",
     address,
@@ -23,6 +24,8 @@ function dataSource(name: string, address: string | null, startBlock = 0): DataS
     eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), abiEvent: ping }],
     blockHandlers: [],
     callHandlers: [],
+    fileHandler: null,
+    entities: [],
   };
 }
 
