@@ -165,6 +165,14 @@ export class MappingModule {
     this.#run(trigger.handler, trigger.block, env, (heap) => writeCall(heap, trigger, this.apiVersion));
   }
 
+  /**
+   * Runs a file data source's handler on its file's content (it receives `Bytes`), at the block being indexed
+   * when the file was found; throws MappingError.
+   */
+  runFile(handler: string, content: Uint8Array, block: BlockData, env: MappingEnv): void {
+    this.#run(handler, block, env, (heap) => heap.writeBytes(content));
+  }
+
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {
     const context = this.#enter(env, block);
     try {
