@@ -162,6 +162,46 @@ describe("IPFS files", () => {
     expect(lines.some((line) => line.includes(`NoteFile ${cids.first}`))).toBe(false);
   }, 120_000);
 
+  it("runs a file data source again when a reorg removes the block it ran in, and forgets it with its creating block", async () => {
+    const test = createTestClient({ mode: "anvil", chain: foundry, transport: http(anvil.url) });
+    /** Replaces the blocks after `snapshot` with a longer branch, waits until the indexer has followed it, and returns its log lines since. */
+    async function reorgTo(snapshot: Hex): Promise<string[]> {
+      const from = lines.length;
+      const replaced = Number(await wallet().getBlockNumber({ cacheTime: 0 }));
+      await test.revert({ id: snapshot });
+      const base = Number(await wallet().getBlockNumber({ cacheTime: 0 }));
+      await test.mine({ blocks: replaced - base + 1 });
+      await synced();
+      const since = lines.slice(from);
+      expect(since.some((line) => /^reorg: /.test(line)), lines.join("\n")).toBe(true);
+      return since;
+    }
+    // Created, then run in a later block: a reorg of that block alone makes it wait and run again.
+    cids.again = ipfs.cidOf("a note run twice");
+    await publish(cids.again, "Again");
+    await synced();
+    const beforeRun = await test.snapshot();
+    await ipfs.add("a note run twice");
+    await noteOf(cids.again);
+    const from = lines.length;
+    await reorgTo(beforeRun);
+    expect(await noteOf(cids.again)).toMatchObject({ text: "a note run twice", title: "Again" });
+    // Once on the lost branch, once again on the new one.
+    const ran = lines.slice(from).filter((line) => line.includes(`ran 1 file data source (NoteFile ${cids.again})`) || /^reorg: /.test(line));
+    expect(ran.map((line) => (line.startsWith("reorg") ? "reorg" : "ran"))).toEqual(["reorg", "ran"]);
+
+    // A reorg of its creating block removes it, and its note.
+    const beforeCreation = await test.snapshot();
+    cids.gone = await ipfs.add("a note on a lost branch");
+    await publish(cids.gone, "Gone");
+    await noteOf(cids.gone);
+    await reorgTo(beforeCreation);
+    await test.mine({ blocks: 3 });
+    await synced();
+    expect((await allNotes()).map((note) => note.title)).toEqual(["Again", "First", "Missing", "Slow"]);
+    expect((await posts()).some((post) => post.title === "Gone")).toBe(false);
+  }, 120_000);
+
   it("fails the subgraph when a file handler writes an entity type its template does not list", async () => {
     const cid = await ipfs.add("write the tally");
     await publish(cid, "Tally");
