@@ -1,6 +1,6 @@
 /**
  * IPFS on a real chain, with a real HTTP server standing in for the IPFS node: `ipfs.cat` and `ipfs.getBlock`
- * from a chain handler (found, missing, too slow, too large), a file data source created from an event that
+ * from a chain handler (found, missing, too slow, too large), `ipfs.map` over a file of JSON lines, a file data source created from an event that
  * runs once when its file is found, its entity queried over GraphQL, the isolation between file and chain
  * handlers, a restart, and the refusal at start without an IPFS node.
  */
@@ -113,6 +113,7 @@ describe("IPFS files", () => {
     expect((refusal as ManifestError).problems).toEqual([
       "dataSources[0] (Notes): the mapping calls `ipfs.cat`, which needs an IPFS node: start the indexer with --ipfs <url>",
       "dataSources[0] (Notes): the mapping calls `ipfs.getBlock`, which needs an IPFS node: start the indexer with --ipfs <url>",
+      "dataSources[0] (Notes): the mapping calls `ipfs.map`, which needs an IPFS node: start the indexer with --ipfs <url>",
       "templates[0] (NoteFile): a file/ipfs template needs an IPFS node: start the indexer with --ipfs <url>",
     ]);
   });
@@ -127,6 +128,8 @@ describe("IPFS files", () => {
     await publish(cids.missing, "Missing");
     await publish(cids.slow, "Slow");
     await publish(cids.large, "Large");
+    cids.lines = await ipfs.add('{"n": 1, "text": "one"}\n\n{"text": "two", "n": 2}\n');
+    await publish(cids.lines, "Lines");
     await start();
     await synced();
     const byTitle = Object.fromEntries((await posts()).map((post) => [post.title, post]));
@@ -134,9 +137,16 @@ describe("IPFS files", () => {
     for (const title of ["Missing", "Slow", "Large"]) expect(byTitle[title], title).toMatchObject({ catFound: false, catText: null, blockSize: null });
     expect(lines.some((line) => line.includes("Failed ipfs.cat, returning `null`") && line.includes("timeout")), lines.join("\n")).toBe(true);
     expect(lines.some((line) => line.includes("Failed ipfs.cat, returning `null`") && line.includes("too large"))).toBe(true);
+    // ipfs.map called the mapping's callback on each JSON line, with the user data.
+    const mapped = (await query<{ lines: { id: string; text: string }[] }>("{ lines(orderBy: text) { id text } }")).lines;
+    expect(mapped).toEqual([
+      { id: `${cids.lines}-1`, text: "one" },
+      { id: `${cids.lines}-2`, text: "two" },
+    ]);
   }, 120_000);
 
   it("runs a file data source once its file is found, with its CID and context, isolated from chain entities", async () => {
+    await noteOf(cids.lines!);
     const first = await noteOf(cids.first!);
     // The file handler sees what it wrote itself, not the chain's Tally.
     expect(first).toEqual({ id: cids.first, text: "the first note", title: "First", sawTally: false, sawOwn: true });
@@ -146,7 +156,7 @@ describe("IPFS files", () => {
     await publish(cids.first!, "First");
     await synced();
     expect((await posts()).filter((post) => post.cid === cids.first).map((post) => post.sawNote)).toEqual([false, false]);
-    expect((await allNotes()).map((note) => note.title)).toEqual(["First", "Missing"]);
+    expect((await allNotes()).map((note) => note.title)).toEqual(["First", "Lines", "Missing"]);
     expect(lines.filter((line) => line.includes(`ran 1 file data source (NoteFile ${cids.first})`))).toHaveLength(1);
     expect(lines.some((line) => line.includes(`IPFS file ${cids.large} will not be read`))).toBe(true);
   }, 120_000);
@@ -158,7 +168,7 @@ describe("IPFS files", () => {
     await ipfs.delay(cids.slow!, 0);
     await start();
     expect(await noteOf(cids.slow!)).toMatchObject({ text: "a slow note", title: "Slow", sawTally: false });
-    expect((await allNotes()).map((note) => note.title)).toEqual(["First", "Missing", "Slow"]);
+    expect((await allNotes()).map((note) => note.title)).toEqual(["First", "Lines", "Missing", "Slow"]);
     expect(lines.some((line) => line.includes(`NoteFile ${cids.first}`))).toBe(false);
   }, 120_000);
 
@@ -198,7 +208,7 @@ describe("IPFS files", () => {
     await reorgTo(beforeCreation);
     await test.mine({ blocks: 3 });
     await synced();
-    expect((await allNotes()).map((note) => note.title)).toEqual(["Again", "First", "Missing", "Slow"]);
+    expect((await allNotes()).map((note) => note.title)).toEqual(["Again", "First", "Lines", "Missing", "Slow"]);
     expect((await posts()).some((post) => post.title === "Gone")).toBe(false);
   }, 120_000);
 

@@ -208,7 +208,7 @@ describe("loadSubgraph", () => {
       ]);
     });
 
-    it("refuses `ipfs.map` always and `ipfs.cat` only without an IPFS node", () => {
+    it("refuses `ipfs.cat`, `ipfs.getBlock` and `ipfs.map` only without an IPFS node", () => {
       const files = { "Pinger/Pinger.wasm": wasmImporting(["ipfs.cat", "ipfs.getBlock", "ipfs.map"]) };
       const problems = (services?: { ipfs: boolean }) => {
         try {
@@ -218,10 +218,10 @@ describe("loadSubgraph", () => {
         }
         return [];
       };
-      expect(problems({ ipfs: true })).toEqual([
-        "dataSources[0] (Pinger): the mapping calls `ipfs.map`, which this indexer does not run (graph-node deprecated it): read the file with `ipfs.cat` or a file data source",
-      ]);
-      expect(problems()).toHaveLength(3);
+      expect(problems({ ipfs: true })).toEqual([]);
+      expect(problems()).toEqual(
+        ["ipfs.cat", "ipfs.getBlock", "ipfs.map"].map((name) => `dataSources[0] (Pinger): the mapping calls \`${name}\`, which needs an IPFS node: start the indexer with --ipfs <url>`),
+      );
     });
   });
 

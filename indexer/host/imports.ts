@@ -1,13 +1,12 @@
 /**
  * What a mapping's WASM asks of the host that this indexer cannot give, read from the module's import section
- * before anything runs: host functions it does not provide, those that need an IPFS node it was not given, and
- * `ipfs.map`, which it does not run. graph-node links every import when it instantiates a module and fails the
- * deployment on one it lacks.
+ * before anything runs: host functions it does not provide, and those that need an IPFS node it was not given.
+ * graph-node links every import when it instantiates a module and fails the deployment on one it lacks.
  */
 import { resolveImport } from "./module.ts";
 
 /** Host functions served only when the indexer is given an IPFS node. */
-const NEEDS_IPFS = new Set(["ipfs.cat", "ipfs.getBlock"]);
+const NEEDS_IPFS = new Set(["ipfs.cat", "ipfs.getBlock", "ipfs.map"]);
 
 /** What the indexer was given beside the chain. */
 export interface HostServices {
@@ -31,7 +30,6 @@ export function unavailableImports(wasm: Uint8Array, services: HostServices = { 
     }
     const provided = resolveImport(entry.name);
     if (!provided) problems.push(`the mapping imports the host function \`${entry.name}\`, which this indexer does not provide`);
-    else if (provided === "ipfs.map") problems.push("the mapping calls `ipfs.map`, which this indexer does not run (graph-node deprecated it): read the file with `ipfs.cat` or a file data source");
     else if (NEEDS_IPFS.has(provided) && !services.ipfs) problems.push(`the mapping calls \`${provided}\`, which needs an IPFS node: start the indexer with --ipfs <url>`);
   }
   return problems;

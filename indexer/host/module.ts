@@ -198,6 +198,7 @@ export class MappingModule {
     const ids = env.ids ?? BlockIdSequence.forBlock(Number(block.number));
     if (!this.#context) {
       this.#context = new HostContext({ schema: this.schema, apiVersion: this.apiVersion, env, block: header, abis: this.abis, ids });
+      this.#context.invoke = (name, args) => this.#invoke(name, args);
     } else {
       this.#context.env = env;
       this.#context.block = header;
@@ -220,6 +221,24 @@ export class MappingModule {
         throw new MappingError(`handler \`${handlerName}\` did not return within ${this.timeoutMs} ms (the handler timeout)`);
       }
       throw error;
+    }
+  }
+
+  /** Runs export `name` in a fresh instance on the shared context (the running trigger's memory is put back after). */
+  #invoke(name: string, args: (heap: AscHeap) => number[]): void {
+    const context = this.#context!;
+    const outer = context.heap;
+    try {
+      const instance = new WebAssembly.Instance(this.#module, this.#importObject!);
+      this.instantiations += 1;
+      context.heap = new AscHeap(instance.exports);
+      const start = instance.exports._start;
+      if (typeof start === "function") start();
+      const callback = instance.exports[name];
+      if (typeof callback !== "function") throw new MappingError(`the mapping does not export a function \`${name}\``);
+      (callback as (...pointers: number[]) => void)(...args(context.heap));
+    } finally {
+      context.heap = outer;
     }
   }
 

@@ -1,7 +1,7 @@
-import { Bytes, DataSourceContext, ipfs } from "@graphprotocol/graph-ts";
+import { Bytes, DataSourceContext, ipfs, JSONValue, Value } from "@graphprotocol/graph-ts";
 
 import { Published } from "../generated/Notes/Notes";
-import { Note, Post, Tally } from "../generated/schema";
+import { Line, Note, Post, Tally } from "../generated/schema";
 import { NoteFile } from "../generated/templates";
 
 // graph-ts declares no ipfs.getBlock; graph-node links it by this name.
@@ -29,7 +29,17 @@ export function handlePublished(event: Published): void {
   tally.posts += 1;
   tally.save();
 
+  if (event.params.title == "Lines") ipfs.mapJSON(cid, "saveLine", Value.fromString(cid));
+
   const context = new DataSourceContext();
   context.setString("title", event.params.title);
   NoteFile.createWithContext(cid, context);
+}
+
+/** ipfs.map's callback: one Line per JSON line `{ "n": …, "text": … }`, its id the CID given as user data and n. */
+export function saveLine(value: JSONValue, userData: Value): void {
+  const line = value.toObject();
+  const saved = new Line(userData.toString() + "-" + line.mustGet("n").toBigInt().toString());
+  saved.text = line.mustGet("text").toString();
+  saved.save();
 }
