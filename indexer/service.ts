@@ -49,7 +49,7 @@ export interface LocalIndexerOptions {
   handlerTimeoutMs?: number | null;
   /**
    * An IPFS node's HTTP API (`http://127.0.0.1:5001`) or a gateway (`https://host/ipfs`), with optional limits:
-   * what `ipfs.cat`, `ipfs.getBlock` and `file/ipfs` templates read. Without it, a subgraph that uses them is
+   * what `ipfs.cat`, `ipfs.getBlock`, `ipfs.map` and `file/ipfs` templates read. Without it, a subgraph that uses them is
    * refused at start.
    */
   ipfs?: IpfsClientOptions;
