@@ -60,5 +60,9 @@ describe("indexer/cli.ts", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--subgraph is required/);
     expect(run.stderr).toMatch(/^usage: /m);
+    const ipfs = runCli(["--subgraph", ROOT, "--ipfs", "127.0.0.1:5001"]);
+    expect(ipfs.status).toBe(2);
+    expect(ipfs.stderr).toMatch(/^indexer: --ipfs: the IPFS URL `127\.0\.0\.1:5001` is not (a URL|http\(s\))/m);
+    expect(ipfs.stderr).toMatch(/--ipfs <IPFS HTTP API or gateway URL>/);
   });
 });

@@ -4,10 +4,11 @@
  *
  *   node indexer/cli.ts --subgraph subgraph/build --rpc http://127.0.0.1:8545 [--name dcrm] [--port 8000]
  *                       [--host 127.0.0.1] [--db .dcrm/indexer | --db memory | --db postgres://user:pass@host/db]
- *                       [--fresh] [--poll 500] [--handler-timeout 60]
+ *                       [--fresh] [--poll 500] [--handler-timeout 60] [--ipfs http://127.0.0.1:5001]
  */
 import { parseArgs } from "node:util";
 
+import { IpfsEndpointError, ipfsEndpoint } from "./ipfs/endpoint.ts";
 import { ManifestError } from "./manifest.ts";
 import { SchemaError } from "./schema.ts";
 import { startLocalIndexer } from "./service.ts";
@@ -15,7 +16,7 @@ import { describeLocation, isPostgresUrl } from "./store/open.ts";
 
 const USAGE = `usage: node indexer/cli.ts --subgraph <build dir> [--rpc <url>] [--name <subgraph name>] [--port <n>] [--host <addr>]
                           [--db <data dir> | --db memory | --db postgres://user:pass@host:port/db] [--fresh] [--poll <ms>]
-                          [--handler-timeout <seconds, 0: none>]`;
+                          [--handler-timeout <seconds, 0: none>] [--ipfs <IPFS HTTP API or gateway URL>]`;
 
 function fail(message: string): never {
   console.error(`indexer: ${message}\n${USAGE}`);
@@ -35,6 +36,7 @@ try {
       fresh: { type: "boolean", default: false },
       poll: { type: "string", default: "500" },
       "handler-timeout": { type: "string", default: "60" },
+      ipfs: { type: "string" },
       help: { type: "boolean", default: false },
     },
   }));
@@ -55,6 +57,15 @@ if (!/^[\w-]+(\/[\w-]+)?$/.test(values.name!)) fail(`--name must look like name 
 const handlerTimeout = Number(values["handler-timeout"]);
 if (!Number.isFinite(handlerTimeout) || handlerTimeout < 0) fail(`--handler-timeout must be seconds (0: no limit), got ${values["handler-timeout"]}`);
 
+if (values.ipfs !== undefined) {
+  try {
+    ipfsEndpoint(values.ipfs);
+  } catch (error) {
+    if (!(error instanceof IpfsEndpointError)) throw error;
+    fail(`--ipfs: ${error.message}`);
+  }
+}
+
 const database = values.db === "memory" ? undefined : values.db;
 try {
   const local = await startLocalIndexer({
@@ -67,8 +78,10 @@ try {
     port,
     pollInterval: poll,
     handlerTimeoutMs: handlerTimeout === 0 ? null : handlerTimeout * 1000,
+    ipfs: values.ipfs === undefined ? undefined : { url: values.ipfs },
   });
   console.log(`indexer: ${local.build.deployment} (${local.build.dataSources.map((d) => d.name).join(", ")}) from ${values.rpc}`);
+  if (values.ipfs !== undefined) console.log(`indexer: IPFS from ${values.ipfs}`);
   console.log(`indexer: entities in ${describeLocation(database)}`);
   console.log(`indexer: GraphQL at ${local.server.url}`);
   let closing = false;

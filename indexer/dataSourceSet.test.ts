@@ -5,15 +5,19 @@ import { DataSourceSet } from "./dataSourceSet.ts";
 import { MappingError } from "./host/index.ts";
 import type { DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 
-const template = { name: "Child", network: "anvil", address: null, startBlock: 0, eventHandlers: [], blockHandlers: [], callHandlers: [] } as unknown as DataSourceSpec;
-const build = { dataSources: [], templates: [template] } as unknown as SubgraphBuild;
+const template = { kind: "ethereum", name: "Child", network: "anvil", address: null, startBlock: 0, eventHandlers: [], blockHandlers: [], callHandlers: [] } as unknown as DataSourceSpec;
+const fileTemplate = { kind: "file/ipfs", name: "Note", network: "", address: null, startBlock: 0, eventHandlers: [], blockHandlers: [], callHandlers: [], fileHandler: "handleNote", entities: ["Note"] } as unknown as DataSourceSpec;
+const build = { dataSources: [], templates: [template, fileTemplate] } as unknown as SubgraphBuild;
+const CID = "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o";
 const ADDRESS = `0x${"Ab".repeat(20)}`;
 
 describe("DataSourceSet", () => {
   it.each([
-    ["an unknown template", "Pool", [ADDRESS], /template `Pool`: there is no such template \(templates: Child\)/],
+    ["an unknown template", "Pool", [ADDRESS], /template `Pool`: there is no such template \(templates: Child, Note\)/],
     ["no address", "Child", [], /template `Child`: the address parameter is missing/],
     ["a parameter that is not an address", "Child", ["0x1234"], /template `Child`: `0x1234` is not an address/],
+    ["no CID", "Note", [], /template `Note`: the CID parameter is missing/],
+    ["a parameter that is not an IPFS path", "Note", ["Qmnope"], /template `Note`: `Qmnope` is not an IPFS path: `Qmnope` is not a CID/],
   ])("fails the handler on %s", (_, name, params, message) => {
     const set = new DataSourceSet(build, []);
     expect(() => set.instantiate(name, params, null, 5)).toThrow(MappingError);
@@ -39,5 +43,22 @@ describe("DataSourceSet", () => {
     expect(reloaded.all).toHaveLength(1);
     expect(reloaded.all[0]!.context).toEqual([["serial", { kind: 7, value: 12n }], ["tags", { kind: 4, value: [{ kind: 0, value: "t" }] }]]);
     expect(reloaded.all[0]!.startBlock).toBe(9);
+  });
+
+  it("keeps file data sources apart: no chain triggers, waiting until done, their entities hidden from chain handlers", () => {
+    const set = new DataSourceSet(build, []);
+    const note = set.instantiate("Note", [CID], null, 4);
+    expect(note.created).toMatchObject({ template: "Note", address: "", file: CID, block: 4, doneAt: null });
+    expect(set.fresh([note, set.instantiate("Note", [CID], null, 6)], [])).toEqual([note]);
+    set.add([note]);
+    expect(set.all).toEqual([]);
+    expect(set.logFilter()).toEqual({ addresses: [], topics0: [] });
+    expect(set.waitingFiles).toEqual([note]);
+    set.markDone([{ source: note.created!, wrote: [["Note", CID]] }], 7);
+    expect(set.waitingFiles).toEqual([]);
+    expect([...set.fileEntities]).toEqual([`Note\n${CID}`]);
+    const reloaded = new DataSourceSet(build, [{ ...note.created!, doneAt: 7, wrote: [["Note", CID]] }]);
+    expect(reloaded.waitingFiles).toEqual([]);
+    expect(reloaded.fileEntities.has(`Note\n${CID}`)).toBe(true);
   });
 });

@@ -6,11 +6,16 @@
  * As graph-node: a block's new data sources run after every trigger of that block, on that block's triggers
  * (the logs and block handlers they match, whether before or after the creating event), in creation order; a
  * data source identical to one already running (template, address and context) is not created twice.
+ *
+ * File data sources (`file/ipfs` templates) are kept apart: they match no chain trigger; each waits for its
+ * file and runs once, then is done (`doneAt`). The entities their handlers wrote are hidden from chain handlers.
  */
+import { writtenKey } from "./fileIsolation.ts";
 import { type DataSourceContext, MappingError, parseContext, serializeContext } from "./host/index.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import type { LogFilter } from "./chain/source.ts";
-import type { CreatedDataSource } from "./store/dataSources.ts";
+import { IpfsPathError, parseIpfsPath } from "./ipfs/cid.ts";
+import type { CreatedDataSource, DoneDataSource } from "./store/dataSources.ts";
 import { CallMatcher, TriggerMatcher } from "./triggers.ts";
 
 /** A running data source: the manifest's (`created` null) or one a mapping created from a template. */
@@ -22,6 +27,9 @@ export interface RunningDataSource extends DataSourceSpec {
 export class DataSourceSet {
   private readonly build: SubgraphBuild;
   private running: RunningDataSource[] = [];
+  private files: RunningDataSource[] = [];
+  /** The entities file handlers wrote (`writtenKey`): chain handlers do not see them. */
+  private written = new Set<string>();
   private keys = new Set<string>();
   matcher: TriggerMatcher;
   /** The running data sources' call handlers. */
@@ -34,14 +42,35 @@ export class DataSourceSet {
     this.load(created);
   }
 
-  /** Every running data source: the manifest's first, then the created ones in creation order. */
+  /** Every running chain data source: the manifest's first, then the created ones in creation order. */
   get all(): readonly RunningDataSource[] {
     return this.running;
+  }
+
+  /** The file data sources whose files have not been found yet, in creation order. */
+  get waitingFiles(): readonly RunningDataSource[] {
+    return this.files.filter((source) => source.created!.doneAt === null);
+  }
+
+  /** The entities file handlers wrote, by `writtenKey`. */
+  get fileEntities(): ReadonlySet<string> {
+    return this.written;
+  }
+
+  /** Marks file data sources done once the block whose handlers ran them is committed. */
+  markDone(done: readonly DoneDataSource[], block: number): void {
+    for (const { source, wrote } of done) {
+      const running = this.files.find((file) => file.created === source);
+      if (running) running.created = { ...source, doneAt: block, wrote };
+      for (const [type, key] of wrote) this.written.add(writtenKey(type, key));
+    }
   }
 
   /** Rebuilds the set from the manifest and the created data sources the store holds. */
   load(created: readonly CreatedDataSource[]): void {
     this.running = this.build.dataSources.map((spec) => ({ ...spec, context: null, created: null }));
+    this.files = [];
+    this.written = new Set();
     this.keys = new Set();
     this.add(created.map((record) => this.fromRecord(record)));
   }
@@ -49,14 +78,17 @@ export class DataSourceSet {
   /** Adds data sources created in a committed block. */
   add(created: readonly RunningDataSource[]): void {
     for (const source of created) this.keys.add(keyOf(source.created!));
-    this.running = [...this.running, ...created];
+    this.running = [...this.running, ...created.filter((source) => source.kind === "ethereum")];
+    this.files = [...this.files, ...created.filter((source) => source.kind === "file/ipfs")];
+    for (const source of created) for (const [type, key] of source.created!.wrote) this.written.add(writtenKey(type, key));
     this.matcher = new TriggerMatcher(this.running);
     this.callMatcher = new CallMatcher(this.running);
   }
 
   /**
    * The data source `dataSource.create(template, params)` asks for in block `block`; throws a MappingError
-   * (failing the handler) when the template does not exist or the first parameter is not an address.
+   * (failing the handler) when the template does not exist or the first parameter is not an address (for a
+   * `file/ipfs` template: an IPFS path, `<cid>[/path]`).
    */
   instantiate(template: string, params: string[], context: DataSourceContext | null, block: number): RunningDataSource {
     const spec = this.build.templates.find((t) => t.name === template);
@@ -65,15 +97,28 @@ export class DataSourceSet {
       throw new MappingError(`failed to create a data source from template \`${template}\`: there is no such template (templates: ${names || "none"})`);
     }
     const address = params[0];
-    if (address === undefined) throw new MappingError(`failed to create a data source from template \`${template}\`: the address parameter is missing`);
+    if (address === undefined) throw new MappingError(`failed to create a data source from template \`${template}\`: the ${spec.kind === "file/ipfs" ? "CID" : "address"} parameter is missing`);
+    if (spec.kind === "file/ipfs") {
+      try {
+        parseIpfsPath(address);
+      } catch (error) {
+        if (!(error instanceof IpfsPathError)) throw error;
+        throw new MappingError(`failed to create a data source from template \`${template}\`: ${error.message}`);
+      }
+      const record: CreatedDataSource = { template, address: "", file: address, context: context === null ? null : serializeContext(context), block, doneAt: null, wrote: [] };
+      return { ...spec, startBlock: block, context, created: record };
+    }
     if (!/^(0x)?[0-9a-fA-F]{40}$/.test(address)) {
       throw new MappingError(`failed to create a data source from template \`${template}\`: \`${address}\` is not an address`);
     }
     const record: CreatedDataSource = {
       template,
       address: `0x${address.replace(/^0x/, "").toLowerCase()}`,
+      file: null,
       context: context === null ? null : serializeContext(context),
       block,
+      doneAt: null,
+      wrote: [],
     };
     return { ...spec, address: record.address, startBlock: block, context, created: record };
   }
@@ -136,7 +181,8 @@ export class DataSourceSet {
     const spec = this.build.templates.find((t) => t.name === record.template);
     // A store of this deployment only holds its own templates' data sources (the deployment hash covers the manifest).
     if (!spec) throw new Error(`the store holds a data source of template ${record.template}, which the manifest lacks`);
-    return { ...spec, address: record.address, startBlock: record.block, context: record.context === null ? null : parseContext(record.context), created: record };
+    const context = record.context === null ? null : parseContext(record.context);
+    return { ...spec, address: record.file === null ? record.address : null, startBlock: record.block, context, created: record };
   }
 }
 
@@ -149,5 +195,5 @@ export function needsTraces(source: DataSourceSpec): boolean {
 
 /** What makes two created data sources the same (graph-node ignores the creating block). */
 function keyOf(record: CreatedDataSource): string {
-  return `${record.template}\n${record.address}\n${record.context ?? ""}`;
+  return `${record.template}\n${record.file ?? record.address}\n${record.context ?? ""}`;
 }

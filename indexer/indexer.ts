@@ -4,16 +4,23 @@
  * and position together), so a crash loses nothing committed and a restart resumes at the next block. A chain
  * whose committed block changed (a reorg) is reverted to the last block both agree on. A handler that fails
  * is a deterministic error: the indexer records it, stops indexing and keeps serving what it has.
+ *
+ * File data sources wait for their files in the background (`ipfs/fileFetcher.ts`); a file found runs its
+ * data sources' handlers in the next block indexed, after that block's chain triggers, as graph-node does.
  */
 import { readFileSync } from "node:fs";
 
 import { ChainError, ChainSource, type BlockHeader, type FullBlock, type Log } from "./chain/source.ts";
 import { ChainTraces, type TracedBlock, type TracedCall } from "./chain/traces.ts";
 import { DataSourceSet, needsTraces, type RunningDataSource } from "./dataSourceSet.ts";
-import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type MappingEnv, type ReceiptData } from "./host/index.ts";
+import { ChainHandlerStore, FileHandlerStore } from "./fileIsolation.ts";
+import { BlockIdSequence, ChainCallError, DEFAULT_HANDLER_TIMEOUT_MS, MappingError, MappingModule, TimeLimitExceeded, withinTimeLimit, type ChainReads, type IpfsReads, type MappingEnv, type ReceiptData } from "./host/index.ts";
+import type { IpfsClient } from "./ipfs/client.ts";
+import { FileFetcher } from "./ipfs/fileFetcher.ts";
 import type { BlockHandlerSpec, DataSourceSpec, SubgraphBuild } from "./manifest.ts";
 import { REVERTIBLE_BLOCKS, type EntityStore } from "./store/index.ts";
 import type { BlockWriter } from "./store/blockWriter.ts";
+import type { DoneDataSource } from "./store/dataSources.ts";
 import { blockData, CallMatcher, toCallTrigger, toEventTrigger, TriggerMatcher, UndecodableCallError, UndecodableLogError } from "./triggers.ts";
 
 export interface IndexerOptions {
@@ -24,6 +31,10 @@ export interface IndexerOptions {
   traces?: ChainTraces;
   /** What handlers read from the chain (`ethereum.call`…); absent, those calls fail the handler with a message. */
   reads?: ChainReads;
+  /** An IPFS node: `ipfs.cat`, `ipfs.getBlock` and file data sources read it (required when the subgraph has `file/ipfs` templates). */
+  ipfs?: IpfsClient;
+  /** The first wait before a file data source's file is asked for again (ms); it doubles up to 60 s. Default 1 s. */
+  fileRetryMs?: number;
   /** Progress and handler log lines. */
   log?: (line: string) => void;
   /** How long to wait at the chain head before asking again (ms). */
@@ -61,6 +72,9 @@ export class Indexer {
   private readonly chain: ChainSource;
   private readonly reads: ChainReads | undefined;
   private readonly traces: ChainTraces | undefined;
+  private readonly ipfs: IpfsReads | undefined;
+  /** The files file data sources wait for. */
+  private readonly files: FileFetcher | undefined;
   private readonly modules = new Map<string, MappingModule>();
   /** The manifest's data sources and those created from its templates. */
   private readonly sources: DataSourceSet;
@@ -89,6 +103,12 @@ export class Indexer {
     this.rangeSize = options.rangeSize ?? 2_000;
     this.handlerTimeoutMs = options.handlerTimeoutMs === undefined ? DEFAULT_HANDLER_TIMEOUT_MS : options.handlerTimeoutMs;
     this.sources = new DataSourceSet(this.build, this.store.dataSources);
+    const fileTemplates = this.build.templates.filter((t) => t.kind === "file/ipfs");
+    if (fileTemplates.length > 0 && !options.ipfs) throw new Error(`${fileTemplates.map((t) => t.name).join(", ")} read${fileTemplates.length > 1 ? "" : "s"} files from IPFS: pass \`ipfs\``);
+    const client = options.ipfs;
+    this.ipfs = client && { cat: (path) => client.catSync(path), block: (cid) => client.blockSync(cid) };
+    this.files = client && fileTemplates.length > 0 ? new FileFetcher(client, { retryMs: options.fileRetryMs, log: this.log }) : undefined;
+    this.wantFiles();
     this.startBlock = Math.min(...this.build.dataSources.map((d) => d.startBlock));
     for (const dataSource of [...this.build.dataSources, ...this.build.templates]) {
       this.modules.set(
@@ -109,7 +129,7 @@ export class Indexer {
   /** Indexes up to the chain's current head; returns what it did (null when there was nothing new). */
   async syncOnce(): Promise<PassReport | null> {
     // A failed write whose read-back failed too: read the store back, and with it the data sources it holds.
-    if (await this.store.recover()) this.sources.load(this.store.dataSources);
+    if (await this.store.recover()) this.reloadSources();
     if (this.status === "failed" && !(await this.failureUndone())) return null;
     await this.handleReorg();
     const chainHead = await this.chain.headNumber();
@@ -124,7 +144,7 @@ export class Indexer {
       return await this.indexAndWrite(report, chainHead);
     } catch (error) {
       // Blocks that were not written are indexed again, and create their data sources again: forget those.
-      this.sources.load(this.store.dataSources);
+      this.reloadSources();
       throw error;
     }
   }
@@ -189,6 +209,8 @@ export class Indexer {
       }
       report.readMs += performance.now() - started;
     }
+    // A file found while no block of the range has a trigger: its handlers run in the range's last block.
+    if (byBlock.size === 0 && this.files?.anyFound) byBlock.set(to, []);
     const blocks = [...byBlock.entries()].sort((a, b) => a[0] - b[0]);
     // The chain is read ahead while handlers run and blocks are written: up to FETCH_AHEAD blocks in flight.
     const fetched = new Map<number, Promise<FullBlock>>();
@@ -235,10 +257,13 @@ export class Indexer {
       // As graph-node: the data sources this block created run on this block's triggers, after all others, and
       // so on for those they create, breadth first.
       const begun: RunningDataSource[] = [];
-      for (let fresh = this.sources.fresh(run.created, begun); !failure.failure && fresh.length > 0; fresh = this.sources.fresh(run.created, begun)) {
+      for (let created = this.sources.fresh(run.created, begun); !failure.failure && created.length > 0; created = this.sources.fresh(run.created, begun)) {
         run.created = [];
-        for (const source of fresh) writer.createDataSource(source.created!);
-        begun.push(...fresh);
+        for (const source of created) writer.createDataSource(source.created!);
+        begun.push(...created);
+        // File data sources match no chain trigger: they wait for their files.
+        const fresh = created.filter((source) => source.kind === "ethereum");
+        if (fresh.length === 0) continue;
         const readAt = performance.now();
         const freshLogs = (await this.chain.logs(number, number, this.sources.logFilter(fresh))).filter((log) => log.blockHash?.toLowerCase() === header.hash);
         const freshTrace = this.sources.needTraces(fresh) ? (trace ?? (await this.traceBlock(block))) : undefined;
@@ -247,6 +272,12 @@ export class Indexer {
         sideReadMs += performance.now() - readAt;
         const freshCalled = freshTrace ? calledAddresses(freshTrace) : undefined;
         failure = await this.store.whileReading(() => this.runJobs(this.jobsOf(run, freshLogs, freshMatcher, this.sources.blockHandlersAt(number, fresh, freshCalled), freshTrace?.calls ?? [], new CallMatcher(fresh))));
+        blockTriggers += failure.ran;
+      }
+      // Then the file data sources whose files were found, each once.
+      const done: DoneDataSource[] = [];
+      if (!failure.failure && this.files?.anyFound) {
+        failure = await this.store.whileReading(() => this.runJobs(this.fileJobs(run, done)));
         blockTriggers += failure.ran;
       }
       if (failure.failure) {
@@ -270,10 +301,16 @@ export class Indexer {
       report.blocksWithTriggers += 1;
       report.triggers += blockTriggers;
       report.indexedTo = number;
+      if (done.length > 0) {
+        this.sources.markDone(done, number);
+        this.wantFiles();
+        this.log(`block ${number} ran ${done.length} file data source${done.length > 1 ? "s" : ""} (${done.map((d) => `${d.source.template} ${d.source.file}`).join(", ")})`);
+      }
       if (begun.length > 0) {
         // The next pass asks the chain for the new data sources' logs too.
         this.sources.add(begun);
-        this.log(`block ${number} created ${begun.length} data source${begun.length > 1 ? "s" : ""} (${begun.map((s) => `${s.name} ${s.address}`).join(", ")})`);
+        this.wantFiles();
+        this.log(`block ${number} created ${begun.length} data source${begun.length > 1 ? "s" : ""} (${begun.map((s) => `${s.name} ${s.address ?? s.created!.file}`).join(", ")})`);
         return report;
       }
     }
@@ -401,9 +438,12 @@ export class Indexer {
     callMatcher?: CallMatcher,
   ): TriggerJob[] {
     const { block, header } = run;
+    const hidden = this.sources.fileEntities;
+    const store = hidden.size > 0 ? new ChainHandlerStore(run.writer, this.build.schema, hidden) : run.writer;
     const env = (dataSource: RunningDataSource, address: string): MappingEnv => ({
-      store: run.writer,
+      store,
       chain: this.reads,
+      ipfs: this.ipfs,
       dataSource: { name: dataSource.name, address, network: dataSource.network, context: dataSource.context },
       log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
       ids: run.ids,
@@ -471,6 +511,54 @@ export class Indexer {
     );
   }
 
+  /**
+   * The file data sources created before this block whose files were found, as jobs: each handler gets the
+   * file's content and sees only its own writes (`fileIsolation.ts`); each that ran goes to `done` and is
+   * marked done with the block.
+   */
+  private fileJobs(run: { block: FullBlock; header: BlockHeader; writer: BlockWriter; ids: BlockIdSequence }, done: DoneDataSource[]): TriggerJob[] {
+    const jobs: TriggerJob[] = [];
+    for (const dataSource of this.sources.waitingFiles) {
+      const record = dataSource.created!;
+      const content = this.files!.content(record.file!);
+      if (record.block >= run.header.number || !content) continue;
+      jobs.push({
+        dataSource,
+        handler: dataSource.fileHandler!,
+        what: `${dataSource.name}.${dataSource.fileHandler} failed at block ${run.header.number}, file ${record.file}`,
+        run: () => {
+          const store = new FileHandlerStore(run.writer, this.build.schema, dataSource);
+          const env: MappingEnv = {
+            store,
+            chain: this.reads,
+            ipfs: this.ipfs,
+            dataSource: { name: dataSource.name, address: ZERO_ADDRESS, network: dataSource.network, context: dataSource.context, file: record.file! },
+            log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
+            ids: run.ids,
+            createDataSource: () => {
+              throw new MappingError(`a file data source's handler cannot create data sources (${dataSource.name})`);
+            },
+          };
+          this.modules.get(dataSource.name)!.runFile(dataSource.fileHandler!, content, blockData(run.block), env);
+          run.writer.markDone(record, store.wrote);
+          done.push({ source: record, wrote: store.wrote });
+        },
+      });
+    }
+    return jobs;
+  }
+
+  /** Rebuilds the running data sources from the store (after a revert, or blocks that were not written). */
+  private reloadSources(): void {
+    this.sources.load(this.store.dataSources);
+    this.wantFiles();
+  }
+
+  /** Has the fetcher wait for the files of the file data sources not done yet. */
+  private wantFiles(): void {
+    this.files?.want(this.sources.waitingFiles.map((source) => source.created!.file!));
+  }
+
   /** The traces of blocks from..to, a few asked at a time. */
   private async traceRange(from: number, to: number): Promise<TracedBlock[]> {
     const out: TracedBlock[] = [];
@@ -504,6 +592,7 @@ export class Indexer {
   /** Asks the loop to finish the block it is on and return. */
   stop(): void {
     this.stopping = true;
+    this.files?.close();
     this.wake?.();
   }
 
@@ -518,7 +607,7 @@ export class Indexer {
     if (onChain?.hash === failed.hash) return false;
     this.log(`the block that failed (${failed.number}, ${failed.hash}) is no longer on the chain; indexing again`);
     await this.store.revertTo(this.store.head?.number ?? this.startBlock - 1);
-    this.sources.load(this.store.dataSources);
+    this.reloadSources();
     this.status = "syncing";
     return true;
   }
@@ -551,7 +640,7 @@ export class Indexer {
       if (chainBlock?.hash === stored) {
         this.log(`reorg: block ${head.number} is no longer ${head.hash}; reverting to block ${number}`);
         await this.store.revertTo(number);
-        this.sources.load(this.store.dataSources);
+        this.reloadSources();
         return;
       }
     }
@@ -559,7 +648,7 @@ export class Indexer {
       // Nothing committed is known to be on the chain, and everything is still revertible: start over.
       this.log(`reorg: no committed block is on the chain any more; indexing again from block ${this.startBlock}`);
       await this.store.revertTo(this.startBlock - 1);
-      this.sources.load(this.store.dataSources);
+      this.reloadSources();
       return;
     }
     throw new ReorgError(

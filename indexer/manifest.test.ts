@@ -172,7 +172,7 @@ describe("loadSubgraph", () => {
       "grafting (graft:) is not supported by this indexer",
       "type Thing: needs a non-null field id",
       "dataSources[0] (Pinger): apiVersion 0.0.3 is not supported (0.0.5, 0.0.6, 0.0.7, 0.0.8, 0.0.9)",
-      "dataSources[0] (Pinger): the mapping calls `ipfs.cat`, which needs an IPFS node; this indexer has none",
+      "dataSources[0] (Pinger): the mapping calls `ipfs.cat`, which needs an IPFS node: start the indexer with --ipfs <url>",
       "dataSources[0] (Pinger): the mapping imports the host function `notAHostFunction`, which this indexer does not provide",
       "dataSources[0] (Pinger): the ABI has no event Pong(indexed address,uint256) (the manifest must say which parameters are indexed, as the ABI does)",
     ]);
@@ -202,6 +202,54 @@ describe("loadSubgraph", () => {
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {
     const build = loadSubgraph(buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,uint256)")));
     expect(build.dataSources[0]!.eventHandlers[0]!.abiEvent.inputs[0]!.indexed).toBe(true);
+  });
+
+  describe("file/ipfs templates", () => {
+    const fileTemplate = (entities: string, kind = "file/ipfs") =>
+      `templates:\n  - kind: ${kind}\n    name: Notes\n    mapping:\n      kind: ethereum/events\n      apiVersion: 0.0.9\n      language: wasm/assemblyscript\n      file: Pinger/Pinger.wasm\n      handler: handleNotes\n      entities:\n${entities}`;
+    const refusal = (edit: (m: string) => string, services?: { ipfs: boolean }) => {
+      try {
+        loadSubgraph(buildFolder(edit), services);
+      } catch (error) {
+        return (error as ManifestError).problems;
+      }
+      return [];
+    };
+
+    it("reads one with its handler and entities when the indexer has an IPFS node", () => {
+      const build = loadSubgraph(buildFolder((m) => m + fileTemplate("        - PingEvent\n")), { ipfs: true });
+      expect(build.templates[0]).toMatchObject({ kind: "file/ipfs", name: "Notes", fileHandler: "handleNotes", entities: ["PingEvent"], eventHandlers: [] });
+    });
+
+    it("is refused without an IPFS node, with mutable or unknown entities, and outside templates", () => {
+      expect(refusal((m) => m + fileTemplate("        - PingEvent\n"))).toEqual([
+        "templates[0] (Notes): a file/ipfs template needs an IPFS node: start the indexer with --ipfs <url>",
+      ]);
+      expect(refusal((m) => m + fileTemplate("        - Sender\n        - Nothing\n        - PingPoint\n"), { ipfs: true })).toEqual([
+        "templates[0] (Notes): mapping.entities names Sender, which is mutable: a file data source writes only immutable entities (@entity(immutable: true))",
+        "templates[0] (Notes): mapping.entities names Nothing, which is not an @entity type of the schema",
+        "templates[0] (Notes): mapping.entities names PingPoint, which is not an @entity type of the schema",
+      ]);
+      expect(refusal((m) => m + fileTemplate("        - PingEvent\n", "file/arweave"), { ipfs: true })).toEqual([
+        "templates[0] (Notes): kind file/arweave is not supported (ethereum/contract, and file/ipfs for templates)",
+      ]);
+    });
+
+    it("refuses `ipfs.cat`, `ipfs.getBlock` and `ipfs.map` only without an IPFS node", () => {
+      const files = { "Pinger/Pinger.wasm": wasmImporting(["ipfs.cat", "ipfs.getBlock", "ipfs.map"]) };
+      const problems = (services?: { ipfs: boolean }) => {
+        try {
+          loadSubgraph(buildFolder((m) => m, files), services);
+        } catch (error) {
+          return (error as ManifestError).problems;
+        }
+        return [];
+      };
+      expect(problems({ ipfs: true })).toEqual([]);
+      expect(problems()).toEqual(
+        ["ipfs.cat", "ipfs.getBlock", "ipfs.map"].map((name) => `dataSources[0] (Pinger): the mapping calls \`${name}\`, which needs an IPFS node: start the indexer with --ipfs <url>`),
+      );
+    });
   });
 
   it("is a ManifestError class users can catch", () => {

@@ -11,7 +11,7 @@ import { type Abi, type AbiEvent, type AbiFunction, keccak256, toEventSelector, 
 import { parse as parseYaml } from "yaml";
 
 import { apiVersionAtLeast } from "./host/context.ts";
-import { unavailableImports } from "./host/imports.ts";
+import { unavailableImports, type HostServices } from "./host/imports.ts";
 import { parseSchema, SchemaError, type SchemaModel } from "./schema.ts";
 
 /** One event handler of a data source, matched by its log's first topic. */
@@ -64,6 +64,8 @@ export interface BlockHandlerSpec {
  * its own: `dataSource.create` makes data sources of it, each with an address and its creating block.
  */
 export interface DataSourceSpec {
+  /** `ethereum/contract`, or a file data source template (`file/ipfs`), whose one handler gets the file's content. */
+  kind: "ethereum" | "file/ipfs";
   name: string;
   network: string;
   /** Lowercase address, or null for a data source that listens to every contract (and for a template). */
@@ -77,6 +79,10 @@ export interface DataSourceSpec {
   eventHandlers: EventHandlerSpec[];
   blockHandlers: BlockHandlerSpec[];
   callHandlers: CallHandlerSpec[];
+  /** A file data source's handler (`mapping.handler`); null for an `ethereum/contract` one. */
+  fileHandler: string | null;
+  /** `mapping.entities`: for a file data source, the only entity types it may write (immutable ones). */
+  entities: string[];
 }
 
 export interface SubgraphBuild {
@@ -108,8 +114,12 @@ export class ManifestError extends Error {
 
 const SUPPORTED_API_VERSIONS = new Set(["0.0.5", "0.0.6", "0.0.7", "0.0.8", "0.0.9"]);
 
-/** Reads and checks the build in `directory` (a folder holding `subgraph.yaml`, or the manifest's own path). */
-export function loadSubgraph(directory: string): SubgraphBuild {
+/**
+ * Reads and checks the build in `directory` (a folder holding `subgraph.yaml`, or the manifest's own path).
+ * `services` says what the indexer was given beside the chain: without an IPFS node, a mapping that calls
+ * `ipfs.cat` or a `file/ipfs` template is refused.
+ */
+export function loadSubgraph(directory: string, services: HostServices = { ipfs: false }): SubgraphBuild {
   const manifestPath = directory.endsWith(".yaml") ? resolve(directory) : resolve(directory, "subgraph.yaml");
   const root = dirname(manifestPath);
   if (!existsSync(manifestPath)) {
@@ -158,13 +168,13 @@ export function loadSubgraph(directory: string): SubgraphBuild {
 
   const dataSources: DataSourceSpec[] = [];
   for (const [index, source] of (Array.isArray(manifest.dataSources) ? manifest.dataSources : []).entries()) {
-    const spec = readDataSource(source ?? {}, `dataSources[${index}] (${source?.name ?? "unnamed"})`, root, read, refuse);
+    const spec = readDataSource(source ?? {}, `dataSources[${index}] (${source?.name ?? "unnamed"})`, { root, read, refuse, services, schema, specVersion: String(manifest.specVersion) });
     if (spec) dataSources.push(spec);
   }
 
   const templates: DataSourceSpec[] = [];
   for (const [index, source] of (Array.isArray(manifest.templates) ? manifest.templates : []).entries()) {
-    const spec = readDataSource(source ?? {}, `templates[${index}] (${source?.name ?? "unnamed"})`, root, read, refuse, true);
+    const spec = readDataSource(source ?? {}, `templates[${index}] (${source?.name ?? "unnamed"})`, { root, read, refuse, services, schema, specVersion: String(manifest.specVersion) }, true);
     if (spec) templates.push(spec);
   }
 
@@ -179,7 +189,7 @@ export function loadSubgraph(directory: string): SubgraphBuild {
   const names = [...dataSources, ...templates].map((s) => s.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated) refuse(`two data sources or templates are named ${repeated}: names must be unique`);
-  const networks = new Set([...dataSources, ...templates].map((s) => s.network));
+  const networks = new Set([...dataSources, ...templates].filter((s) => s.kind === "ethereum").map((s) => s.network));
   if (networks.size > 1) refuse(`the data sources name several networks (${[...networks].join(", ")}); one indexer follows one chain`);
 
   if (problems.length > 0) throw new ManifestError(problems);
@@ -194,22 +204,27 @@ export function loadSubgraph(directory: string): SubgraphBuild {
   };
 }
 
+/** What reading a data source needs: the build folder, the readers, what the indexer was given, the schema. */
+interface ReadContext {
+  root: string;
+  read: (file: string, what: string) => Buffer | null;
+  refuse: (problem: string) => void;
+  services: HostServices;
+  schema: SchemaModel | undefined;
+  specVersion: string;
+}
+
 /** One data source of the manifest, or null when it has problems (each one refused). */
-function readDataSource(
-  source: any,
-  where: string,
-  root: string,
-  read: (file: string, what: string) => Buffer | null,
-  refuse: (problem: string) => void,
-  template = false,
-): DataSourceSpec | null {
+function readDataSource(source: any, where: string, reading: ReadContext, template = false): DataSourceSpec | null {
+  const { root, read, refuse, services } = reading;
   let ok = true;
   const problem = (text: string) => {
     ok = false;
     refuse(`${where}: ${text}`);
   };
+  if (source.kind === "file/ipfs") return readFileTemplate(source, where, reading, template);
   if (source.kind !== "ethereum/contract" && source.kind !== "ethereum") {
-    problem(`kind ${source.kind} is not supported (only ethereum/contract)`);
+    problem(`kind ${source.kind} is not supported (ethereum/contract, and file/ipfs for templates)`);
     return null;
   }
   const mapping = source.mapping ?? {};
@@ -253,7 +268,7 @@ function readDataSource(
   if (!mapping.file) problem("mapping.file (the WASM) is missing");
   else {
     const wasm = read(mapping.file, `${where} WASM`);
-    if (wasm) for (const text of unavailableImports(wasm)) problem(text);
+    if (wasm) for (const text of unavailableImports(wasm, services)) problem(text);
   }
 
   const eventHandlers: EventHandlerSpec[] = [];
@@ -312,6 +327,7 @@ function readDataSource(
   if (!Number.isSafeInteger(startBlock) || startBlock < 0) problem(`startBlock ${source.source?.startBlock} is not a block number`);
   if (!ok || !abi) return null;
   return {
+    kind: "ethereum",
     name: String(source.name),
     network: String(source.network),
     address: address ? String(address).toLowerCase() : null,
@@ -323,6 +339,68 @@ function readDataSource(
     eventHandlers,
     blockHandlers,
     callHandlers,
+    fileHandler: null,
+    entities: Array.isArray(mapping.entities) ? mapping.entities.map(String) : [],
+  };
+}
+
+/**
+ * A `file/ipfs` template, as graph-node reads one: a data source made by `dataSource.create(name, [cid])` whose
+ * one handler (`mapping.handler`) gets the file's content once it is found, and may write only the entity types
+ * of `mapping.entities`, each immutable.
+ */
+function readFileTemplate(source: any, where: string, reading: ReadContext, template: boolean): DataSourceSpec | null {
+  const { root, read, refuse, services, schema } = reading;
+  const problems: string[] = [];
+  const problem = (text: string) => void problems.push(text);
+  if (!template) problem("a file/ipfs data source can only be a template, created by dataSource.create with a CID");
+  if (!services.ipfs) problem("a file/ipfs template needs an IPFS node: start the indexer with --ipfs <url>");
+  const mapping = source.mapping ?? {};
+  if (!SUPPORTED_API_VERSIONS.has(String(mapping.apiVersion))) {
+    problem(`apiVersion ${mapping.apiVersion} is not supported (${[...SUPPORTED_API_VERSIONS].join(", ")})`);
+  }
+  if (!apiVersionAtLeast(reading.specVersion, "0.0.7")) problem(`file data sources need specVersion 0.0.7 or later, not ${reading.specVersion}`);
+  if (typeof mapping.handler !== "string") problem("mapping.handler (the handler the file's content is given to) is missing");
+  const entities: string[] = Array.isArray(mapping.entities) ? mapping.entities.map(String) : [];
+  if (entities.length === 0) problem("mapping.entities is empty: a file data source writes only the entity types it lists");
+  for (const name of entities) {
+    const model = schema?.entities.get(name);
+    if (!schema) continue;
+    if (!model || model.kind !== "entity") problem(`mapping.entities names ${name}, which is not an @entity type of the schema`);
+    else if (!model.immutable) problem(`mapping.entities names ${name}, which is mutable: a file data source writes only immutable entities (@entity(immutable: true))`);
+  }
+  const abis = new Map<string, Abi>();
+  for (const entry of mapping.abis ?? []) {
+    const bytes = entry?.file ? read(entry.file, `${where} ABI ${entry.name}`) : null;
+    if (!bytes) continue;
+    try {
+      abis.set(String(entry.name), JSON.parse(bytes.toString("utf8")));
+    } catch {
+      problem(`ABI ${entry.file} is not JSON`);
+    }
+  }
+  if (!mapping.file) problem("mapping.file (the WASM) is missing");
+  else {
+    const wasm = read(mapping.file, `${where} WASM`);
+    if (wasm) for (const text of unavailableImports(wasm, services)) problem(text);
+  }
+  for (const text of problems) refuse(`${where}: ${text}`);
+  if (problems.length > 0) return null;
+  return {
+    kind: "file/ipfs",
+    name: String(source.name),
+    network: String(source.network ?? ""),
+    address: null,
+    startBlock: 0,
+    apiVersion: String(mapping.apiVersion),
+    abi: [],
+    abis,
+    wasmPath: join(root, mapping.file),
+    eventHandlers: [],
+    blockHandlers: [],
+    callHandlers: [],
+    fileHandler: mapping.handler,
+    entities,
   };
 }
 

@@ -13,6 +13,7 @@ import { readMeta } from "./graphql/planner.ts";
 import type { ChainReads } from "./host/index.ts";
 import { needsTraces } from "./dataSourceSet.ts";
 import { Indexer } from "./indexer.ts";
+import { IpfsClient, type IpfsClientOptions } from "./ipfs/client.ts";
 import { loadSubgraph, ManifestError, type SubgraphBuild } from "./manifest.ts";
 import type { Db } from "./store/db.ts";
 import { EntityStore } from "./store/index.ts";
@@ -46,6 +47,12 @@ export interface LocalIndexerOptions {
   pollInterval?: number;
   /** How long one handler may run before it fails (ms); null: no limit. Default 60 s. */
   handlerTimeoutMs?: number | null;
+  /**
+   * An IPFS node's HTTP API (`http://127.0.0.1:5001`) or a gateway (`https://host/ipfs`), with optional limits:
+   * what `ipfs.cat`, `ipfs.getBlock`, `ipfs.map` and `file/ipfs` templates read. Without it, a subgraph that uses them is
+   * refused at start.
+   */
+  ipfs?: IpfsClientOptions;
   /** Queries GraphiQL opens in its tabs. */
   exampleQueries?: ExampleQuery[];
   log?: (line: string) => void;
@@ -68,7 +75,8 @@ export const NAMESPACE = "subgraph";
 
 export async function startLocalIndexer(options: LocalIndexerOptions): Promise<LocalIndexer> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const build = loadSubgraph(options.subgraph);
+  const build = loadSubgraph(options.subgraph, { ipfs: options.ipfs !== undefined });
+  const ipfs = options.ipfs ? new IpfsClient(options.ipfs) : undefined;
   const traces = await callTraces(build, options);
   const db = await openDb(options.database, { fresh: options.fresh, namespace: NAMESPACE });
   let server: GraphQLServer | undefined;
@@ -80,7 +88,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
     const chain = new ChainSource({ url: options.rpcUrl, provider: options.provider, filter: Indexer.logFilter(build.dataSources) });
     // Handlers' reads of the chain (ethereum.call…) need a URL to reach from a worker thread; an in-process provider has none.
     reads = options.chainReads ?? (options.provider ? undefined : new RpcChainReads(options.rpcUrl));
-    const indexer = new Indexer({ build, chain, store, reads, traces, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
+    const indexer = new Indexer({ build, chain, store, reads, traces, ipfs, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
     await indexer.reconcileWithChain();
     server = await startGraphQLServer({
       schema: build.schema,
@@ -123,12 +131,14 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
         indexer.stop();
         await running;
         reads?.close?.();
+        ipfs?.close();
         await ready.close();
         await db.close();
       },
     };
   } catch (error) {
     reads?.close?.();
+    ipfs?.close();
     await server?.close();
     await db.close();
     throw error;

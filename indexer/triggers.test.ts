@@ -12,6 +12,7 @@ const ping = PING_ABI[0] as AbiEvent;
 
 function dataSource(name: string, address: string | null, startBlock = 0, topics: EventHandlerSpec["topics"] = [null, null, null]): DataSourceSpec {
   return {
+    kind: "ethereum",
     name,
     network: "anvil",
     address,
@@ -23,6 +24,8 @@ function dataSource(name: string, address: string | null, startBlock = 0, topics
     eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), topics, receipt: false, abiEvent: ping }],
     blockHandlers: [],
     callHandlers: [],
+    fileHandler: null,
+    entities: [],
   };
 }
 

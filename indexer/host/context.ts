@@ -19,6 +19,11 @@ export class HostContext {
   /** The data source's ABIs by the names `mapping.abis` gives them, for `ethereum.call`. */
   readonly abis: ReadonlyMap<string, Abi>;
   ids: BlockIdSequence;
+  /**
+   * Calls the module's export `name` in a fresh instance of it (`ipfs.map`'s callbacks), with the arguments
+   * `args` writes into that instance's memory; the running trigger's instance and memory are back on return.
+   */
+  invoke: ((name: string, args: (heap: AscHeap) => number[]) => void) | undefined;
   #heap: AscHeap | undefined;
 
   constructor(options: {

@@ -1,19 +1,21 @@
 /**
  * What a mapping's WASM asks of the host that this indexer cannot give, read from the module's import section
- * before anything runs: host functions it does not provide, and those it provides only as a refusal (IPFS).
+ * before anything runs: host functions it does not provide, and those that need an IPFS node it was not given.
  * graph-node links every import when it instantiates a module and fails the deployment on one it lacks.
  */
 import { resolveImport } from "./module.ts";
 
-/** Host functions this indexer links but cannot serve without a service it is not given. */
-const NEEDS_SERVICE: Record<string, string> = {
-  "ipfs.cat": "an IPFS node",
-  "ipfs.map": "an IPFS node",
-  "ipfs.getBlock": "an IPFS node",
-};
+/** Host functions served only when the indexer is given an IPFS node. */
+const NEEDS_IPFS = new Set(["ipfs.cat", "ipfs.getBlock", "ipfs.map"]);
+
+/** What the indexer was given beside the chain. */
+export interface HostServices {
+  /** An IPFS node or gateway. */
+  ipfs: boolean;
+}
 
 /** One problem per import this host cannot honour; an empty list when it can run the module. */
-export function unavailableImports(wasm: Uint8Array): string[] {
+export function unavailableImports(wasm: Uint8Array, services: HostServices = { ipfs: false }): string[] {
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
@@ -28,7 +30,7 @@ export function unavailableImports(wasm: Uint8Array): string[] {
     }
     const provided = resolveImport(entry.name);
     if (!provided) problems.push(`the mapping imports the host function \`${entry.name}\`, which this indexer does not provide`);
-    else if (NEEDS_SERVICE[provided]) problems.push(`the mapping calls \`${provided}\`, which needs ${NEEDS_SERVICE[provided]}; this indexer has none`);
+    else if (NEEDS_IPFS.has(provided) && !services.ipfs) problems.push(`the mapping calls \`${provided}\`, which needs an IPFS node: start the indexer with --ipfs <url>`);
   }
   return problems;
 }

@@ -165,6 +165,14 @@ export class MappingModule {
     this.#run(trigger.handler, trigger.block, env, (heap) => writeCall(heap, trigger, this.apiVersion));
   }
 
+  /**
+   * Runs a file data source's handler on its file's content (it receives `Bytes`), at the block being indexed
+   * when the file was found; throws MappingError.
+   */
+  runFile(handler: string, content: Uint8Array, block: BlockData, env: MappingEnv): void {
+    this.#run(handler, block, env, (heap) => heap.writeBytes(content));
+  }
+
   #run(handlerName: string, block: BlockData, env: MappingEnv, writeArgument: (heap: AscHeap) => number): void {
     const context = this.#enter(env, block);
     try {
@@ -190,6 +198,7 @@ export class MappingModule {
     const ids = env.ids ?? BlockIdSequence.forBlock(Number(block.number));
     if (!this.#context) {
       this.#context = new HostContext({ schema: this.schema, apiVersion: this.apiVersion, env, block: header, abis: this.abis, ids });
+      this.#context.invoke = (name, args) => this.#invoke(name, args);
     } else {
       this.#context.env = env;
       this.#context.block = header;
@@ -212,6 +221,24 @@ export class MappingModule {
         throw new MappingError(`handler \`${handlerName}\` did not return within ${this.timeoutMs} ms (the handler timeout)`);
       }
       throw error;
+    }
+  }
+
+  /** Runs export `name` in a fresh instance on the shared context (the running trigger's memory is put back after). */
+  #invoke(name: string, args: (heap: AscHeap) => number[]): void {
+    const context = this.#context!;
+    const outer = context.heap;
+    try {
+      const instance = new WebAssembly.Instance(this.#module, this.#importObject!);
+      this.instantiations += 1;
+      context.heap = new AscHeap(instance.exports);
+      const start = instance.exports._start;
+      if (typeof start === "function") start();
+      const callback = instance.exports[name];
+      if (typeof callback !== "function") throw new MappingError(`the mapping does not export a function \`${name}\``);
+      (callback as (...pointers: number[]) => void)(...args(context.heap));
+    } finally {
+      context.heap = outer;
     }
   }
 

@@ -97,6 +97,8 @@ export interface DataSourceInfo {
   network: string;
   /** The context it was created with (`createWithContext`); null: none (an empty one for the mapping). */
   context: DataSourceContext | null;
+  /** A file data source's IPFS path: `dataSource.address()` gives it as UTF-8 (graph-ts `stringParam()`). */
+  file?: string;
 }
 
 /** What `ethereum.call` returns: the call's output, or that it reverted (graph-node's `try_` sees `reverted`). */
@@ -114,11 +116,22 @@ export interface ChainReads {
   close?(): void;
 }
 
+/**
+ * IPFS as a handler reads it (`ipfs.cat`, `ipfs.getBlock`), synchronously, as host functions are: the bytes, or
+ * why there are none (then the mapping gets null).
+ */
+export interface IpfsReads {
+  cat(path: string): { ok: true; bytes: Uint8Array } | { ok: false; reason: string; message: string };
+  block(cid: string): { ok: true; bytes: Uint8Array } | { ok: false; reason: string; message: string };
+}
+
 /** What a handler reaches outside its instance. */
 export interface MappingEnv {
   store: HostStore;
   /** The chain, for `ethereum.call` and the like; absent: those calls fail the handler with a message. */
   chain?: ChainReads;
+  /** An IPFS node, for `ipfs.cat` and `ipfs.getBlock`; absent, those calls fail the handler with a message. */
+  ipfs?: IpfsReads;
   dataSource: DataSourceInfo;
   /** Mapping logs, levels as graph-ts `log.Level`: 1 error, 2 warning, 3 info, 4 debug (0, critical, fails the handler). */
   log(level: number, message: string): void;

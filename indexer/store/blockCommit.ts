@@ -6,7 +6,7 @@ import { storedFields, type SchemaModel } from "../schema.ts";
 import { rollUp, type Rollup } from "./aggregation.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import type { BlockContent } from "./blockWriter.ts";
-import { insertDataSources } from "./dataSources.ts";
+import { insertDataSources, markDataSourcesDone } from "./dataSources.ts";
 import type { Db } from "./db.ts";
 import { entityTable, type Entity } from "./layout.ts";
 import { writeHead } from "./meta.ts";
@@ -78,6 +78,7 @@ export async function writeBlock(tx: Db, layout: BlockCommitLayout, prepared: Pr
     await insertVersions(tx, qualified(namespace, entityTable(model)), storedFields(model), points, block);
   }
   await insertDataSources(tx, namespace, content.createdDataSources);
+  await markDataSourcesDone(tx, namespace, content.doneDataSources, block);
   await rollUp(tx, layout.rollups, previousHead?.timestamp ?? null, content.block.timestamp, block);
   await writeHead(tx, namespace, content.block);
 }

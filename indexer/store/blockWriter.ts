@@ -5,7 +5,7 @@
  */
 import { implementersOf, storedFields, type EntityModel, type SchemaModel } from "../schema.ts";
 import type { BlockPtr } from "./blockPtr.ts";
-import type { CreatedDataSource } from "./dataSources.ts";
+import type { CreatedDataSource, DoneDataSource } from "./dataSources.ts";
 import type { HostStore } from "./hostStore.ts";
 import { secondsToTimestamp, type Entity, type Value } from "./layout.ts";
 import { copyEntity, entityKey, refersTo, type EntityChanges, type EntityCache } from "./entityCache.ts";
@@ -18,6 +18,8 @@ export interface BlockWriter extends HostStore {
   readonly changeCount: number;
   /** Records a data source created from a template in this block (written with the block). */
   createDataSource(source: CreatedDataSource): void;
+  /** Records that a file data source's handler ran in this block and wrote `wrote` (written with the block). */
+  markDone(source: CreatedDataSource, wrote: [string, string][]): void;
   /**
    * One transaction: entity versions, timeseries rows, rollups, the `_blocks` row and the head in `_meta`, with
    * every block staged before it. With `defer`, the block is staged instead: the store and the blocks after it
@@ -37,6 +39,8 @@ export interface BlockContent {
   nextTimeseriesIds: Map<string, bigint>;
   /** Data sources created from templates in this block, in creation order. */
   createdDataSources: CreatedDataSource[];
+  /** File data sources whose handlers ran in this block. */
+  doneDataSources: DoneDataSource[];
 }
 
 /** What a block cache is built from: the block, the committed state it reads, and how it is committed. */
@@ -59,6 +63,7 @@ export class BlockCache implements BlockWriter {
   private readonly changes: EntityChanges = new Map();
   private readonly dataPoints = new Map<string, Entity[]>();
   private readonly createdDataSources: CreatedDataSource[] = [];
+  private readonly doneDataSources: DoneDataSource[] = [];
   private readonly nextIds: Map<string, bigint>;
   private committed = false;
 
@@ -154,6 +159,11 @@ export class BlockCache implements BlockWriter {
     this.createdDataSources.push(source);
   }
 
+  markDone(source: CreatedDataSource, wrote: [string, string][]): void {
+    this.assertOpen();
+    this.doneDataSources.push({ source, wrote });
+  }
+
   async commit(options: { defer?: boolean } = {}): Promise<void> {
     this.assertOpen();
     await this.commitContent(
@@ -163,6 +173,7 @@ export class BlockCache implements BlockWriter {
         dataPoints: this.dataPoints,
         nextTimeseriesIds: this.nextIds,
         createdDataSources: this.createdDataSources,
+        doneDataSources: this.doneDataSources,
       },
       options.defer ?? false,
     );

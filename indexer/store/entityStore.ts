@@ -8,7 +8,7 @@ import { rollupsOf, type Rollup } from "./aggregation.ts";
 import { effectiveChanges, replacedKeys, writeBlock, type PreparedBlock } from "./blockCommit.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import { BlockCache, type BlockContent, type BlockWriter } from "./blockWriter.ts";
-import { createDataSourcesSql, readDataSources, type CreatedDataSource } from "./dataSources.ts";
+import { createDataSourcesSql, readDataSources, sameDataSource, type CreatedDataSource } from "./dataSources.ts";
 import type { Db } from "./db.ts";
 import { createMetaSql, createTablesSql, entityTable } from "./layout.ts";
 import { readBlock, readBlockAtOrBefore, readMeta, REVERTIBLE_BLOCKS, setFatalError, setHead } from "./meta.ts";
@@ -238,7 +238,10 @@ export class EntityStore {
       this.staged.push({ content, changes, replaced, previousHead: headAtStart });
       this.cache.apply(changes);
       this.nextTimeseriesIds = new Map(content.nextTimeseriesIds);
-      this.created = [...this.created, ...content.createdDataSources];
+      this.created = [...this.created, ...content.createdDataSources].map((source) => {
+        const done = source.doneAt === null ? content.doneDataSources.find((d) => sameDataSource(d.source, source)) : undefined;
+        return done ? { ...source, doneAt: content.block.number, wrote: done.wrote } : source;
+      });
       this.currentHead = content.block;
       if (!defer) await this.writeStaged();
     });

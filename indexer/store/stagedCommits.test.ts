@@ -136,7 +136,7 @@ describe.each(databases)("staged commits on $name", (database) => {
     const store = await open();
     await deposit(store, 1, "a", 1n, false);
     const writer = store.startBlock(block(2));
-    writer.createDataSource({ template: "Child", address: "0x00000000000000000000000000000000000000c1", context: null, block: 2 });
+    writer.createDataSource({ template: "Child", address: "0x00000000000000000000000000000000000000c1", file: null, context: null, block: 2, doneAt: null, wrote: [] });
     writer.set("Account", "a", { id: "a", balance: 11n });
     await writer.commit({ defer: true });
     expect(store.dataSources).toHaveLength(1);

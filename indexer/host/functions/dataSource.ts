@@ -21,7 +21,10 @@ export const dataSourceFunctions: HostFunctionGroup = (context) => {
     context.env.createDataSource(name, params, created);
   };
   return {
-    "dataSource.address": () => context.heap.writeBytes(hexToBytes(context.env.dataSource.address)),
+    "dataSource.address": () => {
+      const { file, address } = context.env.dataSource;
+      return context.heap.writeBytes(file === undefined ? hexToBytes(address) : new TextEncoder().encode(file));
+    },
     "dataSource.network": () => context.heap.writeString(context.env.dataSource.network),
     "dataSource.context": () => writeContext(context.heap, context.env.dataSource.context),
     "dataSource.create": (namePtr: number, paramsPtr: number) => create(namePtr, paramsPtr, null),

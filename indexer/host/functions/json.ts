@@ -24,7 +24,8 @@ export function parseJson(bytes: Uint8Array): Json {
   }
 }
 
-function writeJson(heap: AscHeap, value: Json): number {
+/** Writes a JSON value as graph-ts `JSONValue`. */
+export function writeJson(heap: AscHeap, value: Json): number {
   if (value === null) return heap.writeEnum(JsonValueKind.NULL, 0, "JsonValue");
   if (typeof value === "boolean") return heap.writeEnum(JsonValueKind.BOOL, value ? 1 : 0, "JsonValue");
   if (typeof value === "string") return heap.writeEnum(JsonValueKind.STRING, heap.writeString(value), "JsonValue");

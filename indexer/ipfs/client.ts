@@ -1,0 +1,161 @@
+/**
+ * IPFS content as the indexer reads it: `cat` for file data sources (asynchronous), `catSync` and `blockSync`
+ * for the `ipfs.cat` and `ipfs.getBlock` host functions (which must answer before they return, so a worker
+ * thread does the HTTP while the handler's thread waits on `Atomics.wait`, as `chain/syncRpc.ts` does).
+ *
+ * As graph-node: each request is given `GRAPH_IPFS_TIMEOUT` seconds (60) and a file over
+ * `GRAPH_MAX_IPFS_FILE_BYTES` (25 MiB) is refused; files up to `GRAPH_MAX_IPFS_CACHE_FILE_SIZE` bytes (1 MiB)
+ * are kept, the last `GRAPH_MAX_IPFS_CACHE_SIZE` (50) of them. Content whose CID says what it must hash to
+ * (`cid.ts`) and does not is refused as if it were missing.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+
+import { blockMatches, contentMatches, parseIpfsPath } from "./cid.ts";
+import { ipfsEndpoint, ipfsRequest, type IpfsEndpoint } from "./endpoint.ts";
+import { fetchLimited, type FetchOutcome } from "./fetchLimited.ts";
+
+export interface IpfsClientOptions {
+  /** A node's HTTP API (`http://127.0.0.1:5001`) or a gateway (`https://host/ipfs`). */
+  url: string;
+  /** Per request (ms); default `GRAPH_IPFS_TIMEOUT` seconds, else 60 s. */
+  timeoutMs?: number;
+  /** The largest file read (bytes); default `GRAPH_MAX_IPFS_FILE_BYTES`, else 25 MiB. */
+  maxFileBytes?: number;
+  /** How many files are kept; default `GRAPH_MAX_IPFS_CACHE_SIZE`, else 50. */
+  cacheFiles?: number;
+  /** The largest file kept (bytes); default `GRAPH_MAX_IPFS_CACHE_FILE_SIZE`, else 1 MiB. */
+  cacheFileBytes?: number;
+}
+
+/** What asking for content came to: the bytes, or why there are none (`mismatch`: they are not what the CID names). */
+export type IpfsOutcome = FetchOutcome | { ok: false; reason: "mismatch" | "bad path"; message: string };
+
+export class IpfsClient {
+  readonly endpoint: IpfsEndpoint;
+  readonly timeoutMs: number;
+  readonly maxFileBytes: number;
+  readonly #cacheFiles: number;
+  readonly #cacheFileBytes: number;
+  readonly #cache = new Map<string, Uint8Array>();
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  #worker: Worker | undefined;
+  #port: MessagePort | undefined;
+
+  constructor(options: IpfsClientOptions) {
+    this.endpoint = ipfsEndpoint(options.url);
+    this.timeoutMs = options.timeoutMs ?? fromEnv("GRAPH_IPFS_TIMEOUT", 60) * 1000;
+    this.maxFileBytes = options.maxFileBytes ?? fromEnv("GRAPH_MAX_IPFS_FILE_BYTES", 25 * 1024 * 1024);
+    this.#cacheFiles = options.cacheFiles ?? fromEnv("GRAPH_MAX_IPFS_CACHE_SIZE", 50);
+    this.#cacheFileBytes = options.cacheFileBytes ?? fromEnv("GRAPH_MAX_IPFS_CACHE_FILE_SIZE", 1024 * 1024);
+  }
+
+  /** The content at `path` (`<cid>[/path]`). */
+  async cat(path: string): Promise<IpfsOutcome> {
+    const cached = this.#cached(`cat ${path}`);
+    if (cached) return { ok: true, bytes: cached };
+    const bad = badPath(path);
+    if (bad) return bad;
+    return this.#keep(`cat ${path}`, path, await fetchLimited(ipfsRequest(this.endpoint, "cat", path), this.timeoutMs, this.maxFileBytes));
+  }
+
+  /** The content at `path`, waiting for it on this thread (for host functions). */
+  catSync(path: string): IpfsOutcome {
+    const cached = this.#cached(`cat ${path}`);
+    if (cached) return { ok: true, bytes: cached };
+    return badPath(path) ?? this.#keep(`cat ${path}`, path, this.#fetchSync(ipfsRequest(this.endpoint, "cat", path)));
+  }
+
+  /** The raw bytes of the block `cid`, checked against it, waiting for them on this thread (for `ipfs.getBlock`). */
+  blockSync(cid: string): IpfsOutcome {
+    const cached = this.#cached(`block ${cid}`);
+    if (cached) return { ok: true, bytes: cached };
+    const bad = badPath(cid);
+    if (bad) return bad;
+    return this.#keep(`block ${cid}`, cid, this.#fetchSync(ipfsRequest(this.endpoint, "block", cid)), blockMatches);
+  }
+
+  /** Ends the worker thread. */
+  close(): void {
+    void this.#worker?.terminate();
+    this.#port?.close();
+    this.#worker = undefined;
+    this.#port = undefined;
+  }
+
+  #cached(key: string): Uint8Array | undefined {
+    const bytes = this.#cache.get(key);
+    if (bytes) {
+      this.#cache.delete(key);
+      this.#cache.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  #keep(key: string, path: string, outcome: FetchOutcome, matches = contentMatches): IpfsOutcome {
+    if (!outcome.ok) return outcome;
+    if (matches(path, outcome.bytes) === false) {
+      return { ok: false, reason: "mismatch", message: `the ${outcome.bytes.length} bytes received are not what ${path} names` };
+    }
+    if (outcome.bytes.length <= this.#cacheFileBytes && this.#cacheFiles > 0) {
+      this.#cache.set(key, outcome.bytes);
+      if (this.#cache.size > this.#cacheFiles) this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    return outcome;
+  }
+
+  #fetchSync(request: { url: string; method: string }): FetchOutcome {
+    const port = this.#start();
+    Atomics.store(this.#flag, 0, 0);
+    port.postMessage(request);
+    // The worker's own timeout answers first; this one only guards against a worker that died.
+    const woke = Atomics.wait(this.#flag, 0, 0, this.timeoutMs + 5_000);
+    const message = receiveMessageOnPort(port)?.message as FetchOutcome | undefined;
+    if (woke === "timed-out" || !message) return { ok: false, reason: "timeout", message: `no answer within ${this.timeoutMs} ms` };
+    return message;
+  }
+
+  #start(): MessagePort {
+    if (this.#port) return this.#port;
+    const { port1, port2 } = new MessageChannel();
+    this.#worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { port: port2, signal: this.#flag.buffer, timeoutMs: this.timeoutMs, maxBytes: this.maxFileBytes },
+      transferList: [port2],
+    });
+    this.#worker.unref();
+    port1.unref();
+    this.#port = port1;
+    return port1;
+  }
+}
+
+// The worker: one request at a time; the outcome goes on the port, then the shared word wakes the caller.
+const WORKER = `
+const { workerData } = require("node:worker_threads");
+const { port, signal, timeoutMs, maxBytes } = workerData;
+const flag = new Int32Array(signal);
+const fetchLimited = ${fetchLimited.toString()};
+port.on("message", async (request) => {
+  const outcome = await fetchLimited(request, timeoutMs, maxBytes);
+  port.postMessage(outcome);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+});
+`;
+
+function badPath(path: string): IpfsOutcome | null {
+  try {
+    parseIpfsPath(path);
+    return null;
+  } catch (error) {
+    return { ok: false, reason: "bad path", message: (error as Error).message };
+  }
+}
+
+function fromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}=${text} is not a non-negative number`);
+  return value;
+}

@@ -1,0 +1,57 @@
+/**
+ * One HTTP request for IPFS content under a time limit and a size limit. Self-contained (no imports, no
+ * outside names), because the worker thread of `syncIpfs.ts` runs its source text too.
+ */
+
+/** What a request for content came to. */
+export type FetchOutcome =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; reason: "not found" | "timeout" | "too large" | "unreachable"; message: string };
+
+/** Sends `request`; reads the body unless it is over `maxBytes`; gives up after `timeoutMs` in all. */
+export async function fetchLimited(request: { url: string; method: string }, timeoutMs: number, maxBytes: number): Promise<FetchOutcome> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const response = await fetch(request.url, { method: request.method, signal: controller.signal });
+    if (!response.ok) {
+      const text = (await response.text()).slice(0, 200);
+      return { ok: false, reason: "not found", message: `HTTP ${response.status} ${text}`.trim() };
+    }
+    const declared = Number(response.headers.get("content-length") ?? NaN);
+    if (declared > maxBytes) {
+      controller.abort();
+      return { ok: false, reason: "too large", message: `the file is ${declared} bytes, over the limit of ${maxBytes}` };
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        controller.abort();
+        return { ok: false, reason: "too large", message: `the file is over the limit of ${maxBytes} bytes` };
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    return { ok: true, bytes };
+  } catch (error) {
+    if (timedOut) return { ok: false, reason: "timeout", message: `no answer within ${timeoutMs} ms` };
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    return { ok: false, reason: "unreachable", message: `${(error as Error).message}${cause ? ` (${cause})` : ""}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
