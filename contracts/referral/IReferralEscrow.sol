@@ -342,7 +342,8 @@ interface IReferralEscrow is IAccessControl, ICommonErrors {
 
     // ─── Budgets ────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Adds to the caller's budget in `token` what arrives of `amount` (a token that takes a fee on
+    /// @notice Adds to the caller's own budget in `token` (never a signer key's storefront's: budgets are the
+    /// storefront's own calls) what arrives of `amount` (a token that takes a fee on
     /// transfer is credited the amount after its fee). The caller approves the escrow first. Reverts with
     /// `ZeroAmount` for a zero amount, `InvalidToken` when `token` has no code, `BooksNotOpen` for a token of
     /// the first version whose books are not open, `BooksNotCovered` when the escrow's balance of the token is
@@ -352,7 +353,8 @@ interface IReferralEscrow is IAccessControl, ICommonErrors {
     /// @param amount What the caller sends, in token units.
     function fundBudget(address token, uint256 amount) external;
 
-    /// @notice Withdraws `amount` of the caller's unallocated budget in `token` to `to`. Reverts with
+    /// @notice Withdraws `amount` of the caller's own unallocated budget in `token` to `to` (a signer key never
+    /// withdraws its storefront's). Reverts with
     /// `ZeroAmount` for a zero amount, `ZeroAddress` for a zero recipient, `InsufficientBudget` above the
     /// unallocated budget, `BooksNotOpen` for a token of the first version whose books are not open,
     /// `BooksNotCovered` when the escrow's balance afterwards would not cover what it owes in the token, and
@@ -364,8 +366,9 @@ interface IReferralEscrow is IAccessControl, ICommonErrors {
 
     // ─── Referrals ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @notice Records a referred sale of the caller's to `buyer`: computes the partner's commission and moves it
-    /// from the caller's `token` budget into escrow until the hold period ends. Reverts with `EnforcedPause`
+    /// @notice Records a referred sale of the caller's (or, from a signer key, of its storefront's: see
+    /// `IIssuerKeys`, and read "the caller" as that storefront below) to `buyer`: computes the partner's
+    /// commission and moves it from the caller's `token` budget into escrow until the hold period ends. Reverts with `EnforcedPause`
     /// while the escrow is paused, `ProgramPaused` while the caller's program is, `InvalidToken` when the caller
     /// has no budget in `token`, `ZeroAddress` for a zero buyer, `UnknownCode` when no partner has the code,
     /// `SelfReferral` when `buyer` is the partner's owner or payout address, `SaleAmountTooLarge` for a sale of
@@ -381,14 +384,16 @@ interface IReferralEscrow is IAccessControl, ICommonErrors {
     function recordReferral(uint256 orderId, bytes32 code, uint256 saleAmount, address token, address buyer)
         external;
 
-    /// @notice Records many referred sales of the caller's, all paid in `token`; any failure reverts the batch.
+    /// @notice Records many referred sales of the caller's (or its storefront's, from a signer key), all paid in
+    /// `token`; any failure reverts the batch.
     /// Reverts with `EmptyBatch` for no sales, and otherwise as `recordReferral` does for any sale (the budget
     /// must cover the batch's total).
     /// @param token The ERC-20 the commissions are paid in, from the caller's budget in it.
     /// @param sales The referred sales.
     function recordReferrals(address token, ReferredSale[] calldata sales) external;
 
-    /// @notice Voids a referral of the caller's within its hold period (a full refund or return): all that
+    /// @notice Voids a referral of the caller's (or, from a signer key without a referral of that order of its
+    /// own, of its storefront's) within its hold period (a full refund or return): all that
     /// remains of the commission after any partial refunds goes back to the caller's budget; the referral
     /// becomes Voided with 10,000 refunded basis points. Works while the escrow is paused: hold periods keep
     /// running under a pause, and a refund that arrives during one must still void the commission. Reverts with
@@ -397,7 +402,8 @@ interface IReferralEscrow is IAccessControl, ICommonErrors {
     /// @param orderId The caller's order number.
     function voidReferral(uint256 orderId) external;
 
-    /// @notice Records a partial refund of a referred sale of the caller's within its hold period: `refundBps`
+    /// @notice Records a partial refund of a referred sale of the caller's (or, as for `voidReferral`, its
+    /// storefront's) within its hold period: `refundBps`
     /// more of the sale (basis points) was refunded, so that part of the commission goes back to the caller's
     /// budget. The commission voided is floor(commission * newCumulative / 10,000) - floor(commission *
     /// oldCumulative / 10,000), so refunds adding up to 10,000 void exactly the whole commission; at 10,000 the
@@ -408,7 +414,8 @@ interface IReferralEscrow is IAccessControl, ICommonErrors {
     /// @param refundBps The part of the sale refunded now, in basis points.
     function refundReferral(uint256 orderId, uint16 refundBps) external;
 
-    /// @notice Releases a referral of the caller's before its hold period ends (the sale is verified). Reverts
+    /// @notice Releases a referral of the caller's (or, as for `voidReferral`, its storefront's) before its hold
+    /// period ends (the sale is verified). Reverts
     /// with `EnforcedPause` while the escrow is paused, and as `voidReferral` does for an unknown, settled or
     /// released referral.
     /// @param orderId The caller's order number.

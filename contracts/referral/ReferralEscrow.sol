@@ -8,6 +8,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IIssuerKeys} from "../reward/IIssuerKeys.sol";
 import {IReferralEscrow} from "./IReferralEscrow.sol";
 import {ReferralSlot, ReferralSlots} from "./ReferralSlot.sol";
 import {CodeEntryWords, EnrolmentWords} from "./ReferralWords.sol";
@@ -26,8 +27,13 @@ import {CodeEntryWords, EnrolmentWords} from "./ReferralWords.sol";
 /// sweep.
 /// Fee-on-transfer tokens are credited by what arrived (balance difference); rebasing tokens are unsupported.
 /// Storefronts need no permission: a program only ever spends its own budget.
+/// Signer keys (IIssuerKeys) record, refund, void and release early for the storefront that authorised them: a
+/// flag in the key's own program word, which recording reads anyway, says so, and voids, refunds and early
+/// releases look the key up only when the caller has no referral of that order of its own. Budgets and program
+/// terms stay the storefront's own calls.
 contract ReferralEscrow is
     IReferralEscrow,
+    IIssuerKeys,
     AccessControlUpgradeable,
     PausableUpgradeable,
     ReentrancyGuardTransient,
@@ -65,12 +71,16 @@ contract ReferralEscrow is
         uint56 payoutTag;
     }
 
-    /// @dev A storefront's program: read once per recording call (or batch).
+    /// @dev A storefront's program: read once per recording call (or batch). `isIssuerKey` marks an account that
+    /// acts for the storefront in `keyStorefronts` (its own terms are then unused); `issuerKeys` counts a
+    /// storefront's keys, so that a storefront with keys never becomes a key itself.
     struct Program {
         uint32 holdPeriod;
         bool paused;
         uint32 maxReferralsPerPeriod;
         uint32 capPeriod;
+        bool isIssuerKey;
+        uint32 issuerKeys;
     }
 
     /// @dev A storefront's terms for a partner and, next to them, the partner's referrals in the storefront's
@@ -84,12 +94,14 @@ contract ReferralEscrow is
         uint32 periodCount;
     }
 
-    /// @dev What every referral of one recording call (the caller's) shares: its referral word before the
-    /// partner and commission are filled in (token id, Pending, release time), its token, and the program's cap
-    /// with the current period's start (cap 0: no cap), the release time (for the events), and the storage
-    /// slots of the caller's referral and enrolment mappings (so each referral hashes one key, not two).
+    /// @dev What every referral of one recording call shares: its referral word before the partner and commission
+    /// are filled in (token id, Pending, release time), the storefront it records for (the caller, or the one the
+    /// caller is a signer key of), its token, and the program's cap with the current period's start (cap 0: no
+    /// cap), the release time (for the events), and the storage slots of the storefront's referral and enrolment
+    /// mappings (so each referral hashes one key, not two).
     struct RecordContext {
         ReferralSlot template;
+        address storefront;
         address token;
         uint256 releaseTime;
         uint256 cap;
@@ -128,6 +140,7 @@ contract ReferralEscrow is
         mapping(uint32 tokenId => TokenBooks) books;
         mapping(bytes32 commitment => uint256 committedAt) commitments;
         uint32 codeCommitmentDelay; // 0: DEFAULT_CODE_COMMITMENT_DELAY.
+        mapping(address key => address storefront) keyStorefronts;
     }
 
     // keccak256(abi.encode(uint256(keccak256("dcrm.storage.ReferralEscrow")) - 1)) & ~bytes32(uint256(0xff))
@@ -230,6 +243,35 @@ contract ReferralEscrow is
         emit ProgramPausedSet(msg.sender, paused_);
     }
 
+    // ─── Signer keys ────────────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IIssuerKeys
+    /// @dev Any account is a storefront here: no role is needed. A key records, refunds, voids and releases early
+    /// for the caller; funding and withdrawing budget, enrolling partners and setting the program's terms stay
+    /// the storefront's own calls (money and terms are the owner's decision), and a key making them makes them
+    /// for its own account. Also reverts `AccountIsIssuerKey` when the caller is itself a key, and
+    /// `IssuerKeyIsStorefront` when the key is the caller or has keys of its own.
+    function setIssuerKey(address key, bool authorised) external {
+        if (key == address(0)) revert ZeroAddress();
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        Program storage program = $.programs[msg.sender];
+        if (program.isIssuerKey) revert AccountIsIssuerKey(msg.sender, $.keyStorefronts[msg.sender]);
+        address current = $.keyStorefronts[key];
+        Program storage keyProgram = $.programs[key];
+        if (!authorised) {
+            if (current != msg.sender) revert NotIssuerKeyOf(key, msg.sender);
+            --program.issuerKeys;
+        } else {
+            if (current == msg.sender) return;
+            if (current != address(0)) revert IssuerKeyOfAnotherStorefront(key, current);
+            if (key == msg.sender || keyProgram.issuerKeys != 0) revert IssuerKeyIsStorefront(key);
+            ++program.issuerKeys;
+        }
+        $.keyStorefronts[key] = authorised ? msg.sender : address(0);
+        keyProgram.isIssuerKey = authorised;
+        emit IssuerKeySet(msg.sender, key, authorised);
+    }
+
     // ─── Budgets ────────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IReferralEscrow
@@ -284,12 +326,12 @@ contract ReferralEscrow is
         whenNotPaused
     {
         RecordContext memory context = _openProgram(token);
-        Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
+        Budget storage budget = _getReferralEscrowStorage().budgets[context.storefront][token];
         (uint32 tokenId, uint256 available) = (budget.tokenId, budget.available);
         if (tokenId == 0) revert InvalidToken(token);
         context.template = ReferralSlots.pending(tokenId, context.releaseTime);
         uint256 commission = _record(context, orderId, code, saleAmount, buyer);
-        if (commission > available) revert InsufficientBudget(msg.sender, token, available, commission);
+        if (commission > available) revert InsufficientBudget(context.storefront, token, available, commission);
         // commission <= available, a uint224.
         budget.available = uint224(available - commission);
     }
@@ -298,7 +340,7 @@ contract ReferralEscrow is
     function recordReferrals(address token, ReferredSale[] calldata sales) external whenNotPaused {
         if (sales.length == 0) revert EmptyBatch();
         RecordContext memory context = _openProgram(token);
-        Budget storage budget = _getReferralEscrowStorage().budgets[msg.sender][token];
+        Budget storage budget = _getReferralEscrowStorage().budgets[context.storefront][token];
         (uint32 tokenId, uint256 available) = (budget.tokenId, budget.available);
         if (tokenId == 0) revert InvalidToken(token);
         context.template = ReferralSlots.pending(tokenId, context.releaseTime);
@@ -310,34 +352,30 @@ contract ReferralEscrow is
                 total += _record(context, sale.orderId, sale.code, sale.saleAmount, sale.buyer);
             }
         }
-        if (total > available) revert InsufficientBudget(msg.sender, token, available, total);
+        if (total > available) revert InsufficientBudget(context.storefront, token, available, total);
         // total <= available, a uint224.
         budget.available = uint224(available - total);
     }
 
     /// @inheritdoc IReferralEscrow
     function voidReferral(uint256 orderId) external {
-        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
-        ReferralSlot referral = referrals[orderId];
-        _requireUnreleased(msg.sender, orderId, referral);
+        (address storefront, mapping(uint256 => ReferralSlot) storage referrals, ReferralSlot referral) =
+            _unreleasedReferral(orderId);
         referrals[orderId] = referral.withRefundedBps(BPS).withStatus(ReferralStatus.Voided);
         uint256 commission = referral.remainingCommission();
-        _returnToBudget($, referral, commission);
-        emit ReferralVoided(msg.sender, orderId, commission);
+        _returnToBudget(storefront, referral, commission);
+        emit ReferralVoided(storefront, orderId, commission);
     }
 
     /// @inheritdoc IReferralEscrow
     function refundReferral(uint256 orderId, uint16 refundBps) external {
         if (refundBps == 0) revert ZeroAmount();
-        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
-        ReferralSlot referral = referrals[orderId];
-        _requireUnreleased(msg.sender, orderId, referral);
+        (address storefront, mapping(uint256 => ReferralSlot) storage referrals, ReferralSlot referral) =
+            _unreleasedReferral(orderId);
         uint256 refunded = referral.refundedBps();
         uint256 cumulative = refunded + refundBps;
         // refunded <= 10,000 always, so both fit 16 bits in the error.
-        if (cumulative > BPS) revert RefundExceedsSale(msg.sender, orderId, uint16(refunded), refundBps);
+        if (cumulative > BPS) revert RefundExceedsSale(storefront, orderId, uint16(refunded), refundBps);
         ReferralSlot updated = referral.withRefundedBps(cumulative);
         if (cumulative == BPS) updated = updated.withStatus(ReferralStatus.Voided);
         referrals[orderId] = updated;
@@ -350,19 +388,18 @@ contract ReferralEscrow is
             voided = voidedSoFar - original * refunded / BPS;
             remaining = original - voidedSoFar;
         }
-        _returnToBudget($, referral, voided);
+        _returnToBudget(storefront, referral, voided);
         // cumulative <= 10,000.
-        emit ReferralRefunded(msg.sender, orderId, uint16(cumulative), voided, remaining);
+        emit ReferralRefunded(storefront, orderId, uint16(cumulative), voided, remaining);
     }
 
     /// @inheritdoc IReferralEscrow
     function releaseEarly(uint256 orderId) external whenNotPaused {
-        mapping(uint256 => ReferralSlot) storage referrals = _getReferralEscrowStorage().referrals[msg.sender];
-        ReferralSlot referral = referrals[orderId];
-        _requireUnreleased(msg.sender, orderId, referral);
+        (address storefront, mapping(uint256 => ReferralSlot) storage referrals, ReferralSlot referral) =
+            _unreleasedReferral(orderId);
         // A uint40 holds timestamps for the next 34,000 years.
         referrals[orderId] = referral.withReleaseTime(block.timestamp);
-        emit ReferralReleasedEarly(msg.sender, orderId, block.timestamp);
+        emit ReferralReleasedEarly(storefront, orderId, block.timestamp);
     }
 
     /// @inheritdoc IReferralEscrow
@@ -533,6 +570,11 @@ contract ReferralEscrow is
         return $.books[$.tokenIds[token]].owed;
     }
 
+    /// @inheritdoc IIssuerKeys
+    function storefrontOfKey(address key) external view returns (address) {
+        return _getReferralEscrowStorage().keyStorefronts[key];
+    }
+
     /// @inheritdoc IReferralEscrow
     function maxCommissionRate() external view returns (uint16) {
         return _getReferralEscrowStorage().maxRateBps;
@@ -546,14 +588,15 @@ contract ReferralEscrow is
 
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Records one referred sale of the caller's; returns its commission (the caller takes it from the
-    /// budget). The enrolment and code slots are read once each, as whole words (see `Enrolment`, `CodeEntry`).
+    /// @dev Records one referred sale of the context's storefront; returns its commission (the caller takes it
+    /// from the budget). The enrolment and code slots are read once each, as whole words (see `Enrolment`, `CodeEntry`).
     function _record(RecordContext memory context, uint256 orderId, bytes32 code, uint256 saleAmount, address buyer)
         private
         returns (uint256 commission)
     {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         uint40 partnerId = _requireNoSelfReferral($, code, buyer);
+        address storefront = context.storefront;
         {
             mapping(uint40 => Enrolment) storage enrolments = _enrolmentsAt(context.enrolmentsSlot);
             Enrolment storage enrolment = enrolments[partnerId];
@@ -561,20 +604,21 @@ contract ReferralEscrow is
             assembly ("memory-safe") {
                 terms := sload(enrolment.slot)
             }
-            commission = _commission(terms, partnerId, saleAmount);
+            commission = _commission(storefront, terms, partnerId, saleAmount);
             if (context.cap != 0) _count(enrolment, terms, context, partnerId);
         }
         mapping(uint256 => ReferralSlot) storage referrals = _referralsAt(context.referralsSlot);
         // A recorded referral's word is never zero (its status is not None).
-        if (ReferralSlot.unwrap(referrals[orderId]) != 0) revert OrderAlreadyRecorded(msg.sender, orderId);
+        if (ReferralSlot.unwrap(referrals[orderId]) != 0) revert OrderAlreadyRecorded(storefront, orderId);
         referrals[orderId] = context.template.withPartnerAndCommission(partnerId, commission);
         _emitRecorded(context, partnerId, orderId, buyer, saleAmount, commission);
     }
 
-    /// @dev The commission of a sale of `saleAmount` under the enrolment word `terms`, bounded to 96 bits.
-    function _commission(uint256 terms, uint40 partnerId, uint256 saleAmount)
+    /// @dev The commission of a sale of `saleAmount` under `storefront`'s enrolment word `terms`, bounded to 96
+    /// bits.
+    function _commission(address storefront, uint256 terms, uint40 partnerId, uint256 saleAmount)
         private
-        view
+        pure
         returns (uint256 commission)
     {
         uint256 rateBps = EnrolmentWords.rateBps(terms);
@@ -586,7 +630,7 @@ contract ReferralEscrow is
             }
         } else {
             commission = EnrolmentWords.fixedCommission(terms);
-            if (commission == 0) revert PartnerNotEnrolled(msg.sender, partnerId);
+            if (commission == 0) revert PartnerNotEnrolled(storefront, partnerId);
         }
         if (commission > type(uint96).max) revert CommissionTooLarge(commission);
     }
@@ -600,7 +644,7 @@ contract ReferralEscrow is
         uint256 commission
     ) private {
         emit ReferralRecorded(
-            msg.sender,
+            context.storefront,
             partnerId,
             orderId,
             buyer,
@@ -640,7 +684,7 @@ contract ReferralEscrow is
     {
         uint256 periodStart = context.periodStart;
         uint256 count = EnrolmentWords.periodStart(terms) == periodStart ? EnrolmentWords.periodCount(terms) + 1 : 1;
-        if (count > context.cap) revert ReferralCapExceeded(msg.sender, partnerId, periodStart, context.cap);
+        if (count > context.cap) revert ReferralCapExceeded(context.storefront, partnerId, periodStart, context.cap);
         // periodStart fits 40 bits and count <= cap fits 32; the terms stay.
         uint256 updated = EnrolmentWords.withPeriod(terms, periodStart, count);
         assembly ("memory-safe") {
@@ -648,11 +692,12 @@ contract ReferralEscrow is
         }
     }
 
-    /// @dev Gives `amount` of the referral's commission back to the caller's budget in the referral's token.
-    function _returnToBudget(ReferralEscrowStorage storage $, ReferralSlot referral, uint256 amount) private {
+    /// @dev Gives `amount` of the referral's commission back to `storefront`'s budget in the referral's token.
+    function _returnToBudget(address storefront, ReferralSlot referral, uint256 amount) private {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
         // Escrowed commissions came out of this budget, so it has room for them again.
         // tokenId fits 32 bits by the slot's layout.
-        $.budgets[msg.sender][$.books[uint32(referral.tokenId())].token].available += uint224(amount);
+        $.budgets[storefront][$.books[uint32(referral.tokenId())].token].available += uint224(amount);
     }
 
     function _markClaimed(uint40 partnerId, ReferralKey calldata key) private returns (uint32, uint256) {
@@ -734,13 +779,20 @@ contract ReferralEscrow is
         if (books.token == address(0)) revert BooksNotOpen(tokenId);
     }
 
-    /// @dev What the caller's referrals recorded now in `token` share, unless its program is paused (the caller
-    /// fills in `template` once it knows the token id): the release time, the storage slots of its mappings,
-    /// and, when the program has a cap, the cap and the current period's start.
+    /// @dev What the referrals recorded now in `token` by the caller, for itself or (a signer key) for its
+    /// storefront, share, unless that program is paused (the caller fills in `template` once it knows the token
+    /// id): the storefront, the release time, the storage slots of its mappings, and, when the program has a cap,
+    /// the cap and the current period's start.
     function _openProgram(address token) private view returns (RecordContext memory context) {
         ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
-        Program memory program = $.programs[msg.sender];
-        if (program.paused) revert ProgramPaused(msg.sender);
+        address storefront = msg.sender;
+        Program memory program = $.programs[storefront];
+        if (program.isIssuerKey) {
+            storefront = $.keyStorefronts[storefront];
+            program = $.programs[storefront];
+        }
+        if (program.paused) revert ProgramPaused(storefront);
+        context.storefront = storefront;
         context.token = token;
         // now plus at most MAX_HOLD_PERIOD; a uint40 holds timestamps for the next 34,000 years.
         context.releaseTime = block.timestamp + program.holdPeriod;
@@ -749,8 +801,8 @@ contract ReferralEscrow is
             context.cap = program.maxReferralsPerPeriod;
             context.periodStart = block.timestamp - block.timestamp % period;
         }
-        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[msg.sender];
-        mapping(uint40 => Enrolment) storage enrolments = $.enrolments[msg.sender];
+        mapping(uint256 => ReferralSlot) storage referrals = $.referrals[storefront];
+        mapping(uint40 => Enrolment) storage enrolments = $.enrolments[storefront];
         uint256 referralsSlot;
         uint256 enrolmentsSlot;
         assembly ("memory-safe") {
@@ -760,18 +812,42 @@ contract ReferralEscrow is
         (context.referralsSlot, context.enrolmentsSlot) = (referralsSlot, enrolmentsSlot);
     }
 
-    /// @dev The caller's referral mapping, from the slot `_openProgram` noted.
+    /// @dev The storefront's referral mapping, from the slot `_openProgram` noted.
     function _referralsAt(uint256 slot) private pure returns (mapping(uint256 => ReferralSlot) storage referrals) {
         assembly ("memory-safe") {
             referrals.slot := slot
         }
     }
 
-    /// @dev The caller's enrolment mapping, from the slot `_openProgram` noted.
+    /// @dev The storefront's enrolment mapping, from the slot `_openProgram` noted.
     function _enrolmentsAt(uint256 slot) private pure returns (mapping(uint40 => Enrolment) storage enrolments) {
         assembly ("memory-safe") {
             enrolments.slot := slot
         }
+    }
+
+    /// @dev The storefront whose referral of order `orderId` the caller may refund, void or release early, its
+    /// referral mapping and the referral, unless that referral is unknown, no longer pending or released. The
+    /// caller's own referral comes first; only when it has none of that order is the caller looked up as a
+    /// signer key, so a storefront's own calls read nothing more.
+    function _unreleasedReferral(uint256 orderId)
+        private
+        view
+        returns (address storefront, mapping(uint256 => ReferralSlot) storage referrals, ReferralSlot referral)
+    {
+        ReferralEscrowStorage storage $ = _getReferralEscrowStorage();
+        storefront = msg.sender;
+        referrals = $.referrals[storefront];
+        referral = referrals[orderId];
+        if (ReferralSlot.unwrap(referral) == 0) {
+            address keyOf = $.keyStorefronts[storefront];
+            if (keyOf != address(0)) {
+                storefront = keyOf;
+                referrals = $.referrals[storefront];
+                referral = referrals[orderId];
+            }
+        }
+        _requireUnreleased(storefront, orderId, referral);
     }
 
     function _requirePending(address storefront, uint256 orderId, ReferralSlot referral) private pure {

@@ -78,8 +78,9 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   // 32,100, not 32,000: each referral pays two cold reads that are guarantees (its code's word for the
   // self-referral check, 2,100; its enrolment, 2,100), a fresh referral slot (22,100), its event (~3,150) and
   // ~1,000 of calldata; the ~1,600 left is decoding and hashing, which rose by ~38 when commit-reveal and the
-  // named word layouts brought the escrow to the code size limit and changed the optimizer's inlining.
-  rows.push({ id: "referral.recordBatch100.perReferral", gas: marginal(one, hundred, 100), target: 32_100 });
+  // named word layouts brought the escrow to the code size limit and changed the optimizer's inlining, and by
+  // ~81 when signer keys took it past the limit at 10,000 optimizer runs and it was built at 2,000: 32,150.
+  rows.push({ id: "referral.recordBatch100.perReferral", gas: marginal(one, hundred, 100), target: 32_150 });
 
   const voided = nextOrder++;
   await (await asStorefront.recordReferral(voided, first.code, SALE, tokenAddress, BUYER)).wait();
@@ -103,11 +104,13 @@ export async function measureReferralEscrow(ethers: HardhatEthers, upgradesApi: 
   // 63,100, not 60,000: a claim's four cold reads (pause flag, payout keyed by the owner, referral, books) and
   // two writes (referral, books) are each a guarantee, and no two can share a slot (global, per owner, per
   // order, per token). Over 60,000 are the pause check (2,100: claims stop under pause) and the books write
-  // (2,900: what the escrow owes per token, which stops one storefront withdrawing another's deposit).
+  // (2,900: what the escrow owes per token, which stops one storefront withdrawing another's deposit). 63,150,
+  // not 63,100: building the escrow at 2,000 optimizer runs (signer keys took it past the size limit at 10,000)
+  // added ~47 to a claim, whose code did not change.
   rows.push({
     id: "referral.claim1",
     gas: await gasOf(asPartner.claimFrom(first.id, storefront.address, [tenOrders[0]!])),
-    target: 63_100,
+    target: 63_150,
   });
   rows.push({
     id: "referral.claim10",

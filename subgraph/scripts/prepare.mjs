@@ -45,8 +45,9 @@ export const dataSources = [
       "ExpiryPeriodSet",
       "Paused",
       "Unpaused",
+      "IssuerKeySet",
     ],
-    entities: ["Transfer", "Issuance", "Release", "PendingVoid", "Clawback", "Expiry", "Redemption", "Storefront", "Shopper", "Program"],
+    entities: ["Transfer", "Issuance", "Release", "PendingVoid", "Clawback", "Expiry", "Redemption", "Storefront", "Shopper", "Program", "IssuerKey"],
   },
   {
     name: "ReferralEscrow",
@@ -70,8 +71,9 @@ export const dataSources = [
       "CommissionsClaimedFrom",
       "ClaimSkipped",
       "MaxCommissionRateSet",
+      "IssuerKeySet",
     ],
-    entities: ["Partner", "PartnerBalance", "Enrolment", "Referral", "ReferralChange", "Payout", "Budget", "Storefront"],
+    entities: ["Partner", "PartnerBalance", "Enrolment", "Referral", "ReferralChange", "Payout", "Budget", "Storefront", "IssuerKey"],
   },
   {
     name: "ConsentRegistry",

@@ -1,4 +1,4 @@
-import { type Address, encodeFunctionData, type Hash, type Hex, parseEventLogs, zeroAddress } from "viem";
+import { type Address, encodeFunctionData, type Hash, type Hex, isAddressEqual, parseEventLogs, zeroAddress } from "viem";
 
 import type { CheckoutReturnType } from "../actions/storefront/checkout.js";
 import type { DcrmClient, DcrmWalletClient } from "../client/createDcrmClient.js";
@@ -91,6 +91,8 @@ interface Lane {
   account: Address;
   /** The storefront the key issues as: the key itself, or the storefront that authorised it. */
   storefront: Address;
+  /** The storefront the key records referrals as on ReferralEscrow, whose keys a storefront authorises apart. */
+  referralStorefront: Address;
   nonces: NonceManager;
   queue: Entry[];
   inFlight: number;
@@ -165,8 +167,8 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
   for (const wallet of wallets) {
     const account = wallet.account.address;
     if (lanes.some((lane) => lane.account === account)) continue;
-    const storefront = await storefrontOfSigner(client, account);
-    lanes.push({ wallet, account, storefront, nonces: await nonceManagerOf(publicClient, account), queue: [], inFlight: 0, timer: undefined });
+    const [storefront, referralStorefront] = await Promise.all([storefrontOfSigner(client, "RewardToken", account), storefrontOfSigner(client, "ReferralEscrow", account)]);
+    lanes.push({ wallet, account, storefront, referralStorefront, nonces: await nonceManagerOf(publicClient, account), queue: [], inFlight: 0, timer: undefined });
   }
   const storefronts = [...new Set(lanes.map((lane) => lane.storefront))];
   const storefrontOf = (orderId: bigint): Address => storefronts[Number((orderId >> 8n) % BigInt(storefronts.length))]!;
@@ -181,8 +183,12 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
     const load = (lane: Lane) => lane.queue.length + lane.inFlight * maxBatch;
     return keys.reduce<Lane | undefined>((best, lane) => (best && load(best) <= load(lane) ? best : lane), undefined);
   };
-  /** The key that records a storefront's referrals: ReferralEscrow knows the storefront by the account that calls. */
-  const referralLaneOf = (lane: Lane): Lane => lanes.find((other) => other.account === lane.storefront) ?? lane;
+  /**
+   * The key that records the referrals of `lane`'s batch: the lane itself when it is the storefront or one of the
+   * storefront's keys on ReferralEscrow too, else another key (or the storefront's own) that records for it there.
+   */
+  const recordsFor = (lane: Lane, storefront: Address) => isAddressEqual(lane.referralStorefront, storefront);
+  const referralLaneOf = (lane: Lane): Lane => (recordsFor(lane, lane.storefront) ? lane : lanes.find((other) => recordsFor(other, lane.storefront)) ?? lane);
 
   const journal = typeof options.journal === "object" ? options.journal : fileJournal(options.journal ?? `${process.cwd()}/.dcrm/checkout-${chainId}-${lanes[0]!.storefront}.jsonl`);
   const open = new Map<string, Entry>();
@@ -444,8 +450,8 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
   async function accept(request: CheckoutRequest): Promise<AcceptedCheckout> {
     if (closed) throw new CheckoutSenderClosedError();
     const order = await toCheckoutOrder(client, request, storefrontOf, orderIdRange, knownCodes);
-    if (order.referral && !lanes.some((lane) => lane.account === order.storefront)) {
-      throw new InvalidParameterError("referral.code", order.referral.code, "a sender holding the storefront's own key: ReferralEscrow records a storefront's referrals from its own address, not from its signer keys");
+    if (order.referral && !lanes.some((lane) => recordsFor(lane, order.storefront))) {
+      throw new InvalidParameterError("referral.code", order.referral.code, "a sender holding the storefront's own key or a signer key it authorised on ReferralEscrow (setIssuerKey there): none of this sender's keys records the storefront's referrals");
     }
     const key = orderKey(order.storefront, order.orderId);
     const asReplay = (effects: CheckoutSenderEffects): CheckoutSenderEffects => ({ ...effects, replayed: true, transactions: [] });
@@ -510,9 +516,12 @@ export async function createCheckoutSender(client: DcrmClient, options: Checkout
   };
 }
 
-/** The storefront `account` issues as on RewardToken: the storefront that authorised it as a key, else itself. */
-async function storefrontOfSigner(client: DcrmClient, account: Address): Promise<Address> {
-  const storefront = await client.publicClient.readContract({ abi: abis.RewardToken, address: addressOf(client, "RewardToken"), functionName: "storefrontOfKey", args: [account] });
+/**
+ * The storefront `account` acts as on `contract` (RewardToken issues, ReferralEscrow records referrals): the
+ * storefront that authorised it as a key there, else itself.
+ */
+async function storefrontOfSigner(client: DcrmClient, contract: "RewardToken" | "ReferralEscrow", account: Address): Promise<Address> {
+  const storefront = await client.publicClient.readContract({ abi: abis[contract], address: addressOf(client, contract), functionName: "storefrontOfKey", args: [account] });
   return storefront === zeroAddress ? account : storefront;
 }
 

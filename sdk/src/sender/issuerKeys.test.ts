@@ -1,13 +1,13 @@
-import { createWalletClient, http } from "viem";
+import { createWalletClient, decodeFunctionData, http } from "viem";
 import { foundry } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import type { CreateDcrmClientReturnType } from "../client/createDcrmClient.js";
-import { rewardTokenAbi } from "../generated/contracts.js";
+import { referralEscrowAbi, rewardTokenAbi } from "../generated/contracts.js";
 import { read } from "../internal/transact.js";
 import { InvalidParameterError } from "../errors/clientErrors.js";
 import { dcrmAs, mintDemoDollars, publicClientOf, snapshot, testAccount } from "../testing/clients.js";
-import { makeIssuer } from "../testing/rewardAdmin.js";
+import { makeIssuer, setIssuanceCap } from "../testing/rewardAdmin.js";
 import { memoryJournal } from "./checkoutJournal.js";
 import { createCheckoutSender } from "./createCheckoutSender.js";
 import type { CheckoutSenderLog } from "./senderStatus.js";
@@ -70,15 +70,45 @@ describe("createCheckoutSender with several signer keys of one storefront", () =
     await sender.close();
   });
 
-  it("refuses a referral at submit when it holds none of the storefront's own key: the escrow knows no keys", async () => {
+  it("refuses a referral at submit until the storefront authorises its keys on ReferralEscrow, then records through the keys", async () => {
     const partner = await dcrmAs(6);
     await partner.registerPartner({ code: "KEYS-ANNA" });
-    const token = await mintDemoDollars(storefront.address, 1n);
-    const sender = await createCheckoutSender(await dcrmAs(8), { journal: memoryJournal(), maxWaitMs: 1 });
-    const submitted = sender.submit({ orderId: 60_000n, shopper: shoppers[0]!, points: 1n, referral: { code: "KEYS-ANNA", saleAmount: 100n, token } });
+    const token = await mintDemoDollars(storefront.address, 1_000_000n);
+    await store.fundReferralBudget({ token, amount: 100_000n });
+    await store.enrolPartner({ code: "KEYS-ANNA", rateBps: 1_000 });
+    const referral = { code: "KEYS-ANNA", saleAmount: 1_000n, token };
+    // The test before used up the cap: room for this one's points.
+    await setIssuanceCap(storefront.address, 10n * CAP);
+
+    // The keys act for the storefront on RewardToken only: none of them may record its referrals yet.
+    const refusing = await createCheckoutSender(await dcrmAs(8), { journal: memoryJournal(), maxWaitMs: 1 });
+    const submitted = refusing.submit({ orderId: 60_000n, shopper: shoppers[0]!, points: 1n, referral });
     await expect(submitted).rejects.toBeInstanceOf(InvalidParameterError);
     await expect(submitted).rejects.toMatchObject({ parameter: "referral.code" });
-    expect(sender.status()).toMatchObject({ queued: 0, inFlight: 0 });
+    expect(refusing.status()).toMatchObject({ queued: 0, inFlight: 0 });
+    await refusing.close();
+
+    const escrow = store.deployment.contracts.ReferralEscrow!.address;
+    for (const key of keys) {
+      const hash = await walletOf(storefront).writeContract({ abi: referralEscrowAbi, address: escrow, functionName: "setIssuerKey", args: [key.address, true] });
+      expect((await publicClientOf().waitForTransactionReceipt({ hash })).status).toBe("success");
+    }
+    const sender = await createCheckoutSender(await dcrmAs(8), { journal: memoryJournal(), signers: [walletOf(keys[1]!)], maxBatch: 5, maxWaitMs: 10 });
+    const orders = Array.from({ length: 8 }, (_, i) => ({ orderId: 60_100n + BigInt(i), shopper: shoppers[i % shoppers.length]!, points: 1n, referral }));
+    const answers = await Promise.all(orders.map((order) => sender.submit(order)));
+    for (const answer of answers) expect(answer).toMatchObject({ storefront: storefront.address, status: "issued", referral: { commission: 100n } });
+    for (const order of orders) {
+      expect((await read(store, "ReferralEscrow", "referralOf", [storefront.address, order.orderId])).commission).toBe(100n);
+      for (const key of keys) expect((await read(store, "ReferralEscrow", "referralOf", [key.address, order.orderId])).status).toBe(0);
+    }
+    expect(await read(store, "ReferralEscrow", "budgetOf", [storefront.address, token])).toBe(100_000n - 800n);
+
+    // Every transaction, recordReferrals included, was sent by a key: the storefront's own key sent nothing.
+    const hashes = [...new Set(answers.flatMap((answer) => answer.transactions))];
+    const sent = await Promise.all(hashes.map((hash) => publicClientOf().getTransaction({ hash })));
+    const recorded = sent.filter((transaction) => decodeFunctionData({ abi: [...rewardTokenAbi, ...referralEscrowAbi], data: transaction.input }).functionName === "recordReferrals");
+    expect(recorded.length).toBeGreaterThan(0);
+    for (const transaction of sent) expect(keys.map((key) => key.address.toLowerCase())).toContain(transaction.from.toLowerCase());
     await sender.close();
   });
 });

@@ -14,6 +14,7 @@ import {
   CommissionsClaimed,
   CommissionsClaimedFrom,
   HoldPeriodSet,
+  IssuerKeySet,
   MaxCommissionRateSet,
   PartnerEnrolled,
   PartnerRegistered,
@@ -27,6 +28,7 @@ import {
   ReferralVoided,
 } from "../../generated/ReferralEscrow/ReferralEscrow";
 import { Budget, Enrolment, Payout, Referral, ReferralChange } from "../../generated/schema";
+import { recordIssuerKey } from "../issuerKeys";
 import {
   eventId,
   loadPartner,
@@ -357,4 +359,9 @@ export function handleClaimSkipped(event: ClaimSkipped): void {
   let why: string | null = null;
   if (reason >= 0 && reason < CLAIM_SKIP_REASONS.length) why = CLAIM_SKIP_REASONS[reason];
   recordChange(eventId(event), event, referral, "ClaimSkipped", ZERO, why);
+}
+
+/** A signer key authorised or removed by a storefront on ReferralEscrow. */
+export function handleIssuerKeySet(event: IssuerKeySet): void {
+  recordIssuerKey(event, "ReferralEscrow", event.params.storefront, event.params.key, event.params.authorised);
 }

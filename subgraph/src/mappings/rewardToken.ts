@@ -8,6 +8,7 @@ import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import {
   ExpiryPeriodSet,
   IssuanceCapSet,
+  IssuerKeySet,
   Paused,
   PendingPointsVoided,
   PointsClawedBack,
@@ -25,6 +26,7 @@ import {
   Unpaused,
 } from "../../generated/RewardToken/RewardToken";
 import { Clawback, Expiry, Issuance, PendingVoid, Redemption, Release, Transfer } from "../../generated/schema";
+import { recordIssuerKey } from "../issuerKeys";
 import {
   eventId,
   loadProgram,
@@ -374,4 +376,9 @@ export function handleUnpaused(event: Unpaused): void {
   let program = loadProgram();
   program.paused = false;
   program.save();
+}
+
+/** A signer key authorised or removed by a storefront on RewardToken. */
+export function handleIssuerKeySet(event: IssuerKeySet): void {
+  recordIssuerKey(event, "RewardToken", event.params.storefront, event.params.key, event.params.authorised);
 }
