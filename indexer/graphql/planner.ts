@@ -4,9 +4,9 @@
  * parents (derived fields and lists of references), each parent's page cut in SQL by a window function.
  * Every query reads the versions that hold at one block.
  */
-import { implementersOf, type EntityModel, type FieldModel, type ScalarType, type SchemaModel } from "../schema.ts";
+import { implementersOf, storedFields, type EntityModel, type FieldModel, type ScalarType, type SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
-import { bytesToHex, fromSql, quote, type Entity } from "../store/layout.ts";
+import { bytesToHex, columnType, fromSql, quote, type Entity } from "../store/layout.ts";
 import { QueryError } from "./errors.ts";
 import { filterSql, type FilterContext } from "./filters.ts";
 import { blockCondition, col, qualifiedTable, scalarParam, scalarSqlType, SqlParams, type TableRef } from "./sql.ts";
@@ -156,22 +156,20 @@ export async function loadByIds(source: PlannerSource, entity: EntityModel, ids:
   return out;
 }
 
+/** What `loadChildren` reads: a page of children through `field` for each of `parents`. */
+export interface ChildrenRequest {
+  field: FieldModel;
+  parents: unknown[];
+  args: CollectionArgs;
+}
+
 /**
- * The children of each parent through `field` of `parentEntity`, one page per parent: the entities deriving
- * from the parent (`@derivedFrom`), or those a stored list of references names. `parents` are parent ids
- * for a derived field and id lists for a stored list. Answers one list per parent, in `parents`' order.
+ * The statement of a `ChildrenRequest` without its final order: rows of the target's table, each with the
+ * parent it belongs to (`__parent`) and its place in that parent's page (`__rank`), cut to the page.
  */
-export async function loadChildren(
-  source: PlannerSource,
-  parentEntity: EntityModel,
-  field: FieldModel,
-  parents: unknown[],
-  block: number | null,
-  args: CollectionArgs,
-): Promise<EntityRow[][]> {
+function childrenStatement(source: PlannerSource, params: SqlParams, parentEntity: EntityModel, block: number | null, { field, parents, args }: ChildrenRequest): string {
   const { first, skip } = pageOf(args);
   const target = source.schema.entities.get(field.reference!)!;
-  const params = new SqlParams();
   const ctx = context(source, params, block);
   let from: string;
   let join: string;
@@ -194,9 +192,12 @@ export async function loadChildren(
   }
   const where = filterSql(ctx, target, "c", args.where);
   const order = orderSql(ctx, { entity: target }, "c", args);
-  const sql = `SELECT * FROM (SELECT p.parent AS "__parent", c.*, row_number() OVER (PARTITION BY p.parent ORDER BY ${order}) AS "__rank" FROM ${from} JOIN ${qualifiedTable(source.namespace, { entity: target })} c ON ${join} WHERE ${blockCondition(params, "c", block)} AND ${where}) s WHERE "__rank" > ${params.add(skip, "int8")} AND "__rank" <= ${params.add(skip + first, "int8")} ORDER BY "__parent", "__rank"`;
-  const { rows } = await source.db.query(sql, params.values);
+  return `SELECT * FROM (SELECT p.parent AS "__parent", c.*, row_number() OVER (PARTITION BY p.parent ORDER BY ${order}) AS "__rank" FROM ${from} JOIN ${qualifiedTable(source.namespace, { entity: target })} c ON ${join} WHERE ${blockCondition(params, "c", block)} AND ${where}) s WHERE "__rank" > ${params.add(skip, "int8")} AND "__rank" <= ${params.add(skip + first, "int8")}`;
+}
 
+/** Rows of a children statement as one list per parent, in `request.parents`' order. */
+function childrenByParent(source: PlannerSource, parentEntity: EntityModel, block: number | null, { field, parents }: ChildrenRequest, rows: Record<string, unknown>[]): EntityRow[][] {
+  const target = source.schema.entities.get(field.reference!)!;
   const byParent = new Map<string, EntityRow[]>();
   // A derived list's rows carry the parent's id; a stored list's rows the parent's index in `parents`.
   const parentKeyType: ScalarType = field.derivedFrom ? parentEntity.idType : "Int";
@@ -208,6 +209,75 @@ export async function loadChildren(
     list.push(toEntity(target, row, block));
   }
   return parents.map((parent, index) => byParent.get(field.derivedFrom ? idKey(parent) : idKey(index)) ?? []);
+}
+
+/**
+ * The children of each parent through `field` of `parentEntity`, one page per parent: the entities deriving
+ * from the parent (`@derivedFrom`), or those a stored list of references names. `parents` are parent ids
+ * for a derived field and id lists for a stored list. Answers one list per parent, in `parents`' order.
+ */
+export async function loadChildren(
+  source: PlannerSource,
+  parentEntity: EntityModel,
+  field: FieldModel,
+  parents: unknown[],
+  block: number | null,
+  args: CollectionArgs,
+): Promise<EntityRow[][]> {
+  const request = { field, parents, args };
+  const params = new SqlParams();
+  const sql = `${childrenStatement(source, params, parentEntity, block, request)} ORDER BY "__parent", "__rank"`;
+  const { rows } = await source.db.query(sql, params.values);
+  return childrenByParent(source, parentEntity, block, request, rows);
+}
+
+/**
+ * Several `@derivedFrom` `ChildrenRequest`s of one parent type at one block in one statement (a shopper's
+ * issuances, redemptions, transfers…): each request's statement is a branch of a UNION ALL whose rows carry
+ * the branch's number, the parent's id and the branch's own columns, the other branches' columns NULL. One
+ * round trip and one plan instead of one per list. Answers each request's lists, in `requests`' order.
+ */
+export async function loadChildrenTogether(source: PlannerSource, parentEntity: EntityModel, requests: ChildrenRequest[], block: number | null): Promise<EntityRow[][][]> {
+  const stored = requests.find(({ field }) => !field.derivedFrom);
+  if (stored) throw new TypeError(`loadChildrenTogether: ${parentEntity.name}.${stored.field.name} is not a @derivedFrom field`);
+  if (requests.length === 1) {
+    const [{ field, parents, args }] = requests as [ChildrenRequest];
+    return [await loadChildren(source, parentEntity, field, parents, block, args)];
+  }
+  const params = new SqlParams();
+  // Columns are shared by type: a branch's n-th column of a type goes in that type's n-th slot, so the union is
+  // as wide as the widest branch per type, not as all branches together.
+  const slots = new Map<string, number>();
+  const columns = requests.map(({ field }) => {
+    const used = new Map<string, number>();
+    return storedFields(source.schema.entities.get(field.reference!)!).map((stored) => {
+      const type = columnType(stored);
+      const index = used.get(type) ?? 0;
+      used.set(type, index + 1);
+      slots.set(type, Math.max(slots.get(type) ?? 0, index + 1));
+      return { stored, slot: `${type}#${index}` };
+    });
+  });
+  const slotNames = [...slots].flatMap(([type, count]) => Array.from({ length: count }, (_, index) => ({ type, slot: `${type}#${index}` })));
+  const branches = requests.map((request, branch) => {
+    const statement = childrenStatement(source, params, parentEntity, block, request);
+    const own = new Map(columns[branch]!.map(({ stored, slot }) => [slot, stored]));
+    const values = slotNames.map(({ type, slot }) => {
+      const stored = own.get(slot);
+      return `${stored ? `s.${quote(stored.name)}` : `NULL::${type}`} AS ${quote(slot)}`;
+    });
+    return `SELECT ${branch} AS "__branch", s."__parent", s."__rank", ${values.join(", ")} FROM (${statement}) s`;
+  });
+  const sql = `${branches.join(" UNION ALL ")} ORDER BY "__branch", "__parent", "__rank"`;
+  const { rows } = await source.db.query(sql, params.values);
+  const perBranch: Record<string, unknown>[][] = requests.map(() => []);
+  for (const row of rows) {
+    const branch = Number(row.__branch);
+    const own: Record<string, unknown> = { __parent: row.__parent };
+    for (const { stored, slot } of columns[branch]!) own[stored.name] = row[slot];
+    perBranch[branch]!.push(own);
+  }
+  return requests.map((request, branch) => childrenByParent(source, parentEntity, block, request, perBranch[branch]!));
 }
 
 /** The deployment's state from `_meta`, and the parent hash of its head block. */

@@ -9,7 +9,7 @@ import { batchesOf } from "./batches.ts";
 import { resolveReadPoint, storeMetaOf, type BlockHeight } from "./block.ts";
 import { QueryError } from "./errors.ts";
 import {
-  idKey, loadByIds, loadChildren, queryById, queryCollection, readBlock, READ_AT_BLOCK,
+  idKey, loadByIds, loadChildren, loadChildrenTogether, queryById, queryCollection, readBlock, READ_AT_BLOCK,
   type CollectionArgs, type EntityRow, type PlannerSource,
 } from "./planner.ts";
 import { querySearch } from "./fulltext.ts";
@@ -109,10 +109,19 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
     if (!field.derivedFrom && (key === null || key === undefined)) return null;
     const block = blockOf(parent);
     const batchKey = `children:${parentEntity.name}.${field.name}:${block}:${JSON.stringify(args)}`;
-    const load = source.schema.interfaces.has(field.reference!) ? loadInterfaceChildren : loadChildren;
-    const children = await batchesOf(context).load(batchKey, key, (parents) =>
-      load(source, parentEntity, field, parents, block, field.list ? args : { first: 1 }),
-    );
+    const pageArgs = field.list ? args : { first: 1 };
+    const batches = batchesOf(context);
+    let load: (parents: unknown[]) => Promise<EntityRow[][]>;
+    if (source.schema.interfaces.has(field.reference!)) {
+      load = (parents) => loadInterfaceChildren(source, parentEntity, field, parents, block, pageArgs);
+    } else if (field.derivedFrom) {
+      // The parent type's derived lists asked for in the same turn go to the database together.
+      const groupKey = `derived:${parentEntity.name}:${block}`;
+      load = (parents) => batches.load(groupKey, { field, parents, args: pageArgs }, (requests) => loadChildrenTogether(source, parentEntity, requests, block));
+    } else {
+      load = (parents) => loadChildren(source, parentEntity, field, parents, block, pageArgs);
+    }
+    const children = await batches.load(batchKey, key, load);
     return field.list ? children : (children[0] ?? null);
   };
 }
