@@ -4,12 +4,13 @@
  * parents (derived fields and lists of references), each parent's page cut in SQL by a window function.
  * Every query reads the versions that hold at one block.
  */
-import { implementersOf, storedFields, type EntityModel, type FieldModel, type ScalarType, type SchemaModel } from "../schema.ts";
+import { implementersOf, type EntityModel, type FieldModel, type ScalarType, type SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
-import { bytesToHex, columnType, fromSql, quote, type Entity } from "../store/layout.ts";
+import { bytesToHex, fromSql, quote, type Entity } from "../store/layout.ts";
 import { QueryError } from "./errors.ts";
 import { filterSql, type FilterContext } from "./filters.ts";
 import { blockCondition, col, qualifiedTable, scalarParam, scalarSqlType, SqlParams, type TableRef } from "./sql.ts";
+import { readUnion } from "./unionQuery.ts";
 
 /** The largest `first` a query may ask for, as graph-node's default (which sets no limit on `skip`). */
 export const MAX_FIRST = 1000;
@@ -145,15 +146,8 @@ export async function queryById(source: PlannerSource, entity: EntityModel, id: 
 /** The entities with these ids at `block`, by id key. */
 export async function loadByIds(source: PlannerSource, entity: EntityModel, ids: unknown[], block: number | null): Promise<Map<string, EntityRow>> {
   const params = new SqlParams();
-  const idList = params.add(scalarParam(entity.idType, ids), scalarSqlType(entity.idType, true));
-  const sql = `SELECT c.* FROM ${qualifiedTable(source.namespace, { entity })} c WHERE c.id = ANY(${idList}) AND ${blockCondition(params, "c", block)}`;
-  const { rows } = await source.db.query(sql, params.values);
-  const out = new Map<string, EntityRow>();
-  for (const row of rows) {
-    const loaded = toEntity(entity, row, block);
-    out.set(idKey(loaded.id), loaded);
-  }
-  return out;
+  const { rows } = await source.db.query(byIdsStatement(source, params, { entity, ids }, block), params.values);
+  return byId(entity, rows, block);
 }
 
 /** What `loadChildren` reads: a page of children through `field` for each of `parents`. */
@@ -245,39 +239,44 @@ export async function loadChildrenTogether(source: PlannerSource, parentEntity: 
     return [await loadChildren(source, parentEntity, field, parents, block, args)];
   }
   const params = new SqlParams();
-  // Columns are shared by type: a branch's n-th column of a type goes in that type's n-th slot, so the union is
-  // as wide as the widest branch per type, not as all branches together.
-  const slots = new Map<string, number>();
-  const columns = requests.map(({ field }) => {
-    const used = new Map<string, number>();
-    return storedFields(source.schema.entities.get(field.reference!)!).map((stored) => {
-      const type = columnType(stored);
-      const index = used.get(type) ?? 0;
-      used.set(type, index + 1);
-      slots.set(type, Math.max(slots.get(type) ?? 0, index + 1));
-      return { stored, slot: `${type}#${index}` };
-    });
-  });
-  const slotNames = [...slots].flatMap(([type, count]) => Array.from({ length: count }, (_, index) => ({ type, slot: `${type}#${index}` })));
-  const branches = requests.map((request, branch) => {
-    const statement = childrenStatement(source, params, parentEntity, block, request);
-    const own = new Map(columns[branch]!.map(({ stored, slot }) => [slot, stored]));
-    const values = slotNames.map(({ type, slot }) => {
-      const stored = own.get(slot);
-      return `${stored ? `s.${quote(stored.name)}` : `NULL::${type}`} AS ${quote(slot)}`;
-    });
-    return `SELECT ${branch} AS "__branch", s."__parent", s."__rank", ${values.join(", ")} FROM (${statement}) s`;
-  });
-  const sql = `${branches.join(" UNION ALL ")} ORDER BY "__branch", "__parent", "__rank"`;
-  const { rows } = await source.db.query(sql, params.values);
-  const perBranch: Record<string, unknown>[][] = requests.map(() => []);
-  for (const row of rows) {
-    const branch = Number(row.__branch);
-    const own: Record<string, unknown> = { __parent: row.__parent };
-    for (const { stored, slot } of columns[branch]!) own[stored.name] = row[slot];
-    perBranch[branch]!.push(own);
-  }
+  const branches = requests.map((request) => ({
+    entity: source.schema.entities.get(request.field.reference!)!,
+    statement: childrenStatement(source, params, parentEntity, block, request),
+  }));
+  const perBranch = await readUnion(source.db, params, branches, ["__parent", "__rank"], `"__parent", "__rank"`);
   return requests.map((request, branch) => childrenByParent(source, parentEntity, block, request, perBranch[branch]!));
+}
+
+/** The entities of `entity` with these `ids`, one type of a `loadByIdsTogether`. */
+export interface ByIdsRequest {
+  entity: EntityModel;
+  ids: unknown[];
+}
+
+function byIdsStatement(source: PlannerSource, params: SqlParams, { entity, ids }: ByIdsRequest, block: number | null): string {
+  const idList = params.add(scalarParam(entity.idType, ids), scalarSqlType(entity.idType, true));
+  return `SELECT c.* FROM ${qualifiedTable(source.namespace, { entity })} c WHERE c.id = ANY(${idList}) AND ${blockCondition(params, "c", block)}`;
+}
+
+function byId(entity: EntityModel, rows: Record<string, unknown>[], block: number | null): Map<string, EntityRow> {
+  const out = new Map<string, EntityRow>();
+  for (const row of rows) {
+    const loaded = toEntity(entity, row, block);
+    out.set(idKey(loaded.id), loaded);
+  }
+  return out;
+}
+
+/**
+ * Entities by id of several types at one block in one statement (the storefronts, scopes and consumers a
+ * page of events references): answers each request's entities by id key, in `requests`' order.
+ */
+export async function loadByIdsTogether(source: PlannerSource, requests: ByIdsRequest[], block: number | null): Promise<Map<string, EntityRow>[]> {
+  if (requests.length === 1) return [await loadByIds(source, requests[0]!.entity, requests[0]!.ids, block)];
+  const params = new SqlParams();
+  const branches = requests.map((request) => ({ entity: request.entity, statement: byIdsStatement(source, params, request, block) }));
+  const perBranch = await readUnion(source.db, params, branches, []);
+  return requests.map((request, branch) => byId(request.entity, perBranch[branch]!, block));
 }
 
 /** The deployment's state from `_meta`, and the parent hash of its head block. */

@@ -1,15 +1,18 @@
 /**
- * A parent's derived lists asked for together go to the database in one statement: the statements a query
- * sends are counted through the database the server reads.
+ * A parent's derived lists asked for together go to the database in one statement, and so do references to
+ * several entity types: the statements a query sends are counted through the database the server reads.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { SchemaModel } from "../schema.ts";
 import type { Db } from "../store/db.ts";
+import { loadByIds, loadByIdsTogether } from "./planner.ts";
 import { startGraphQLServer, type GraphQLServer } from "./server.ts";
 import { NAMESPACE, openFixture } from "./testFixture.ts";
 
 describe("derived lists of one parent type", () => {
   let db: Db;
+  let schema: SchemaModel;
   let server: GraphQLServer;
   const statements: string[] = [];
 
@@ -25,6 +28,7 @@ describe("derived lists of one parent type", () => {
   beforeAll(async () => {
     const fixture = await openFixture();
     db = fixture.db;
+    schema = fixture.schema;
     const counted: Db = { ...db, query: (sql, params) => (statements.push(sql), db.query(sql, params)) };
     server = await startGraphQLServer({ schema: fixture.schema, db: counted, namespace: NAMESPACE, subgraphName: "test/derived", port: 0, answerCache: false });
   });
@@ -60,5 +64,25 @@ describe("derived lists of one parent type", () => {
       { id: "0x03", sales: [], late: [], skipped: [] },
     ]);
     expect(sent).toHaveLength(2);
+  });
+
+  it("reads entities of several types by id in one statement, each type as loadByIds reads it, at any block", async () => {
+    const source = { schema, db: { ...db, query: (sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params)) } as Db, namespace: NAMESPACE };
+    const shop = schema.entities.get("Shop")!;
+    const owner = schema.entities.get("Owner")!;
+    const profile = schema.entities.get("Profile")!;
+    for (const block of [4, 1]) {
+      const requests = [
+        { entity: shop, ids: ["0x01", "0x02", "0x09"] },
+        { entity: owner, ids: ["o2", "o1"] },
+        { entity: profile, ids: ["p0", "p2"] },
+      ];
+      statements.length = 0;
+      const together = await loadByIdsTogether(source, requests, block);
+      expect(statements).toHaveLength(1);
+      const apart = await Promise.all(requests.map(({ entity, ids }) => loadByIds(source, entity, ids, block)));
+      expect(together).toEqual(apart);
+      expect(together.map((found) => found.size)).toEqual(block === 4 ? [2, 2, 1] : [1, 2, 2]);
+    }
   });
 });
