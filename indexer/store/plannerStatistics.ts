@@ -22,10 +22,13 @@ export class PlannerStatistics {
   /** Rows each table had when it was last analyzed here (absent: not analyzed since the store opened). */
   private readonly rowsAtAnalyze = new Map<string, number>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly namespace: string,
-  ) {}
+  private readonly db: Db;
+  private readonly namespace: string;
+
+  constructor(db: Db, namespace: string) {
+    this.db = db;
+    this.namespace = namespace;
+  }
 
   /** Counts `rows` changed rows (inserted or ended versions) of `table` (unqualified). */
   noteChanged(table: string, rows: number): void {
