@@ -84,6 +84,8 @@ export class Indexer {
   private readonly startBlock: number;
   private readonly handlerTimeoutMs: number | null;
   private stopping = false;
+  /** Whether the store's query indexes are built (`prepareForQueries`), which waits until the head is reached. */
+  private readyForQueries = false;
   private wake: (() => void) | null = null;
   /** What failed last ("the chain", "the store"), for the line that says it works again. */
   private lastFailure = "the chain";
@@ -126,8 +128,17 @@ export class Indexer {
     return { addresses, topics0 };
   }
 
-  /** Indexes up to the chain's current head; returns what it did (null when there was nothing new). */
+  /**
+   * Indexes up to the chain's current head; returns what it did (null when there was nothing new). At the
+   * head, it then readies the store for queries (`atHead`).
+   */
   async syncOnce(): Promise<PassReport | null> {
+    const report = await this.pass();
+    if (this.status === "synced" || this.status === "failed") await this.atHead();
+    return report;
+  }
+
+  private async pass(): Promise<PassReport | null> {
     // A failed write whose read-back failed too: read the store back, and with it the data sources it holds.
     if (await this.store.recover()) this.reloadSources();
     if (this.status === "failed" && !(await this.failureUndone())) return null;
@@ -375,6 +386,19 @@ export class Indexer {
       if (!report || this.status === "synced" || this.status === "failed") await this.sleep(this.pollInterval);
     }
     this.status = "stopped";
+  }
+
+  /**
+   * At the chain head (or stopped by a failure, whose data is still served): the first time, the store
+   * builds its query indexes and analyzes its tables; afterwards it analyzes the tables that changed enough.
+   * Both run here, between passes, so that no query waits on them.
+   */
+  private async atHead(): Promise<void> {
+    if (!this.readyForQueries) {
+      this.readyForQueries = await this.store.prepareForQueries({ log: this.log, shouldStop: () => this.stopping });
+      return;
+    }
+    await this.store.refreshStatistics();
   }
 
   /**

@@ -25,7 +25,9 @@ import { loadSubgraph } from "../indexer/manifest.ts";
 import { NAMESPACE, startLocalIndexer } from "../indexer/service.ts";
 import type { Db } from "../indexer/store/db.ts";
 import { aggregationTable, createTablesSql, entityTable, quote } from "../indexer/store/layout.ts";
+import { buildAttributeIndexes } from "../indexer/store/attributeIndexes.ts";
 import { openDb } from "../indexer/store/open.ts";
+import { PlannerStatistics } from "../indexer/store/plannerStatistics.ts";
 import { retargetBuild } from "../subgraph/scripts/retarget.mjs";
 import { buildBenchChain } from "./bench-chain.ts";
 
@@ -162,8 +164,13 @@ const marketerCycle = [
 
 const db = await openDb(database);
 const { schema } = loadSubgraph(build);
-// The tables' indexes as this version of the store makes them (a database indexed before gains new ones).
+// The tables' indexes as this version of the store makes them (a database indexed before gains new ones),
+// with the attribute indexes and planner statistics the indexer makes once it has caught up (the indexing
+// above may have stopped before it finished them).
 await db.exec(createTablesSql(schema, NAMESPACE));
+await buildAttributeIndexes(db, schema, NAMESPACE, { log: (line) => console.log(`bench:graphql: ${line}`) });
+const statistics = new PlannerStatistics(db, NAMESPACE);
+await statistics.analyze(await statistics.tables());
 const counts = await countEntities(db);
 // Composed as the local indexer composes them (`indexer/service.ts`); no block arrives while the load runs.
 const watched = watchWrites(db);

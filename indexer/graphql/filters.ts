@@ -5,6 +5,7 @@
  * Every value is a parameter; nested filters read the other table at the same block.
  */
 import { implementersOf, type EntityModel, type FieldModel, type SchemaModel } from "../schema.ts";
+import { indexedPrefix } from "../store/attributeIndexes.ts";
 import { QueryError } from "./errors.ts";
 import { blockCondition, col, fieldParam, qualifiedTable, scalarParam, scalarSqlType, type SqlParams } from "./sql.ts";
 import { normaliseHex } from "./scalars.ts";
@@ -150,7 +151,12 @@ function valueFilterSql(context: FilterContext, alias: string, field: FieldModel
   }
 
   switch (op) {
-    case "eq": return `${column} = ${scalarValue()}`;
+    case "eq": {
+      const param = scalarValue();
+      // A String or Bytes field's index holds a prefix: the prefix test lets the planner use it.
+      const prefix = indexedPrefix(field, column);
+      return prefix ? `${prefix} = ${indexedPrefix(field, param)} AND ${column} = ${param}` : `${column} = ${param}`;
+    }
     case "not": return `${column} <> ${scalarValue()}`;
     case "gt": return `${column} > ${scalarValue()}`;
     case "lt": return `${column} < ${scalarValue()}`;

@@ -10,6 +10,7 @@ import { bytesToHex, fromSql, quote, type Entity } from "../store/layout.ts";
 import { QueryError } from "./errors.ts";
 import { filterSql, type FilterContext } from "./filters.ts";
 import { blockCondition, col, qualifiedTable, scalarParam, scalarSqlType, SqlParams, type TableRef } from "./sql.ts";
+import { readUnion } from "./unionQuery.ts";
 
 /** The largest `first` a query may ask for, as graph-node's default (which sets no limit on `skip`). */
 export const MAX_FIRST = 1000;
@@ -145,33 +146,24 @@ export async function queryById(source: PlannerSource, entity: EntityModel, id: 
 /** The entities with these ids at `block`, by id key. */
 export async function loadByIds(source: PlannerSource, entity: EntityModel, ids: unknown[], block: number | null): Promise<Map<string, EntityRow>> {
   const params = new SqlParams();
-  const idList = params.add(scalarParam(entity.idType, ids), scalarSqlType(entity.idType, true));
-  const sql = `SELECT c.* FROM ${qualifiedTable(source.namespace, { entity })} c WHERE c.id = ANY(${idList}) AND ${blockCondition(params, "c", block)}`;
-  const { rows } = await source.db.query(sql, params.values);
-  const out = new Map<string, EntityRow>();
-  for (const row of rows) {
-    const loaded = toEntity(entity, row, block);
-    out.set(idKey(loaded.id), loaded);
-  }
-  return out;
+  const { rows } = await source.db.query(byIdsStatement(source, params, { entity, ids }, block), params.values);
+  return byId(entity, rows, block);
+}
+
+/** What `loadChildren` reads: a page of children through `field` for each of `parents`. */
+export interface ChildrenRequest {
+  field: FieldModel;
+  parents: unknown[];
+  args: CollectionArgs;
 }
 
 /**
- * The children of each parent through `field` of `parentEntity`, one page per parent: the entities deriving
- * from the parent (`@derivedFrom`), or those a stored list of references names. `parents` are parent ids
- * for a derived field and id lists for a stored list. Answers one list per parent, in `parents`' order.
+ * The statement of a `ChildrenRequest` without its final order: rows of the target's table, each with the
+ * parent it belongs to (`__parent`) and its place in that parent's page (`__rank`), cut to the page.
  */
-export async function loadChildren(
-  source: PlannerSource,
-  parentEntity: EntityModel,
-  field: FieldModel,
-  parents: unknown[],
-  block: number | null,
-  args: CollectionArgs,
-): Promise<EntityRow[][]> {
+function childrenStatement(source: PlannerSource, params: SqlParams, parentEntity: EntityModel, block: number | null, { field, parents, args }: ChildrenRequest): string {
   const { first, skip } = pageOf(args);
   const target = source.schema.entities.get(field.reference!)!;
-  const params = new SqlParams();
   const ctx = context(source, params, block);
   let from: string;
   let join: string;
@@ -194,9 +186,12 @@ export async function loadChildren(
   }
   const where = filterSql(ctx, target, "c", args.where);
   const order = orderSql(ctx, { entity: target }, "c", args);
-  const sql = `SELECT * FROM (SELECT p.parent AS "__parent", c.*, row_number() OVER (PARTITION BY p.parent ORDER BY ${order}) AS "__rank" FROM ${from} JOIN ${qualifiedTable(source.namespace, { entity: target })} c ON ${join} WHERE ${blockCondition(params, "c", block)} AND ${where}) s WHERE "__rank" > ${params.add(skip, "int8")} AND "__rank" <= ${params.add(skip + first, "int8")} ORDER BY "__parent", "__rank"`;
-  const { rows } = await source.db.query(sql, params.values);
+  return `SELECT * FROM (SELECT p.parent AS "__parent", c.*, row_number() OVER (PARTITION BY p.parent ORDER BY ${order}) AS "__rank" FROM ${from} JOIN ${qualifiedTable(source.namespace, { entity: target })} c ON ${join} WHERE ${blockCondition(params, "c", block)} AND ${where}) s WHERE "__rank" > ${params.add(skip, "int8")} AND "__rank" <= ${params.add(skip + first, "int8")}`;
+}
 
+/** Rows of a children statement as one list per parent, in `request.parents`' order. */
+function childrenByParent(source: PlannerSource, parentEntity: EntityModel, block: number | null, { field, parents }: ChildrenRequest, rows: Record<string, unknown>[]): EntityRow[][] {
+  const target = source.schema.entities.get(field.reference!)!;
   const byParent = new Map<string, EntityRow[]>();
   // A derived list's rows carry the parent's id; a stored list's rows the parent's index in `parents`.
   const parentKeyType: ScalarType = field.derivedFrom ? parentEntity.idType : "Int";
@@ -208,6 +203,80 @@ export async function loadChildren(
     list.push(toEntity(target, row, block));
   }
   return parents.map((parent, index) => byParent.get(field.derivedFrom ? idKey(parent) : idKey(index)) ?? []);
+}
+
+/**
+ * The children of each parent through `field` of `parentEntity`, one page per parent: the entities deriving
+ * from the parent (`@derivedFrom`), or those a stored list of references names. `parents` are parent ids
+ * for a derived field and id lists for a stored list. Answers one list per parent, in `parents`' order.
+ */
+export async function loadChildren(
+  source: PlannerSource,
+  parentEntity: EntityModel,
+  field: FieldModel,
+  parents: unknown[],
+  block: number | null,
+  args: CollectionArgs,
+): Promise<EntityRow[][]> {
+  const request = { field, parents, args };
+  const params = new SqlParams();
+  const sql = `${childrenStatement(source, params, parentEntity, block, request)} ORDER BY "__parent", "__rank"`;
+  const { rows } = await source.db.query(sql, params.values);
+  return childrenByParent(source, parentEntity, block, request, rows);
+}
+
+/**
+ * Several `@derivedFrom` `ChildrenRequest`s of one parent type at one block in one statement (a shopper's
+ * issuances, redemptions, transfers…): each request's statement is a branch of a UNION ALL whose rows carry
+ * the branch's number, the parent's id and the branch's own columns, the other branches' columns NULL. One
+ * round trip and one plan instead of one per list. Answers each request's lists, in `requests`' order.
+ */
+export async function loadChildrenTogether(source: PlannerSource, parentEntity: EntityModel, requests: ChildrenRequest[], block: number | null): Promise<EntityRow[][][]> {
+  const stored = requests.find(({ field }) => !field.derivedFrom);
+  if (stored) throw new TypeError(`loadChildrenTogether: ${parentEntity.name}.${stored.field.name} is not a @derivedFrom field`);
+  if (requests.length === 1) {
+    const [{ field, parents, args }] = requests as [ChildrenRequest];
+    return [await loadChildren(source, parentEntity, field, parents, block, args)];
+  }
+  const params = new SqlParams();
+  const branches = requests.map((request) => ({
+    entity: source.schema.entities.get(request.field.reference!)!,
+    statement: childrenStatement(source, params, parentEntity, block, request),
+  }));
+  const perBranch = await readUnion(source.db, params, branches, ["__parent", "__rank"], `"__parent", "__rank"`);
+  return requests.map((request, branch) => childrenByParent(source, parentEntity, block, request, perBranch[branch]!));
+}
+
+/** The entities of `entity` with these `ids`, one type of a `loadByIdsTogether`. */
+export interface ByIdsRequest {
+  entity: EntityModel;
+  ids: unknown[];
+}
+
+function byIdsStatement(source: PlannerSource, params: SqlParams, { entity, ids }: ByIdsRequest, block: number | null): string {
+  const idList = params.add(scalarParam(entity.idType, ids), scalarSqlType(entity.idType, true));
+  return `SELECT c.* FROM ${qualifiedTable(source.namespace, { entity })} c WHERE c.id = ANY(${idList}) AND ${blockCondition(params, "c", block)}`;
+}
+
+function byId(entity: EntityModel, rows: Record<string, unknown>[], block: number | null): Map<string, EntityRow> {
+  const out = new Map<string, EntityRow>();
+  for (const row of rows) {
+    const loaded = toEntity(entity, row, block);
+    out.set(idKey(loaded.id), loaded);
+  }
+  return out;
+}
+
+/**
+ * Entities by id of several types at one block in one statement (the storefronts, scopes and consumers a
+ * page of events references): answers each request's entities by id key, in `requests`' order.
+ */
+export async function loadByIdsTogether(source: PlannerSource, requests: ByIdsRequest[], block: number | null): Promise<Map<string, EntityRow>[]> {
+  if (requests.length === 1) return [await loadByIds(source, requests[0]!.entity, requests[0]!.ids, block)];
+  const params = new SqlParams();
+  const branches = requests.map((request) => ({ entity: request.entity, statement: byIdsStatement(source, params, request, block) }));
+  const perBranch = await readUnion(source.db, params, branches, []);
+  return requests.map((request, branch) => byId(request.entity, perBranch[branch]!, block));
 }
 
 /** The deployment's state from `_meta`, and the parent hash of its head block. */

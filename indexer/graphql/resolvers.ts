@@ -9,7 +9,7 @@ import { batchesOf } from "./batches.ts";
 import { resolveReadPoint, storeMetaOf, type BlockHeight } from "./block.ts";
 import { QueryError } from "./errors.ts";
 import {
-  idKey, loadByIds, loadChildren, queryById, queryCollection, readBlock, READ_AT_BLOCK,
+  idKey, loadByIds, loadByIdsTogether, loadChildren, loadChildrenTogether, queryById, queryCollection, readBlock, READ_AT_BLOCK,
   type CollectionArgs, type EntityRow, type PlannerSource,
 } from "./planner.ts";
 import { querySearch } from "./fulltext.ts";
@@ -95,8 +95,12 @@ export function referenceResolver(source: PlannerSource, field: FieldModel): Res
     const id = parent[field.name];
     if (id === null || id === undefined) return null;
     const block = blockOf(parent);
-    return batchesOf(context).load(`ref:${field.reference}:${block}`, id, async (ids) => {
-      const found = await loadAnyByIds(source, targets, ids, block);
+    const batches = batchesOf(context);
+    return batches.load(`ref:${field.reference}:${block}`, id, async (ids) => {
+      // References to entity types (not interfaces) asked for in the same turn go to the database together.
+      const found = targets.length === 1 && !source.schema.interfaces.has(field.reference!)
+        ? await batches.load(`refs:${block}`, { entity: targets[0]!, ids }, (requests) => loadByIdsTogether(source, requests, block))
+        : await loadAnyByIds(source, targets, ids, block);
       return ids.map((one) => found.get(idKey(one)) ?? null);
     });
   };
@@ -109,10 +113,19 @@ export function childrenResolver(source: PlannerSource, parentEntity: EntityMode
     if (!field.derivedFrom && (key === null || key === undefined)) return null;
     const block = blockOf(parent);
     const batchKey = `children:${parentEntity.name}.${field.name}:${block}:${JSON.stringify(args)}`;
-    const load = source.schema.interfaces.has(field.reference!) ? loadInterfaceChildren : loadChildren;
-    const children = await batchesOf(context).load(batchKey, key, (parents) =>
-      load(source, parentEntity, field, parents, block, field.list ? args : { first: 1 }),
-    );
+    const pageArgs = field.list ? args : { first: 1 };
+    const batches = batchesOf(context);
+    let load: (parents: unknown[]) => Promise<EntityRow[][]>;
+    if (source.schema.interfaces.has(field.reference!)) {
+      load = (parents) => loadInterfaceChildren(source, parentEntity, field, parents, block, pageArgs);
+    } else if (field.derivedFrom) {
+      // The parent type's derived lists asked for in the same turn go to the database together.
+      const groupKey = `derived:${parentEntity.name}:${block}`;
+      load = (parents) => batches.load(groupKey, { field, parents, args: pageArgs }, (requests) => loadChildrenTogether(source, parentEntity, requests, block));
+    } else {
+      load = (parents) => loadChildren(source, parentEntity, field, parents, block, pageArgs);
+    }
+    const children = await batches.load(batchKey, key, load);
     return field.list ? children : (children[0] ?? null);
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { SchemaModel } from "../schema.ts";
 import { rollupsOf, type Rollup } from "./aggregation.ts";
+import { buildAttributeIndexes, type BuildIndexesOptions } from "./attributeIndexes.ts";
 import { effectiveChanges, replacedKeys, writeBlock, type PreparedBlock } from "./blockCommit.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import { BlockCache, type BlockContent, type BlockWriter } from "./blockWriter.ts";
@@ -13,6 +14,7 @@ import type { Db } from "./db.ts";
 import { createMetaSql, createTablesSql, entityTable } from "./layout.ts";
 import { readBlock, readBlockAtOrBefore, readMeta, REVERTIBLE_BLOCKS, setFatalError, setHead } from "./meta.ts";
 import { EntityCache, type EntityCacheStats } from "./entityCache.ts";
+import { PlannerStatistics } from "./plannerStatistics.ts";
 import { revertTables } from "./revert.ts";
 import { qualified } from "./rows.ts";
 import { StoreError } from "./storeError.ts";
@@ -37,6 +39,7 @@ export class EntityStore {
   readonly deployment: string;
   private readonly rollups: Rollup[];
   private readonly cache: EntityCache;
+  private readonly statistics: PlannerStatistics;
   private nextTimeseriesIds: Map<string, bigint>;
   private currentHead: BlockPtr | null;
   private currentFatalError: string | null;
@@ -64,6 +67,7 @@ export class EntityStore {
     this.namespace = options.namespace;
     this.deployment = options.deployment;
     this.rollups = rollupsOf(options.schema, options.namespace);
+    this.statistics = new PlannerStatistics(options.db, options.namespace);
     this.cache = new EntityCache({ schema: options.schema, db: options.db, namespace: options.namespace, capacity: options.entityCacheSize });
     this.nextTimeseriesIds = state.nextTimeseriesIds;
     this.currentHead = state.head;
@@ -136,6 +140,36 @@ export class EntityStore {
   /** The block whose handler failed, while `fatalError` is set: if a reorg replaces it, the failure is undone. */
   get fatalBlock(): { number: number; hash: string } | null {
     return this.currentFatalBlock;
+  }
+
+  /**
+   * Makes the store ready for queries once the indexer has caught up with the chain head: builds the
+   * attribute indexes that do not exist yet (`attributeIndexes.ts`; postponed until now so that catching up
+   * writes without them), then analyzes every table for the planner. Returns whether every index exists
+   * (false when `shouldStop` stopped the build: call it again). Without a missing index it only analyzes.
+   */
+  async prepareForQueries(options: BuildIndexesOptions = {}): Promise<boolean> {
+    let complete = false;
+    await this.exclusively(async () => {
+      ({ complete } = await buildAttributeIndexes(this.db, this.schema, this.namespace, options));
+      if (!complete) return;
+      const tables = await this.statistics.tables();
+      await this.statistics.analyze(tables);
+      options.log?.(`query indexes: planner statistics of ${tables.length} tables updated`);
+    });
+    return complete;
+  }
+
+  /**
+   * Analyzes the tables enough of whose rows changed since they were last analyzed (`plannerStatistics.ts`);
+   * returns them. Meant for the indexer's loop between passes, at the head, not for a query's path.
+   */
+  async refreshStatistics(): Promise<string[]> {
+    let analyzed: string[] = [];
+    await this.exclusively(async () => {
+      analyzed = await this.statistics.refresh();
+    });
+    return analyzed;
   }
 
   /** The data sources mappings created from templates up to the head, in creation order. */
@@ -261,6 +295,7 @@ export class EntityStore {
       });
       // Only now are they the head: until the commit returns, readers on other connections cannot see them.
       this.staged = [];
+      for (const block of blocks) this.countChangedRows(block);
       this.cache.written();
     } catch (error) {
       this.staged = [];
@@ -269,6 +304,14 @@ export class EntityStore {
       await this.reload().catch(() => {}); // a database that does not answer: the next commit reloads
       throw error;
     }
+  }
+
+  /** Counts a written block's new and ended versions per table, for `refreshStatistics`. */
+  private countChangedRows({ content, changes, replaced }: PreparedBlock): void {
+    for (const [entityType, entities] of changes) {
+      this.statistics.noteChanged(entityTable(entityType), entities.size + (replaced.get(entityType)?.length ?? 0));
+    }
+    for (const [timeseries, points] of content.dataPoints) this.statistics.noteChanged(entityTable(timeseries), points.length);
   }
 
   /**
