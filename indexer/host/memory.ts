@@ -79,8 +79,10 @@ export class AscHeap {
   #dataView: DataView | undefined;
   #byteView: Uint8Array | undefined;
 
-  // An allocation may grow memory, which replaces the buffer and detaches views of the old one.
+  // Growing memory (an allocation, or the module's own code) detaches the old buffer: its length reads 0 then.
+  // Asking the memory for its buffer on every access costs more than the access.
   #refresh(): void {
+    if (this.#buffer !== undefined && this.#buffer.byteLength !== 0) return;
     const buffer = this.#exports.memory.buffer;
     if (buffer !== this.#buffer) {
       this.#buffer = buffer;
@@ -132,7 +134,8 @@ export class AscHeap {
   readString(ptr: number): string {
     notNull(ptr);
     const size = this.u32(ptr - 4);
-    return Buffer.from(this.#exports.memory.buffer, ptr, size).toString("utf16le");
+    this.#refresh();
+    return Buffer.from(this.#buffer!, ptr, size).toString("utf16le");
   }
 
   readNullableString(ptr: number): string | null {
