@@ -143,9 +143,10 @@ export class AscHeap {
   }
 
   writeString(value: string): number {
-    const encoded = Buffer.from(value, "utf16le");
-    const ptr = this.allocate(encoded.length, "String");
-    this.#bytes.set(encoded, ptr);
+    // UTF-16LE is JavaScript's own string form: a code unit per two bytes, every byte overwritten.
+    const ptr = this.#exports.__new(2 * value.length, this.rtId("String"));
+    const view = this.#view;
+    for (let i = 0; i < value.length; i++) view.setUint16(ptr + 2 * i, value.charCodeAt(i), true);
     return ptr;
   }
 
@@ -224,7 +225,9 @@ export class AscHeap {
     const ptr = this.allocate(16, type);
     const view = this.#view;
     view.setInt32(ptr, kind, true);
-    view.setBigUint64(ptr + 8, BigInt.asUintN(64, BigInt(payload)), true);
+    // Pointers and flags fit the low word (the high one is zeroed already): no BigInt on the common path.
+    if (typeof payload === "number" && payload >= 0 && payload <= 0xffff_ffff && Number.isInteger(payload)) view.setUint32(ptr + 8, payload, true);
+    else view.setBigUint64(ptr + 8, BigInt.asUintN(64, BigInt(payload)), true);
     return ptr;
   }
 
