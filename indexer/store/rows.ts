@@ -6,7 +6,7 @@
  */
 import type { FieldModel } from "../schema.ts";
 import type { Db } from "./db.ts";
-import { column, columnType, quote, toSql, type Entity } from "./layout.ts";
+import { column, columnType, quote, toSql, type Entity, type Value } from "./layout.ts";
 
 /** `"namespace"."table"`. */
 export const qualified = (namespace: string, table: string): string => `${quote(namespace)}.${quote(table)}`;
@@ -37,12 +37,13 @@ export async function insertVersions(db: Db, table: string, fields: FieldModel[]
   const selected = ["u.c0", "u.c1"];
   const unpacked = ["$1::int4[]", "$2::int4[]"];
   for (const field of fields) {
-    const values = rows.map((row) => toSql(field, row.entity[field.name] ?? null));
-    params.push(field.list ? values.map((value) => (value === null ? null : arrayLiteral(value as unknown[]))) : values);
+    // A list column travels as the text of each row's array (`unnest` would flatten an array of arrays), and a
+    // Bytes column as hex text: both are cast in the statement.
+    const asText = field.list || field.scalar === "Bytes";
+    params.push(rows.map((row) => columnText(field, row.entity[field.name] ?? null)));
     const n = params.length;
-    // A list column travels as the text of each row's array: `unnest` would flatten an array of arrays.
-    selected.push(field.list ? `u.c${n - 1}::${columnType(field)}` : `u.c${n - 1}`);
-    unpacked.push(`$${n}::${field.list ? "text" : columnType(field)}[]`);
+    selected.push(asText ? `u.c${n - 1}::${columnType(field)}` : `u.c${n - 1}`);
+    unpacked.push(`$${n}::${asText ? "text" : columnType(field)}[]`);
   }
   const columns = ["block_start", "block_end", ...fields.map((f) => quote(column(f)))].join(", ");
   const aliases = params.map((_, i) => `c${i}`).join(", ");
@@ -53,15 +54,29 @@ export async function insertVersions(db: Db, table: string, fields: FieldModel[]
 export async function closeVersions(db: Db, table: string, idField: FieldModel, ends: VersionEnd[]): Promise<void> {
   if (ends.length === 0) return;
   await db.query(
-    `UPDATE ${table} AS t SET block_end = e.block_end FROM unnest($1::${columnType(idField)}[], $2::int4[]) AS e(id, block_end)
-      WHERE t.block_end IS NULL AND t.id = e.id`,
-    [ends.map((end) => toSql(idField, end.key)), ends.map((end) => blockNumber(end.blockEnd))],
+    `UPDATE ${table} AS t SET block_end = e.block_end FROM unnest($1::${idField.scalar === "Bytes" ? "text" : columnType(idField)}[], $2::int4[]) AS e(id, block_end)
+      WHERE t.block_end IS NULL AND t.id = e.id${idField.scalar === "Bytes" ? "::bytea" : ""}`,
+    [ends.map((end) => columnText(idField, end.key)), ends.map((end) => blockNumber(end.blockEnd))],
   );
 }
 
 function blockNumber(value: number): number {
   if (!Number.isSafeInteger(value)) throw new TypeError(`block number ${value} is not an integer`);
   return value;
+}
+
+/**
+ * A value as its column's parameter: a list as its array's text, a Bytes value as PostgreSQL's hex text (the
+ * entity holds it as `0x` hex already: no bytes are made only to be turned back into hex by the driver).
+ */
+function columnText(field: FieldModel, value: Value): unknown {
+  if (value === null) return null;
+  if (field.list) return arrayLiteral(toSql(field, value) as unknown[]);
+  if (field.scalar === "Bytes") {
+    const digits = (value as string).startsWith("0x") ? (value as string).slice(2) : (value as string);
+    return `\\x${digits.length % 2 ? "0" : ""}${digits}`;
+  }
+  return toSql(field, value);
 }
 
 /** PostgreSQL's text form of a one-dimensional array of column values (as `toSql` makes them). */
