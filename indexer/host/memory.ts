@@ -83,8 +83,10 @@ export class AscHeap {
   #dataView: DataView | undefined;
   #byteView: Uint8Array | undefined;
 
-  // An allocation may grow memory, which replaces the buffer and detaches views of the old one.
+  // Growing memory (an allocation, or the module's own code) detaches the old buffer: its length reads 0 then.
+  // Asking the memory for its buffer on every access costs more than the access.
   #refresh(): void {
+    if (this.#buffer !== undefined && this.#buffer.byteLength !== 0) return;
     const buffer = this.#exports.memory.buffer;
     if (buffer !== this.#buffer) {
       this.#buffer = buffer;
@@ -136,7 +138,8 @@ export class AscHeap {
   readString(ptr: number): string {
     notNull(ptr);
     const size = this.u32(ptr - 4);
-    return Buffer.from(this.#exports.memory.buffer, ptr, size).toString("utf16le");
+    this.#refresh();
+    return Buffer.from(this.#buffer!, ptr, size).toString("utf16le");
   }
 
   readNullableString(ptr: number): string | null {
@@ -144,9 +147,10 @@ export class AscHeap {
   }
 
   writeString(value: string): number {
-    const encoded = Buffer.from(value, "utf16le");
-    const ptr = this.allocate(encoded.length, "String");
-    this.#bytes.set(encoded, ptr);
+    // UTF-16LE is JavaScript's own string form: a code unit per two bytes, every byte overwritten.
+    const ptr = this.#exports.__new(2 * value.length, this.rtId("String"));
+    const view = this.#view;
+    for (let i = 0; i < value.length; i++) view.setUint16(ptr + 2 * i, value.charCodeAt(i), true);
     return ptr;
   }
 
@@ -225,7 +229,9 @@ export class AscHeap {
     const ptr = this.allocate(16, type);
     const view = this.#view;
     view.setInt32(ptr, kind, true);
-    view.setBigUint64(ptr + 8, BigInt.asUintN(64, BigInt(payload)), true);
+    // Pointers and flags fit the low word (the high one is zeroed already): no BigInt on the common path.
+    if (typeof payload === "number" && payload >= 0 && payload <= 0xffff_ffff && Number.isInteger(payload)) view.setUint32(ptr + 8, payload, true);
+    else view.setBigUint64(ptr + 8, BigInt.asUintN(64, BigInt(payload)), true);
     return ptr;
   }
 

@@ -9,9 +9,9 @@ import type { BlockContent } from "./blockWriter.ts";
 import { insertDataSources, markDataSourcesDone } from "./dataSources.ts";
 import type { Db } from "./db.ts";
 import { entityTable, type Entity } from "./layout.ts";
-import { writeHead } from "./meta.ts";
+import { writeHeads } from "./meta.ts";
 import { sameEntity, type EntityChanges, type EntityCache } from "./entityCache.ts";
-import { closeVersions, insertVersions, qualified } from "./rows.ts";
+import { closeVersions, insertVersions, qualified, type VersionEnd, type VersionRow } from "./rows.ts";
 import { StoreError } from "./storeError.ts";
 
 /** Where a block is written: the schema, its PostgreSQL namespace, and the prepared rollups. */
@@ -61,24 +61,68 @@ export interface PreparedBlock {
   previousHead: BlockPtr | null;
 }
 
-/** Writes a prepared block on `tx`. */
-export async function writeBlock(tx: Db, layout: BlockCommitLayout, prepared: PreparedBlock): Promise<void> {
-  const { content, changes, replaced, previousHead } = prepared;
+/**
+ * Writes prepared blocks, in order, on `tx`: the versions of all of them with one INSERT per table, and the
+ * versions that existed before the first closed with one UPDATE per table. A version that a later block of
+ * the same batch replaces is inserted already closed at that block, so the tables end as they would after
+ * one commit per block.
+ */
+export async function writeBlocks(tx: Db, layout: BlockCommitLayout, blocks: PreparedBlock[]): Promise<void> {
+  if (blocks.length === 0) return;
   const { schema, namespace } = layout;
-  const block = content.block.number;
-  for (const [entityType, entities] of changes) {
+  for (const [entityType, { rows, ends }] of versionsOf(schema, blocks)) {
     const model = schema.entities.get(entityType)!;
     const table = qualified(namespace, entityTable(model));
-    if (!model.immutable) await closeVersions(tx, table, model.field.get("id")!, replaced.get(entityType) ?? [], block);
-    const written = [...entities.values()].filter((entity): entity is Entity => entity !== null);
-    await insertVersions(tx, table, storedFields(model), written, block);
+    // Closed first: the versions inserted next are open, and must stay so.
+    await closeVersions(tx, table, model.field.get("id")!, ends);
+    await insertVersions(tx, table, storedFields(model), rows);
   }
-  for (const [timeseries, points] of content.dataPoints) {
+  const points = new Map<string, VersionRow[]>();
+  for (const { content } of blocks) {
+    for (const [timeseries, written] of content.dataPoints) {
+      let rows = points.get(timeseries);
+      if (!rows) points.set(timeseries, (rows = []));
+      for (const entity of written) rows.push({ entity, blockStart: content.block.number, blockEnd: null });
+    }
+  }
+  for (const [timeseries, rows] of points) {
     const model = schema.entities.get(timeseries)!;
-    await insertVersions(tx, qualified(namespace, entityTable(model)), storedFields(model), points, block);
+    await insertVersions(tx, qualified(namespace, entityTable(model)), storedFields(model), rows);
   }
-  await insertDataSources(tx, namespace, content.createdDataSources);
-  await markDataSourcesDone(tx, namespace, content.doneDataSources, block);
-  await rollUp(tx, layout.rollups, previousHead?.timestamp ?? null, content.block.timestamp, block);
-  await writeHead(tx, namespace, content.block);
+  // Rollups read data points by timestamp: those of later blocks fall in buckets that are still open.
+  for (const { content, previousHead } of blocks) {
+    await insertDataSources(tx, namespace, content.createdDataSources);
+    await rollUp(tx, layout.rollups, previousHead?.timestamp ?? null, content.block.timestamp, content.block.number);
+  }
+  await writeHeads(tx, namespace, blocks.map((block) => block.content.block));
+}
+
+/** Per entity type, the versions `blocks` insert and the ends of the versions from before them. */
+function versionsOf(schema: SchemaModel, blocks: PreparedBlock[]): Map<string, { rows: VersionRow[]; ends: VersionEnd[] }> {
+  const versions = new Map<string, { rows: VersionRow[]; ends: VersionEnd[]; open: Map<string, VersionRow> }>();
+  for (const { content, changes, replaced } of blocks) {
+    const block = content.block.number;
+    for (const [entityType, entities] of changes) {
+      const immutable = schema.entities.get(entityType)!.immutable;
+      let typed = versions.get(entityType);
+      if (!typed) versions.set(entityType, (typed = { rows: [], ends: [], open: new Map() }));
+      const existed = new Set(replaced.get(entityType));
+      for (const [key, entity] of entities) {
+        if (!immutable && existed.has(key)) {
+          const open = typed.open.get(key);
+          if (open) {
+            open.blockEnd = block;
+            typed.open.delete(key);
+          } else {
+            typed.ends.push({ key, blockEnd: block });
+          }
+        }
+        if (entity === null) continue;
+        const row: VersionRow = { entity, blockStart: block, blockEnd: null };
+        typed.rows.push(row);
+        if (!immutable) typed.open.set(key, row);
+      }
+    }
+  }
+  return versions;
 }

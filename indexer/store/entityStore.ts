@@ -6,7 +6,7 @@
 import type { SchemaModel } from "../schema.ts";
 import { rollupsOf, type Rollup } from "./aggregation.ts";
 import { buildAttributeIndexes, type BuildIndexesOptions } from "./attributeIndexes.ts";
-import { effectiveChanges, replacedKeys, writeBlock, type PreparedBlock } from "./blockCommit.ts";
+import { effectiveChanges, replacedKeys, writeBlocks, type PreparedBlock } from "./blockCommit.ts";
 import type { BlockPtr } from "./blockPtr.ts";
 import { BlockCache, type BlockContent, type BlockWriter } from "./blockWriter.ts";
 import { createDataSourcesSql, readDataSources, sameDataSource, type CreatedDataSource } from "./dataSources.ts";
@@ -291,7 +291,7 @@ export class EntityStore {
     const layout = { schema: this.schema, namespace: this.namespace, rollups: this.rollups };
     try {
       await this.db.transaction(async (tx) => {
-        for (const block of blocks) await writeBlock(tx, layout, block);
+        await writeBlocks(tx, layout, blocks);
       });
       // Only now are they the head: until the commit returns, readers on other connections cannot see them.
       this.staged = [];

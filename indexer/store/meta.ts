@@ -65,24 +65,29 @@ export async function readBlockAtOrBefore(db: Db, namespace: string, number: num
   return rows[0] ? toBlockPtr(rows[0]) : null;
 }
 
-/** Records `block` as committed and the new head; forgets blocks too old to revert. */
-export async function writeHead(db: Db, namespace: string, block: BlockPtr): Promise<void> {
-  await db.query(`INSERT INTO ${blocksTable(namespace)} (number, hash, parent_hash, timestamp) VALUES ($1, $2, $3, $4)`, [
-    block.number,
-    hexToBytes(block.hash),
-    hexToBytes(block.parentHash),
-    block.timestamp,
-  ]);
+/**
+ * Records `blocks` (in order, after the head) as committed and the last of them as the new head; forgets blocks
+ * too old to revert.
+ */
+export async function writeHeads(db: Db, namespace: string, blocks: BlockPtr[]): Promise<void> {
+  if (blocks.length === 0) return;
+  const first = blocks[0]!;
+  const last = blocks[blocks.length - 1]!;
+  await db.query(
+    `INSERT INTO ${blocksTable(namespace)} (number, hash, parent_hash, timestamp)
+      SELECT * FROM unnest($1::int4[], $2::bytea[], $3::bytea[], $4::int8[])`,
+    [blocks.map((b) => b.number), blocks.map((b) => hexToBytes(b.hash)), blocks.map((b) => hexToBytes(b.parentHash)), blocks.map((b) => String(b.timestamp))],
+  );
   await db.query(
     `DELETE FROM ${blocksTable(namespace)} WHERE number < (SELECT max(number) FROM ${blocksTable(namespace)} WHERE number <= $1)`,
-    [block.number - REVERTIBLE_BLOCKS],
+    [last.number - REVERTIBLE_BLOCKS],
   );
   // The first block a deployment commits is its earliest; one that had a head before this was recorded keeps no limit.
   await db.query(
     `UPDATE ${metaTable(namespace)} SET earliest_block = COALESCE(earliest_block, CASE WHEN head_number IS NULL THEN $1::int4 ELSE 0 END)`,
-    [block.number],
+    [first.number],
   );
-  await setHead(db, namespace, block);
+  await setHead(db, namespace, last);
 }
 
 /** Sets `_meta`'s head (null: nothing committed). */

@@ -60,6 +60,27 @@ describe.each(databases)("staged commits on $name", (database) => {
     ]);
   });
 
+  it("closes each version where a later staged block replaces or removes it, in one write", async () => {
+    const store = await open();
+    await deposit(store, 1, "a", 1n, false);
+    await deposit(store, 2, "b", 5n, true);
+    const removing = store.startBlock(block(3));
+    removing.remove("Account", "a");
+    await removing.commit({ defer: true });
+    await deposit(store, 4, "a", 7n, true);
+    await deposit(store, 5, "a", 1n, true);
+    await deposit(store, 6, "b", 1n, false);
+    expect(await balances()).toEqual([
+      { id: "a", balance: "1", block_start: 1, block_end: 3 },
+      { id: "a", balance: "7", block_start: 4, block_end: 5 },
+      { id: "a", balance: "8", block_start: 5, block_end: null },
+      { id: "b", balance: "5", block_start: 2, block_end: 6 },
+      { id: "b", balance: "6", block_start: 6, block_end: null },
+    ]);
+    const { rows } = await db!.query<{ number: number }>("SELECT number FROM sgd1._blocks ORDER BY number");
+    expect(rows.map((row) => row.number)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it("moves the head only once the transaction writing the block has committed", async () => {
     const store = await open();
     await deposit(store, 1, "a", 1n, false);

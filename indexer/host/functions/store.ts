@@ -118,10 +118,12 @@ function set(context: HostContext, typeName: string, rawId: string, entries: [st
 
 /** The fields a `store.set` writes, checked against the schema; a null value clears its field. */
 function fieldUpdates(context: HostContext, entity: EntityModel, id: string, data: Map<string, TaggedValue>): Entity {
-  const unknown = [...data.keys()].filter((name) => !entity.field.has(name)).sort();
-  if (unknown.length > 0 && apiVersionAtLeast(context.apiVersion, "0.0.8")) {
+  // Checked before any value, without allocating on the common path (every field known).
+  let unknown: string[] | undefined;
+  for (const name of data.keys()) if (!entity.field.has(name)) (unknown ??= []).push(name);
+  if (unknown && apiVersionAtLeast(context.apiVersion, "0.0.8")) {
     throw new MappingError(
-      `Attempted to set undefined fields [${unknown.join(", ")}] for the entity type \`${entity.name}\`. Make sure those fields are defined in the schema.`,
+      `Attempted to set undefined fields [${unknown.sort().join(", ")}] for the entity type \`${entity.name}\`. Make sure those fields are defined in the schema.`,
     );
   }
   const updates: Entity = {};
