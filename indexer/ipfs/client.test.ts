@@ -9,6 +9,7 @@ import { startIpfsServer, type IpfsTestServer } from "../testing/ipfsServer.ts";
 import { contentMatches, fileCid } from "./cid.ts";
 import { IpfsClient } from "./client.ts";
 import { IpfsEndpointError, ipfsEndpoint } from "./endpoint.ts";
+import { TimeLimitExceeded, withinTimeLimit } from "../host/timeLimit.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -81,5 +82,16 @@ describe("IPFS content", () => {
     expect(reader.catSync("not-a-cid")).toMatchObject({ ok: false, reason: "bad path" });
     const closed = client("http://127.0.0.1:1");
     expect(await closed.cat(missing)).toMatchObject({ ok: false, reason: "unreachable" });
+  });
+
+  it("never takes the late answer of a wait a handler's time limit cut for a later request's", async () => {
+    const reader = client(ipfs.gatewayUrl, { timeoutMs: 5_000 });
+    const slow = await ipfs.add("answered after the handler gave up");
+    const fast = await ipfs.add("answered at once");
+    await ipfs.delay(slow, 300);
+    expect(() => withinTimeLimit(100, () => void reader.catSync(slow))).toThrow(TimeLimitExceeded);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the slow answer has arrived by now
+    const next = reader.catSync(fast);
+    expect(next.ok && text(next.bytes)).toBe("answered at once");
   });
 });

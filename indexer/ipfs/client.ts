@@ -1,15 +1,14 @@
 /**
  * IPFS content as the indexer reads it: `cat` for file data sources (asynchronous), `catSync` and `blockSync`
  * for the `ipfs.cat` and `ipfs.getBlock` host functions (which must answer before they return, so a worker
- * thread does the HTTP while the handler's thread waits on `Atomics.wait`, as `chain/syncRpc.ts` does).
+ * thread does the HTTP while the handler's thread waits for it: `sync/blockingWorker.ts`).
  *
  * As graph-node: each request is given `GRAPH_IPFS_TIMEOUT` seconds (60) and a file over
  * `GRAPH_MAX_IPFS_FILE_BYTES` (25 MiB) is refused; files up to `GRAPH_MAX_IPFS_CACHE_FILE_SIZE` bytes (1 MiB)
  * are kept, the last `GRAPH_MAX_IPFS_CACHE_SIZE` (50) of them. Content whose CID says what it must hash to
  * (`cid.ts`) and does not is refused as if it were missing.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-
+import { BlockingWorker } from "../sync/blockingWorker.ts";
 import { blockMatches, contentMatches, parseIpfsPath } from "./cid.ts";
 import { ipfsEndpoint, ipfsRequest, type IpfsEndpoint } from "./endpoint.ts";
 import { fetchLimited, type FetchOutcome } from "./fetchLimited.ts";
@@ -37,9 +36,7 @@ export class IpfsClient {
   readonly #cacheFiles: number;
   readonly #cacheFileBytes: number;
   readonly #cache = new Map<string, Uint8Array>();
-  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
-  #worker: Worker | undefined;
-  #port: MessagePort | undefined;
+  readonly #worker: BlockingWorker;
 
   constructor(options: IpfsClientOptions) {
     this.endpoint = ipfsEndpoint(options.url);
@@ -47,6 +44,7 @@ export class IpfsClient {
     this.maxFileBytes = options.maxFileBytes ?? fromEnv("GRAPH_MAX_IPFS_FILE_BYTES", 25 * 1024 * 1024);
     this.#cacheFiles = options.cacheFiles ?? fromEnv("GRAPH_MAX_IPFS_CACHE_SIZE", 50);
     this.#cacheFileBytes = options.cacheFileBytes ?? fromEnv("GRAPH_MAX_IPFS_CACHE_FILE_SIZE", 1024 * 1024);
+    this.#worker = new BlockingWorker(WORKER, { timeoutMs: this.timeoutMs, maxBytes: this.maxFileBytes });
   }
 
   /** The content at `path` (`<cid>[/path]`). */
@@ -76,10 +74,7 @@ export class IpfsClient {
 
   /** Ends the worker thread. */
   close(): void {
-    void this.#worker?.terminate();
-    this.#port?.close();
-    this.#worker = undefined;
-    this.#port = undefined;
+    this.#worker.close();
   }
 
   #cached(key: string): Uint8Array | undefined {
@@ -104,43 +99,20 @@ export class IpfsClient {
   }
 
   #fetchSync(request: { url: string; method: string }): FetchOutcome {
-    const port = this.#start();
-    Atomics.store(this.#flag, 0, 0);
-    port.postMessage(request);
-    // The worker's own timeout answers first; this one only guards against a worker that died.
-    const woke = Atomics.wait(this.#flag, 0, 0, this.timeoutMs + 5_000);
-    const message = receiveMessageOnPort(port)?.message as FetchOutcome | undefined;
-    if (woke === "timed-out" || !message) return { ok: false, reason: "timeout", message: `no answer within ${this.timeoutMs} ms` };
-    return message;
-  }
-
-  #start(): MessagePort {
-    if (this.#port) return this.#port;
-    const { port1, port2 } = new MessageChannel();
-    this.#worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { port: port2, signal: this.#flag.buffer, timeoutMs: this.timeoutMs, maxBytes: this.maxFileBytes },
-      transferList: [port2],
-    });
-    this.#worker.unref();
-    port1.unref();
-    this.#port = port1;
-    return port1;
+    // The worker's own timeout answers first; this one only guards against a worker that hangs or died. A wait
+    // that ends without the answer (this one, or a handler's time limit) ends the worker: a late answer is never
+    // taken for a later request's (the answers carry the request's id).
+    const answer = this.#worker.call<FetchOutcome>(request, this.timeoutMs + 5_000);
+    if (!answer) return { ok: false, reason: "timeout", message: `no answer within ${this.timeoutMs} ms` };
+    if (answer.failure !== undefined) return { ok: false, reason: "unreachable", message: answer.failure };
+    return answer.value;
   }
 }
 
-// The worker: one request at a time; the outcome goes on the port, then the shared word wakes the caller.
+// The worker: each request fetched under the client's limits.
 const WORKER = `
-const { workerData } = require("node:worker_threads");
-const { port, signal, timeoutMs, maxBytes } = workerData;
-const flag = new Int32Array(signal);
 const fetchLimited = ${fetchLimited.toString()};
-port.on("message", async (request) => {
-  const outcome = await fetchLimited(request, timeoutMs, maxBytes);
-  port.postMessage(outcome);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-});
+serve((request) => fetchLimited(request, workerData.timeoutMs, workerData.maxBytes));
 `;
 
 function badPath(path: string): IpfsOutcome | null {
