@@ -16,7 +16,7 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 describe("IPFS content", () => {
   let ipfs: IpfsTestServer;
   const clients: IpfsClient[] = [];
-  const client = (url: string, options: { timeoutMs?: number; maxFileBytes?: number } = {}) => {
+  const client = (url: string, options: { timeoutMs?: number; maxFileBytes?: number; missMs?: number } = {}) => {
     const made = new IpfsClient({ url, ...options });
     clients.push(made);
     return made;
@@ -93,5 +93,15 @@ describe("IPFS content", () => {
     await new Promise((resolve) => setTimeout(resolve, 600)); // the slow answer has arrived by now
     const next = reader.catSync(fast);
     expect(next.ok && text(next.bytes)).toBe("answered at once");
+  });
+
+  it("remembers a handler's miss briefly instead of asking again, and waits less than the handler's time limit", async () => {
+    expect(new IpfsClient({ url: ipfs.gatewayUrl }).syncTimeoutMs).toBe(30_000);
+    expect(new IpfsClient({ url: ipfs.gatewayUrl, timeoutMs: 5_000 }).syncTimeoutMs).toBe(5_000);
+    const reader = client(ipfs.gatewayUrl, { missMs: 60_000 });
+    const missing = ipfs.cidOf("a miss remembered");
+    expect(reader.catSync(missing)).toMatchObject({ ok: false, reason: "not found" });
+    expect(reader.catSync(missing)).toMatchObject({ ok: false, reason: "not found" });
+    expect(await ipfs.requests(missing)).toBe(1);
   });
 });

@@ -18,6 +18,13 @@ export interface IpfsClientOptions {
   url: string;
   /** Per request (ms); default `GRAPH_IPFS_TIMEOUT` seconds, else 60 s. */
   timeoutMs?: number;
+  /**
+   * How long `ipfs.cat`/`ipfs.getBlock` in a handler wait (ms); default the smaller of `timeoutMs` and 30 s, so
+   * that one slow file cannot use up the handler's whole time limit (60 s by default).
+   */
+  syncTimeoutMs?: number;
+  /** How long a miss (not found, too slow, unreachable) of a handler's read is remembered (ms); default 10 s. */
+  missMs?: number;
   /** The largest file read (bytes); default `GRAPH_MAX_IPFS_FILE_BYTES`, else 25 MiB. */
   maxFileBytes?: number;
   /** How many files are kept; default `GRAPH_MAX_IPFS_CACHE_SIZE`, else 50. */
@@ -33,6 +40,10 @@ export class IpfsClient {
   readonly endpoint: IpfsEndpoint;
   readonly timeoutMs: number;
   readonly maxFileBytes: number;
+  readonly syncTimeoutMs: number;
+  readonly #missMs: number;
+  /** Misses of handlers' reads, by cache key, until when they are answered without asking again. */
+  readonly #misses = new Map<string, { outcome: IpfsOutcome; until: number }>();
   readonly #cacheFiles: number;
   readonly #cacheFileBytes: number;
   readonly #cache = new Map<string, Uint8Array>();
@@ -44,7 +55,9 @@ export class IpfsClient {
     this.maxFileBytes = options.maxFileBytes ?? fromEnv("GRAPH_MAX_IPFS_FILE_BYTES", 25 * 1024 * 1024);
     this.#cacheFiles = options.cacheFiles ?? fromEnv("GRAPH_MAX_IPFS_CACHE_SIZE", 50);
     this.#cacheFileBytes = options.cacheFileBytes ?? fromEnv("GRAPH_MAX_IPFS_CACHE_FILE_SIZE", 1024 * 1024);
-    this.#worker = new BlockingWorker(WORKER, { timeoutMs: this.timeoutMs, maxBytes: this.maxFileBytes });
+    this.syncTimeoutMs = options.syncTimeoutMs ?? Math.min(this.timeoutMs, SYNC_TIMEOUT_MS);
+    this.#missMs = options.missMs ?? 10_000;
+    this.#worker = new BlockingWorker(WORKER, { timeoutMs: this.syncTimeoutMs, maxBytes: this.maxFileBytes });
   }
 
   /** The content at `path` (`<cid>[/path]`). */
@@ -60,7 +73,7 @@ export class IpfsClient {
   catSync(path: string): IpfsOutcome {
     const cached = this.#cached(`cat ${path}`);
     if (cached) return { ok: true, bytes: cached };
-    return badPath(path) ?? this.#keep(`cat ${path}`, path, this.#fetchSync(ipfsRequest(this.endpoint, "cat", path)));
+    return badPath(path) ?? this.#unlessMissed(`cat ${path}`, () => this.#keep(`cat ${path}`, path, this.#fetchSync(ipfsRequest(this.endpoint, "cat", path))));
   }
 
   /** The raw bytes of the block `cid`, checked against it, waiting for them on this thread (for `ipfs.getBlock`). */
@@ -69,12 +82,24 @@ export class IpfsClient {
     if (cached) return { ok: true, bytes: cached };
     const bad = badPath(cid);
     if (bad) return bad;
-    return this.#keep(`block ${cid}`, cid, this.#fetchSync(ipfsRequest(this.endpoint, "block", cid)), blockMatches);
+    return this.#unlessMissed(`block ${cid}`, () => this.#keep(`block ${cid}`, cid, this.#fetchSync(ipfsRequest(this.endpoint, "block", cid)), blockMatches));
   }
 
   /** Ends the worker thread. */
   close(): void {
     this.#worker.close();
+  }
+
+  /** `read()`, unless the same read missed less than `missMs` ago: then that miss again, without waiting. */
+  #unlessMissed(key: string, read: () => IpfsOutcome): IpfsOutcome {
+    const missed = this.#misses.get(key);
+    if (missed && missed.until > Date.now()) return missed.outcome;
+    this.#misses.delete(key);
+    const outcome = read();
+    if (!outcome.ok && (outcome.reason === "not found" || outcome.reason === "timeout" || outcome.reason === "unreachable") && this.#missMs > 0) {
+      this.#misses.set(key, { outcome, until: Date.now() + this.#missMs });
+    }
+    return outcome;
   }
 
   #cached(key: string): Uint8Array | undefined {
@@ -102,12 +127,15 @@ export class IpfsClient {
     // The worker's own timeout answers first; this one only guards against a worker that hangs or died. A wait
     // that ends without the answer (this one, or a handler's time limit) ends the worker: a late answer is never
     // taken for a later request's (the answers carry the request's id).
-    const answer = this.#worker.call<FetchOutcome>(request, this.timeoutMs + 5_000);
-    if (!answer) return { ok: false, reason: "timeout", message: `no answer within ${this.timeoutMs} ms` };
+    const answer = this.#worker.call<FetchOutcome>(request, this.syncTimeoutMs + 5_000);
+    if (!answer) return { ok: false, reason: "timeout", message: `no answer within ${this.syncTimeoutMs} ms` };
     if (answer.failure !== undefined) return { ok: false, reason: "unreachable", message: answer.failure };
     return answer.value;
   }
 }
+
+/** The longest a handler's IPFS read waits by default: half the default handler time limit. */
+const SYNC_TIMEOUT_MS = 30_000;
 
 // The worker: each request fetched under the client's limits.
 const WORKER = `
