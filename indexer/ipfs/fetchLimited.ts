@@ -16,10 +16,15 @@ export async function fetchLimited(request: { url: string; method: string }, tim
     timedOut = true;
     controller.abort();
   }, timeoutMs);
+  // A pending request must not keep the process alive on its own.
+  (timer as { unref?: () => void }).unref?.();
   try {
     const response = await fetch(request.url, { method: request.method, signal: controller.signal });
     if (!response.ok) {
-      const text = (await response.text()).slice(0, 200);
+      // Only the start of an error body is kept: it may be a large page, and nobody reads past it.
+      const start = response.body ? (await response.body.getReader().read()).value : undefined;
+      controller.abort();
+      const text = new TextDecoder().decode((start ?? new Uint8Array()).subarray(0, 200));
       return { ok: false, reason: "not found", message: `HTTP ${response.status} ${text}`.trim() };
     }
     const declared = Number(response.headers.get("content-length") ?? NaN);
