@@ -104,4 +104,15 @@ describe("IPFS content", () => {
     expect(reader.catSync(missing)).toMatchObject({ ok: false, reason: "not found" });
     expect(await ipfs.requests(missing)).toBe(1);
   });
+
+  it("aborts the fetches in flight when closed", async () => {
+    const reader = client(ipfs.gatewayUrl, { timeoutMs: 10_000 });
+    const slow = await ipfs.add("never waited for to the end");
+    await ipfs.delay(slow, 1_500);
+    const pending = reader.cat(slow);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reader.close();
+    expect(await pending).toEqual({ ok: false, reason: "unreachable", message: "the IPFS client is closed" });
+    expect(await reader.cat(slow)).toMatchObject({ ok: false, reason: "unreachable" });
+  });
 });

@@ -48,6 +48,8 @@ export class IpfsClient {
   readonly #cacheFileBytes: number;
   readonly #cache = new Map<string, Uint8Array>();
   readonly #worker: BlockingWorker;
+  /** Aborts every asynchronous fetch in flight when the client is closed. */
+  readonly #closing = new AbortController();
 
   constructor(options: IpfsClientOptions) {
     this.endpoint = ipfsEndpoint(options.url);
@@ -66,7 +68,7 @@ export class IpfsClient {
     if (cached) return { ok: true, bytes: cached };
     const bad = badPath(path);
     if (bad) return bad;
-    return this.#keep(`cat ${path}`, path, await fetchLimited(ipfsRequest(this.endpoint, "cat", path), this.timeoutMs, this.maxFileBytes));
+    return this.#keep(`cat ${path}`, path, await fetchLimited(ipfsRequest(this.endpoint, "cat", path), this.timeoutMs, this.maxFileBytes, this.#closing.signal));
   }
 
   /** The content at `path`, waiting for it on this thread (for host functions). */
@@ -85,8 +87,9 @@ export class IpfsClient {
     return this.#unlessMissed(`block ${cid}`, () => this.#keep(`block ${cid}`, cid, this.#fetchSync(ipfsRequest(this.endpoint, "block", cid)), blockMatches));
   }
 
-  /** Ends the worker thread. */
+  /** Ends the worker thread and aborts the fetches in flight (they answer `unreachable`). */
   close(): void {
+    this.#closing.abort();
     this.#worker.close();
   }
 

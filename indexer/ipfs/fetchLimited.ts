@@ -9,8 +9,10 @@ export type FetchOutcome =
   | { ok: false; reason: "not found" | "timeout" | "too large" | "unreachable"; message: string };
 
 /** Sends `request`; reads the body unless it is over `maxBytes`; gives up after `timeoutMs` in all. */
-export async function fetchLimited(request: { url: string; method: string }, timeoutMs: number, maxBytes: number): Promise<FetchOutcome> {
+export async function fetchLimited(request: { url: string; method: string }, timeoutMs: number, maxBytes: number, signal?: AbortSignal): Promise<FetchOutcome> {
   const controller = new AbortController();
+  if (signal?.aborted) return { ok: false, reason: "unreachable", message: "the IPFS client is closed" };
+  signal?.addEventListener("abort", () => controller.abort(), { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -54,6 +56,7 @@ export async function fetchLimited(request: { url: string; method: string }, tim
     return { ok: true, bytes };
   } catch (error) {
     if (timedOut) return { ok: false, reason: "timeout", message: `no answer within ${timeoutMs} ms` };
+    if (signal?.aborted) return { ok: false, reason: "unreachable", message: "the IPFS client is closed" };
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     return { ok: false, reason: "unreachable", message: `${(error as Error).message}${cause ? ` (${cause})` : ""}` };
   } finally {
