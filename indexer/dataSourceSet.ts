@@ -87,10 +87,12 @@ export class DataSourceSet {
 
   /**
    * The data source `dataSource.create(template, params)` asks for in block `block`; throws a MappingError
-   * (failing the handler) when the template does not exist or the first parameter is not an address (for a
-   * `file/ipfs` template: an IPFS path, `<cid>[/path]`).
+   * (failing the handler) when the template does not exist or the first parameter is missing or, for a chain
+   * template, not an address. For a `file/ipfs` template the parameter is an IPFS path (`<cid>[/path]`, a leading
+   * `/ipfs/` dropped, so that `stringParam()` and deduplication agree); one that is not is ignored as graph-node
+   * ignores it: `warn` gets a line saying why and the result is null.
    */
-  instantiate(template: string, params: string[], context: DataSourceContext | null, block: number): RunningDataSource {
+  instantiate(template: string, params: string[], context: DataSourceContext | null, block: number, warn: (line: string) => void = () => {}): RunningDataSource | null {
     const spec = this.build.templates.find((t) => t.name === template);
     if (!spec) {
       const names = this.build.templates.map((t) => t.name).join(", ");
@@ -99,13 +101,16 @@ export class DataSourceSet {
     const address = params[0];
     if (address === undefined) throw new MappingError(`failed to create a data source from template \`${template}\`: the ${spec.kind === "file/ipfs" ? "CID" : "address"} parameter is missing`);
     if (spec.kind === "file/ipfs") {
+      let file: string;
       try {
-        parseIpfsPath(address);
+        const { cid, rest } = parseIpfsPath(address);
+        file = `${cid.toString()}${rest}`;
       } catch (error) {
         if (!(error instanceof IpfsPathError)) throw error;
-        throw new MappingError(`failed to create a data source from template \`${template}\`: ${error.message}`);
+        warn(`WARNING data source from template \`${template}\` not created, ignored: ${error.message}`);
+        return null;
       }
-      const record: CreatedDataSource = { template, address: "", file: address, context: context === null ? null : serializeContext(context), block, doneAt: null, wrote: [] };
+      const record: CreatedDataSource = { template, address: "", file, context: context === null ? null : serializeContext(context), block, doneAt: null, wrote: [] };
       return { ...spec, startBlock: block, context, created: record };
     }
     if (!/^(0x)?[0-9a-fA-F]{40}$/.test(address)) {

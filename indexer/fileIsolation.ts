@@ -41,8 +41,15 @@ export class FileHandlerStore implements HostStore {
         `entity type ${entityType} is not among the entities of file data source ${this.dataSource.name} (${this.dataSource.entities.join(", ")}): a file data source writes only the types its template lists in mapping.entities`,
       );
     }
-    this.store.set(entityType, id, entity);
     const key = this.#key(entityType, id);
+    // An entity of the same id written by the chain or by another file data source: graph-node's store refuses
+    // it (its causality regions exclude each other), failing the subgraph; it is never overwritten.
+    if (!this.#own.has(key) && this.store.get(entityType, id) !== null) {
+      throw new MappingError(
+        `file data source ${this.dataSource.name} cannot write ${entityType} ${id}: an entity of that type and id was already written by a chain handler or another file data source (conflicting key)`,
+      );
+    }
+    this.store.set(entityType, id, entity);
     if (!this.#own.has(key)) {
       this.#own.add(key);
       this.wrote.push([entityType, key.slice(entityType.length + 1)]);
@@ -89,6 +96,11 @@ export class ChainHandlerStore implements HostStore {
   }
 
   set(entityType: string, id: string, entity: Entity): void {
+    if (this.#hides(entityType, id)) {
+      throw new MappingError(
+        `a chain handler cannot write ${entityType} ${id}: a file data source already wrote an entity of that type and id (conflicting key)`,
+      );
+    }
     this.store.set(entityType, id, entity);
   }
 

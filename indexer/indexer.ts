@@ -471,7 +471,10 @@ export class Indexer {
       dataSource: { name: dataSource.name, address, network: dataSource.network, context: dataSource.context },
       log: (level, message) => this.log(`${LEVELS[level] ?? "LOG"} ${dataSource.name}: ${message}`),
       ids: run.ids,
-      createDataSource: (template, params, context) => void run.created.push(this.sources.instantiate(template, params, context, header.number)),
+      createDataSource: (template, params, context) => {
+        const created = this.sources.instantiate(template, params, context, header.number, this.log);
+        if (created) run.created.push(created);
+      },
     });
     const jobs: TriggerJob[] = [];
     const blockJob = ({ dataSource, handler }: { dataSource: RunningDataSource; handler: BlockHandlerSpec }): TriggerJob => ({

@@ -81,6 +81,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
   const db = await openDb(options.database, { fresh: options.fresh, namespace: NAMESPACE });
   let server: GraphQLServer | undefined;
   let reads: ChainReads | undefined;
+  let built: Indexer | undefined;
   try {
     // The store writes through a watch, so that the GraphQL server reads `_meta` only after a write.
     const watched = watchWrites(db);
@@ -89,6 +90,7 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
     // Handlers' reads of the chain (ethereum.call…) need a URL to reach from a worker thread; an in-process provider has none.
     reads = options.chainReads ?? (options.provider ? undefined : new RpcChainReads(options.rpcUrl));
     const indexer = new Indexer({ build, chain, store, reads, traces, ipfs, log, pollInterval: options.pollInterval, handlerTimeoutMs: options.handlerTimeoutMs });
+    built = indexer;
     await indexer.reconcileWithChain();
     server = await startGraphQLServer({
       schema: build.schema,
@@ -137,6 +139,8 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
       },
     };
   } catch (error) {
+    // The indexer may already wait for files in the background: stop it with the rest.
+    built?.stop();
     reads?.close?.();
     ipfs?.close();
     await server?.close();

@@ -9,13 +9,14 @@ import { startIpfsServer, type IpfsTestServer } from "../testing/ipfsServer.ts";
 import { contentMatches, fileCid } from "./cid.ts";
 import { IpfsClient } from "./client.ts";
 import { IpfsEndpointError, ipfsEndpoint } from "./endpoint.ts";
+import { TimeLimitExceeded, withinTimeLimit } from "../host/timeLimit.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe("IPFS content", () => {
   let ipfs: IpfsTestServer;
   const clients: IpfsClient[] = [];
-  const client = (url: string, options: { timeoutMs?: number; maxFileBytes?: number } = {}) => {
+  const client = (url: string, options: { timeoutMs?: number; maxFileBytes?: number; missMs?: number } = {}) => {
     const made = new IpfsClient({ url, ...options });
     clients.push(made);
     return made;
@@ -81,5 +82,37 @@ describe("IPFS content", () => {
     expect(reader.catSync("not-a-cid")).toMatchObject({ ok: false, reason: "bad path" });
     const closed = client("http://127.0.0.1:1");
     expect(await closed.cat(missing)).toMatchObject({ ok: false, reason: "unreachable" });
+  });
+
+  it("never takes the late answer of a wait a handler's time limit cut for a later request's", async () => {
+    const reader = client(ipfs.gatewayUrl, { timeoutMs: 5_000 });
+    const slow = await ipfs.add("answered after the handler gave up");
+    const fast = await ipfs.add("answered at once");
+    await ipfs.delay(slow, 300);
+    expect(() => withinTimeLimit(100, () => void reader.catSync(slow))).toThrow(TimeLimitExceeded);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the slow answer has arrived by now
+    const next = reader.catSync(fast);
+    expect(next.ok && text(next.bytes)).toBe("answered at once");
+  });
+
+  it("remembers a handler's miss briefly instead of asking again, and waits less than the handler's time limit", async () => {
+    expect(new IpfsClient({ url: ipfs.gatewayUrl }).syncTimeoutMs).toBe(30_000);
+    expect(new IpfsClient({ url: ipfs.gatewayUrl, timeoutMs: 5_000 }).syncTimeoutMs).toBe(5_000);
+    const reader = client(ipfs.gatewayUrl, { missMs: 60_000 });
+    const missing = ipfs.cidOf("a miss remembered");
+    expect(reader.catSync(missing)).toMatchObject({ ok: false, reason: "not found" });
+    expect(reader.catSync(missing)).toMatchObject({ ok: false, reason: "not found" });
+    expect(await ipfs.requests(missing)).toBe(1);
+  });
+
+  it("aborts the fetches in flight when closed", async () => {
+    const reader = client(ipfs.gatewayUrl, { timeoutMs: 10_000 });
+    const slow = await ipfs.add("never waited for to the end");
+    await ipfs.delay(slow, 1_500);
+    const pending = reader.cat(slow);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reader.close();
+    expect(await pending).toEqual({ ok: false, reason: "unreachable", message: "the IPFS client is closed" });
+    expect(await reader.cat(slow)).toMatchObject({ ok: false, reason: "unreachable" });
   });
 });

@@ -1,15 +1,14 @@
 /**
  * IPFS content as the indexer reads it: `cat` for file data sources (asynchronous), `catSync` and `blockSync`
  * for the `ipfs.cat` and `ipfs.getBlock` host functions (which must answer before they return, so a worker
- * thread does the HTTP while the handler's thread waits on `Atomics.wait`, as `chain/syncRpc.ts` does).
+ * thread does the HTTP while the handler's thread waits for it: `sync/blockingWorker.ts`).
  *
  * As graph-node: each request is given `GRAPH_IPFS_TIMEOUT` seconds (60) and a file over
  * `GRAPH_MAX_IPFS_FILE_BYTES` (25 MiB) is refused; files up to `GRAPH_MAX_IPFS_CACHE_FILE_SIZE` bytes (1 MiB)
  * are kept, the last `GRAPH_MAX_IPFS_CACHE_SIZE` (50) of them. Content whose CID says what it must hash to
  * (`cid.ts`) and does not is refused as if it were missing.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-
+import { BlockingWorker } from "../sync/blockingWorker.ts";
 import { blockMatches, contentMatches, parseIpfsPath } from "./cid.ts";
 import { ipfsEndpoint, ipfsRequest, type IpfsEndpoint } from "./endpoint.ts";
 import { fetchLimited, type FetchOutcome } from "./fetchLimited.ts";
@@ -19,6 +18,13 @@ export interface IpfsClientOptions {
   url: string;
   /** Per request (ms); default `GRAPH_IPFS_TIMEOUT` seconds, else 60 s. */
   timeoutMs?: number;
+  /**
+   * How long `ipfs.cat`/`ipfs.getBlock` in a handler wait (ms); default the smaller of `timeoutMs` and 30 s, so
+   * that one slow file cannot use up the handler's whole time limit (60 s by default).
+   */
+  syncTimeoutMs?: number;
+  /** How long a miss (not found, too slow, unreachable) of a handler's read is remembered (ms); default 10 s. */
+  missMs?: number;
   /** The largest file read (bytes); default `GRAPH_MAX_IPFS_FILE_BYTES`, else 25 MiB. */
   maxFileBytes?: number;
   /** How many files are kept; default `GRAPH_MAX_IPFS_CACHE_SIZE`, else 50. */
@@ -34,12 +40,16 @@ export class IpfsClient {
   readonly endpoint: IpfsEndpoint;
   readonly timeoutMs: number;
   readonly maxFileBytes: number;
+  readonly syncTimeoutMs: number;
+  readonly #missMs: number;
+  /** Misses of handlers' reads, by cache key, until when they are answered without asking again. */
+  readonly #misses = new Map<string, { outcome: IpfsOutcome; until: number }>();
   readonly #cacheFiles: number;
   readonly #cacheFileBytes: number;
   readonly #cache = new Map<string, Uint8Array>();
-  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
-  #worker: Worker | undefined;
-  #port: MessagePort | undefined;
+  readonly #worker: BlockingWorker;
+  /** Aborts every asynchronous fetch in flight when the client is closed. */
+  readonly #closing = new AbortController();
 
   constructor(options: IpfsClientOptions) {
     this.endpoint = ipfsEndpoint(options.url);
@@ -47,6 +57,9 @@ export class IpfsClient {
     this.maxFileBytes = options.maxFileBytes ?? fromEnv("GRAPH_MAX_IPFS_FILE_BYTES", 25 * 1024 * 1024);
     this.#cacheFiles = options.cacheFiles ?? fromEnv("GRAPH_MAX_IPFS_CACHE_SIZE", 50);
     this.#cacheFileBytes = options.cacheFileBytes ?? fromEnv("GRAPH_MAX_IPFS_CACHE_FILE_SIZE", 1024 * 1024);
+    this.syncTimeoutMs = options.syncTimeoutMs ?? Math.min(this.timeoutMs, SYNC_TIMEOUT_MS);
+    this.#missMs = options.missMs ?? 10_000;
+    this.#worker = new BlockingWorker(WORKER, { timeoutMs: this.syncTimeoutMs, maxBytes: this.maxFileBytes });
   }
 
   /** The content at `path` (`<cid>[/path]`). */
@@ -55,14 +68,14 @@ export class IpfsClient {
     if (cached) return { ok: true, bytes: cached };
     const bad = badPath(path);
     if (bad) return bad;
-    return this.#keep(`cat ${path}`, path, await fetchLimited(ipfsRequest(this.endpoint, "cat", path), this.timeoutMs, this.maxFileBytes));
+    return this.#keep(`cat ${path}`, path, await fetchLimited(ipfsRequest(this.endpoint, "cat", path), this.timeoutMs, this.maxFileBytes, this.#closing.signal));
   }
 
   /** The content at `path`, waiting for it on this thread (for host functions). */
   catSync(path: string): IpfsOutcome {
     const cached = this.#cached(`cat ${path}`);
     if (cached) return { ok: true, bytes: cached };
-    return badPath(path) ?? this.#keep(`cat ${path}`, path, this.#fetchSync(ipfsRequest(this.endpoint, "cat", path)));
+    return badPath(path) ?? this.#unlessMissed(`cat ${path}`, () => this.#keep(`cat ${path}`, path, this.#fetchSync(ipfsRequest(this.endpoint, "cat", path))));
   }
 
   /** The raw bytes of the block `cid`, checked against it, waiting for them on this thread (for `ipfs.getBlock`). */
@@ -71,15 +84,25 @@ export class IpfsClient {
     if (cached) return { ok: true, bytes: cached };
     const bad = badPath(cid);
     if (bad) return bad;
-    return this.#keep(`block ${cid}`, cid, this.#fetchSync(ipfsRequest(this.endpoint, "block", cid)), blockMatches);
+    return this.#unlessMissed(`block ${cid}`, () => this.#keep(`block ${cid}`, cid, this.#fetchSync(ipfsRequest(this.endpoint, "block", cid)), blockMatches));
   }
 
-  /** Ends the worker thread. */
+  /** Ends the worker thread and aborts the fetches in flight (they answer `unreachable`). */
   close(): void {
-    void this.#worker?.terminate();
-    this.#port?.close();
-    this.#worker = undefined;
-    this.#port = undefined;
+    this.#closing.abort();
+    this.#worker.close();
+  }
+
+  /** `read()`, unless the same read missed less than `missMs` ago: then that miss again, without waiting. */
+  #unlessMissed(key: string, read: () => IpfsOutcome): IpfsOutcome {
+    const missed = this.#misses.get(key);
+    if (missed && missed.until > Date.now()) return missed.outcome;
+    this.#misses.delete(key);
+    const outcome = read();
+    if (!outcome.ok && (outcome.reason === "not found" || outcome.reason === "timeout" || outcome.reason === "unreachable") && this.#missMs > 0) {
+      this.#misses.set(key, { outcome, until: Date.now() + this.#missMs });
+    }
+    return outcome;
   }
 
   #cached(key: string): Uint8Array | undefined {
@@ -104,43 +127,23 @@ export class IpfsClient {
   }
 
   #fetchSync(request: { url: string; method: string }): FetchOutcome {
-    const port = this.#start();
-    Atomics.store(this.#flag, 0, 0);
-    port.postMessage(request);
-    // The worker's own timeout answers first; this one only guards against a worker that died.
-    const woke = Atomics.wait(this.#flag, 0, 0, this.timeoutMs + 5_000);
-    const message = receiveMessageOnPort(port)?.message as FetchOutcome | undefined;
-    if (woke === "timed-out" || !message) return { ok: false, reason: "timeout", message: `no answer within ${this.timeoutMs} ms` };
-    return message;
-  }
-
-  #start(): MessagePort {
-    if (this.#port) return this.#port;
-    const { port1, port2 } = new MessageChannel();
-    this.#worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { port: port2, signal: this.#flag.buffer, timeoutMs: this.timeoutMs, maxBytes: this.maxFileBytes },
-      transferList: [port2],
-    });
-    this.#worker.unref();
-    port1.unref();
-    this.#port = port1;
-    return port1;
+    // The worker's own timeout answers first; this one only guards against a worker that hangs or died. A wait
+    // that ends without the answer (this one, or a handler's time limit) ends the worker: a late answer is never
+    // taken for a later request's (the answers carry the request's id).
+    const answer = this.#worker.call<FetchOutcome>(request, this.syncTimeoutMs + 5_000);
+    if (!answer) return { ok: false, reason: "timeout", message: `no answer within ${this.syncTimeoutMs} ms` };
+    if (answer.failure !== undefined) return { ok: false, reason: "unreachable", message: answer.failure };
+    return answer.value;
   }
 }
 
-// The worker: one request at a time; the outcome goes on the port, then the shared word wakes the caller.
+/** The longest a handler's IPFS read waits by default: half the default handler time limit. */
+const SYNC_TIMEOUT_MS = 30_000;
+
+// The worker: each request fetched under the client's limits.
 const WORKER = `
-const { workerData } = require("node:worker_threads");
-const { port, signal, timeoutMs, maxBytes } = workerData;
-const flag = new Int32Array(signal);
 const fetchLimited = ${fetchLimited.toString()};
-port.on("message", async (request) => {
-  const outcome = await fetchLimited(request, timeoutMs, maxBytes);
-  port.postMessage(outcome);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-});
+serve((request) => fetchLimited(request, workerData.timeoutMs, workerData.maxBytes));
 `;
 
 function badPath(path: string): IpfsOutcome | null {

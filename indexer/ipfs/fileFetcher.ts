@@ -3,7 +3,8 @@
  * them: each path once however many data sources wait for it, asked again after a miss (not found, too slow,
  * unreachable) with a wait that doubles up to `maxRetryMs`. A file over the size limit, content that is not
  * what its CID names, or a path that is not an IPFS path cannot change: it is logged and not asked again.
- * What is found is held until `forget` (the data sources that waited for it have run).
+ * What is found is held only while it is still wanted: once the data sources that waited for it have run (or
+ * are gone with a revert), the next `want` leaves it out and its content is released.
  */
 import type { IpfsClient } from "./client.ts";
 
@@ -32,15 +33,15 @@ export class FileFetcher {
     this.#log = options.log ?? (() => {});
   }
 
-  /** Waits for exactly `paths`: starts fetching the new ones, stops asking for the others. */
+  /** Waits for exactly `paths`: starts fetching the new ones, stops asking for the others and releases their content. */
   want(paths: Iterable<string>): void {
     const keep = new Set(paths);
     for (const [path, state] of this.#wanted) {
       if (keep.has(path)) continue;
       clearTimeout(state.timer);
       this.#wanted.delete(path);
-      this.#found.delete(path);
     }
+    for (const path of this.#found.keys()) if (!keep.has(path)) this.#found.delete(path);
     for (const path of keep) {
       if (this.#wanted.has(path) || this.#found.has(path) || this.#closed) continue;
       this.#wanted.set(path, { wait: this.#retryMs });
@@ -53,7 +54,7 @@ export class FileFetcher {
     return this.#found.get(path);
   }
 
-  /** Whether any file waited for has been found. */
+  /** Whether any file still wanted has been found (and its data sources have not run yet). */
   get anyFound(): boolean {
     return this.#found.size > 0;
   }
@@ -63,6 +64,7 @@ export class FileFetcher {
     this.#closed = true;
     for (const state of this.#wanted.values()) clearTimeout(state.timer);
     this.#wanted.clear();
+    this.#found.clear();
   }
 
   async #fetch(path: string): Promise<void> {
