@@ -183,20 +183,30 @@ describe("loadSubgraph", () => {
     expect(loadSubgraph(buildFolder((m) => m.replace("apiVersion: 0.0.9", `apiVersion: ${apiVersion}`))).dataSources[0]!.apiVersion).toBe(apiVersion);
   });
 
-  it("reads block handlers: every block, polling and once", () => {
-    const source = loadSubgraph(
-      buildFolder((m) =>
-        m.replace(
-          "      eventHandlers:",
-          "      blockHandlers:\n        - handler: a\n        - handler: b\n          filter:\n            kind: polling\n            every: 4\n        - handler: c\n          filter:\n            kind: once\n      eventHandlers:",
-        ),
-      ),
-    ).dataSources[0]!;
-    expect(source.blockHandlers).toEqual([
-      { handler: "a", kind: "every" },
+  it("reads block handlers: polling, once and call together; every block with call", () => {
+    const read = (handlers: string) =>
+      loadSubgraph(buildFolder((m) => m.replace("      eventHandlers:", `      blockHandlers:\n${handlers}      eventHandlers:`))).dataSources[0]!.blockHandlers;
+    const call = "        - handler: d\n          filter:\n            kind: call\n";
+    expect(read(`        - handler: b\n          filter:\n            kind: polling\n            every: 4\n        - handler: c\n          filter:\n            kind: once\n${call}`)).toEqual([
       { handler: "b", kind: "polling", every: 4 },
       { handler: "c", kind: "once" },
+      { handler: "d", kind: "call" },
     ]);
+    expect(read(`        - handler: a\n${call}`)).toEqual([
+      { handler: "a", kind: "every" },
+      { handler: "d", kind: "call" },
+    ]);
+  });
+
+  it.each([
+    ["polling", "          filter:\n            kind: polling\n            every: 4\n"],
+    ["once", "          filter:\n            kind: once\n"],
+  ])("refuses an every-block handler beside a %s handler in one data source, as graph-node does", (_, filter) => {
+    const folder = buildFolder((m) => m.replace("      eventHandlers:", `      blockHandlers:\n        - handler: a\n        - handler: b\n${filter}      eventHandlers:`));
+    expect(() => loadSubgraph(folder)).toThrow(ManifestError);
+    expect(() => loadSubgraph(folder)).toThrow(
+      "dataSources[0] (Pinger): data source has a combination of filtered and non-filtered block handlers that is not allowed (an every-block handler with a polling or once one)",
+    );
   });
 
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {

@@ -248,6 +248,10 @@ function readDataSource(source: any, where: string, reading: ReadContext, templa
   for (const kind of ["every", "polling", "once", "call"] as const) {
     if (blockHandlers.filter((h) => h.kind === kind).length > 1) problem("data source has duplicated block handlers");
   }
+  // As graph-node: an every-block handler may sit beside a call-filtered one, not beside a polling or once one.
+  if (blockHandlers.some((h) => h.kind === "every") && blockHandlers.some((h) => h.kind === "polling" || h.kind === "once")) {
+    problem("data source has a combination of filtered and non-filtered block handlers that is not allowed (an every-block handler with a polling or once one)");
+  }
   // Every ABI the mapping names: the source's decodes its events, any of them can be called (ethereum.call).
   const abis = new Map<string, Abi>();
   for (const entry of mapping.abis ?? []) {
