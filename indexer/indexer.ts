@@ -477,10 +477,11 @@ export class Indexer {
       callsBefore(log.transactionIndex ?? 0);
       for (const matched of matcher.match(log)) {
         const dataSource = matched.dataSource as RunningDataSource;
+        const handler = matched.handlers.map((h) => h.handler).join("/");
         jobs.push({
           dataSource,
-          handler: matched.handler.handler,
-          what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, log ${log.logIndex}`,
+          handler,
+          what: `${dataSource.name}.${handler} failed at block ${header.number}, log ${log.logIndex}`,
           run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block, run.receipts), env(dataSource, dataSource.address ?? log.address)),
         });
       }
@@ -491,15 +492,16 @@ export class Indexer {
   }
 
   /**
-   * Reads into `run.receipts` the receipts of the transactions whose logs (of `logs`) a handler declared with
-   * `receipt: true` runs on, checked to be of the run's block (a ChainError when the chain changed meanwhile).
+   * Reads into `run.receipts` the receipts of the transactions of the logs (of `logs`) that handlers run on and
+   * that get a receipt (`MatchedLog.receipt`), checked to be of the run's block (a ChainError when the chain
+   * changed meanwhile).
    */
   private async readReceipts(logs: readonly Log[], matcher: TriggerMatcher, run: { block: FullBlock; receipts: Map<string, ReceiptData> }): Promise<void> {
     if (!matcher.wantsReceipts) return;
     const hashes = new Set<string>();
     for (const log of logs) {
       const hash = log.transactionHash?.toLowerCase();
-      if (hash && !run.receipts.has(hash) && matcher.match(log).some(({ handler }) => handler.receipt)) hashes.add(hash);
+      if (hash && !run.receipts.has(hash) && matcher.match(log).some((matched) => matched.receipt)) hashes.add(hash);
     }
     const blockHash = run.block.hash!.toLowerCase();
     await Promise.all(
