@@ -209,6 +209,19 @@ describe("loadSubgraph", () => {
     );
   });
 
+  it("accepts a topic0 equal to the signature's hash, and topic filters below specVersion 1.2.0 in templates", () => {
+    const hash = keccak256(toHex("Ping(address,uint256)"));
+    const build = loadSubgraph(
+      buildFolder((m) => {
+        const own = m.replace("          handler: handlePing", `          handler: handlePing\n          topic0: '${hash.toUpperCase().replace("0X", "0x")}'`);
+        const template = m.slice(m.indexOf("  - kind:")).replace("name: Pinger", "name: T").replace(/      address: .*\n/, "").replace(/      startBlock: .*\n/, "").replace("          handler: handlePing", "          handler: handlePing\n          topic1: ['0x01']");
+        return `${own}templates:\n${template}`;
+      }),
+    );
+    expect(build.dataSources[0]!.eventHandlers[0]!.topic0).toBe(hash);
+    expect(build.templates[0]!.eventHandlers[0]!.topics[0]).toEqual([`0x${"1".padStart(64, "0")}`]);
+  });
+
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {
     const build = loadSubgraph(buildFolder((m) => m.replace("Ping(indexed address,uint256)", "Ping(address,uint256)")));
     expect(build.dataSources[0]!.eventHandlers[0]!.abiEvent.inputs[0]!.indexed).toBe(true);
