@@ -504,13 +504,17 @@ export class Indexer {
       if (hash && !run.receipts.has(hash) && matcher.match(log).some((matched) => matched.receipt)) hashes.add(hash);
     }
     const blockHash = run.block.hash!.toLowerCase();
-    await Promise.all(
-      [...hashes].map(async (hash) => {
-        const receipt = await this.chain.receipt(hash);
-        if (receipt.blockHash !== blockHash) throw new ChainError(`block ${run.block.number} changed while the receipt of transaction ${hash} was read`);
-        run.receipts.set(hash, receipt);
-      }),
-    );
+    // A few at a time, as traces are read: a block of thousands of transactions does not flood the node.
+    const all = [...hashes];
+    for (let start = 0; start < all.length; start += RECEIPTS_AT_ONCE) {
+      await Promise.all(
+        all.slice(start, start + RECEIPTS_AT_ONCE).map(async (hash) => {
+          const receipt = await this.chain.receipt(hash);
+          if (receipt.blockHash !== blockHash) throw new ChainError(`block ${run.block.number} changed while the receipt of transaction ${hash} was read`);
+          run.receipts.set(hash, receipt);
+        }),
+      );
+    }
   }
 
   /**
@@ -687,6 +691,8 @@ function calledAddresses(block: TracedBlock): Set<string> {
 }
 
 /** How many blocks' traces are asked for at once. */
+/** How many receipts are asked for at once. */
+const RECEIPTS_AT_ONCE = 8;
 const TRACES_AT_ONCE = 8;
 
 /** How many blocks (with their transactions) are read from the chain ahead of the one being indexed. */
