@@ -152,9 +152,8 @@ export class DataSourceSet {
    * The block handlers that run on block `number`, in graph-node's order, of every running data source or of
    * `sources`: the `once` handlers (graph-node's start-of-block trigger, which runs before the block's events),
    * then those with the call filter whose data source's address is among `called` (the addresses the block's
-   * calls that took effect went to), then the every-block and `polling` ones (its end-of-block trigger). As
-   * graph-node matches that trigger, a data source runs only the first of its every-block and `polling`
-   * handlers (in manifest order) that is due: an every-block handler written before a `polling` one hides it.
+   * calls that took effect went to), then the every-block and due `polling` ones (its end-of-block trigger; the
+   * manifest holds at most one of them per data source).
    */
   blockHandlersAt(
     number: number,
@@ -171,8 +170,9 @@ export class DataSourceSet {
       if (once && since === 0) start.push({ dataSource, handler: once });
       const call = dataSource.blockHandlers.find((h) => h.kind === "call");
       if (call && dataSource.address !== null && called.has(dataSource.address)) withCalls.push({ dataSource, handler: call });
-      const due = dataSource.blockHandlers.find((h) => h.kind === "every" || (h.kind === "polling" && since % h.every! === 0));
-      if (due) end.push({ dataSource, handler: due });
+      for (const handler of dataSource.blockHandlers) {
+        if (handler.kind === "every" || (handler.kind === "polling" && since % handler.every! === 0)) end.push({ dataSource, handler });
+      }
     }
     return [...start, ...withCalls, ...end];
   }

@@ -1,8 +1,9 @@
 /**
  * Event handlers' options on a real chain, as graph-node honours them. Topic filters (specVersion 1.2.0): a
  * handler with `topic1`..`topic3` runs only on logs whose topic at each filtered position is one of the values
- * listed, written as addresses or short numbers and padded to 32 bytes. `receipt: true` (apiVersion 0.0.7): the
- * handler's event carries its transaction's receipt, with every log of the transaction; other handlers' is null.
+ * listed, written as addresses or short numbers and padded to 32 bytes; two handlers of one data source that
+ * match one log fail it. `receipt: true` (apiVersion 0.0.7): the event carries its transaction's receipt, with
+ * every log of the transaction, for every handler run on a log that a `receipt: true` handler's filter matches.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +27,8 @@ describe("event handlers", () => {
   let at: { address: Hex; block: number };
   /** The transactions whose event the receipt handler ran on. */
   const withReceipt: Hex[] = [];
+  /** Every move made, in order: its entity id and block. */
+  const moves: { id: string; block: number; amount: string }[] = [];
 
   beforeAll(async () => {
     chain = await startLocalChain();
@@ -46,6 +49,7 @@ describe("event handlers", () => {
       const index = Buffer.alloc(4);
       index.writeInt32LE(receipt.logs[1]!.logIndex);
       if (to === TO && id <= 2n) withReceipt.push(hash);
+      moves.push({ id: `${hash}${index.toString("hex")}`, block: Number(receipt.blockNumber), amount: String(amount) });
       return { id: `${hash}${index.toString("hex")}`, from: wallet.account.address.toLowerCase(), to: to.toLowerCase(), tokenId: String(id), amount: String(amount) };
     };
     const expected = [
@@ -62,6 +66,16 @@ describe("event handlers", () => {
     expect(errors).toBeUndefined();
     expect(data.moves).toEqual(expected);
   }, 180_000);
+
+  it("pass the receipt to every handler run on a log that a receipt: true handler's filter matches", async () => {
+    // Watcher, a data source of its own on Mover's address, declares no receipt: it gets the receipt read for
+    // Mover's receipt handler, and only on the logs that handler's filter matches.
+    const { data, errors } = await chain.query(`{ watcheds(first: 100, orderBy: amount) { id amount hasReceipt } }`);
+    expect(errors).toBeUndefined();
+    const received = new Set(withReceipt);
+    expect(data.watcheds).toEqual(moves.map(({ id, amount }) => ({ id, amount, hasReceipt: received.has(id.slice(0, 66) as Hex) })));
+    expect(data.watcheds.filter((w: { hasReceipt: boolean }) => w.hasReceipt)).toHaveLength(2);
+  }, 60_000);
 
   it("pass the transaction's receipt to a handler declared with receipt: true", async () => {
     const { data, errors } = await chain.query(
@@ -95,4 +109,22 @@ describe("event handlers", () => {
       })),
     );
   }, 60_000);
+
+  it("fail a data source on a log that two of its handlers match, keeping what came before", async () => {
+    await chain.indexer!.close();
+    const by = chain.wallet.account.address;
+    // Moves by the first account to ELSEWHERE of token 1 now match both handlers: the third move is the first.
+    const build = buildSubgraph(FIXTURE, { address: at.address, startBlock: at.block, to: ELSEWHERE, by }, { "abis/Mover.json": JSON.stringify(mover.abi) });
+    const indexer = await chain.startIndexer(build);
+    const failing = moves[2]!;
+    await expect(indexer.waitForBlock(await chain.head())).rejects.toThrow(
+      `Mover.handleMovedTo/handleMovedBy failed at block ${failing.block}, log 1: Multiple handlers defined for event \`Moved(indexed address,indexed address,indexed uint256,uint256)\`, only one is supported (handlers handleMovedTo, handleMovedBy of data source Mover all match log 1)`,
+    );
+    const { data, errors } = await chain.query(`{ moves(first: 100, orderBy: amount) { id handler } _meta { block { number } hasIndexingErrors } }`);
+    expect(errors).toBeUndefined();
+    expect(data._meta.hasIndexingErrors).toBe(true);
+    expect(data._meta.block.number).toBeLessThan(failing.block);
+    // The first two moves, by that account, ran the `by` handler alone.
+    expect(data.moves).toEqual(moves.slice(0, 2).map(({ id }) => ({ id, handler: "by" })));
+  }, 180_000);
 });

@@ -504,10 +504,11 @@ export class Indexer {
       callsBefore(log.transactionIndex ?? 0);
       for (const matched of matcher.match(log)) {
         const dataSource = matched.dataSource as RunningDataSource;
+        const handler = matched.handlers.map((h) => h.handler).join("/");
         jobs.push({
           dataSource,
-          handler: matched.handler.handler,
-          what: `${dataSource.name}.${matched.handler.handler} failed at block ${header.number}, log ${log.logIndex}`,
+          handler,
+          what: `${dataSource.name}.${handler} failed at block ${header.number}, log ${log.logIndex}`,
           run: () => this.modules.get(dataSource.name)!.runEvent(toEventTrigger(matched, block, run.receipts), env(dataSource, dataSource.address ?? log.address)),
         });
       }
@@ -518,24 +519,29 @@ export class Indexer {
   }
 
   /**
-   * Reads into `run.receipts` the receipts of the transactions whose logs (of `logs`) a handler declared with
-   * `receipt: true` runs on, checked to be of the run's block (a ChainError when the chain changed meanwhile).
+   * Reads into `run.receipts` the receipts of the transactions of the logs (of `logs`) that handlers run on and
+   * that get a receipt (`MatchedLog.receipt`), checked to be of the run's block (a ChainError when the chain
+   * changed meanwhile).
    */
   private async readReceipts(logs: readonly Log[], matcher: TriggerMatcher, run: { block: FullBlock; receipts: Map<string, ReceiptData> }): Promise<void> {
     if (!matcher.wantsReceipts) return;
     const hashes = new Set<string>();
     for (const log of logs) {
       const hash = log.transactionHash?.toLowerCase();
-      if (hash && !run.receipts.has(hash) && matcher.match(log).some(({ handler }) => handler.receipt)) hashes.add(hash);
+      if (hash && !run.receipts.has(hash) && matcher.match(log).some((matched) => matched.receipt)) hashes.add(hash);
     }
     const blockHash = run.block.hash!.toLowerCase();
-    await Promise.all(
-      [...hashes].map(async (hash) => {
-        const receipt = await this.chain.receipt(hash);
-        if (receipt.blockHash !== blockHash) throw new ChainError(`block ${run.block.number} changed while the receipt of transaction ${hash} was read`);
-        run.receipts.set(hash, receipt);
-      }),
-    );
+    // A few at a time, as traces are read: a block of thousands of transactions does not flood the node.
+    const all = [...hashes];
+    for (let start = 0; start < all.length; start += RECEIPTS_AT_ONCE) {
+      await Promise.all(
+        all.slice(start, start + RECEIPTS_AT_ONCE).map(async (hash) => {
+          const receipt = await this.chain.receipt(hash);
+          if (receipt.blockHash !== blockHash) throw new ChainError(`block ${run.block.number} changed while the receipt of transaction ${hash} was read`);
+          run.receipts.set(hash, receipt);
+        }),
+      );
+    }
   }
 
   /**
@@ -712,6 +718,8 @@ function calledAddresses(block: TracedBlock): Set<string> {
 }
 
 /** How many blocks' traces are asked for at once. */
+/** How many receipts are asked for at once. */
+const RECEIPTS_AT_ONCE = 8;
 const TRACES_AT_ONCE = 8;
 
 /** How many blocks (with their transactions) are read from the chain ahead of the one being indexed. */

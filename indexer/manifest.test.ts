@@ -183,20 +183,43 @@ describe("loadSubgraph", () => {
     expect(loadSubgraph(buildFolder((m) => m.replace("apiVersion: 0.0.9", `apiVersion: ${apiVersion}`))).dataSources[0]!.apiVersion).toBe(apiVersion);
   });
 
-  it("reads block handlers: every block, polling and once", () => {
-    const source = loadSubgraph(
-      buildFolder((m) =>
-        m.replace(
-          "      eventHandlers:",
-          "      blockHandlers:\n        - handler: a\n        - handler: b\n          filter:\n            kind: polling\n            every: 4\n        - handler: c\n          filter:\n            kind: once\n      eventHandlers:",
-        ),
-      ),
-    ).dataSources[0]!;
-    expect(source.blockHandlers).toEqual([
-      { handler: "a", kind: "every" },
+  it("reads block handlers: polling, once and call together; every block with call", () => {
+    const read = (handlers: string) =>
+      loadSubgraph(buildFolder((m) => m.replace("      eventHandlers:", `      blockHandlers:\n${handlers}      eventHandlers:`))).dataSources[0]!.blockHandlers;
+    const call = "        - handler: d\n          filter:\n            kind: call\n";
+    expect(read(`        - handler: b\n          filter:\n            kind: polling\n            every: 4\n        - handler: c\n          filter:\n            kind: once\n${call}`)).toEqual([
       { handler: "b", kind: "polling", every: 4 },
       { handler: "c", kind: "once" },
+      { handler: "d", kind: "call" },
     ]);
+    expect(read(`        - handler: a\n${call}`)).toEqual([
+      { handler: "a", kind: "every" },
+      { handler: "d", kind: "call" },
+    ]);
+  });
+
+  it.each([
+    ["polling", "          filter:\n            kind: polling\n            every: 4\n"],
+    ["once", "          filter:\n            kind: once\n"],
+  ])("refuses an every-block handler beside a %s handler in one data source, as graph-node does", (_, filter) => {
+    const folder = buildFolder((m) => m.replace("      eventHandlers:", `      blockHandlers:\n        - handler: a\n        - handler: b\n${filter}      eventHandlers:`));
+    expect(() => loadSubgraph(folder)).toThrow(ManifestError);
+    expect(() => loadSubgraph(folder)).toThrow(
+      "dataSources[0] (Pinger): data source has a combination of filtered and non-filtered block handlers that is not allowed (an every-block handler with a polling or once one)",
+    );
+  });
+
+  it("accepts a topic0 equal to the signature's hash, and topic filters below specVersion 1.2.0 in templates", () => {
+    const hash = keccak256(toHex("Ping(address,uint256)"));
+    const build = loadSubgraph(
+      buildFolder((m) => {
+        const own = m.replace("          handler: handlePing", `          handler: handlePing\n          topic0: '${hash.toUpperCase().replace("0X", "0x")}'`);
+        const template = m.slice(m.indexOf("  - kind:")).replace("name: Pinger", "name: T").replace(/      address: .*\n/, "").replace(/      startBlock: .*\n/, "").replace("          handler: handlePing", "          handler: handlePing\n          topic1: ['0x01']");
+        return `${own}templates:\n${template}`;
+      }),
+    );
+    expect(build.dataSources[0]!.eventHandlers[0]!.topic0).toBe(hash);
+    expect(build.templates[0]!.eventHandlers[0]!.topics[0]).toEqual([`0x${"1".padStart(64, "0")}`]);
   });
 
   it("accepts a signature without `indexed` when the ABI has one event of that name, as graph-node does", () => {

@@ -178,9 +178,9 @@ export function loadSubgraph(directory: string, services: HostServices = { ipfs:
     if (spec) templates.push(spec);
   }
 
-  // As graph-node: a data source with topic filters needs specVersion 1.2.0.
+  // As graph-node: a data source with topic filters needs specVersion 1.2.0 (templates are not checked).
   const specVersion = String(manifest.specVersion);
-  for (const source of [...dataSources, ...templates]) {
+  for (const source of dataSources) {
     if (source.eventHandlers.some((h) => h.topics.some((t) => t !== null && t.length > 0)) && !apiVersionAtLeast(specVersion, "1.2.0")) {
       refuse(`the manifest's specVersion is ${specVersion}, but data source ${source.name} has topic filters (topic1, topic2, topic3), which need specVersion 1.2.0 or later`);
     }
@@ -248,6 +248,10 @@ function readDataSource(source: any, where: string, reading: ReadContext, templa
   for (const kind of ["every", "polling", "once", "call"] as const) {
     if (blockHandlers.filter((h) => h.kind === kind).length > 1) problem("data source has duplicated block handlers");
   }
+  // As graph-node: an every-block handler may sit beside a call-filtered one, not beside a polling or once one.
+  if (blockHandlers.some((h) => h.kind === "every") && blockHandlers.some((h) => h.kind === "polling" || h.kind === "once")) {
+    problem("data source has a combination of filtered and non-filtered block handlers that is not allowed (an every-block handler with a polling or once one)");
+  }
   // Every ABI the mapping names: the source's decodes its events, any of them can be called (ethereum.call).
   const abis = new Map<string, Abi>();
   for (const entry of mapping.abis ?? []) {
@@ -287,7 +291,8 @@ function readDataSource(source: any, where: string, reading: ReadContext, templa
       problem(`${signature} asks for the transaction receipt (receipt: true), which graph-node passes only from apiVersion 0.0.7 on`);
     }
     // graph-node matches such a handler by this topic0 instead of the signature's hash; not done here yet.
-    if (entry.topic0 !== undefined && entry.topic0 !== null) problem(`${signature}: topic0 (a topic0 other than the signature's hash) is not supported by this indexer yet`);
+    const ownTopic0 = entry.topic0 === undefined || entry.topic0 === null ? undefined : String(entry.topic0).toLowerCase().replace(/^(0x)?/, "0x");
+    if (ownTopic0 !== undefined && ownTopic0 !== topic0) problem(`${signature}: topic0 (a topic0 other than the signature's hash) is not supported by this indexer yet`);
     const topics = ([1, 2, 3] as const).map((n) => topicFilter(entry[`topic${n}`], (text) => problem(`${signature}: topic${n} ${text}`)));
     if (typeof entry.handler !== "string") problem(`${signature} has no handler`);
     if (!abi) continue;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, pad, toEventSelector, type AbiEvent, type Log } from "viem";
 
 import type { FullBlock } from "./chain/source.ts";
+import { MappingError } from "./host/index.ts";
 import type { DataSourceSpec, EventHandlerSpec } from "./manifest.ts";
 import { PING_ABI, PING_TOPIC } from "./testing/anvil.ts";
 import { toEventTrigger, TriggerMatcher, UndecodableLogError } from "./triggers.ts";
@@ -10,7 +11,12 @@ const PINGER = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const SENDER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 const ping = PING_ABI[0] as AbiEvent;
 
-function dataSource(name: string, address: string | null, startBlock = 0, topics: EventHandlerSpec["topics"] = [null, null, null]): DataSourceSpec {
+/** A handler of Ping named `handle<name>`, with topic filters and receipt as given. */
+function handler(name: string, topics: EventHandlerSpec["topics"] = [null, null, null], receipt = false): EventHandlerSpec {
+  return { signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), topics, receipt, abiEvent: ping };
+}
+
+function dataSource(name: string, address: string | null, startBlock = 0, topics: EventHandlerSpec["topics"] = [null, null, null], handlers = [handler(name, topics)]): DataSourceSpec {
   return {
     kind: "ethereum",
     name,
@@ -21,7 +27,7 @@ function dataSource(name: string, address: string | null, startBlock = 0, topics
     abi: PING_ABI,
     abis: new Map([["Pinger", PING_ABI]]),
     wasmPath: `${name}.wasm`,
-    eventHandlers: [{ signature: "Ping(indexed address,uint256)", handler: `handle${name}`, topic0: toEventSelector(ping), topics, receipt: false, abiEvent: ping }],
+    eventHandlers: handlers,
     blockHandlers: [],
     callHandlers: [],
     fileHandler: null,
@@ -90,6 +96,44 @@ describe("TriggerMatcher", () => {
       "Second",
     ]);
   });
+
+  it("groups the handlers of one data source that match a log, in manifest order", () => {
+    const other = pad("0x1234", { size: 32 });
+    const matcher = new TriggerMatcher([
+      dataSource("Two", PINGER, 0, undefined, [handler("BySender", [[pad(SENDER)], null, null]), handler("ByOther", [[other], null, null]), handler("Any")]),
+      dataSource("Pinger", PINGER),
+    ]);
+    const names = (matched: ReturnType<TriggerMatcher["match"]>) => matched.map((m) => [m.dataSource.name, m.handlers.map((h) => h.handler)]);
+    expect(names(matcher.match(log()))).toEqual([
+      ["Two", ["handleBySender", "handleAny"]],
+      ["Pinger", ["handlePinger"]],
+    ]);
+    expect(names(matcher.match(log({ topics: [PING_TOPIC, other] })))).toEqual([
+      ["Two", ["handleByOther", "handleAny"]],
+      ["Pinger", ["handlePinger"]],
+    ]);
+  });
+
+  it("gives the receipt to every handler run on a log that a receipt: true handler's filter matches", () => {
+    const other = pad("0x1234", { size: 32 });
+    const matcher = new TriggerMatcher([
+      dataSource("Plain", PINGER),
+      // From block 9, filtered on the sender: its filter asks for the receipt before it starts, as graph-node's does.
+      dataSource("WithReceipt", PINGER, 9, undefined, [handler("WithReceipt", [[pad(SENDER)], null, null], true)]),
+      dataSource("Elsewhere", SENDER),
+    ]);
+    expect(matcher.wantsReceipts).toBe(true);
+    expect(matcher.match(log()).map((m) => [m.dataSource.name, m.receipt])).toEqual([["Plain", true]]);
+    expect(matcher.match(log({ blockNumber: 9n })).map((m) => [m.dataSource.name, m.receipt])).toEqual([
+      ["Plain", true],
+      ["WithReceipt", true],
+    ]);
+    // Another sender: the receipt handler's topic filter does not match, so no receipt is read for the log.
+    expect(matcher.match(log({ topics: [PING_TOPIC, other] })).map((m) => [m.dataSource.name, m.receipt])).toEqual([["Plain", false]]);
+    // Another address: not the receipt handler's log.
+    expect(matcher.match(log({ address: SENDER })).map((m) => [m.dataSource.name, m.receipt])).toEqual([["Elsewhere", false]]);
+    expect(new TriggerMatcher([dataSource("Plain", PINGER)]).wantsReceipts).toBe(false);
+  });
 });
 
 describe("toEventTrigger", () => {
@@ -108,6 +152,31 @@ describe("toEventTrigger", () => {
   it("refuses a log whose data the handler's ABI cannot decode, as not this handler's trigger", () => {
     // The same topic0 without the indexed sender: ERC-721 vs ERC-20 Transfer, in miniature.
     expect(() => toEventTrigger({ ...matched!, log: log({ topics: [PING_TOPIC] }) }, block)).toThrow(UndecodableLogError);
+  });
+
+  it("runs the one handler of a data source that decodes the log, and fails when two do, as graph-node", () => {
+    // The same topic0 with the sender not indexed: this ABI event cannot decode the log.
+    const unindexed = { ...ping, inputs: ping.inputs.map((input) => ({ ...input, indexed: false })) } as AbiEvent;
+    const other = { ...handler("Unindexed"), signature: "Ping(address,uint256)", abiEvent: unindexed };
+    const one = new TriggerMatcher([dataSource("Pinger", PINGER, 0, undefined, [other, handler("Indexed")])]).match(log());
+    expect(toEventTrigger(one[0]!, block).handler).toBe("handleIndexed");
+
+    const another = pad("0x1234", { size: 32 });
+    const two = new TriggerMatcher([dataSource("Pinger", PINGER, 0, undefined, [handler("BySender", [[pad(SENDER), another], null, null]), handler("Any")])]).match(log());
+    expect(two[0]!.handlers).toHaveLength(2);
+    expect(() => toEventTrigger(two[0]!, block)).toThrow(MappingError);
+    expect(() => toEventTrigger(two[0]!, block)).toThrow(
+      "Multiple handlers defined for event `Ping(indexed address,uint256)`, only one is supported (handlers handleBySender, handleAny of data source Pinger all match log 3)",
+    );
+  });
+
+  it("passes the receipt read for the log to a handler that did not ask for it", () => {
+    const [plain] = new TriggerMatcher([dataSource("Plain", PINGER), dataSource("WithReceipt", PINGER, 0, undefined, [handler("WithReceipt", undefined, true)])]).match(log());
+    const receipt = { transactionHash: `0x${"22".repeat(32)}`, transactionIndex: 1n, blockHash: block.hash, blockNumber: 5n, cumulativeGasUsed: 1n, gasUsed: 1n, contractAddress: null, logs: [], status: 1n, root: null, logsBloom: "0x" };
+    expect(plain!.dataSource.name).toBe("Plain");
+    expect(toEventTrigger(plain!, block, new Map([[receipt.transactionHash, receipt]])).receipt).toBe(receipt);
+    // Read for the log but missing: the chain changed meanwhile, read again.
+    expect(() => toEventTrigger(plain!, block, new Map())).toThrow(expect.objectContaining({ name: "ChainError" }));
   });
 
   it("takes a log whose transaction the block does not hold for a chain failure, to be read again", () => {

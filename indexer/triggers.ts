@@ -10,10 +10,18 @@ import type { CallHandlerSpec, DataSourceSpec, EventHandlerSpec } from "./manife
 import { ChainError, type FullBlock } from "./chain/source.ts";
 import type { TracedCall } from "./chain/traces.ts";
 
+/** A log and the data source it triggers, with that data source's handlers that match it (usually one). */
 export interface MatchedLog {
   dataSource: DataSourceSpec;
-  handler: EventHandlerSpec;
+  /** In manifest order; the one whose ABI event decodes the log runs (two that both decode fail). */
+  handlers: EventHandlerSpec[];
   log: Log;
+  /**
+   * Whether the handler gets the log's transaction receipt. As graph-node, the receipt belongs to the log: it is
+   * read when the filter of any handler declared with `receipt: true` matches the log (its data source's address
+   * or none, topic0, topic filters), and then every handler run on the log gets it.
+   */
+  receipt: boolean;
 }
 
 /** A log the handler's ABI cannot decode: not this handler's trigger (graph-node skips it too). */
@@ -43,16 +51,23 @@ export class TriggerMatcher {
     }
   }
 
-  /** The handlers a log triggers, in manifest order (usually one). */
+  /** The data sources a log triggers, in manifest order, each with its handlers that match it. */
   match(log: Log): MatchedLog[] {
     const topic0 = log.topics[0];
     if (!topic0) return [];
     const address = log.address.toLowerCase();
     const blockNumber = Number(log.blockNumber);
-    return [...(this.byKey.get(`${address}:${topic0}`) ?? []), ...(this.byKey.get(`*:${topic0}`) ?? [])]
-      .filter(({ dataSource, handler }) => blockNumber >= dataSource.startBlock && topicsMatch(handler, log))
-      .sort((a, b) => a.order - b.order)
-      .map(({ dataSource, handler }) => ({ dataSource, handler, log }));
+    const candidates = [...(this.byKey.get(`${address}:${topic0}`) ?? []), ...(this.byKey.get(`*:${topic0}`) ?? [])].filter(({ handler }) => topicsMatch(handler, log));
+    // The log filter graph-node reads receipts by knows no start blocks.
+    const receipt = candidates.some(({ handler }) => handler.receipt);
+    const matched = candidates.filter(({ dataSource }) => blockNumber >= dataSource.startBlock).sort((a, b) => a.order - b.order);
+    const out: MatchedLog[] = [];
+    for (const { dataSource, handler } of matched) {
+      const last = out[out.length - 1];
+      if (last?.dataSource === dataSource) last.handlers.push(handler);
+      else out.push({ dataSource, handlers: [handler], log, receipt });
+    }
+    return out;
   }
 }
 
@@ -144,18 +159,30 @@ const firstLine = (error: unknown): string => String((error as Error)?.message ?
 
 /**
  * The trigger for a matched log in its block; `receipts` by transaction hash holds the log's transaction's receipt
- * when the handler is declared with `receipt: true`.
+ * when it was read for the log (`MatchedLog.receipt`). As graph-node, of the data source's handlers that match the
+ * log, those whose ABI event cannot decode it are skipped (UndecodableLogError when none can), and two or more
+ * that can fail the data source on the log (MappingError): one event, one handler.
  */
 export function toEventTrigger(matched: MatchedLog, block: FullBlock, receipts?: ReadonlyMap<string, ReceiptData>): EventTrigger {
-  const { log, handler } = matched;
-  let args: unknown;
-  try {
-    ({ args } = decodeEventLog({ abi: [handler.abiEvent], data: log.data, topics: log.topics as [`0x${string}`, ...`0x${string}`[]], strict: true }));
-  } catch (error) {
-    throw new UndecodableLogError(
-      `block ${log.blockNumber}, log ${log.logIndex}: ${handler.signature} of ${matched.dataSource.name} does not decode: ${(error as Error).message.split("\n")[0]}`,
+  const { log, dataSource } = matched;
+  const decoded: { handler: EventHandlerSpec; args: unknown }[] = [];
+  let undecodable = "";
+  for (const handler of matched.handlers) {
+    try {
+      const { args } = decodeEventLog({ abi: [handler.abiEvent], data: log.data, topics: log.topics as [`0x${string}`, ...`0x${string}`[]], strict: true });
+      decoded.push({ handler, args });
+    } catch (error) {
+      undecodable = `${handler.signature} of ${dataSource.name} does not decode: ${(error as Error).message.split("\n")[0]}`;
+    }
+  }
+  if (decoded.length === 0) throw new UndecodableLogError(`block ${log.blockNumber}, log ${log.logIndex}: ${undecodable}`);
+  if (decoded.length > 1) {
+    const names = decoded.map(({ handler }) => handler.handler).join(", ");
+    throw new MappingError(
+      `Multiple handlers defined for event \`${decoded[decoded.length - 1]!.handler.signature}\`, only one is supported (handlers ${names} of data source ${dataSource.name} all match log ${log.logIndex})`,
     );
   }
+  const { handler, args } = decoded[0]!;
   const inputs = handler.abiEvent.inputs;
   const params = inputs.map((input, i) => ({
     name: input.name ?? "",
@@ -168,7 +195,7 @@ export function toEventTrigger(matched: MatchedLog, block: FullBlock, receipts?:
   // The node answered a log and a block that disagree: read again, as for any chain failure.
   if (!transaction) throw new ChainError(`block ${block.number}: transaction ${log.transactionHash} of log ${log.logIndex} is not in the block`);
   let receipt: ReceiptData | null = null;
-  if (handler.receipt) {
+  if (matched.receipt) {
     receipt = receipts?.get(transaction.hash.toLowerCase()) ?? null;
     if (!receipt) throw new ChainError(`block ${block.number}: the receipt of transaction ${transaction.hash} was not read`);
   }

@@ -26,7 +26,7 @@ export function writeEvent(heap: AscHeap, trigger: EventTrigger, apiVersion: str
     writeTransaction(heap, trigger.transaction, apiVersion),
     heap.writePointerArray(params, "ArrayEventParam"),
   ];
-  // receipt: only for handlers declared with `receipt: true`; null for the others.
+  // receipt: when it was read for the log (a handler declared with `receipt: true` is for its address and event).
   if (apiVersionAtLeast(apiVersion, "0.0.7")) fields.push(trigger.receipt ? writeReceipt(heap, trigger.receipt) : 0);
   return heap.writeStruct(fields, "EthereumEvent");
 }

@@ -49,7 +49,7 @@ export interface LogData {
   removed: boolean;
 }
 
-/** A transaction receipt as graph-ts's `ethereum.TransactionReceipt` carries it (`receipt: true` handlers). */
+/** A transaction receipt as graph-ts's `ethereum.TransactionReceipt` carries it (`event.receipt`). */
 export interface ReceiptData {
   transactionHash: string;
   transactionIndex: bigint;
@@ -80,7 +80,7 @@ export interface EventTrigger {
   block: BlockData;
   transaction: TransactionData;
   params: { name: string; type: AbiParameter; value: unknown }[];
-  /** The transaction's receipt, for a handler declared with `receipt: true` (else null). */
+  /** The transaction's receipt, when a handler declared with `receipt: true` is for the log's address and event (else null). */
   receipt?: ReceiptData | null;
 }
 

@@ -1,6 +1,6 @@
 import { ethereum } from "@graphprotocol/graph-ts";
 import { Ping } from "../generated/Pinger/Pinger";
-import { Between, BlockSeen, PingCount, Polled, Started } from "../generated/schema";
+import { BlockSeen, PingCount, Polled, Started } from "../generated/schema";
 
 export function handlePing(event: Ping): void {
   const id = event.block.number.toString();
@@ -28,10 +28,6 @@ export function handleBlock(block: ethereum.Block): void {
 
 export function handlePolled(block: ethereum.Block): void {
   new Polled(block.number.toString()).save();
-}
-
-export function handleBetween(block: ethereum.Block): void {
-  new Between(block.number.toString()).save();
 }
 
 export function handleStart(block: ethereum.Block): void {

@@ -1,6 +1,6 @@
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import { Moved } from "../generated/Mover/Mover";
-import { Move, Receipt } from "../generated/schema";
+import { Move, Receipt, Watched } from "../generated/schema";
 
 function record(event: Moved, handler: string): void {
   const move = new Move(event.transaction.hash.concatI32(event.logIndex.toI32()));
@@ -66,4 +66,11 @@ export function handleMovedTo(event: Moved): void {
 
 export function handleMovedBy(event: Moved): void {
   record(event, "by");
+}
+
+export function handleMovedWatched(event: Moved): void {
+  const watched = new Watched(event.transaction.hash.concatI32(event.logIndex.toI32()));
+  watched.amount = event.params.amount;
+  watched.hasReceipt = event.receipt != null;
+  watched.save();
 }
