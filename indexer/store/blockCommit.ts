@@ -92,6 +92,7 @@ export async function writeBlocks(tx: Db, layout: BlockCommitLayout, blocks: Pre
   // Rollups read data points by timestamp: those of later blocks fall in buckets that are still open.
   for (const { content, previousHead } of blocks) {
     await insertDataSources(tx, namespace, content.createdDataSources);
+    await markDataSourcesDone(tx, namespace, content.doneDataSources, content.block.number);
     await rollUp(tx, layout.rollups, previousHead?.timestamp ?? null, content.block.timestamp, content.block.number);
   }
   await writeHeads(tx, namespace, blocks.map((block) => block.content.block));
